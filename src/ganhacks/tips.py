@@ -14,6 +14,7 @@ tip; the test suite imports every one of them, and a tip with no code must say w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ganhacks.errors import UserError
@@ -276,6 +277,8 @@ TIPS_BY_ID: dict[str, Tip] = {t.id: t for t in TIPS}
 def get_tip(tip_id: str) -> Tip:
     """Return the tip with ``tip_id`` (case-insensitive), or raise a :class:`UserError`."""
     key = tip_id.strip().upper()
+    if m := re.fullmatch(r"([TS])(\d)", key):  # "T2" -> "T02"
+        key = f"{m[1]}0{m[2]}"
     if key not in TIPS_BY_ID:
         raise UserError(f"unknown tip '{tip_id}'.{did_you_mean(key, list(TIPS_BY_ID))} Valid ids: {', '.join(TIPS_BY_ID)}")
     return TIPS_BY_ID[key]

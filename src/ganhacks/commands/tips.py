@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sys
 
 from ganhacks.tips import TIPS, Tip, get_tip
 
@@ -82,5 +83,6 @@ def run(args: argparse.Namespace) -> int:
             _short(r["monitored_by"]),
             _short(r["measured_by"]),
         )
-    Console().print(table)
+    console = Console() if sys.stdout.isatty() else Console(width=160)  # pipes: no folding at 80 columns
+    console.print(table)
     return 0

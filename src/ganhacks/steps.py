@@ -1,0 +1,104 @@
+"""How the D and G steps of one training iteration are arranged (tips T04, T11, T14, S11).
+
+The trainer's loop asks a :class:`StepSchedule` which phases to run at each iteration — steps as
+data, so the loop itself stays a plain ``for`` over them. :func:`discriminate` runs D on real and
+fake samples in separate batches (T04). :class:`ThresholdBalancer` is the loss-threshold
+schedule the talk advises against (T11); it exists only as an explicit opt-in, and warns.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from ganhacks.errors import UserError
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One kind of step: which network it trains, how often, and how many times in a row."""
+
+    name: str  # "D" or "G"
+    repeats: int = 1  # consecutive steps of this phase per iteration (n_critic for D)
+    every: int = 1  # run this phase on iterations divisible by `every`
+
+
+@dataclass(frozen=True)
+class StepSchedule:
+    """D/G update schedule: ``n_critic`` D steps, then one G step every ``g_every`` iterations.
+
+    The default 1:1 keeps the players balanced (S11); raise ``n_critic`` for Wasserstein critics
+    or strong instance noise (T14, marked "not sure" in the talk).
+
+    Example:
+        >>> StepSchedule(n_critic=5).plan(0)
+        ('D', 'D', 'D', 'D', 'D', 'G')
+    """
+
+    n_critic: int = 1  # D steps per iteration (T14); 1 = balanced (S11), 5 is usual for WGAN-GP
+    g_every: int = 1  # G steps on every g_every-th iteration
+
+    def __post_init__(self) -> None:
+        if self.n_critic < 1 or self.g_every < 1:
+            raise UserError(f"n_critic and g_every must be >= 1, got n_critic={self.n_critic}, g_every={self.g_every}")
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        """The phases of one iteration, in order."""
+        return (Phase("D", repeats=self.n_critic), Phase("G", every=self.g_every))
+
+    def plan(self, iteration: int) -> tuple[str, ...]:
+        """Names of the steps to run at ``iteration``, in order."""
+        return tuple(p.name for p in self.phases if iteration % p.every == 0 for _ in range(p.repeats))
+
+
+def discriminate(
+    discriminator: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, separate: bool = True
+) -> tuple[Tensor, Tensor]:
+    """D's logits on ``real`` and ``fake``: ``(real_logits, fake_logits)``.
+
+    With ``separate=True`` (T04) each batch goes through D on its own, so batch-norm statistics
+    are computed over all-real or all-fake batches. ``separate=False`` concatenates them into one
+    batch: fewer calls, but batch statistics then mix real and fake (kept for ablations).
+    """
+    if real.shape[1:] != fake.shape[1:]:
+        raise UserError(f"real {tuple(real.shape)} and fake {tuple(fake.shape)} samples must have the same shape")
+    if separate:
+        return discriminator(real), discriminator(fake)
+    logits = discriminator(torch.cat([real, fake], dim=0))
+    return logits[: real.shape[0]], logits[real.shape[0] :]
+
+
+@dataclass(frozen=True)
+class ThresholdBalancer:
+    """Repeat a phase while its loss stays above a threshold — the schedule tip T11 warns against.
+
+    "Train D while loss_D > A; train G while loss_G > B." The talk's authors report it is hard to
+    make work; it is here, off by default, so the evidence suite can measure it. Creating one
+    emits a :class:`UserWarning`.
+    """
+
+    d_threshold: float  # repeat D steps while loss_D is above this
+    g_threshold: float  # repeat G steps while loss_G is above this
+    max_repeats: int = 5  # hard cap on consecutive steps of one phase
+
+    def __post_init__(self) -> None:
+        if self.max_repeats < 1:
+            raise UserError(f"max_repeats must be >= 1, got {self.max_repeats}")
+        warnings.warn(
+            "ThresholdBalancer balances G and D by loss thresholds, which tip T11 advises against; "
+            "use it only with a principled reason",
+            UserWarning,
+            stacklevel=3,
+        )
+
+    def repeat(self, phase: str, loss: float, done: int) -> bool:
+        """Whether to run ``phase`` once more after ``done`` steps of it ended at ``loss``."""
+        threshold = {"D": self.d_threshold, "G": self.g_threshold}.get(phase)
+        if threshold is None:
+            raise UserError(f"unknown phase '{phase}'. Valid choices: D, G")
+        return done < self.max_repeats and loss > threshold
