@@ -42,3 +42,20 @@ def test_threshold_balancer_is_opt_in_and_warns():
     assert b.repeat("G", 2.5, done=0) and not b.repeat("G", 1.5, done=0)
     with pytest.raises(UserError, match="D, G"):
         b.repeat("E", 1.0, 0)
+
+
+def test_discriminate_passes_labels_and_splits_tuples():
+    def d(x, y, with_classes=False):
+        out = x.sum(1) + y
+        return (out, 2 * out) if with_classes else out
+
+    real, fake = torch.ones(3, 2), torch.zeros(2, 2)
+    yr, yf = torch.tensor([0.0, 1.0, 2.0]), torch.tensor([5.0, 6.0])
+    for separate in (True, False):
+        (r, rc), (f, fc) = steps.discriminate(d, real, fake, separate, yr, yf, with_classes=True)
+        assert_close(r, torch.tensor([2.0, 3.0, 4.0]))
+        assert_close(f, torch.tensor([5.0, 6.0]))
+        assert_close(rc, 2 * r)
+        assert_close(fc, 2 * f)
+    with pytest.raises(UserError, match="both"):
+        steps.discriminate(d, real, fake, True, yr, None)

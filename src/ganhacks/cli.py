@@ -19,6 +19,9 @@ from ganhacks.errors import UserError
 # verb -> module under ganhacks.commands. Add a verb by adding its module and one line here.
 COMMANDS: dict[str, str] = {
     "tips": "ganhacks.commands.tips",
+    "eval": "ganhacks.commands.eval",
+    "doctor": "ganhacks.commands.doctor",
+    "train": "ganhacks.commands.train",
 }
 
 

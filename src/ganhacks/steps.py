@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 
 import torch
@@ -56,21 +57,45 @@ class StepSchedule:
         return tuple(p.name for p in self.phases if iteration % p.every == 0 for _ in range(p.repeats))
 
 
+def _split(out: Any, n: int, first: bool) -> Any:
+    if isinstance(out, tuple):
+        return tuple(_split(o, n, first) for o in out)
+    return out[:n] if first else out[n:]
+
+
 def discriminate(
-    discriminator: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, separate: bool = True
-) -> tuple[Tensor, Tensor]:
-    """D's logits on ``real`` and ``fake``: ``(real_logits, fake_logits)``.
+    discriminator: Callable[..., Any],
+    real: Tensor,
+    fake: Tensor,
+    separate: bool = True,
+    real_labels: Tensor | None = None,
+    fake_labels: Tensor | None = None,
+    **kwargs: Any,
+) -> tuple[Any, Any]:
+    """D's outputs on ``real`` and ``fake``: ``(real_out, fake_out)``.
 
     With ``separate=True`` (T04) each batch goes through D on its own, so batch-norm statistics
     are computed over all-real or all-fake batches. ``separate=False`` concatenates them into one
     batch: fewer calls, but batch statistics then mix real and fake (kept for ablations).
+    Labels, when given, are passed to D as its second argument; ``kwargs`` are passed through.
+    D may return a tensor or a tuple of tensors (e.g. logits and class logits); either is split
+    back into its real and fake parts.
     """
     if real.shape[1:] != fake.shape[1:]:
         raise UserError(f"real {tuple(real.shape)} and fake {tuple(fake.shape)} samples must have the same shape")
+    if (real_labels is None) != (fake_labels is None):
+        raise UserError("pass labels for both real and fake samples, or for neither")
+    labelled = real_labels is not None
+
+    def call(x: Tensor, y: Tensor | None) -> Any:
+        return discriminator(x, y, **kwargs) if labelled else discriminator(x, **kwargs)
+
     if separate:
-        return discriminator(real), discriminator(fake)
-    logits = discriminator(torch.cat([real, fake], dim=0))
-    return logits[: real.shape[0]], logits[real.shape[0] :]
+        return call(real, real_labels), call(fake, fake_labels)
+    y = torch.cat([real_labels, fake_labels]) if labelled else None
+    out = call(torch.cat([real, fake], dim=0), y)
+    n = real.shape[0]
+    return _split(out, n, True), _split(out, n, False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,252 @@
+"""The trainer's configuration: frozen dataclasses with a comment on every default.
+
+A :class:`RunConfig` has one section per concern. Every trick is a field, so a preset is just a
+set of overrides and any tip can be switched from the command line with
+``--set section.field=value``. :func:`apply_overrides` validates names (with "did you mean")
+and converts values to the field's type; :func:`to_dict` / :func:`from_dict` give the JSON form
+saved as ``config.json`` in every run folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ganhacks.errors import UserError, check_positive, check_probability
+from ganhacks.labels import SMOOTHING
+from ganhacks.latent import SAMPLERS
+from ganhacks.losses import LOSSES
+from ganhacks.models.common import CONDITIONINGS, NORMS
+from ganhacks.noise import KINDS as NOISE_KINDS
+from ganhacks.optim import OptimConfig
+from ganhacks.penalties import PENALTIES
+from ganhacks.registry import did_you_mean
+
+
+def _choice(section: str, name: str, value: str, choices) -> None:
+    choices = list(choices)
+    if value not in choices:
+        raise UserError(f"unknown {section}.{name} '{value}'.{did_you_mean(str(value), choices)} Valid choices: {', '.join(choices)}")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """What to train on."""
+
+    name: str = "digits"  # built-in ("ring8", "grid25", "digits", "stacked_digits") or a local path
+    image_size: int = 0  # resize images to this many pixels per side; 0 keeps the native size
+    points: int = 20_000  # samples drawn from a 2-D mixture (ignored for images)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The networks (tips T04, T05, T07, T12, T15-T17, S01)."""
+
+    arch: str = "auto"  # "mlp" for points, "dcgan" for images, "auto" picks by data
+    z_dim: int = 64  # latent size
+    g_width: int = 64  # DCGAN: channels of the widest... narrowest stage (doubles per stage); MLP: hidden units
+    d_width: int = 64  # same for D
+    depth: int = 3  # MLP hidden layers (ignored by DCGAN, whose depth follows the resolution)
+    g_norm: str = "batch"  # DCGAN's batch norm in G (T04)
+    d_norm: str = "batch"  # "batch", "instance", "layer", "none" or "spectral" (S01)
+    g_activation: str = "relu"  # DCGAN uses ReLU in G; T05 recommends LeakyReLU
+    d_activation: str = "leaky_relu"  # T05
+    upsample: str = "transposed"  # "transposed" (strided ConvTranspose2d) or "pixelshuffle" (T05)
+    downsample: str = "stride"  # "stride" (strided conv) or "avgpool" (T05)
+    g_dropout: float = 0.0  # always-on dropout in G's coarse stages (T17); 0 = off
+    minibatch_std: bool = False  # append the minibatch std to D's features (T15)
+    minibatch_kernels: int = 0  # minibatch-discrimination kernels in D's head (T15); 0 = off
+    conditioning: str = "none"  # with labelled data: "embedding" (T16), "projection" or "acgan" (T12)
+    embed_dim: int = 8  # size of label embeddings (T16: keep it low)
+
+    def __post_init__(self) -> None:
+        _choice("model", "arch", self.arch, ("auto", "mlp", "dcgan"))
+        _choice("model", "g_norm", self.g_norm, NORMS)
+        _choice("model", "d_norm", self.d_norm, NORMS)
+        _choice("model", "upsample", self.upsample, ("transposed", "pixelshuffle"))
+        _choice("model", "downsample", self.downsample, ("stride", "avgpool"))
+        _choice("model", "conditioning", self.conditioning, CONDITIONINGS)
+        check_probability("model.g_dropout", self.g_dropout)
+        for name in ("z_dim", "g_width", "d_width", "depth", "embed_dim"):
+            check_positive(f"model.{name}", getattr(self, name))
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """The objective (tips T02, T06, S02, S03, S10)."""
+
+    name: str = "nonsaturating"  # T02; see ganhacks.losses.LOSSES for the others
+    penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2" (S02, S03)
+    penalty_weight: float = 10.0  # lambda for WGAN-GP (Gulrajani et al.); use gamma/2 for R1
+    smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
+    flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
+    acgan_weight: float = 1.0  # weight of the auxiliary classification loss (T12)
+
+    def __post_init__(self) -> None:
+        _choice("loss", "name", self.name, LOSSES.names())
+        _choice("loss", "penalty", self.penalty, ["none", *PENALTIES.names()])
+        _choice("loss", "smoothing", self.smoothing, SMOOTHING)
+        check_probability("loss.flip_p", self.flip_p)
+        check_positive("loss.penalty_weight", self.penalty_weight, allow_zero=True)
+        if (self.smoothing != "none" or self.flip_p) and not LOSSES.get(self.name).accepts_targets:
+            raise UserError(f"loss '{self.name}' takes no targets, so label smoothing/flips (T06) cannot apply; "
+                            "set loss.smoothing=none and loss.flip_p=0 or use nonsaturating/least_squares")
+
+
+@dataclass(frozen=True)
+class TricksConfig:
+    """Stateful and schedule-based tricks (tips T03, T04, T08, T11, T13, T14, S07)."""
+
+    latent: str = "gaussian"  # z prior (T03): "gaussian", "uniform" or "truncated"
+    separate_batches: bool = True  # real and fake through D in separate batches (T04)
+    n_critic: int = 1  # D steps per G step (T14; 1 keeps the players balanced, S11)
+    noise_start: float = 0.0  # instance-noise sigma at step 0 (T13); 0 = off
+    noise_end: float = 0.0  # sigma reached at noise_steps
+    noise_steps: int = 1000  # iterations over which sigma decays (absolute, so extending a run keeps the schedule)
+    noise_kind: str = "linear"  # "linear", "exponential", "cosine", "constant"
+    replay_p: float = 0.0  # per-sample probability of showing D a past fake (T08); 0 = off
+    replay_capacity: int = 2048  # past fakes kept (uniform reservoir)
+    snapshot_every: int = 0  # store past G/D weights every N steps (T08); 0 = off
+    snapshot_swap_p: float = 0.0  # per-step probability of swapping an old D in
+    snapshot_swap_steps: int = 10  # how long an old D stays in
+    ema_decay: float = 0.0  # EMA of G's weights (S07), e.g. 0.999; 0 = off
+    balance_d_threshold: float = 0.0  # opt-in loss-threshold balancing (T11, warns); 0 = off
+    balance_g_threshold: float = 0.0  # idem for G
+
+    def __post_init__(self) -> None:
+        _choice("tricks", "latent", self.latent, SAMPLERS.names())
+        _choice("tricks", "noise_kind", self.noise_kind, NOISE_KINDS)
+        check_probability("tricks.replay_p", self.replay_p)
+        check_probability("tricks.snapshot_swap_p", self.snapshot_swap_p)
+        check_probability("tricks.ema_decay", self.ema_decay)
+        if self.n_critic < 1:
+            raise UserError(f"tricks.n_critic must be >= 1, got {self.n_critic}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The run itself."""
+
+    steps: int = 2000  # training iterations (each: n_critic D steps and one G step)
+    batch_size: int = 64  # samples per D/G step
+    seed: int = 0  # seeds weights, data order, z and every trick's randomness
+    device: str = "auto"  # "auto" (CUDA when available), "cpu", "cuda", "cuda:1", ...
+    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
+    compile: bool = False  # torch.compile G and D
+    log_every: int = 10  # write metrics.jsonl every N steps
+    sample_every: int = 250  # write a sample grid PNG at fixed z every N steps; 0 = only at the end
+    checkpoint_every: int = 500  # write a checkpoint every N steps; 0 = only at the end
+    keep_checkpoints: int = 3  # newest checkpoints kept on disk
+    tensorboard: bool = False  # also log to TensorBoard (needs the tensorboard package)
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "log_every", "keep_checkpoints"):
+            check_positive(f"train.{name}", getattr(self, name))
+        if self.batch_size < 2:
+            raise UserError("train.batch_size must be >= 2")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines a run; saved as config.json and accepted back by ``--config``."""
+
+    preset: str = "recommended"  # the preset these values started from (informational)
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    tricks: TricksConfig = field(default_factory=TricksConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+SECTIONS = tuple(f.name for f in fields(RunConfig) if f.name != "preset")
+
+
+def to_dict(config: RunConfig) -> dict[str, Any]:
+    """The JSON-ready form of ``config`` (tuples become lists)."""
+    return json.loads(json.dumps(dataclasses.asdict(config)))
+
+
+def _section_type(section: str) -> type:
+    return typing.get_type_hints(RunConfig)[section]
+
+
+def _convert(section: str, name: str, raw: Any, target: Any) -> Any:
+    """Convert ``raw`` (a string from the command line or a JSON value) to ``target``'s type."""
+    hint = typing.get_type_hints(_section_type(section))[name]
+    origin = typing.get_origin(hint)
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        if hint is int:
+            if isinstance(raw, float) and not raw.is_integer():
+                raise ValueError
+            return int(float(raw)) if isinstance(raw, str) and "e" in raw.lower() else int(raw)
+        if hint is float:
+            return float(raw)
+        if origin is tuple:
+            parts = raw if isinstance(raw, (list, tuple)) else str(raw).strip("()[] ").split(",")
+            return tuple(float(p) for p in parts)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise UserError(f"{section}.{name} expects {getattr(hint, '__name__', hint)}, got '{raw}'") from None
+
+
+def from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
+    """A :class:`RunConfig` from a (possibly partial) dict, on top of ``base`` (default values)."""
+    config = base or RunConfig()
+    unknown = set(data) - set(SECTIONS) - {"preset"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise UserError(f"unknown config section '{name}'.{did_you_mean(name, SECTIONS)} Valid sections: {', '.join(SECTIONS)}")
+    overrides = [f"{s}.{k}={v}" for s in SECTIONS for k, v in (data.get(s) or {}).items()]
+    config = apply_overrides(config, overrides, raw_values={f"{s}.{k}": v for s in SECTIONS for k, v in (data.get(s) or {}).items()})
+    if "preset" in data:
+        config = replace(config, preset=str(data["preset"]))
+    return config
+
+
+def apply_overrides(config: RunConfig, overrides: list[str], raw_values: dict[str, Any] | None = None) -> RunConfig:
+    """Apply ``section.field=value`` strings, validating names and types (with "did you mean")."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or "." not in key:
+            raise UserError(f"--set takes section.field=value, got '{item}' (e.g. --set loss.name=hinge)")
+        section, name = key.split(".", 1)
+        if section not in SECTIONS:
+            raise UserError(f"unknown config section '{section}'.{did_you_mean(section, SECTIONS)} Valid sections: {', '.join(SECTIONS)}")
+        current = getattr(config, section)
+        names = [f.name for f in fields(current)]
+        if name not in names:
+            raise UserError(f"unknown field '{section}.{name}'.{did_you_mean(name, names)} Fields of {section}: {', '.join(names)}")
+        raw = value if raw_values is None else raw_values.get(key, value)
+        grouped.setdefault(section, {})[name] = _convert(section, name, raw, getattr(current, name))
+    changes = {s: replace(getattr(config, s), **kv) for s, kv in grouped.items()}
+    return replace(config, **changes)
+
+
+def load_config_file(path: str | Path) -> RunConfig:
+    """Read a ``config.json`` written by a run (or by hand)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise UserError(f"config file {p} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot read config file {p}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"config file {p} must hold a JSON object with sections {', '.join(SECTIONS)}")
+    return from_dict(data)

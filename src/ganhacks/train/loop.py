@@ -1,0 +1,403 @@
+"""The reference training loop.
+
+Read :meth:`Trainer.fit` top to bottom: each iteration asks the step schedule which phases to
+run (``D``, ``D``, ..., ``G``: steps as data, T14), runs them, updates the EMA of G, and hands the
+reported values to the callbacks. :meth:`Trainer.d_step` and :meth:`Trainer.g_step` call the pure
+functions of the tricks modules; the loop never knows what the callbacks do, and the networks
+never own a training step.
+
+All randomness flows from ``train.seed`` through explicit generators (data order, z, labels,
+instance noise, replay, snapshot swaps) plus torch's global generator (dropout), and every
+stateful part is in :meth:`Trainer.state_dict`, so a resumed run continues exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from ganhacks.conditional import acgan_loss
+from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
+from ganhacks.ema import EMA
+from ganhacks.errors import UserError
+from ganhacks.labels import LabelMaker
+from ganhacks.latent import SAMPLERS
+from ganhacks.losses import get_loss
+from ganhacks.models import build_models
+from ganhacks.noise import InstanceNoise
+from ganhacks.optim import make_optimizers
+from ganhacks.penalties import PENALTIES, interpolate
+from ganhacks.replay import ReplayBuffer, SnapshotPool
+from ganhacks.steps import StepSchedule, ThresholdBalancer, discriminate
+from ganhacks.train.callbacks import Callback, rng_state, set_rng_state
+from ganhacks.train.config import RunConfig, to_dict
+
+SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
+
+
+def select_device(name: str) -> torch.device:
+    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated)."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise UserError(f"unknown device '{name}'; use auto, cpu or cuda[:N]") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise UserError(f"train.device={name} but CUDA is not available; use train.device=cpu or auto")
+    return device
+
+
+def grad_norm(module: nn.Module) -> Tensor:
+    """Total L2 norm of ``module``'s gradients (tip T10 watches it), as a 0-dim tensor."""
+    norms = [p.grad.detach().norm(2) for p in module.parameters() if p.grad is not None]
+    return torch.stack(norms).norm(2) if norms else torch.zeros(())
+
+
+def load_data(config: RunConfig) -> Dataset:
+    """The run's data set, as ``config.data`` says."""
+    d = config.data
+    is_mixture_or_generated = d.name in ("ring8", "grid25")
+    return load_dataset(
+        d.name,
+        image_size=d.image_size or None,
+        n=d.points if is_mixture_or_generated else None,
+        seed=config.train.seed,
+    )
+
+
+@contextlib.contextmanager
+def _stop_between_iterations():
+    """Turn the first Ctrl-C into a flag checked after each iteration; a second one interrupts at once."""
+    flag = {"hit": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+
+    def handler(signum, frame):
+        if flag["hit"]:
+            raise KeyboardInterrupt
+        flag["hit"] = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: flag["hit"]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Trainer:
+    """Trains a GAN as a :class:`RunConfig` says.
+
+    Example:
+        >>> trainer = Trainer(preset_config("recommended"))   # doctest: +SKIP
+        >>> trainer.fit()
+    """
+
+    def __init__(
+        self,
+        config: RunConfig,
+        callbacks: Sequence[Callback] = (),
+        dataset: Dataset | None = None,
+        rank: int = 0,
+        world_size: int = 1,
+    ) -> None:
+        self.config = config
+        tc, tr = config.train, config.tricks
+        self.rank, self.world_size = rank, world_size
+        self.device = select_device(tc.device)
+        self.callbacks = list(callbacks)
+        self.dataset = dataset if dataset is not None else load_data(config)
+        self.total_steps = tc.steps
+        self.step = 0  # finished iterations
+
+        torch.manual_seed(tc.seed)  # weights: identical on every rank
+        self.G, self.D = build_models(config.model, self.dataset.sample_shape, self.dataset.num_classes)
+        self.G.to(self.device)
+        self.D.to(self.device)
+        self.opt_g, self.opt_d = make_optimizers(self.G, self.D, config.optim)
+        self.loss = get_loss(config.loss.name)
+        self.labels = LabelMaker(smoothing=config.loss.smoothing, flip_p=config.loss.flip_p)
+        self.penalty = None if config.loss.penalty == "none" else PENALTIES.get(config.loss.penalty)
+        self.sample_z = SAMPLERS.get(tr.latent)
+        self.schedule = StepSchedule(n_critic=tr.n_critic)
+        self.noise = (
+            InstanceNoise(tr.noise_start, tr.noise_end, tr.noise_steps, tr.noise_kind)
+            if tr.noise_start > 0 else None
+        )
+        self.balancer = (
+            ThresholdBalancer(tr.balance_d_threshold, tr.balance_g_threshold)
+            if tr.balance_d_threshold or tr.balance_g_threshold else None
+        )
+        self.replay = ReplayBuffer(tr.replay_capacity, tr.replay_p, seed=tc.seed + 1) if tr.replay_p > 0 else None
+        self.snapshots = SnapshotPool(seed=tc.seed + 2) if tr.snapshot_every > 0 else None
+        self.ema = EMA(self.G, decay=tr.ema_decay) if tr.ema_decay > 0 else None
+        self.acgan = config.model.conditioning == "acgan" and self.dataset.conditional
+        self.conditional = self.dataset.conditional and config.model.conditioning != "none"
+
+        self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
+        self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
+        fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
+        n_grid = SAMPLE_GRID if self.dataset.kind == "images" else 1000
+        self.fixed_z = self.sample_z(n_grid, config.model.z_dim, generator=fixed)
+        self.fixed_y = (
+            torch.arange(n_grid) % self.dataset.num_classes if self.conditional else None
+        )
+        self.autocast = (
+            torch.autocast("cuda", dtype=torch.bfloat16) if tc.amp and self.device.type == "cuda"
+            else contextlib.nullcontext()
+        )
+        if tc.compile:
+            self.G_fwd, self.D_fwd = torch.compile(self.G), torch.compile(self.D)
+        else:
+            self.G_fwd, self.D_fwd = self.G, self.D
+
+    # ------------------------------------------------------------------ helpers
+
+    def describe(self) -> str:
+        """One line: preset, data, models, device."""
+        n_g = sum(p.numel() for p in self.G.parameters())
+        n_d = sum(p.numel() for p in self.D.parameters())
+        return (f"preset={self.config.preset} on {self.dataset.describe()}; G {n_g:,} params, D {n_d:,} params; "
+                f"{self.total_steps} steps on {self.device}")
+
+    def _to(self, t: Tensor | None) -> Tensor | None:
+        return None if t is None else t.to(self.device, non_blocking=True)
+
+    def _z(self, n: int) -> tuple[Tensor, Tensor | None]:
+        z = self.sample_z(n, self.config.model.z_dim, generator=self.gen)
+        y = torch.randint(self.dataset.num_classes, (n,), generator=self.gen) if self.conditional else None
+        return self._to(z), self._to(y)
+
+    def _d(self, x: Tensor, y: Tensor | None = None) -> Any:
+        return self.D_fwd(x, y, with_classes=True) if self.acgan else self.D_fwd(x, y)
+
+    def _noisy(self, x: Tensor) -> Tensor:
+        if self.noise is None:
+            return x
+        sigma = self.noise.sigma(self.step)
+        return x + sigma * torch.randn(x.shape, generator=self.gen).to(x) if sigma else x
+
+    @staticmethod
+    def _split(out: Any) -> tuple[Tensor, Tensor | None]:
+        return out if isinstance(out, tuple) else (out, None)
+
+    # ------------------------------------------------------------------ the two steps
+
+    def d_step(self) -> dict[str, Tensor]:
+        """One update of D on a fresh real batch and a batch of fakes."""
+        real, y_real = next(self.data)
+        real, y_real = self._to(real), self._to(y_real)
+        n = real.shape[0]
+        z, y_fake = self._z(n)
+        with torch.no_grad(), self.autocast:
+            fake = self.G_fwd(z, y_fake).float()
+        if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
+            fake = self.replay.mix(fake)
+        real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
+        if self.config.loss.penalty == "r1":
+            real_in.requires_grad_(True)
+        if self.config.loss.penalty == "r2":
+            fake_in.requires_grad_(True)
+        labels = (y_real, y_fake) if self.conditional else (None, None)
+        with self.autocast:
+            real_out, fake_out = discriminate(self._d, real_in, fake_in, self.config.tricks.separate_batches, *labels)
+        real_logits, real_cls = self._split(real_out)
+        fake_logits, fake_cls = self._split(fake_out)
+        real_logits, fake_logits = real_logits.float(), fake_logits.float()
+        if self.loss.accepts_targets:
+            real_t, fake_t = self.labels(n, n, generator=self.gen)
+            loss = self.loss.d(real_logits, fake_logits, self._to(real_t), self._to(fake_t))
+        else:
+            loss = self.loss.d(real_logits, fake_logits)
+        logs: dict[str, Tensor] = {}
+        if self.penalty is not None:
+            penalty = self._penalty(real_in, fake_in, real_logits, fake_logits, y_real)
+            loss = loss + self.config.loss.penalty_weight * penalty
+            logs["loss/penalty"] = penalty.detach()
+        if self.acgan:
+            cls_loss = acgan_loss(real_cls.float(), y_real)
+            loss = loss + self.config.loss.acgan_weight * cls_loss
+            logs["loss/d_class"] = cls_loss.detach()
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        logs["grad_norm/d"] = grad_norm(self.D)
+        self.opt_d.step()
+        self._last_real = (real_in.detach(), y_real)
+        logs.update({
+            "loss/d": loss.detach(),
+            "d_out/real": real_logits.detach().mean(),
+            "d_out/fake": fake_logits.detach().mean(),
+            "d_prob/real": torch.sigmoid(real_logits.detach()).mean(),
+            "d_prob/fake": torch.sigmoid(fake_logits.detach()).mean(),
+            "d_acc": 0.5 * ((real_logits.detach() > 0).float().mean() + (fake_logits.detach() < 0).float().mean()),
+        })
+        return logs
+
+    def _penalty(self, real_in: Tensor, fake_in: Tensor, real_logits: Tensor, fake_logits: Tensor,
+                 y_real: Tensor | None) -> Tensor:
+        name = self.config.loss.penalty
+        if name == "r1":
+            return self.penalty(real_logits, real_in)
+        if name == "r2":
+            return self.penalty(fake_logits, fake_in)
+        x_hat = interpolate(real_in, fake_in, generator=self.gen)  # WGAN-GP/LP: between real and fake
+        out, _ = self._split(self._d(x_hat, y_real))
+        return self.penalty(out.float(), x_hat)
+
+    def g_step(self) -> dict[str, Tensor]:
+        """One update of G through D (D's weights are not stepped)."""
+        n = self.config.train.batch_size
+        z, y_fake = self._z(n)
+        with self.autocast:
+            fake = self.G_fwd(z, y_fake)
+            fake_logits, fake_cls = self._split(self._d(self._noisy(fake.float()), y_fake))
+        fake_logits = fake_logits.float()
+        real_logits = None
+        if self.loss.g_needs_real:
+            real_in, y_real = self._last_real
+            with self.autocast:
+                real_logits, _ = self._split(self._d(real_in, y_real))
+            real_logits = real_logits.float()
+        loss = self.loss.g(fake_logits, real_logits)
+        logs: dict[str, Tensor] = {}
+        if self.acgan:
+            cls_loss = acgan_loss(fake_cls.float(), y_fake)
+            loss = loss + self.config.loss.acgan_weight * cls_loss
+            logs["loss/g_class"] = cls_loss.detach()
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        logs["grad_norm/g"] = grad_norm(self.G)
+        self.opt_g.step()
+        self.D.zero_grad(set_to_none=True)  # G's backward left gradients in D; they must not leak into D's step
+        logs["loss/g"] = loss.detach()
+        return logs
+
+    # ------------------------------------------------------------------ the loop
+
+    def run_iteration(self) -> dict[str, Tensor]:
+        """All D and G steps of one iteration, as the schedule plans them."""
+        logs: dict[str, Tensor] = {}
+        d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
+        for phase in self.schedule.plan(self.step):
+            if phase == "D" and not d_frozen:
+                logs.update(self.d_step())
+                while self.balancer and self.balancer.repeat("D", float(logs["loss/d"]), 1):
+                    logs.update(self.d_step())
+            elif phase == "G":
+                logs.update(self.g_step())
+        if self.ema is not None:
+            self.ema.update(self.G)
+        self._maybe_snapshot()
+        if self.noise is not None:
+            logs["noise/sigma"] = torch.tensor(self.noise.sigma(self.step))
+        return logs
+
+    def _maybe_snapshot(self) -> None:
+        tr = self.config.tricks
+        if self.snapshots is None:
+            return
+        self.snapshots.step(self.D)
+        if (self.step + 1) % tr.snapshot_every == 0 and not self.snapshots.swapped:
+            self.snapshots.add(self.D)
+        if not self.snapshots.swapped and self.snapshots.snapshots and tr.snapshot_swap_p > 0:
+            if torch.rand((), generator=self.gen) < tr.snapshot_swap_p:
+                self.snapshots.swap_in(self.D, tr.snapshot_swap_steps)
+
+    def fit(self) -> None:
+        """Train until ``train.steps`` iterations are done (continuing from :attr:`step`)."""
+        self.G.train()
+        self.D.train()
+        for cb in self.callbacks:
+            cb.on_fit_start(self)
+        try:
+            with _stop_between_iterations() as interrupted:
+                while self.step < self.total_steps:
+                    logs = self.run_iteration()
+                    self.step += 1
+                    for cb in self.callbacks:
+                        cb.on_step_end(self, self.step, logs)
+                    if interrupted():
+                        raise KeyboardInterrupt  # at an iteration boundary, so a checkpoint now is consistent
+        except BaseException as exc:
+            for cb in self.callbacks:
+                cb.on_exception(self, exc)
+            raise
+        for cb in self.callbacks:
+            cb.on_fit_end(self)
+
+    @torch.no_grad()
+    def fixed_samples(self) -> Tensor:
+        """Samples at the fixed z of the sample grid, from the EMA of G when there is one."""
+        g = self.ema.module if self.ema is not None else self.G
+        was_training = g.training
+        g.eval()
+        out = g(self._to(self.fixed_z), self._to(self.fixed_y)).float().cpu()
+        g.train(was_training)
+        return out
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``n`` fresh samples (EMA of G when there is one), on the CPU."""
+        g = self.ema.module if self.ema is not None else self.G
+        gen = generator or torch.Generator().manual_seed(0)
+        z = self.sample_z(n, self.config.model.z_dim, generator=gen)
+        y = torch.randint(self.dataset.num_classes, (n,), generator=gen) if self.conditional else None
+        was_training = g.training
+        g.eval()
+        out = torch.cat([g(self._to(zc), self._to(yc) if yc is not None else None).float().cpu()
+                         for zc, yc in zip(z.split(1024), y.split(1024) if y is not None else [None] * len(z.split(1024)))])
+        g.train(was_training)
+        return out
+
+    # ------------------------------------------------------------------ state
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything a resumed run needs to continue exactly."""
+        parts = {"replay": self.replay, "snapshots": self.snapshots, "ema": self.ema}
+        return {
+            "step": self.step,
+            "config": to_dict(self.config),
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "data": self.data.state_dict(),
+            "gen": self.gen.get_state(),
+            "rng": rng_state(),
+            **{k: v.state_dict() for k, v in parts.items() if v is not None},
+            "callbacks": [cb.state_dict() for cb in self.callbacks],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`state_dict`."""
+        try:
+            self.G.load_state_dict(state["G"])
+            self.D.load_state_dict(state["D"])
+        except RuntimeError as exc:
+            raise UserError(f"the checkpoint's networks do not match this config ({str(exc).splitlines()[0]}); "
+                            "resume with the run's own config.json") from None
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.data.load_state_dict(state["data"])
+        self.gen.set_state(state["gen"])
+        set_rng_state(state["rng"])
+        for key in ("replay", "snapshots", "ema"):
+            part = getattr(self, key)
+            if part is not None and key in state:
+                part.load_state_dict(state[key])
+        for cb, cb_state in zip(self.callbacks, state.get("callbacks", [])):
+            cb.load_state_dict(cb_state)
+        self.step = int(state["step"])
+
+    def with_steps(self, steps: int) -> None:
+        """Change the total number of iterations (e.g. to extend a resumed run)."""
+        self.config = replace(self.config, train=replace(self.config.train, steps=steps))
+        self.total_steps = steps

@@ -1,0 +1,114 @@
+import json
+import os
+import signal
+
+import pytest
+import torch
+
+from ganhacks.cli import main
+from ganhacks.train.callbacks import Callback
+from ganhacks.train.checkpoint import list_checkpoints, load_checkpoint
+from ganhacks.train.loop import Trainer
+from ganhacks.train.run import resume_run, start_run
+
+ALL_STATEFUL = ["tricks.replay_p=0.5", "tricks.noise_start=0.2", "tricks.snapshot_every=2",
+                "tricks.snapshot_swap_p=0.5", "tricks.snapshot_swap_steps=2", "tricks.ema_decay=0.9",
+                "model.g_dropout=0.2", "loss.smoothing=two_sided", "loss.flip_p=0.1"]
+
+
+def assert_same_weights(a: Trainer, b: Trainer):
+    for name in ("G", "D"):
+        sa, sb = getattr(a, name).state_dict(), getattr(b, name).state_dict()
+        assert sa.keys() == sb.keys()
+        for k in sa:
+            assert torch.equal(sa[k], sb[k]), f"{name}.{k} differs"
+    if a.ema is not None:
+        for k, v in a.ema.module.state_dict().items():
+            assert torch.equal(v, b.ema.module.state_dict()[k])
+
+
+@pytest.mark.parametrize("images, extra", [(True, ALL_STATEFUL), (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
+                                           (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"])])
+def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
+    full = Trainer(tiny(images=images, steps=8, extra=extra))
+    full.fit()
+    run = tmp_path / "run"
+    start_run(tiny(images=images, steps=4, extra=extra), run, progress=False)
+    resumed = resume_run(run, steps=8, progress=False)
+    assert resumed.step == 8
+    assert_same_weights(full, resumed)
+    # and a run that skipped resuming really differs (the check can fail)
+    other = Trainer(tiny(images=images, steps=8, extra=[*extra, "train.seed=1"]))
+    other.fit()
+    assert any(not torch.equal(v, other.G.state_dict()[k]) for k, v in full.G.state_dict().items())
+
+
+def test_run_folder_contents(tmp_path, tiny):
+    run = tmp_path / "run"
+    start_run(tiny(steps=6, extra=["train.sample_every=3", "train.checkpoint_every=2", "train.keep_checkpoints=2"]),
+              run, progress=False)
+    config = json.loads((run / "config.json").read_text())
+    assert config["train"]["steps"] == 6 and config["preset"] == "recommended"
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in records] == [1, 2, 3, 4, 5, 6]
+    assert {"loss/d", "loss/g", "d_out/real", "d_out/fake", "grad_norm/d", "grad_norm/g"} <= set(records[0])
+    assert sorted(p.name for p in (run / "samples").iterdir()) == ["step-000003.png", "step-000006.png"]
+    assert [p.name for p in list_checkpoints(run / "checkpoints")] == ["step-000004.pt", "step-000006.pt"]
+    assert load_checkpoint(run / "checkpoints" / "step-000006.pt")["step"] == 6
+
+
+class SigintAt(Callback):
+    def __init__(self, step):
+        self.at = step
+
+    def on_step_end(self, trainer, step, logs):
+        if step == self.at:
+            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
+
+
+def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, tiny):
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        start_run(tiny(steps=8), run, progress=False, extra_callbacks=[SigintAt(3)])
+    assert [p.name for p in list_checkpoints(run / "checkpoints")] == ["step-000003.pt"]
+    resumed = resume_run(run, progress=False)
+    full = Trainer(tiny(steps=8))
+    full.fit()
+    assert_same_weights(full, resumed)
+
+
+def test_separate_batches_flag_changes_what_d_sees(tiny):
+    sep = Trainer(tiny(preset="vanilla", steps=1, extra=["tricks.separate_batches=true"]))
+    mixed = Trainer(tiny(preset="vanilla", steps=1, extra=["tricks.separate_batches=false"]))
+    calls = []
+    for t in (sep, mixed):
+        t.D.register_forward_hook(lambda m, inp, out: calls.append(inp[0].shape[0]))
+        t.d_step()
+    assert calls == [16, 16, 32]  # two batches of 16 vs one mixed batch of 32 (T04)
+
+
+def test_cli_train_and_refusing_to_overwrite(tmp_path, capsys):
+    out = tmp_path / "r"
+    args = ["train", "--data", "ring8", "--steps", "3", "--out", str(out), "--quiet",
+            "--set", "model.g_width=8", "--set", "model.d_width=8", "--set", "data.points=256"]
+    assert main(args) == 0
+    assert "done: 3 steps" in capsys.readouterr().out
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    assert main(args) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing touched
+    assert main(["train", "--resume", str(out), "--steps", "5", "--quiet"]) == 0
+    assert load_checkpoint(sorted((out / "checkpoints").iterdir())[-1])["step"] == 5
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--data", "/no/such/folder"], "check the path"),
+    (["--preset", "recomended"], "Did you mean 'recommended'"),
+    (["--set", "loss.nme=x"], "Did you mean 'name'"),
+    (["--resume", "/no/such/run"], "not a run folder"),
+])
+def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
+    assert main(["train", "--steps", "1", "--quiet", *args] + ([] if "--resume" in args else ["--out", str(tmp_path / "x")])) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
