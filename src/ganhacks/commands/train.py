@@ -48,5 +48,10 @@ def run(args: argparse.Namespace) -> int:
         data_tag = Path(config.data.name).name or "data"
         out = Path(args.out) if args.out else Path("runs") / f"{config.preset}-{data_tag}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = start_run(config, out, progress=not args.quiet)
-    print(f"done: {trainer.step} steps; samples in {out / 'samples'}, checkpoints in {out / 'checkpoints'}")
+    import torch.distributed as dist
+
+    if dist.is_initialized():
+        dist.destroy_process_group()
+    if trainer.rank == 0:
+        print(f"done: {trainer.step} steps; samples in {out / 'samples'}, checkpoints in {out / 'checkpoints'}")
     return 0

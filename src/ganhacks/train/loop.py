@@ -38,6 +38,7 @@ from ganhacks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.steps import StepSchedule, ThresholdBalancer, discriminate
 from ganhacks.train.callbacks import Callback, rng_state, set_rng_state
 from ganhacks.train.config import RunConfig, to_dict
+from ganhacks.train.distributed import average_gradients, broadcast_buffers
 
 SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 
@@ -228,6 +229,8 @@ class Trainer:
             logs["loss/d_class"] = cls_loss.detach()
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
+        if self.world_size > 1:
+            average_gradients(self.D)
         logs["grad_norm/d"] = grad_norm(self.D)
         self.opt_d.step()
         self._last_real = (real_in.detach(), y_real)
@@ -274,6 +277,8 @@ class Trainer:
             logs["loss/g_class"] = cls_loss.detach()
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
+        if self.world_size > 1:
+            average_gradients(self.G)
         logs["grad_norm/g"] = grad_norm(self.G)
         self.opt_g.step()
         self.D.zero_grad(set_to_none=True)  # G's backward left gradients in D; they must not leak into D's step
@@ -293,6 +298,9 @@ class Trainer:
                     logs.update(self.d_step())
             elif phase == "G":
                 logs.update(self.g_step())
+        if self.world_size > 1:
+            broadcast_buffers(self.G)
+            broadcast_buffers(self.D)
         if self.ema is not None:
             self.ema.update(self.G)
         self._maybe_snapshot()

@@ -1,15 +1,16 @@
 """A run folder: create or resume one, wire the standard callbacks, and train.
 
 Layout (see DESIGN.md): ``config.json``, ``metrics.jsonl``, ``samples/``, ``checkpoints/``.
-A folder that already holds a run is never overwritten: starting a new run there is refused,
+Under torchrun every rank trains and rank 0 alone writes. A folder that already holds a run is never overwritten: starting a new run there is refused,
 and ``--resume`` continues it from its newest readable checkpoint.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+import torch.distributed as dist
 
 from ganhacks.errors import UserError
 from ganhacks.train.callbacks import (
@@ -22,7 +23,8 @@ from ganhacks.train.callbacks import (
 )
 from ganhacks.train.checkpoint import load_latest
 from ganhacks.train.config import RunConfig, load_config_file, to_dict
-from ganhacks.train.loop import Trainer
+from ganhacks.train.distributed import init_from_env, is_main_process
+from ganhacks.train.loop import Trainer, select_device
 
 CONFIG = "config.json"
 
@@ -42,8 +44,11 @@ def standard_callbacks(run_dir: Path, config: RunConfig, progress: bool = True) 
     return cbs
 
 
-def _is_main() -> bool:
-    return int(os.environ.get("RANK", "0")) == 0
+def _make_trainer(config: RunConfig) -> Trainer:
+    """A trainer for this process: joins torchrun's process group first when there is one."""
+    device = select_device(config.train.device)
+    rank, world = init_from_env(device.type)
+    return Trainer(config, callbacks=[], rank=rank, world_size=world)
 
 
 def start_run(config: RunConfig, run_dir: str | Path, progress: bool = True,
@@ -54,10 +59,13 @@ def start_run(config: RunConfig, run_dir: str | Path, progress: bool = True,
         raise UserError(f"{run_dir} already holds a run; continue it with --resume {run_dir} or choose another --out")
     if run_dir.exists() and not run_dir.is_dir():
         raise UserError(f"--out {run_dir} is a file, not a folder")
-    trainer = Trainer(config, callbacks=[])  # data and models are checked before anything is written
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / CONFIG).write_text(json.dumps(to_dict(config), indent=2) + "\n")
-    trainer.callbacks = standard_callbacks(run_dir, config, progress) + list(extra_callbacks or [])
+    trainer = _make_trainer(config)  # data and models are checked before anything is written
+    if trainer.world_size > 1:
+        dist.barrier()  # every rank has checked the folder before rank 0 writes to it
+    if is_main_process():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / CONFIG).write_text(json.dumps(to_dict(config), indent=2) + "\n")
+        trainer.callbacks = standard_callbacks(run_dir, config, progress) + list(extra_callbacks or [])
     trainer.fit()
     return trainer
 
@@ -70,14 +78,18 @@ def resume_run(run_dir: str | Path, steps: int | None = None, progress: bool = T
         raise UserError(f"{run_dir} is not a run folder (no {CONFIG}); start one with ganhacks train --out {run_dir}")
     config = load_config_file(run_dir / CONFIG)
     _, state = load_latest(run_dir / "checkpoints")
-    trainer = Trainer(config, callbacks=standard_callbacks(run_dir, config, progress) + list(extra_callbacks or []))
+    trainer = _make_trainer(config)
+    if is_main_process():
+        trainer.callbacks = standard_callbacks(run_dir, config, progress) + list(extra_callbacks or [])
     trainer.load_state_dict(state)
     if steps is not None and steps != trainer.total_steps:
         if steps < trainer.step:
             raise UserError(f"--steps {steps} is below the {trainer.step} steps already trained")
         trainer.with_steps(steps)
-        (run_dir / CONFIG).write_text(json.dumps(to_dict(trainer.config), indent=2) + "\n")
-    _truncate_metrics(run_dir / "metrics.jsonl", trainer.step)
+        if is_main_process():
+            (run_dir / CONFIG).write_text(json.dumps(to_dict(trainer.config), indent=2) + "\n")
+    if is_main_process():
+        _truncate_metrics(run_dir / "metrics.jsonl", trainer.step)
     trainer.fit()
     return trainer
 
