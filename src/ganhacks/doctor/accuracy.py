@@ -1,0 +1,99 @@
+"""Accuracy of the static doctor on a labelled corpus: precision and recall of ``fail`` verdicts.
+
+A corpus is a folder of scripts; the unit a script belongs to carries its expected verdicts in
+header comments such as ``# expect: T01=pass T02=fail ...`` (one unit, one set of labels). Run::
+
+    python -m ganhacks.doctor.accuracy tests/doctor/corpus
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+from ganhacks.doctor.audit import audit
+from ganhacks.doctor.config import DoctorConfig
+from ganhacks.errors import UserError
+
+_EXPECT = re.compile(r"^#\s*expect:\s*(.*)$", re.MULTILINE)
+_PAIR = re.compile(r"(T\d\d)=(pass|fail|absent|na)\b")
+
+
+def read_expectations(path: str) -> dict[str, str]:
+    """Tip id -> expected verdict from the ``# expect:`` lines of one file (empty when none)."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    out: dict[str, str] = {}
+    for line in _EXPECT.findall(text):
+        out.update(dict(_PAIR.findall(line)))
+    return out
+
+
+@dataclass(frozen=True)
+class Score:
+    """Agreement of the doctor with the labels."""
+
+    units: int  # labelled units compared
+    verdicts: int  # labelled verdicts compared
+    agree: int  # verdicts equal to the label
+    tp: int  # fail predicted and labelled
+    fp: int  # fail predicted, label says otherwise
+    fn: int  # labelled fail not predicted
+    mismatches: tuple[tuple[str, str, str, str], ...]  # (unit, tip, expected, got)
+
+    @property
+    def precision(self) -> float:
+        """TP / (TP + FP) of ``fail`` (1.0 when nothing is predicted to fail)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """TP / (TP + FN) of ``fail`` (1.0 when nothing is labelled fail)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def score_corpus(folder: str) -> Score:
+    """Audit ``folder`` with default settings and compare every verdict to its label.
+
+    Raises:
+        UserError: a unit has no ``# expect:`` labels, or more than one labelled file.
+    """
+    report = audit([folder], DoctorConfig())
+    n = agree = tp = fp = fn = 0
+    mism = []
+    for unit in report.units:
+        labelled = [(p, read_expectations(p)) for p in unit.files]
+        labelled = [(p, e) for p, e in labelled if e]
+        if not labelled and not unit.gan_code:
+            continue  # e.g. an empty package __init__.py
+        if len(labelled) != 1:
+            raise UserError(f"unit {unit.name} needs exactly one file with '# expect:' labels, found {len(labelled)}")
+        expected = labelled[0][1]
+        for v in unit.verdicts:
+            if v.tip not in expected:
+                continue
+            want, got = expected[v.tip], v.verdict
+            n += 1
+            agree += want == got
+            tp += want == "fail" and got == "fail"
+            fp += want != "fail" and got == "fail"
+            fn += want == "fail" and got != "fail"
+            if want != got:
+                mism.append((unit.name, v.tip, want, got))
+    return Score(sum(1 for u in report.units if u.gan_code), n, agree, tp, fp, fn, tuple(mism))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    folder = argv[0] if argv else "tests/doctor/corpus"
+    s = score_corpus(folder)
+    print(f"units={s.units} verdicts={s.verdicts} agree={s.agree} ({s.agree / max(s.verdicts, 1):.3f})")
+    print(f"fail: tp={s.tp} fp={s.fp} fn={s.fn} precision={s.precision:.3f} recall={s.recall:.3f}")
+    for m in s.mismatches:
+        print("  mismatch:", *m)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Every labelled verdict of the corpus (tests/doctor/corpus), and the fail precision/recall."""
+
+import os
+
+import pytest
+
+from ganhacks.doctor import audit
+from ganhacks.doctor.accuracy import read_expectations, score_corpus
+from ganhacks.doctor.config import DoctorConfig
+
+CORPUS = os.path.join(os.path.dirname(__file__), "corpus")
+
+
+def _report():
+    return audit([CORPUS], DoctorConfig())
+
+
+REPORT = _report()
+CASES = [
+    (u, p, exp)
+    for u in REPORT.units
+    for p in u.files
+    for exp in [read_expectations(p)]
+    if exp
+]
+
+
+def test_corpus_is_large_and_fully_labelled():
+    assert len(CASES) >= 25
+    for _, path, exp in CASES:
+        assert sorted(exp) == [f"T{i:02d}" for i in range(1, 18)], path
+        assert not os.path.basename(path).startswith("test_")
+
+
+@pytest.mark.parametrize("unit,path,expected", CASES, ids=[os.path.relpath(c[1], CORPUS) for c in CASES])
+def test_every_corpus_verdict(unit, path, expected):
+    got = {v.tip: v.verdict for v in unit.verdicts}
+    wrong = {t: (expected[t], got[t]) for t in expected if got[t] != expected[t]}
+    assert not wrong, f"{path}: tip -> (expected, got): {wrong}"
+
+
+def test_fail_verdicts_carry_evidence_and_fix():
+    for unit, _, _ in CASES:
+        for v in unit.verdicts:
+            if v.verdict == "fail":
+                assert v.evidence and v.fix and v.evidence[0].line >= 1
+
+
+def test_multi_file_project_is_one_unit():
+    split = [u for u in REPORT.units if any(p.endswith(os.path.join("project_split", "train.py")) for p in u.files)]
+    assert len(split) == 1 and len(split[0].files) == 2
+
+
+def test_precision_and_recall_targets():
+    s = score_corpus(CORPUS)
+    assert s.fp == 0 and s.precision == 1.0
+    assert s.recall >= 0.9
+    assert s.tp >= 15
