@@ -112,3 +112,13 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_print_config_round_trips_through_config_flag(tmp_path, capsys):
+    assert main(["train", "--preset", "wgan-gp", "--set", "train.seed=3", "--print-config"]) == 0
+    text = capsys.readouterr().out
+    (tmp_path / "c.json").write_text(text)
+    assert main(["train", "--config", str(tmp_path / "c.json"), "--print-config"]) == 0
+    assert capsys.readouterr().out == text
+    assert json.loads(text)["loss"]["penalty"] == "wgan_gp" and json.loads(text)["train"]["seed"] == 3
+    assert not (tmp_path / "runs").exists()

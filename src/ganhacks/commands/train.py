@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override any config field, e.g. --set loss.name=hinge (repeatable)")
     parser.add_argument("--resume", metavar="RUN", help="continue the run in this folder from its newest checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--print-config", action="store_true",
+                        help="print the resolved config as JSON (ready for --config) and exit without training")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +47,13 @@ def run(args: argparse.Namespace) -> int:
         if args.seed is not None:
             overrides.insert(0, f"train.seed={args.seed}")
         config = apply_overrides(config, overrides)
+        if args.print_config:
+            import json
+
+            from ganhacks.train.config import to_dict
+
+            print(json.dumps(to_dict(config), indent=2))
+            return 0
         data_tag = Path(config.data.name).name or "data"
         out = Path(args.out) if args.out else Path("runs") / f"{config.preset}-{data_tag}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = start_run(config, out, progress=not args.quiet)
