@@ -1,3 +1,5 @@
+"""Fixtures shared by every test folder: tiny run configs that train in a fraction of a second on CPU."""
+
 import pytest
 
 from ganhacks.train.config import apply_overrides

@@ -1,0 +1,130 @@
+"""``ganhacks eval``: quality, diversity and mode-coverage metrics of generated samples against real data."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+from ganhacks.errors import UserError
+from ganhacks.registry import did_you_mean
+
+HELP = "Measure generated samples against real data: FID, KID, IS, precision/recall, density/coverage, NDB, modes."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("samples", metavar="RUN_OR_SAMPLES",
+                        help="a run folder or checkpoint (.pt) of ganhacks train, or samples: .npy/.npz of images (N,C,H,W) in [-1,1] or points (N,D)")
+    parser.add_argument("--real", help="real samples: .npy/.npz file, or a built-in name: digits, stacked-digits "
+                                       "(default for a run: the run's own training data)")
+    parser.add_argument("--metrics", default="auto", help="comma-separated: fid,kid,is,pr,dc,ndb,modes; "
+                                                         "auto: modes,pr,dc for 2-D mixtures, fid,kid,pr,dc otherwise (default)")
+    parser.add_argument("--n", type=int, default=10_000, help="use at most N samples of each set (default: 10000)")
+    parser.add_argument("--extractor", default="auto", help="auto, digits, inception or identity (default: auto)")
+    parser.add_argument("--extractor-weights", metavar="FILE", help="weights file for the digits or inception extractor")
+    parser.add_argument("--mode-centers", metavar="FILE", help=".npy of mixture mode centres (M,D), for 'modes' on points")
+    parser.add_argument("--mode-std", type=float, help="the mixture's standard deviation, for 'modes' on points")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="metric setting, e.g. k=3, kid_subsets=50 (repeatable)")
+    parser.add_argument("--device", default="cpu", help="device for feature extraction (default: cpu)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --n subsample (default: 0)")
+    parser.add_argument("--out", type=Path, help="output JSON (default: metrics.json in the run folder, or next to SAMPLES)")
+
+
+def parse_settings(pairs: list[str]):
+    """An EvalConfig from ``key=value`` strings; unknown keys and bad values raise a UserError."""
+    from ganhacks.metrics import EvalConfig
+
+    fields = {f.name: f for f in dataclasses.fields(EvalConfig)}
+    values = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep:
+            raise UserError(f"--set takes KEY=VALUE; got '{pair}'")
+        if key not in fields:
+            raise UserError(f"unknown setting '{key}'.{did_you_mean(key, list(fields))} Valid: {', '.join(fields)}")
+        kind = type(getattr(EvalConfig(), key))
+        try:
+            values[key] = kind(text)
+        except ValueError:
+            raise UserError(f"setting {key} takes a {kind.__name__}; got '{text}'") from None
+    return EvalConfig(**values)
+
+
+def _fmt(value: float) -> str:
+    if isinstance(value, float) and (value != value or math.isinf(value)):
+        return str(value)
+    return f"{value:.6g}"
+
+
+def print_table(result: dict) -> None:
+    """Print the metric values with the sample sizes and the extractor."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ganhacks eval")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in result["metrics"].items():
+        table.add_row(name, _fmt(value))
+    console = Console()
+    console.print(table)
+    console.print(f"n_fake={result['n_fake']}  n_real={result['n_real']}  extractor: {result['extractor']}")
+
+
+def _is_run(spec: str) -> bool:
+    """A run folder or a checkpoint file, rather than an array of samples."""
+    path = Path(spec)
+    if path.is_dir() or path.suffix == ".pt":
+        return True
+    if not path.exists() and path.suffix == "" and ("/" in spec or "\\" in spec):
+        raise UserError(f"no run folder at {path}; give a run folder of ganhacks train, a .pt checkpoint or a .npy/.npz file")
+    return False
+
+
+def run(args: argparse.Namespace) -> int:
+    from ganhacks.metrics import evaluate, parse_metrics
+    from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
+    from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
+
+    if args.metrics.strip() != "auto":
+        parse_metrics(args.metrics)  # validate names before any loading
+    if args.n < 1:
+        raise UserError(f"--n must be >= 1; got {args.n}")
+    config = parse_settings(args.set)
+    if _is_run(args.samples):
+        from ganhacks.train.run import load_trained
+
+        trainer, run_dir = load_trained(args.samples, args.device)
+        fake = generated(trainer, args.n, args.seed)
+        ref = reference(trainer.dataset, args.n, args.seed + 1) if args.real is None else None
+        source = {"run": str(run_dir), "step": trainer.step, "generator": "ema" if trainer.ema is not None else "G"}
+        default_out = run_dir / "metrics.json"
+    else:
+        if args.real is None:
+            raise UserError("--real is required when evaluating sample files (only a run folder knows its data)")
+        fake = subsample(load_samples(args.samples), args.n, args.seed)
+        ref, source = None, {"samples": args.samples}
+        default_out = Path(args.samples.partition(".npz:")[0]).parent / "metrics.json"
+    if ref is None:
+        real = subsample(load_samples(args.real), args.n, args.seed + 1)
+        centres, std = None, args.mode_std
+        if (spec := load_mode_spec(args.real)) is not None:
+            centres, std = spec[0], (std if std is not None else spec[1])
+        ref = Reference(real, centres, std)
+    if args.mode_centers:
+        ref = Reference(ref.real, load_samples(args.mode_centers).double(), args.mode_std if args.mode_std is not None else ref.mode_std)
+    elif args.mode_std is not None:
+        ref = Reference(ref.real, ref.mode_centers, args.mode_std)
+    result = evaluate(
+        fake, ref.real, resolve_metrics(args.metrics, ref), args.extractor, mode_centers=ref.mode_centers,
+        mode_std=ref.mode_std, config=config, device=args.device, extractor_weights=args.extractor_weights,
+    )
+    result = {**source, "real": args.real or "the run's training data", **result}
+    out = args.out or default_out
+    print_table(result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
