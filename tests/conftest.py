@@ -1,9 +1,14 @@
 """Fixtures shared by every test folder: tiny run configs that train in a fraction of a second on CPU."""
 
 import pytest
+import torch
 
 from ganhacks.train.config import apply_overrides
 from ganhacks.train.presets import preset_config
+
+# One thread per test process: the suite runs as `pytest -n 2` on 2 cores, and two workers with two
+# threads each oversubscribe the CPU (some tests ran 10x slower that way).
+torch.set_num_threads(1)
 
 TINY_IMAGES = ["data.name=digits", "model.g_width=8", "model.d_width=8", "model.z_dim=8", "train.batch_size=16",
                "train.log_every=1", "train.sample_every=0", "train.checkpoint_every=0"]

@@ -19,9 +19,12 @@ from ganhacks.layers import (
     activation,
     downsample,
     fade_in,
+    grow_alpha,
     image_pyramid,
     norm_layer,
+    pack_pyramid,
     spectral_norm_all,
+    unpack_pyramid,
 )
 
 
@@ -335,3 +338,33 @@ def test_image_pyramid_levels_are_average_pools() -> None:
 def test_image_pyramid_too_small() -> None:
     with pytest.raises(UserError, match="divisible by 2\\^4 = 16"):
         image_pyramid(torch.randn(1, 1, 8, 8), 5)
+
+
+def test_pack_pyramid_round_trips_and_keeps_gradients() -> None:
+    levels = image_pyramid(torch.randn(3, 2, 8, 8), 3)
+    packed = pack_pyramid(levels)
+    assert packed.shape == (3, 2 * (64 + 16 + 4))
+    assert_close(packed[1], torch.cat([t[1].flatten() for t in levels]))  # sample i's levels, one after another
+    leaf = packed.clone().requires_grad_(True)
+    back = unpack_pyramid(leaf, [(2, 8, 8), (2, 4, 4), (2, 2, 2)])
+    for a, b in zip(back, levels):
+        assert_close(a, b)
+    sum(2 * t.sum() for t in back).backward()  # views of the packed tensor: d/dpacked = 2 everywhere
+    assert_close(leaf.grad, torch.full_like(leaf, 2.0))
+
+
+def test_pack_pyramid_rejects_bad_input() -> None:
+    with pytest.raises(UserError, match="one batch size"):
+        pack_pyramid([torch.zeros(2, 3), torch.zeros(3, 3)])
+    with pytest.raises(UserError, match="non-empty"):
+        pack_pyramid([])
+    with pytest.raises(UserError, match=r"expected \(N, 20\)"):
+        unpack_pyramid(torch.zeros(2, 21), [(1, 4, 4), (1, 2, 2)])
+
+
+def test_grow_alpha_holds_then_ramps_then_stays_at_one() -> None:
+    assert [grow_alpha(s, 4) for s in range(10)] == [0, 0, 0, 0, 0, 0.25, 0.5, 0.75, 1, 1]
+    assert grow_alpha(0, 0) == 1.0  # off: the full network from the start
+    with pytest.raises(UserError, match="grow_steps >= 0"):
+        grow_alpha(3, -1)
+

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "eval": "ganhacks.commands.eval",
     "doctor": "ganhacks.commands.doctor",
     "train": "ganhacks.commands.train",
+    "report": "ganhacks.commands.report",
 }
 
 

@@ -35,10 +35,13 @@ def reparameterize(mu: Tensor, logvar: Tensor, generator: torch.Generator | None
     Args:
         mu: means, shape ``(N, D)`` (any shape works; ``logvar`` must match).
         logvar: log-variances ``log sigma^2``, same shape.
-        generator: optional :class:`torch.Generator` for reproducible draws.
+        generator: optional :class:`torch.Generator` for reproducible draws; it may live on
+            another device than ``mu`` (e.g. a CPU generator for CUDA tensors): ``eps`` is drawn
+            where the generator is, then moved.
     """
     _check_same_shape("mu and logvar", mu, logvar)
-    eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+    where = generator.device if generator is not None else mu.device
+    eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=where).to(mu.device)
     return mu + torch.exp(0.5 * logvar) * eps  # mu + sigma * eps
 
 

@@ -7,8 +7,9 @@
 * discrete conditions as embedding channels (T16): :class:`ConditionChannels`;
 * dropout that stays on at test time (T17): :class:`AlwaysDropout`;
 * spectral normalisation of a whole network (S01): :func:`spectral_norm_all`;
-* progressive growing's blend (S05): :func:`fade_in`;
-* MSG-GAN's pyramid of real images (S06): :func:`image_pyramid`.
+* progressive growing's blend and its schedule (S05): :func:`fade_in`, :func:`grow_alpha`;
+* MSG-GAN's pyramid of real images (S06): :func:`image_pyramid`, and :func:`pack_pyramid` /
+  :func:`unpack_pyramid` to carry a pyramid as one tensor.
 
 Everything is built from torch's own modules; shapes follow ``(N, C, H, W)`` for images and
 ``(N, F)`` for feature vectors.
@@ -16,6 +17,7 @@ Everything is built from torch's own modules; shapes follow ``(N, C, H, W)`` for
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -385,6 +387,23 @@ def fade_in(low: Tensor, high: Tensor, alpha: float) -> Tensor:
     return (1.0 - alpha) * up + alpha * high
 
 
+def grow_alpha(step: int, grow_steps: int) -> float:
+    """The fade-in weight of progressive growing's last stage at iteration ``step`` (S05).
+
+    ``grow_steps`` iterations at half resolution (alpha 0), then ``grow_steps`` iterations with
+    alpha rising linearly from 0 to 1, then the full network (alpha 1). ``grow_steps=0`` is 1 always.
+
+    Example:
+        >>> [grow_alpha(s, 2) for s in range(6)]
+        [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]
+    """
+    if grow_steps < 0 or step < 0:
+        raise UserError(f"grow_alpha needs step >= 0 and grow_steps >= 0, got step={step}, grow_steps={grow_steps}")
+    if grow_steps == 0:
+        return 1.0
+    return min(max(step - grow_steps, 0) / grow_steps, 1.0)  # 0 .. 0, then (step - T) / T, then 1
+
+
 def image_pyramid(x: Tensor, num_scales: int) -> list[Tensor]:
     """Real images at ``num_scales`` resolutions for MSG-GAN's D, finest first (S06).
 
@@ -409,3 +428,41 @@ def image_pyramid(x: Tensor, num_scales: int) -> list[Tensor]:
     for _ in range(num_scales - 1):
         levels.append(F.avg_pool2d(levels[-1], 2))  # mean of each 2x2 block
     return levels
+
+
+def pack_pyramid(levels: list[Tensor]) -> Tensor:
+    """Flatten a pyramid (any list of ``(N, ...)`` tensors) into one ``(N, P)`` tensor (S06).
+
+    ``P`` is the sum of the levels' per-sample sizes. Code written for one input tensor (replay,
+    instance noise, interpolation, gradient penalties) then works on a whole pyramid unchanged;
+    :func:`unpack_pyramid` gives the levels back, as views that stay in the autograd graph. A
+    gradient penalty on the packed tensor uses the joint norm over all scales,
+    ``||grad|| = sqrt(sum_k ||grad_{x_k} D||^2)``, so R1/R2 become the sum of the per-scale
+    squared norms.
+
+    Args:
+        levels: tensors with the same batch size N (e.g. :func:`image_pyramid`'s output).
+
+    Example:
+        >>> pack_pyramid(image_pyramid(torch.zeros(2, 3, 8, 8), 2)).shape
+        torch.Size([2, 240])
+    """
+    if not levels or any(t.dim() < 1 or t.shape[0] != levels[0].shape[0] for t in levels):
+        raise UserError(f"pack_pyramid needs a non-empty list of (N, ...) tensors with one batch size N, "
+                        f"got shapes {[tuple(t.shape) for t in levels]}")
+    n = levels[0].shape[0]
+    return torch.cat([t.reshape(n, -1) for t in levels], dim=1)  # (N, sum_k C*H_k*W_k)
+
+
+def unpack_pyramid(packed: Tensor, shapes: list[tuple[int, ...]]) -> list[Tensor]:
+    """Undo :func:`pack_pyramid`: ``(N, P)`` back to tensors of per-sample ``shapes`` (S06).
+
+    Args:
+        packed: ``(N, P)`` with ``P = sum(prod(shape) for shape in shapes)``.
+        shapes: each level's shape without the batch dimension, e.g. ``[(3, 8, 8), (3, 4, 4)]``.
+    """
+    sizes = [math.prod(shape) for shape in shapes]
+    if packed.dim() != 2 or packed.shape[1] != sum(sizes):
+        raise UserError(f"unpack_pyramid: expected (N, {sum(sizes)}) for levels {shapes}, got {tuple(packed.shape)}")
+    n = packed.shape[0]
+    return [part.reshape(n, *shape) for part, shape in zip(packed.split(sizes, dim=1), shapes)]

@@ -92,8 +92,9 @@ TIPS: tuple[Tip, ...] = (
         "Start from the DCGAN architecture; if no GAN is stable, add a VAE-style encoder (KL and reconstruction terms) to G.",
         "DCGAN's choices were found stable by extensive search; a reconstruction term anchors G to the data when the adversarial signal is unreliable.",
         "Radford et al. 2015, arXiv:1511.06434; Larsen et al. 2016 (VAE-GAN), arXiv:1512.09300; " + TALK,
-        ("ganhacks.hybrid.reparameterize", "ganhacks.hybrid.kl_to_standard_normal", "ganhacks.hybrid.reconstruction_loss"),
-        no_code_reason="The DCGAN model family ships with the trainer (ganhacks.models); this entry lists the hybrid VAE-GAN pieces.",
+        ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
+         "ganhacks.models.encoder.ConvEncoder", "ganhacks.models.encoder.MLPEncoder",
+         "ganhacks.hybrid.reparameterize", "ganhacks.hybrid.kl_to_standard_normal", "ganhacks.hybrid.reconstruction_loss"),
     ),
     Tip(
         "T08",
@@ -117,8 +118,8 @@ TIPS: tuple[Tip, ...] = (
         "Watch for D loss going to 0, gradient norms above ~100, a spiky high-variance D loss, and a G loss that keeps falling while samples stay bad.",
         "Each is an early sign of a run that will not recover; catching it early saves the compute spent after.",
         TALK,
-        (),
-        no_code_reason="This tip is a practice, not a layer: the monitor (ganhacks.monitor, the Monitor issue) watches runs for these symptoms.",
+        ("ganhacks.monitor.Monitor", "ganhacks.monitor.SYMPTOMS", "ganhacks.monitor.MonitorCallback",
+         "ganhacks.monitor.report.build_report"),
     ),
     Tip(
         "T11",
@@ -217,8 +218,10 @@ TIPS: tuple[Tip, ...] = (
         "Train at low resolution first and add layers to G and D one at a time, fading each new layer in.",
         "Coarse structure is learnt on an easy problem before fine detail, which stabilises high-resolution training.",
         "Karras et al. 2018, arXiv:1710.10196",
-        ("ganhacks.layers.fade_in",),
-        no_code_reason="The fade-in blend is here; growing schedules for whole models belong with the model family of the trainer.",
+        ("ganhacks.layers.fade_in", "ganhacks.layers.grow_alpha",
+         "ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator"),
+        no_code_reason="The trainer grows one step (tricks.grow_steps: half resolution, then the last stage fades in); "
+                       "a schedule that starts at 4x4 and adds every stage in turn is not implemented.",
     ),
     Tip(
         "S06",
@@ -226,8 +229,8 @@ TIPS: tuple[Tip, ...] = (
         "Connect G's intermediate resolutions to D's matching layers, and give D an image pyramid of real data.",
         "D's gradient reaches every scale of G directly, so all resolutions train at once without progressive growing.",
         "Karnewar & Wang 2020, arXiv:1903.06048",
-        ("ganhacks.layers.image_pyramid",),
-        no_code_reason="The pyramid of real images is here; the skip-connected G/D pair belongs with the model family of the trainer.",
+        ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
+         "ganhacks.layers.image_pyramid", "ganhacks.layers.pack_pyramid"),
     ),
     Tip(
         "S07",

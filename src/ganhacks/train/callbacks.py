@@ -57,7 +57,7 @@ class MetricsWriter(Callback):
         self.path, self.every = Path(path), every
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
-        if step % self.every == 0 or step == trainer.total_steps:
+        if step % self.every == 0 or step == trainer.total_steps or any(k.startswith("eval/") for k in logs):
             record = {"step": step, **{k: round(v, 6) if math.isfinite(v) else str(v) for k, v in scalars(logs).items()}}
             with open(self.path, "a") as f:
                 f.write(json.dumps(record) + "\n")
@@ -69,8 +69,13 @@ class CheckpointWriter(Callback):
     def __init__(self, folder: Path, every: int, keep: int) -> None:
         self.folder, self.every, self.keep = Path(folder), every, keep
 
-    def save(self, trainer: Trainer) -> Path:
-        path = save_checkpoint(checkpoint_path(self.folder, trainer.step), trainer.state_dict())
+    def save(self, trainer: Trainer) -> Path | None:
+        state = trainer.state_dict()
+        if not _finite_weights(state):  # never let a NaN/Inf state push a good checkpoint out
+            print(f"not saving a checkpoint at step {trainer.step}: the weights hold NaN/Inf; "
+                  "the previous checkpoints are kept", file=sys.stderr)
+            return None
+        path = save_checkpoint(checkpoint_path(self.folder, trainer.step), state)
         prune_checkpoints(self.folder, self.keep)
         return path
 
@@ -84,7 +89,15 @@ class CheckpointWriter(Callback):
     def on_exception(self, trainer: Trainer, exc: BaseException) -> None:
         if isinstance(exc, KeyboardInterrupt) and trainer.step > 0:
             path = self.save(trainer)  # the state is consistent: iterations are atomic w.r.t. Ctrl-C handling
-            print(f"interrupted at step {trainer.step}; saved {path}", file=sys.stderr)
+            if path is not None:
+                print(f"interrupted at step {trainer.step}; saved {path}", file=sys.stderr)
+
+
+def _finite_weights(state: dict[str, Any]) -> bool:
+    """True when every floating tensor of G, D and the EMA of G in ``state`` is finite."""
+    parts = [state.get("G") or {}, state.get("D") or {}, (state.get("ema") or {}).get("module") or {}]
+    return all(bool(torch.isfinite(v).all()) for part in parts for v in part.values()
+               if isinstance(v, torch.Tensor) and v.is_floating_point())
 
 
 class SampleWriter(Callback):

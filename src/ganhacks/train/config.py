@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ganhacks.errors import UserError, check_positive, check_probability
+from ganhacks.hybrid import RECONSTRUCTIONS
 from ganhacks.labels import SMOOTHING
 from ganhacks.latent import SAMPLERS
 from ganhacks.losses import LOSSES
 from ganhacks.models.common import CONDITIONINGS, NORMS
+from ganhacks.monitor.config import MonitorConfig
 from ganhacks.noise import KINDS as NOISE_KINDS
 from ganhacks.optim import OptimConfig
 from ganhacks.penalties import PENALTIES
@@ -44,7 +46,7 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """The networks (tips T04, T05, T07, T12, T15-T17, S01)."""
+    """The networks (tips T04, T05, T07, T12, T15-T17, S01, S06)."""
 
     arch: str = "auto"  # "mlp" for points, "dcgan" for images, "auto" picks by data
     z_dim: int = 64  # latent size
@@ -62,6 +64,8 @@ class ModelConfig:
     minibatch_kernels: int = 0  # minibatch-discrimination kernels in D's head (T15); 0 = off
     conditioning: str = "none"  # with labelled data: "embedding" (T16), "projection" or "acgan" (T12)
     embed_dim: int = 8  # size of label embeddings (T16: keep it low)
+    encoder: bool = False  # T07 hybrid VAE-GAN: an encoder E (D's width/activation) trained with G; see loss.recon_weight
+    msg: bool = False  # S06 MSG-GAN: G also emits every coarser scale (4x4 up), D reads the pyramid (DCGAN only)
 
     def __post_init__(self) -> None:
         _choice("model", "arch", self.arch, ("auto", "mlp", "dcgan"))
@@ -85,13 +89,21 @@ class LossConfig:
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
     acgan_weight: float = 1.0  # weight of the auxiliary classification loss (T12)
+    # T07 (model.encoder=true): G's loss gains (recon_weight * recon(x, G(E(x))) + kl_weight * KL(q(z|x) || N(0, I))) / d,
+    # both terms per-sample sums, d = elements per sample; with l2, 0.5 and 1 give the negative ELBO per element
+    recon: str = "l2"  # reconstruction error per element: "l2" (squared) or "l1" (absolute)
+    recon_weight: float = 1.0  # weight of the reconstruction term (1: the mean squared error per element); 0 = off
+    kl_weight: float = 1.0  # weight of the KL term (kl_weight / recon_weight is a beta-VAE's beta); 0 = off
 
     def __post_init__(self) -> None:
         _choice("loss", "name", self.name, LOSSES.names())
         _choice("loss", "penalty", self.penalty, ["none", *PENALTIES.names()])
         _choice("loss", "smoothing", self.smoothing, SMOOTHING)
+        _choice("loss", "recon", self.recon, RECONSTRUCTIONS.names())
         check_probability("loss.flip_p", self.flip_p)
         check_positive("loss.penalty_weight", self.penalty_weight, allow_zero=True)
+        check_positive("loss.recon_weight", self.recon_weight, allow_zero=True)
+        check_positive("loss.kl_weight", self.kl_weight, allow_zero=True)
         if (self.smoothing != "none" or self.flip_p) and not LOSSES.get(self.name).accepts_targets:
             raise UserError(f"loss '{self.name}' takes no targets, so label smoothing/flips (T06) cannot apply; "
                             "set loss.smoothing=none and loss.flip_p=0 or use nonsaturating/least_squares")
@@ -99,7 +111,7 @@ class LossConfig:
 
 @dataclass(frozen=True)
 class TricksConfig:
-    """Stateful and schedule-based tricks (tips T03, T04, T08, T11, T13, T14, S07)."""
+    """Stateful and schedule-based tricks (tips T03, T04, T08, T11, T13, T14, S05, S07)."""
 
     latent: str = "gaussian"  # z prior (T03): "gaussian", "uniform" or "truncated"
     separate_batches: bool = True  # real and fake through D in separate batches (T04)
@@ -116,6 +128,7 @@ class TricksConfig:
     ema_decay: float = 0.0  # EMA of G's weights (S07), e.g. 0.999; 0 = off
     balance_d_threshold: float = 0.0  # opt-in loss-threshold balancing (T11, warns); 0 = off
     balance_g_threshold: float = 0.0  # idem for G
+    grow_steps: int = 0  # S05: iterations at half resolution, then as many fading the last stage in (DCGAN); 0 = off
 
     def __post_init__(self) -> None:
         _choice("tricks", "latent", self.latent, SAMPLERS.names())
@@ -125,6 +138,7 @@ class TricksConfig:
         check_probability("tricks.ema_decay", self.ema_decay)
         if self.n_critic < 1:
             raise UserError(f"tricks.n_critic must be >= 1, got {self.n_critic}")
+        check_positive("tricks.grow_steps", self.grow_steps, allow_zero=True)
 
 
 @dataclass(frozen=True)
@@ -142,10 +156,18 @@ class TrainConfig:
     checkpoint_every: int = 500  # write a checkpoint every N steps; 0 = only at the end
     keep_checkpoints: int = 3  # newest checkpoints kept on disk
     tensorboard: bool = False  # also log to TensorBoard (needs the tensorboard package)
+    eval_every: int = 0  # compute metrics every N steps and at the end (logged as eval/<name>); 0 = off
+    eval_metrics: str = "auto"  # comma-separated metric names; "auto": modes,pr,dc on mixtures, fid,kid,pr,dc on images
+    eval_n: int = 1000  # generated and real samples per evaluation (compare FID only at equal n)
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "log_every", "keep_checkpoints"):
+        for name in ("steps", "batch_size", "log_every", "keep_checkpoints", "eval_n"):
             check_positive(f"train.{name}", getattr(self, name))
+        check_positive("train.eval_every", self.eval_every, allow_zero=True)
+        if self.eval_metrics.strip() != "auto":
+            from ganhacks.metrics.evaluate import parse_metrics
+
+            parse_metrics(self.eval_metrics)  # unknown names fail now, not after hours of training
         if self.batch_size < 2:
             raise UserError("train.batch_size must be >= 2")
 
@@ -161,6 +183,7 @@ class RunConfig:
     tricks: TricksConfig = field(default_factory=TricksConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)  # symptoms and policy (T10); docs/monitor.md
 
 
 SECTIONS = tuple(f.name for f in fields(RunConfig) if f.name != "preset")

@@ -7,8 +7,30 @@ functions of the tricks modules; the loop never knows what the callbacks do, and
 never own a training step.
 
 All randomness flows from ``train.seed`` through explicit generators (data order, z, labels,
-instance noise, replay, snapshot swaps) plus torch's global generator (dropout), and every
-stateful part is in :meth:`Trainer.state_dict`, so a resumed run continues exactly.
+instance noise, replay, snapshot swaps, the encoder's samples) plus torch's global generator
+(dropout), and every stateful part is in :meth:`Trainer.state_dict`, so a resumed run continues
+exactly.
+
+Two model options change what flows through the steps:
+
+* ``model.encoder`` (T07, hybrid VAE-GAN): an encoder E maps the D step's real batch to
+  ``q(z|x)``; the G step adds ``(recon_weight * recon(x, G(z_e)) + kl_weight * KL(q || N(0, I))) / d``
+  to G's loss, ``d`` being the number of elements of one sample (both terms are per-sample sums,
+  so this is the per-element scale of the negative ELBO, comparable to the adversarial loss at
+  any resolution). E has its own optimiser (same kind and settings as G's). E is initialised
+  and samples from its own random streams, so turning it on changes nothing else in the run.
+* ``model.msg`` (S06, MSG-GAN): G emits a pyramid and D reads one. Inside the loop a pyramid is
+  carried packed into one ``(N, P)`` tensor (:func:`ganhacks.layers.pack_pyramid`), so replay,
+  instance noise (same sigma at every scale), batching and the gradient penalties work
+  unchanged: a penalty differentiates with respect to the packed tensor, i.e. it uses the joint
+  gradient norm over all scales, ``sqrt(sum_k ||grad_{x_k} D||^2)`` (R1/R2: the sum of the
+  per-scale squared norms; WGAN-GP/LP: one interpolation weight per sample for all scales, and
+  the joint norm is pushed to 1).
+
+``tricks.grow_steps`` (S05, progressive growing) fades the last stage of G and the first of D in:
+each iteration sets both networks' ``alpha`` from :func:`ganhacks.layers.grow_alpha` (a function of
+the step, so resuming needs nothing more), and D's real batches are blended the same way,
+``fade_in(avg_pool(x), x, alpha)``, as in Karras et al. 2018.
 """
 
 from __future__ import annotations
@@ -21,18 +43,21 @@ from dataclasses import replace
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganhacks.conditional import acgan_loss
 from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
 from ganhacks.ema import EMA
 from ganhacks.errors import UserError
+from ganhacks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
 from ganhacks.labels import LabelMaker
 from ganhacks.latent import SAMPLERS
+from ganhacks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.losses import get_loss
-from ganhacks.models import build_models
+from ganhacks.models import build_encoder, build_models
 from ganhacks.noise import InstanceNoise
-from ganhacks.optim import make_optimizers
+from ganhacks.optim import OPTIMIZERS, OptimConfig, make_optimizers
 from ganhacks.penalties import PENALTIES, interpolate
 from ganhacks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.steps import StepSchedule, ThresholdBalancer, discriminate
@@ -41,6 +66,7 @@ from ganhacks.train.config import RunConfig, to_dict
 from ganhacks.train.distributed import average_gradients, broadcast_buffers
 
 SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
+ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
 
 
 def select_device(name: str) -> torch.device:
@@ -60,6 +86,13 @@ def grad_norm(module: nn.Module) -> Tensor:
     """Total L2 norm of ``module``'s gradients (tip T10 watches it), as a 0-dim tensor."""
     norms = [p.grad.detach().norm(2) for p in module.parameters() if p.grad is not None]
     return torch.stack(norms).norm(2) if norms else torch.zeros(())
+
+
+def make_encoder_optimizer(encoder: nn.Module, config: OptimConfig) -> torch.optim.Optimizer:
+    """E's optimiser for the hybrid VAE-GAN (T07): G's kind, learning rate, betas and decay."""
+    params = [p for p in encoder.parameters() if p.requires_grad]
+    return OPTIMIZERS.get(config.g_optimizer)(params, config.g_lr, tuple(config.betas), config.momentum,
+                                              config.weight_decay)
 
 
 def load_data(config: RunConfig) -> Dataset:
@@ -120,7 +153,11 @@ class Trainer:
         self.step = 0  # finished iterations
 
         torch.manual_seed(tc.seed)  # weights: identical on every rank
-        self.G, self.D = build_models(config.model, self.dataset.sample_shape, self.dataset.num_classes)
+        self.grow_steps = tr.grow_steps  # S05
+        self.G, self.D = build_models(config.model, self.dataset.sample_shape, self.dataset.num_classes,
+                                      grow=self.grow_steps > 0)
+        if self.grow_steps:
+            self._set_alpha()
         self.G.to(self.device)
         self.D.to(self.device)
         self.opt_g, self.opt_d = make_optimizers(self.G, self.D, config.optim)
@@ -142,6 +179,10 @@ class Trainer:
         self.ema = EMA(self.G, decay=tr.ema_decay) if tr.ema_decay > 0 else None
         self.acgan = config.model.conditioning == "acgan" and self.dataset.conditional
         self.conditional = self.dataset.conditional and config.model.conditioning != "none"
+        self.E, self.opt_e, self.gen_e = self._build_encoder() if config.model.encoder else (None, None, None)
+        # S06: per-sample shapes of the pyramid levels, finest first (empty without MSG)
+        c_r = self.dataset.sample_shape
+        self.scales = [(c_r[0], c_r[1] >> k, c_r[2] >> k) for k in range(self.G.num_scales)] if config.model.msg else []
 
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
         self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
@@ -157,8 +198,21 @@ class Trainer:
         )
         if tc.compile:
             self.G_fwd, self.D_fwd = torch.compile(self.G), torch.compile(self.D)
+            self.E_fwd = torch.compile(self.E) if self.E is not None else None
         else:
-            self.G_fwd, self.D_fwd = self.G, self.D
+            self.G_fwd, self.D_fwd, self.E_fwd = self.G, self.D, self.E
+
+    def _build_encoder(self) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
+        """E, its optimiser and its sampling generator (T07), from streams no other part uses."""
+        if self.config.tricks.latent != "gaussian":
+            raise UserError(f"model.encoder=true (T07) pulls q(z|x) towards N(0, I), but tricks.latent="
+                            f"'{self.config.tricks.latent}'; set tricks.latent=gaussian")
+        seed = self.config.train.seed + ENCODER_SEED_OFFSET
+        with torch.random.fork_rng(devices=[]):  # E's initialisation leaves the global stream (dropout) alone
+            torch.manual_seed(seed)
+            encoder = build_encoder(self.config.model, self.dataset.sample_shape).to(self.device)
+        generator = torch.Generator().manual_seed(seed * 1000 + self.rank)
+        return encoder, make_encoder_optimizer(encoder, self.config.optim), generator
 
     # ------------------------------------------------------------------ helpers
 
@@ -166,7 +220,8 @@ class Trainer:
         """One line: preset, data, models, device."""
         n_g = sum(p.numel() for p in self.G.parameters())
         n_d = sum(p.numel() for p in self.D.parameters())
-        return (f"preset={self.config.preset} on {self.dataset.describe()}; G {n_g:,} params, D {n_d:,} params; "
+        n_e = f", E {sum(p.numel() for p in self.E.parameters()):,} params" if self.E is not None else ""
+        return (f"preset={self.config.preset} on {self.dataset.describe()}; G {n_g:,} params, D {n_d:,} params{n_e}; "
                 f"{self.total_steps} steps on {self.device}")
 
     def _to(self, t: Tensor | None) -> Tensor | None:
@@ -177,8 +232,19 @@ class Trainer:
         y = torch.randint(self.dataset.num_classes, (n,), generator=self.gen) if self.conditional else None
         return self._to(z), self._to(y)
 
+    def _g(self, z: Tensor, y: Tensor | None) -> Tensor:
+        """G's output as D takes it in the loop: the image, or with MSG the packed pyramid (S06)."""
+        if not self.scales:
+            return self.G_fwd(z, y)
+        return pack_pyramid(self.G_fwd(z, y, pyramid=True))  # (N, P)
+
+    def _real(self, x: Tensor) -> Tensor:
+        """A real batch as D takes it in the loop: itself, or with MSG its packed pyramid (S06)."""
+        return pack_pyramid(image_pyramid(x, len(self.scales))) if self.scales else x
+
     def _d(self, x: Tensor, y: Tensor | None = None) -> Any:
-        return self.D_fwd(x, y, with_classes=True) if self.acgan else self.D_fwd(x, y)
+        x_in = unpack_pyramid(x, self.scales) if self.scales else x
+        return self.D_fwd(x_in, y, with_classes=True) if self.acgan else self.D_fwd(x_in, y)
 
     def _noisy(self, x: Tensor) -> Tensor:
         if self.noise is None:
@@ -196,10 +262,14 @@ class Trainer:
         """One update of D on a fresh real batch and a batch of fakes."""
         real, y_real = next(self.data)
         real, y_real = self._to(real), self._to(y_real)
+        if self.grow_steps and float(self.D.alpha) < 1:  # S05: reals faded like G's output
+            real = fade_in(F.avg_pool2d(real, 2), real, float(self.D.alpha))
+        self._last_clean = (real.detach(), y_real)  # T07: the batch E encodes in the next G step (R1 marks real)
         n = real.shape[0]
         z, y_fake = self._z(n)
         with torch.no_grad(), self.autocast:
-            fake = self.G_fwd(z, y_fake).float()
+            fake = self._g(z, y_fake).float()
+        real = self._real(real)
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
@@ -260,7 +330,7 @@ class Trainer:
         n = self.config.train.batch_size
         z, y_fake = self._z(n)
         with self.autocast:
-            fake = self.G_fwd(z, y_fake)
+            fake = self._g(z, y_fake)
             fake_logits, fake_cls = self._split(self._d(self._noisy(fake.float()), y_fake))
         fake_logits = fake_logits.float()
         real_logits = None
@@ -275,21 +345,49 @@ class Trainer:
             cls_loss = acgan_loss(fake_cls.float(), y_fake)
             loss = loss + self.config.loss.acgan_weight * cls_loss
             logs["loss/g_class"] = cls_loss.detach()
+        if self.E is not None:
+            vae_loss, vae_logs = self._vae_terms()
+            loss = loss + vae_loss
+            logs.update(vae_logs)
+            self.opt_e.zero_grad(set_to_none=True)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         if self.world_size > 1:
             average_gradients(self.G)
         logs["grad_norm/g"] = grad_norm(self.G)
         self.opt_g.step()
+        if self.E is not None:
+            if self.world_size > 1:
+                average_gradients(self.E)
+            logs["grad_norm/e"] = grad_norm(self.E)
+            self.opt_e.step()
         self.D.zero_grad(set_to_none=True)  # G's backward left gradients in D; they must not leak into D's step
         logs["loss/g"] = loss.detach()
         return logs
+
+    def _vae_terms(self) -> tuple[Tensor, dict[str, Tensor]]:
+        """T07: the weighted reconstruction and KL terms of G(E(x)) on the D step's real batch."""
+        lc = self.config.loss
+        real, y_real = self._last_clean
+        with self.autocast:
+            mu, logvar = self.E_fwd(real)
+        mu, logvar = mu.float(), logvar.float()
+        z = reparameterize(mu, logvar, generator=self.gen_e)  # z = mu + sigma * eps
+        with self.autocast:
+            x_hat = self.G_fwd(z, y_real if self.conditional else None)  # the finest image, also with MSG
+        recon = reconstruction_loss(real, x_hat.float(), lc.recon)  # mean_i sum_j err(x_ij - x_hat_ij)
+        kl = kl_to_standard_normal(mu, logvar)  # mean_i KL(q(z|x_i) || N(0, I))
+        d = real[0].numel()  # elements per sample: the terms enter G's loss per element
+        loss = (lc.recon_weight * recon + lc.kl_weight * kl) / d
+        return loss, {"loss/recon": recon.detach(), "loss/kl": kl.detach()}
 
     # ------------------------------------------------------------------ the loop
 
     def run_iteration(self) -> dict[str, Tensor]:
         """All D and G steps of one iteration, as the schedule plans them."""
         logs: dict[str, Tensor] = {}
+        if self.grow_steps:
+            logs["grow/alpha"] = torch.tensor(self._set_alpha())
         d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
         for phase in self.schedule.plan(self.step):
             if phase == "D" and not d_frozen:
@@ -301,12 +399,21 @@ class Trainer:
         if self.world_size > 1:
             broadcast_buffers(self.G)
             broadcast_buffers(self.D)
+            if self.E is not None:
+                broadcast_buffers(self.E)
         if self.ema is not None:
             self.ema.update(self.G)
         self._maybe_snapshot()
         if self.noise is not None:
             logs["noise/sigma"] = torch.tensor(self.noise.sigma(self.step))
         return logs
+
+    def _set_alpha(self) -> float:
+        """S05: put G and D at this step's point of the fade-in; returns alpha."""
+        alpha = grow_alpha(self.step, self.grow_steps)
+        self.G.alpha.fill_(alpha)
+        self.D.alpha.fill_(alpha)
+        return alpha
 
     def _maybe_snapshot(self) -> None:
         tr = self.config.tricks
@@ -381,19 +488,30 @@ class Trainer:
             "gen": self.gen.get_state(),
             "rng": rng_state(),
             **{k: v.state_dict() for k, v in parts.items() if v is not None},
+            **({"E": self.E.state_dict(), "opt_e": self.opt_e.state_dict(), "gen_e": self.gen_e.get_state()}
+               if self.E is not None else {}),
             "callbacks": [cb.state_dict() for cb in self.callbacks],
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from :meth:`state_dict`."""
+        if (self.E is None) != ("E" not in state):
+            has = "has no" if "E" not in state else "has an"
+            raise UserError(f"the checkpoint {has} encoder but this config sets model.encoder={self.E is not None} (T07); "
+                            "resume with the run's own config.json")
         try:
             self.G.load_state_dict(state["G"])
             self.D.load_state_dict(state["D"])
+            if self.E is not None:
+                self.E.load_state_dict(state["E"])
         except RuntimeError as exc:
             raise UserError(f"the checkpoint's networks do not match this config ({str(exc).splitlines()[0]}); "
                             "resume with the run's own config.json") from None
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
+        if self.E is not None:
+            self.opt_e.load_state_dict(state["opt_e"])
+            self.gen_e.set_state(state["gen_e"])
         self.data.load_state_dict(state["data"])
         self.gen.set_state(state["gen"])
         set_rng_state(state["rng"])

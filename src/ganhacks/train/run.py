@@ -8,6 +8,7 @@ and ``--resume`` continues it from its newest readable checkpoint.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import torch.distributed as dist
@@ -21,8 +22,8 @@ from ganhacks.train.callbacks import (
     SampleWriter,
     TensorBoardWriter,
 )
-from ganhacks.train.checkpoint import load_latest
-from ganhacks.train.config import RunConfig, load_config_file, to_dict
+from ganhacks.train.checkpoint import load_checkpoint, load_latest
+from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
 from ganhacks.train.distributed import init_from_env, is_main_process
 from ganhacks.train.loop import Trainer, select_device
 
@@ -30,9 +31,16 @@ CONFIG = "config.json"
 
 
 def standard_callbacks(run_dir: Path, config: RunConfig, progress: bool = True) -> list[Callback]:
-    """Metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``."""
+    """Monitor, metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``."""
+    from ganhacks.metrics.callback import EvalCallback
+    from ganhacks.monitor.callback import MonitorCallback
+
     tc = config.train
+    monitor = [MonitorCallback(config.monitor, run_dir, loss=config.loss.name)] if config.monitor.enabled else []
+    evaluator = [EvalCallback(tc.eval_every, tc.eval_metrics, tc.eval_n, tc.seed)] if tc.eval_every else []
     cbs: list[Callback] = [
+        *evaluator,  # before the monitor and the writers, so both see the eval/ values of this step
+        *monitor,  # next: it adds its signals to the logs the writers record, and may roll back or stop
         MetricsWriter(run_dir / "metrics.jsonl", tc.log_every),
         SampleWriter(run_dir / "samples", tc.sample_every),
         CheckpointWriter(run_dir / "checkpoints", tc.checkpoint_every, tc.keep_checkpoints),
@@ -92,6 +100,33 @@ def resume_run(run_dir: str | Path, steps: int | None = None, progress: bool = T
         _truncate_metrics(run_dir / "metrics.jsonl", trainer.step)
     trainer.fit()
     return trainer
+
+
+def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
+    """A trainer restored for sampling from a run folder (its newest readable checkpoint) or one checkpoint.
+
+    Returns:
+        ``(trainer, run_dir)``; for a checkpoint file ``run_dir`` is the run folder holding its
+        ``checkpoints/`` folder, or the file's own folder when it sits elsewhere.
+
+    Raises:
+        UserError: not a run folder or checkpoint, unreadable checkpoint, or the run's data is gone.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "checkpoints").is_dir():
+            raise UserError(f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint")
+        _, state = load_latest(path / "checkpoints")
+        run_dir = path
+    else:
+        state = load_checkpoint(path)
+        run_dir = path.parent.parent if path.parent.name == "checkpoints" else path.parent
+    if not isinstance(state.get("config"), dict):
+        raise UserError(f"{path} holds no run config; it was not written by ganhacks train")
+    config = from_dict(state["config"])
+    trainer = Trainer(replace(config, train=replace(config.train, device=device)), callbacks=[])
+    trainer.load_state_dict({**state, "callbacks": []})
+    return trainer, run_dir
 
 
 def _truncate_metrics(path: Path, step: int) -> None:

@@ -1,0 +1,160 @@
+"""The monitor inside ``ganhacks train``: a trainer callback with the warn/stop/rollback policies (T10, S08).
+
+It reads the values every iteration reports, adds what it measures itself (fixed-z diversity,
+per-layer gradient norms, weight norms, update ratios) to the same ``logs`` so metrics.jsonl
+records them, and acts on alerts at ``act_on`` severity or worse:
+
+* ``warn``: print one line per episode and append to events.jsonl (default);
+* ``stop``: finish the run at this step (the final checkpoint is still written when finite);
+* ``rollback``: restore the newest healthy in-memory snapshot of the whole trainer state,
+  multiply both learning rates by ``lr_factor`` (:func:`ganhacks.optim.scale_lr`, S08) and
+  continue; after ``max_rollbacks`` it stops instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import torch
+
+from ganhacks.monitor.actions import at_least
+from ganhacks.monitor.config import MonitorConfig
+from ganhacks.monitor.monitor import EVENTS, Monitor
+from ganhacks.optim import scale_lr
+from ganhacks.train.callbacks import Callback
+
+if TYPE_CHECKING:
+    from ganhacks.train.loop import Trainer
+
+SNAPSHOTS_KEPT = 2  # in-memory healthy states kept for rollback
+
+
+class MonitorCallback(Callback):
+    """Runs a :class:`Monitor` inside the reference trainer (T10).
+
+    Args:
+        config: the run's ``monitor`` section.
+        run_dir: where events.jsonl goes (``None``: in memory).
+        loss: the run's loss name (critic losses skip probability-based symptoms).
+        stream: where alerts are printed.
+    """
+
+    def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
+                 loss: str | None = None, stream: TextIO | str | None = "stderr") -> None:
+        self.config = config or MonitorConfig()
+        self.monitor = Monitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.snapshots: list[tuple[int, dict[str, Any]]] = []
+        self._watching = False
+
+    # ------------------------------------------------------------------ hooks
+
+    def on_fit_start(self, trainer: Trainer) -> None:
+        if not self._watching:
+            self.monitor.watch(trainer.G, trainer.D, trainer.opt_g, trainer.opt_d, totals=False)
+            self._set_diversity(trainer)
+            self._watching = True
+        if self.run_dir is not None:
+            _truncate_events(self.run_dir / EVENTS, trainer.step)
+        if self.config.policy == "rollback":
+            self._snapshot(trainer)
+
+    def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
+        mon = self.monitor
+        if step % self.config.diversity_every == 0 and mon._diversity is not None:
+            mon._pending.update(mon.measure_diversity(lambda: self._fixed_fakes(trainer)))
+        new = mon.observe(step, logs)
+        logs.update(mon.added)  # so metrics.jsonl (written after this callback) records them
+        acting = [a for a in new if at_least(a.severity, self.config.act_on)]
+        if acting and self.config.policy == "rollback":
+            if mon.rollbacks < self.config.max_rollbacks and self.snapshots:
+                self._rollback(trainer, step, acting)
+                return
+            mon.should_stop = True
+            mon.events.write({"event": "stop", "step": step, "reason": f"no rollback left ({mon.rollbacks} done)"})
+        if mon.should_stop and self.config.policy != "warn":
+            trainer.total_steps = trainer.step  # the loop ends after this iteration; fit-end hooks still run
+            mon.should_stop = False
+            return
+        if self.config.policy == "rollback" and step % self.config.snapshot_every == 0 and not mon.active(self.config.window):
+            self._snapshot(trainer)
+
+    def on_fit_end(self, trainer: Trainer) -> None:
+        self.monitor.close()
+        self._watching = False
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"monitor": self.monitor.state_dict()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        if "monitor" in state:
+            self.monitor.load_state_dict(state["monitor"])
+
+    # ------------------------------------------------------------------ helpers
+
+    def _set_diversity(self, trainer: Trainer) -> None:
+        n = self.config.diversity_samples
+        gen = torch.Generator().manual_seed(trainer.config.train.seed + 777)  # own stream: the run's is untouched
+        data = trainer.dataset.x
+        real = data[torch.randperm(len(data), generator=gen)[: min(2 * n, len(data))]]
+        self._z = trainer.sample_z(n, trainer.config.model.z_dim, generator=gen)
+        self._y = torch.randint(trainer.dataset.num_classes, (n,), generator=gen) if trainer.conditional else None
+        if len(real) >= 4:
+            self.monitor.set_diversity_reference(trainer.G, self._z, real)
+
+    def _fixed_fakes(self, trainer: Trainer) -> torch.Tensor:
+        z = self._z.to(trainer.device)
+        y = self._y.to(trainer.device) if self._y is not None else None
+        return trainer.G(z, y)
+
+    def _snapshot(self, trainer: Trainer) -> None:
+        state = trainer.state_dict()
+        state.pop("callbacks", None)  # the monitor's own state must survive a rollback
+        if not all(bool(torch.isfinite(t).all()) for t in _float_tensors(state.get("G", {}), state.get("D", {}))):
+            return
+        self.snapshots = [*self.snapshots, (trainer.step, copy.deepcopy(state))][-SNAPSHOTS_KEPT:]
+
+    def _rollback(self, trainer: Trainer, step: int, alerts: list) -> None:
+        """Restore the newest snapshot taken at least one window before ``step``, lower both LRs (S08)."""
+        early = [s for s in self.snapshots if s[0] <= step - self.config.window]
+        at, state = (early or self.snapshots[:1])[-1]
+        state = copy.deepcopy(state)  # the snapshot stays intact for a later rollback
+        callbacks = [cb.state_dict() for cb in trainer.callbacks]
+        before = {opt: opt.param_groups[0]["lr"] for opt in (trainer.opt_g, trainer.opt_d)}
+        trainer.load_state_dict({**state, "callbacks": callbacks})  # every observer keeps its own state
+        self.snapshots = [s for s in self.snapshots if s[0] <= at]
+        factor = self.config.lr_factor
+        # the restored optimiser carries the snapshot's rates: aim at factor x the rates in use just now
+        lr_g, lr_d = (scale_lr(opt, factor * before[opt] / opt.param_groups[0]["lr"]) for opt in (trainer.opt_g, trainer.opt_d))
+        self.monitor.rollbacks += 1
+        self.monitor.reset_evidence()
+        self.monitor.events.write({"event": "rollback", "step": step, "to_step": at, "lr_factor": factor,
+                                   "lr_g": lr_g, "lr_d": lr_d, "reason": ", ".join(a.symptom for a in alerts)})
+        if self.monitor.stream is not None:
+            print(f"[monitor] step {step}: rolled back to step {at}, learning rates x{factor:g} (S08)",
+                  file=self.monitor.stream, flush=True)
+
+
+def _float_tensors(*dicts: dict[str, Any]):
+    for d in dicts:
+        for v in d.values():
+            if isinstance(v, torch.Tensor) and v.is_floating_point():
+                yield v
+
+
+def _truncate_events(path: Path, step: int) -> None:
+    """Drop events after ``step`` (written by a run that crashed after its last checkpoint); keep cut lines out."""
+    if not path.exists():
+        return
+    kept = []
+    for line in path.read_text().splitlines():
+        try:
+            if int(json.loads(line).get("step", 0)) <= step:
+                kept.append(line)
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+            continue
+    path.write_text("".join(k + "\n" for k in kept))

@@ -1,0 +1,269 @@
+"""``report.html`` for a run folder: curves, symptom timeline, sample grids, metrics (tip T10).
+
+One self-contained HTML file that opens offline: no scripts, no CDN, every picture embedded as
+a base64 PNG drawn with matplotlib (Agg). It is rebuilt from the run folder's files alone
+(metrics.jsonl, events.jsonl, samples/*.png, metrics.json, config.json); lines or files that
+cannot be read (a crash mid-write) are skipped and listed in the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ganhacks.errors import UserError
+
+SEVERITY_COLOURS = {"info": "#888888", "warning": "#e6a700", "error": "#d62728", "critical": "#7b0000"}
+MAX_GRIDS = 8  # sample grids shown, evenly spaced over the run
+
+
+@dataclass
+class RunData:
+    """What a run folder holds, as read by :func:`load_run`, with notes on what was skipped."""
+
+    path: Path
+    metrics: list[dict[str, float]] = field(default_factory=list)  # one record per logged step
+    events: list[dict[str, Any]] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+    final: dict[str, Any] = field(default_factory=dict)  # metrics.json
+    samples: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str) and v.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+        return float(v)  # non-finite values are logged as strings (JSON has no NaN)
+    return None
+
+
+def read_jsonl(path: Path, skipped: list[str]) -> list[dict[str, Any]]:
+    """The JSON objects of ``path``, one per line; unreadable lines are noted in ``skipped``."""
+    out: list[dict[str, Any]] = []
+    bad = []
+    for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            bad.append(i)
+            continue
+        if isinstance(obj, dict):
+            out.append(obj)
+        else:
+            bad.append(i)
+    if bad:
+        skipped.append(f"{path.name}: skipped {len(bad)} unreadable line(s) ({', '.join(map(str, bad[:5]))}{'...' if len(bad) > 5 else ''})")
+    return out
+
+
+def load_run(run_dir: str | Path) -> RunData:
+    """Read a run folder written by ``ganhacks train`` (or any folder with a metrics.jsonl).
+
+    Raises:
+        UserError: the folder does not exist or holds none of the run files.
+    """
+    path = Path(run_dir)
+    if not path.is_dir():
+        raise UserError(f"run folder {path} does not exist; pass a folder written by 'ganhacks train --out'")
+    files = ("metrics.jsonl", "events.jsonl", "config.json", "metrics.json")
+    if not any((path / f).exists() for f in files) and not (path / "samples").is_dir():
+        raise UserError(f"{path} holds no run files ({', '.join(files)}, samples/); is it a run folder?")
+    run = RunData(path)
+    if (path / "metrics.jsonl").exists():
+        latest: dict[int, dict[str, float]] = {}
+        for rec in read_jsonl(path / "metrics.jsonl", run.skipped):
+            step = _number(rec.get("step"))
+            if step is None or not math.isfinite(step):
+                continue
+            values = {k: n for k, v in rec.items() if k != "step" and (n := _number(v)) is not None}
+            latest[int(step)] = values  # a rolled-back or resumed run logs a step again: keep the newest
+        run.metrics = [{"step": float(s), **v} for s, v in sorted(latest.items())]
+    else:
+        run.skipped.append("metrics.jsonl: missing (no curves)")
+    if (path / "events.jsonl").exists():
+        run.events = [e for e in read_jsonl(path / "events.jsonl", run.skipped) if _number(e.get("step")) is not None]
+    for name, attr in (("config.json", "config"), ("metrics.json", "final")):
+        if (path / name).exists():
+            try:
+                data = json.loads((path / name).read_text())
+                setattr(run, attr, data if isinstance(data, dict) else {})
+            except (json.JSONDecodeError, OSError, UnicodeDecodeError) as exc:
+                run.skipped.append(f"{name}: unreadable ({str(exc)[:80]})")
+    run.samples = sorted((path / "samples").glob("*.png")) if (path / "samples").is_dir() else []
+    return run
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _series(run: RunData, name: str) -> tuple[list[float], list[float]]:
+    xs, ys = [], []
+    for rec in run.metrics:
+        if name in rec:
+            xs.append(rec["step"])
+            ys.append(rec[name])
+    return xs, ys
+
+
+def curve_figure(run: RunData, title: str, names: list[str], log: bool = False,
+                 hline: float | None = None) -> str | None:
+    """A base64 PNG of ``names`` against step, with alerts marked as vertical lines; ``None`` when no data."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    present = [(n, *_series(run, n)) for n in names]
+    present = [(n, xs, ys) for n, xs, ys in present if xs]
+    if not present:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 3))
+    for n, xs, ys in present:
+        ys_plot = [y if math.isfinite(y) else float("nan") for y in ys]
+        if log:
+            ys_plot = [y if y > 0 else float("nan") for y in ys_plot]
+        ax.plot(xs, ys_plot, label=n, linewidth=1.2)
+        bad = [x for x, y in zip(xs, ys) if not math.isfinite(y)]
+        if bad:
+            ax.scatter(bad, [0.0 if not log else 1.0] * len(bad), marker="x", color="black", s=12,
+                       label=f"{n} NaN/Inf", zorder=3)
+    if hline is not None:
+        ax.axhline(hline, color="grey", linestyle=":", linewidth=1)
+    seen = set()
+    for e in run.events:
+        if e.get("event") == "alert":
+            colour = SEVERITY_COLOURS.get(str(e.get("severity")), "#888888")
+            label = str(e.get("symptom")) if e.get("symptom") not in seen else None
+            seen.add(e.get("symptom"))
+            ax.axvline(float(e["step"]), color=colour, alpha=0.7, linestyle="--", linewidth=1, label=label)
+        elif e.get("event") in ("rollback", "stop"):
+            ax.axvline(float(e["step"]), color="black", alpha=0.8, linewidth=1.5)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="best", ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return _png(fig)
+
+
+FIGURES = (  # (title, signal names, log scale, reference line)
+    ("Losses", ["loss/d", "loss/g", "loss/penalty"], False, None),
+    ("D's outputs (probabilities and accuracy)", ["d_prob/real", "d_prob/fake", "d_acc"], False, None),
+    ("D's mean logits", ["d_out/real", "d_out/fake"], False, None),
+    ("Gradient norms (tip T10 warns above 100)", ["grad_norm/d", "grad_norm/g"], True, 100.0),
+    ("Sample diversity and fidelity vs real data", ["diversity/ratio", "fidelity/ratio"], False, 1.0),
+    ("Update-to-weight ratios", ["update_ratio/d", "update_ratio/g"], True, None),
+)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _timeline(run: RunData) -> str:
+    from ganhacks.tips import TIPS_BY_ID
+
+    rows = []
+    for e in run.events:
+        kind = e.get("event", "alert")
+        if kind == "alert":
+            tips = ", ".join(f"{t} ({TIPS_BY_ID[t].title})" if t in TIPS_BY_ID else str(t) for t in e.get("tips", []))
+            colour = SEVERITY_COLOURS.get(str(e.get("severity")), "#888")
+            rows.append(f"<tr><td>{_esc(e.get('step'))}</td><td style='color:{colour}'><b>{_esc(e.get('severity'))}</b></td>"
+                        f"<td>{_esc(e.get('symptom'))}</td><td>{_esc(e.get('message'))}</td><td>{_esc(tips)}</td>"
+                        f"<td><code>{_esc(json.dumps(e.get('evidence', {}))[:300])}</code></td></tr>")
+        else:
+            detail = {k: v for k, v in e.items() if k not in ("event", "step")}
+            rows.append(f"<tr><td>{_esc(e.get('step'))}</td><td>{_esc(kind)}</td><td colspan='4'>"
+                        f"<code>{_esc(json.dumps(detail)[:300])}</code></td></tr>")
+    if not rows:
+        return "<p>No symptoms were raised.</p>"
+    return ("<table><tr><th>step</th><th>severity</th><th>symptom</th><th>message</th><th>remedies</th>"
+            "<th>evidence</th></tr>" + "".join(rows) + "</table>")
+
+
+def _pick(items: list[Path], k: int) -> list[Path]:
+    if len(items) <= k:
+        return items
+    return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)]
+
+
+def render_html(run: RunData) -> str:
+    """The report as one HTML string (no external resources)."""
+    parts = [f"<h1>GAN run report: {_esc(run.path.name)}</h1>"]
+    if run.config:
+        c = run.config
+        parts.append(f"<p>preset <b>{_esc(c.get('preset', '?'))}</b>, data <b>{_esc((c.get('data') or {}).get('name', '?'))}</b>, "
+                     f"loss <b>{_esc((c.get('loss') or {}).get('name', '?'))}</b>, steps {_esc((c.get('train') or {}).get('steps', '?'))}, "
+                     f"monitor policy {_esc((c.get('monitor') or {}).get('policy', 'warn'))}</p>")
+    steps = [int(r["step"]) for r in run.metrics]
+    parts.append(f"<p>{len(run.metrics)} logged steps{f' ({steps[0]}..{steps[-1]})' if steps else ''}, "
+                 f"{sum(e.get('event') == 'alert' for e in run.events)} alert(s), {len(run.samples)} sample grid(s).</p>")
+    parts.append("<h2>Symptom timeline</h2>" + _timeline(run))
+    parts.append("<h2>Curves</h2><p>Dashed lines mark alerts (colour = severity); solid black lines mark rollbacks/stops.</p>")
+    evaluated = sorted({k for rec in run.metrics for k in rec if k.startswith("eval/") and not k.endswith("_std")})
+    figures = [*FIGURES, ("Metrics during training (train.eval_every)", evaluated, False, None)] if evaluated else FIGURES
+    for title, names, log, hline in figures:
+        png = curve_figure(run, title, names, log, hline)
+        if png:
+            parts.append(f"<figure><img alt='{_esc(title)}' src='data:image/png;base64,{png}'></figure>")
+    if run.samples:
+        parts.append("<h2>Samples over time (fixed z)</h2><div class='grids'>")
+        for p in _pick(run.samples, MAX_GRIDS):
+            try:
+                data = base64.b64encode(p.read_bytes()).decode("ascii")
+            except OSError as exc:
+                run.skipped.append(f"{p.name}: unreadable ({exc})")
+                continue
+            parts.append(f"<figure><img alt='{_esc(p.name)}' src='data:image/png;base64,{data}'><figcaption>{_esc(p.stem)}</figcaption></figure>")
+        parts.append("</div>")
+    parts.append("<h2>Final metrics</h2>")
+    if run.final:
+        nested = run.final.get("metrics") if isinstance(run.final.get("metrics"), dict) else {}  # ganhacks eval's layout
+        flat = {k: v for k, v in {**nested, **run.final}.items() if isinstance(v, (int, float, str, bool))}
+        parts.append("<table>" + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in flat.items()) + "</table>")
+    else:
+        parts.append("<p>No metrics.json in the run folder (run <code>ganhacks eval RUN</code>).</p>")
+    if run.skipped:
+        parts.append("<h2>Skipped</h2><ul>" + "".join(f"<li>{_esc(s)}</li>" for s in run.skipped) + "</ul>")
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
+             "figure{display:inline-block;margin:6px}img{max-width:100%}.grids img{width:240px;image-rendering:pixelated}"
+             "code{font-size:11px}")
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>ganhacks report: {_esc(run.path.name)}</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def build_report(run_dir: str | Path, out: str | Path | None = None) -> tuple[Path, list[str]]:
+    """Write ``report.html`` (or ``out``) for ``run_dir``; returns its path and what was skipped."""
+    run = load_run(run_dir)
+    page = render_html(run)
+    target = Path(out) if out is not None else run.path / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page)
+    return target, run.skipped

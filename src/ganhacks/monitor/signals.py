@@ -1,0 +1,158 @@
+"""Cheap training signals for the monitor (tip T10).
+
+Every function here turns what a training step already has (losses, D's logits, gradients,
+weights, a batch of samples) into plain floats with hierarchical names (``loss/d``,
+``d_prob/real``, ``grad_norm/g``, ``diversity/ratio``). Nothing here changes a model, an
+optimiser or a random generator, so watching a run never changes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+# D's outputs a monitor understands; the rest of ``logs`` passes through when scalar.
+CORE = ("loss/d", "loss/g", "d_out/real", "d_out/fake", "d_prob/real", "d_prob/fake", "d_acc",
+        "grad_norm/d", "grad_norm/g")
+
+
+def to_float(value: Any) -> float | None:
+    """A Python float from a number or a one-element tensor/array; ``None`` when it is not a scalar."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, Tensor):
+        return float(value.detach().float().reshape(())) if value.numel() == 1 else None
+    try:  # numpy scalars and 0-d arrays
+        import numpy as np
+
+        if isinstance(value, np.ndarray | np.generic):
+            return float(value.reshape(())) if value.size == 1 else None
+    except ImportError:  # pragma: no cover - numpy ships with the package
+        pass
+    return None
+
+
+def scalar_signals(logs: Mapping[str, Any]) -> tuple[dict[str, float], list[str]]:
+    """Split ``logs`` into scalar floats and a list of skipped names with the reason.
+
+    Example:
+        >>> scalar_signals({"loss/d": 0.5, "loss/g": torch.ones(3)})
+        ({'loss/d': 0.5}, ['loss/g (not a scalar: shape (3,))'])
+    """
+    out: dict[str, float] = {}
+    skipped: list[str] = []
+    for name, value in logs.items():
+        v = to_float(value)
+        if v is None:
+            shape = tuple(getattr(value, "shape", ()))
+            skipped.append(f"{name} (not a scalar: shape {shape})" if shape else f"{name} (not a number: {type(value).__name__})")
+        else:
+            out[str(name)] = v
+    return out, skipped
+
+
+def logit_signals(real_logits: Tensor, fake_logits: Tensor) -> dict[str, float]:
+    """D's outputs on a real and a fake batch: mean logit, mean probability, accuracy and r_t.
+
+    ``d_sign/real`` is adaptive augmentation's overfitting heuristic r_t = E[sign(D(real))]
+    (Karras et al. 2020): it drifts to +1 as D memorises the training reals.
+    """
+    r, f = real_logits.detach().float().reshape(-1), fake_logits.detach().float().reshape(-1)
+    return {
+        "d_out/real": float(r.mean()),
+        "d_out/fake": float(f.mean()),
+        "d_prob/real": float(torch.sigmoid(r).mean()),  # E[sigma(D(x))]
+        "d_prob/fake": float(torch.sigmoid(f).mean()),  # E[sigma(D(G(z)))]
+        "d_acc": 0.5 * float((r > 0).float().mean() + (f < 0).float().mean()),
+        "d_sign/real": float(torch.sign(r).mean()),  # r_t = E[sign(D(x))]
+    }
+
+
+def layer_grad_norms(module: nn.Module) -> dict[str, float]:
+    """L2 norm of the gradient of each parameter of ``module`` that has one (names as in ``named_parameters``)."""
+    named = [(n, p.grad) for n, p in module.named_parameters() if p.grad is not None]
+    if not named:
+        return {}
+    norms = torch.stack([g.detach().float().norm(2) for _, g in named]).tolist()  # one sync for all
+    return {n: v for (n, _), v in zip(named, norms)}
+
+
+def total_norm(norms: Mapping[str, float]) -> float:
+    """sqrt(sum of squares) of per-layer norms: the total L2 norm."""
+    return math.sqrt(sum(v * v for v in norms.values())) if norms else 0.0
+
+
+def weight_vector(module: nn.Module) -> Tensor:
+    """All of ``module``'s trainable weights as one detached float vector (a copy)."""
+    params = [p.detach().float().reshape(-1) for p in module.parameters() if p.requires_grad]
+    return torch.cat(params).clone() if params else torch.zeros(0)
+
+
+def update_ratio(before: Tensor, after: Tensor) -> float:
+    """Relative size of an update: ||w_after - w_before|| / ||w_before|| (typically ~1e-3 when healthy)."""
+    denom = float(before.norm(2))
+    return float((after - before).norm(2)) / denom if denom > 0 else float("inf")
+
+
+def pairwise_spread(x: Tensor) -> float:
+    """Mean Euclidean distance between distinct rows of ``x`` flattened to (N, D)."""
+    flat = x.detach().float().reshape(len(x), -1)
+    n = len(flat)
+    if n < 2:
+        return 0.0
+    d = torch.cdist(flat, flat)  # (N, N), zero diagonal
+    return float(d.sum() / (n * (n - 1)))
+
+
+def nearest_distance(a: Tensor, b: Tensor) -> float:
+    """Mean distance from each row of ``a`` to its nearest row of ``b`` (a fidelity proxy)."""
+    fa, fb = a.detach().float().reshape(len(a), -1), b.detach().float().reshape(len(b), -1)
+    return float(torch.cdist(fa, fb).min(1).values.mean())
+
+
+def diversity_signals(fake: Tensor, real: Tensor, real_spread: float | None = None) -> dict[str, float]:
+    """Sample diversity and fidelity of a fixed-z batch relative to real data (pixel space).
+
+    ``diversity/ratio`` = mean pairwise distance of fakes / that of reals: about 1 for a healthy
+    G, falling towards 0 as G collapses onto few modes. ``fidelity/ratio`` = mean distance from a
+    fake to its nearest real / max(mean distance from a real (second half) to its nearest real
+    (first half), 10% of the real spread): about 1 or below when fakes sit on the data, large for garbage.
+    """
+    if not bool(torch.isfinite(fake).all()):
+        return {"diversity/ratio": float("nan"), "fidelity/ratio": float("nan"), "coverage": float("nan")}
+    half = len(real) // 2
+    spread = real_spread if real_spread is not None else pairwise_spread(real)
+    # reference distance, floored at 10% of the spread: tight mixtures have tiny real-to-real gaps
+    real_nn = max(nearest_distance(real[half:], real[:half]), 0.1 * spread)
+    return {
+        "diversity/ratio": pairwise_spread(fake) / spread if spread > 0 else float("nan"),
+        "fidelity/ratio": nearest_distance(fake, real[:half]) / real_nn if real_nn > 0 else float("nan"),
+        "coverage": coverage(fake, real[:half], floor=0.1 * spread),
+    }
+
+
+def coverage(fake: Tensor, real: Tensor, k: int = 5, floor: float = 0.0) -> float:
+    """Share of real samples with a fake inside their k-NN ball (Naeem et al. 2020's coverage).
+
+    The ball of real x_i has radius max(distance to its k-th nearest real, ``floor``); the floor
+    keeps tight mixture modes from having balls smaller than any healthy G's precision. Dropped
+    modes leave their reals uncovered, so coverage falls with mode dropping even when the spread
+    of the samples does not.
+    """
+    fr, ff = real.detach().float().reshape(len(real), -1), fake.detach().float().reshape(len(fake), -1)
+    if len(fr) <= k or len(ff) == 0:
+        return float("nan")
+    radius = torch.cdist(fr, fr).kthvalue(k + 1, dim=1).values.clamp_min(floor)  # k+1: skip the point itself
+    nearest_fake = torch.cdist(fr, ff).min(1).values
+    return float((nearest_fake <= radius).float().mean())
+
+
+def non_finite(values: Mapping[str, float]) -> list[str]:
+    """Names whose value is NaN or +-Inf."""
+    return [k for k, v in values.items() if not math.isfinite(v)]

@@ -1,0 +1,74 @@
+"""The README's hand-written loop: three added lines give alerts, events.jsonl and D's own gradient norms."""
+
+import json
+
+import pytest
+import torch
+from torch import nn
+
+from ganhacks.monitor import Monitor, TrainingStopped
+
+
+def mlp(i, o):
+    return nn.Sequential(nn.Linear(i, 32), nn.LeakyReLU(0.2), nn.Linear(32, o))
+
+
+def train(run_dir, steps, lr, policy="warn", probe=None):
+    torch.manual_seed(0)
+    G, D = mlp(4, 2), mlp(2, 1)
+    opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.SGD(D.parameters(), lr=lr * 50, momentum=0.9) if lr > 0.01 else torch.optim.Adam(D.parameters(), lr=lr)
+    bce = nn.BCEWithLogitsLoss()
+    monitor = Monitor(run_dir=run_dir, policy=policy, stream=None).watch(G, D, opt_g, opt_d)  # added line 1
+    for step in range(1, steps + 1):
+        real = torch.randn(64, 2) * 0.1 + torch.tensor([1.0, 0.0])
+        fake = G(torch.randn(64, 4))
+        real_out, fake_out = D(real), D(fake.detach())
+        loss_d = bce(real_out, torch.ones_like(real_out)) + bce(fake_out, torch.zeros_like(fake_out))
+        opt_d.zero_grad()
+        loss_d.backward()
+        if probe is not None:
+            probe.append(torch.stack([p.grad.norm() for p in D.parameters()]).norm().item())
+        opt_d.step()
+        out = D(fake)
+        loss_g = bce(out, torch.ones_like(out))
+        opt_g.zero_grad()
+        loss_g.backward()  # also leaves G-loss gradients in D: the hooks read D's before this
+        opt_g.step()
+        monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)  # added line 2
+    monitor.close()  # added line 3
+    return monitor
+
+
+def test_healthy_hand_loop_is_quiet_and_d_norms_are_ds_own(tmp_path):
+    norms = []
+    mon = train(tmp_path, 150, lr=2e-4, probe=norms)
+    assert mon.alerts == []
+    assert mon.history.values("grad_norm/d") == pytest.approx(norms, rel=1e-5)
+    assert mon.history.values("d_acc") and mon.history.values("grad_norm/g")
+
+
+def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):
+    mon = train(tmp_path, 60, lr=0.5)
+    symptoms = {a.symptom for a in mon.alerts}
+    assert symptoms & {"grad_explode", "non_finite"}
+    records = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    alert = next(r for r in records if r["event"] == "alert")
+    assert {"step", "symptom", "severity", "evidence", "tips"} <= set(alert) and alert["tips"]
+
+
+def test_stop_policy_raises_in_a_hand_loop(tmp_path):
+    with pytest.raises(TrainingStopped, match="monitor stopped the run"):
+        train(tmp_path, 60, lr=0.5, policy="stop")
+
+
+def test_readme_snippet_is_the_tested_loop():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("## Monitor", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    added = [line.split("#")[0].strip() for line in block.splitlines() if "# + line" in line]
+    here = Path(__file__).read_text()
+    assert len(added) == 3
+    assert "Monitor(run_dir=" in added[0] and ".watch(G, D, opt_g, opt_d)" in added[0] and ".watch(G, D, opt_g, opt_d)" in here
+    assert added[1] in here and added[2] in here  # the very calls this test file runs

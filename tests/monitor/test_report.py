@@ -1,0 +1,99 @@
+"""``ganhacks report``: one offline HTML file, tolerant of a crash mid-write, rendered by headless Chromium."""
+
+import base64
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from ganhacks.cli import main
+from ganhacks.monitor.report import build_report, load_run
+
+
+def make_run(folder, steps=60):
+    folder.mkdir()
+    lines = []
+    for s in range(1, steps + 1):
+        bad = s >= 50
+        lines.append(json.dumps({"step": s, "loss/d": "nan" if bad else 1.3 - 0.01 * s, "loss/g": 0.8,
+                                 "d_prob/real": 0.6, "d_prob/fake": 0.4, "d_acc": 0.6,
+                                 "grad_norm/d": "inf" if bad else 1.0 + s, "grad_norm/g": 2.0}))
+    text = "\n".join(lines) + "\n" + '{"step": 61, "loss/d": 0.'  # a crash mid-write
+    (folder / "metrics.jsonl").write_text(text)
+    (folder / "events.jsonl").write_text(json.dumps(
+        {"event": "alert", "step": 50, "symptom": "non_finite", "severity": "critical", "message": "NaN",
+         "tips": ["S08"], "evidence": {"non_finite": ["loss/d"]}}) + "\n")
+    (folder / "config.json").write_text(json.dumps({"preset": "vanilla", "data": {"name": "ring8"}}))
+    (folder / "samples").mkdir()
+    for step, colour in ((20, (255, 0, 0)), (60, (0, 0, 255))):
+        Image.new("RGB", (32, 32), colour).save(folder / "samples" / f"step-{step:06d}.png")
+    return folder
+
+
+def images(page):
+    return re.findall(r"<img[^>]*src='data:image/png;base64,([^']+)'", page)
+
+
+def test_report_is_self_contained_and_says_what_was_skipped(tmp_path):
+    run = make_run(tmp_path / "run")
+    path, skipped = build_report(run)
+    page = path.read_text()
+    assert path == run / "report.html"
+    assert not re.search(r"(src|href)=['\"]?(https?:|//)", page) and "<script" not in page  # offline, no CDN
+    pngs = images(page)
+    assert len(pngs) >= 5  # losses, D outputs, grad norms, + 2 sample grids
+    for data in pngs:
+        assert Image.open(io.BytesIO(base64.b64decode(data))).size[0] > 0
+    assert skipped == ["metrics.jsonl: skipped 1 unreadable line(s) (61)"] and "unreadable line" in page
+    assert "non_finite" in page and "S08 (Lower the learning rate" in page
+    assert len(load_run(run).metrics) == 60  # NaN/Inf strings are kept as values
+
+
+def test_cli_report_and_bad_paths(tmp_path, capsys):
+    run = make_run(tmp_path / "run")
+    assert main(["report", str(run), "--out", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").exists() and "skipped: metrics.jsonl" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["report", str(tmp_path / "empty")]) == 2
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")
+def test_headless_chromium_renders_the_plots(tmp_path):
+    run = make_run(tmp_path / "run")
+    path, _ = build_report(run)
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--no-first-run", "--hide-scrollbars", "--window-size=1000,3000", f"--screenshot={shot}",
+                    path.as_uri()], check=True, capture_output=True, timeout=60)
+    img = Image.open(shot).convert("RGB")
+    colours = img.getcolors(maxcolors=1 << 20)
+
+    def count(test):
+        return sum(n for n, c in colours if test(*c))
+
+    # matplotlib's tab:blue and tab:orange lines can only come from decoded plot images (scaling blends
+    # them a little, hence hue ranges), and pure red/blue squares only from the embedded sample grids
+    assert count(lambda r, g, b: b > 150 and r < 80 and 90 < g < 150) > 200  # tab:blue (31, 119, 180)
+    assert count(lambda r, g, b: r > 200 and 100 < g < 180 and b < 100) > 200  # tab:orange (255, 127, 14)
+    assert count(lambda r, g, b: (r, g, b) == (255, 0, 0)) > 500 and count(lambda r, g, b: (r, g, b) == (0, 0, 255)) > 500
+
+
+def test_report_shows_metrics_logged_during_training_and_those_of_ganhacks_eval(tmp_path):
+    run = make_run(tmp_path / "run")
+    with open(run / "metrics.jsonl", "a") as f:  # after the cut line: two evaluations at steps 62 and 64
+        f.write("\n" + json.dumps({"step": 62, "eval/fid": 3.5, "eval/kid_std": 0.1}) + "\n")
+        f.write(json.dumps({"step": 64, "eval/fid": 2.25}) + "\n")
+    (run / "metrics.json").write_text(json.dumps({"run": str(run), "step": 64, "metrics": {"fid": 1.875},
+                                                  "n_fake": 1000, "extractor": "digits-cnn"}))
+    page = build_report(run)[0].read_text()
+    assert "Metrics during training" in page and len(images(page)) >= 6  # one more figure than without eval/
+    assert "<td>fid</td><td>1.875</td>" in page and "<td>n_fake</td><td>1000</td>" in page

@@ -1,0 +1,55 @@
+import math
+
+import pytest
+import torch
+
+from ganhacks.monitor.signals import (
+    diversity_signals,
+    layer_grad_norms,
+    logit_signals,
+    pairwise_spread,
+    scalar_signals,
+    to_float,
+    total_norm,
+    update_ratio,
+)
+
+
+def test_scalars_pass_and_non_scalars_are_skipped_with_the_reason():
+    values, skipped = scalar_signals({"loss/d": torch.tensor(0.25), "loss/g": torch.ones(4), "n": 3, "tag": "x"})
+    assert values == {"loss/d": 0.25, "n": 3.0}
+    assert skipped == ["loss/g (not a scalar: shape (4,))", "tag (not a number: str)"]
+    assert to_float(torch.tensor([[2.0]])) == 2.0 and to_float(torch.zeros(2)) is None
+
+
+def test_logit_signals_match_closed_forms():
+    real, fake = torch.tensor([2.0, -1.0, 3.0, 0.5]), torch.tensor([-2.0, 1.0])
+    s = logit_signals(real, fake)
+    assert s["d_out/real"] == pytest.approx(1.125) and s["d_out/fake"] == pytest.approx(-0.5)
+    assert s["d_prob/real"] == pytest.approx(float(torch.sigmoid(real).mean()))
+    assert s["d_acc"] == pytest.approx(0.5 * (3 / 4 + 1 / 2))  # real > 0: 3 of 4; fake < 0: 1 of 2
+    assert s["d_sign/real"] == pytest.approx((1 - 1 + 1 + 1) / 4)  # r_t = E[sign D(x)]
+
+
+def test_norms_and_update_ratio():
+    lin = torch.nn.Linear(3, 2)
+    lin.weight.grad = torch.full((2, 3), 2.0)  # norm sqrt(6 * 4)
+    lin.bias.grad = torch.tensor([3.0, 4.0])  # norm 5
+    layers = layer_grad_norms(lin)
+    assert layers == {"weight": pytest.approx(math.sqrt(24)), "bias": pytest.approx(5.0)}
+    assert total_norm(layers) == pytest.approx(math.sqrt(24 + 25))
+    assert update_ratio(torch.tensor([3.0, 4.0]), torch.tensor([3.0, 4.5])) == pytest.approx(0.5 / 5)
+
+
+def test_diversity_is_one_for_data_like_samples_and_zero_for_a_point_mass():
+    g = torch.Generator().manual_seed(0)
+    real = torch.randn(400, 2, generator=g)
+    assert pairwise_spread(torch.tensor([[0.0, 0.0], [3.0, 4.0]])) == pytest.approx(5.0)
+    same = diversity_signals(torch.randn(200, 2, generator=g), real)
+    assert same["diversity/ratio"] == pytest.approx(1.0, abs=0.1)
+    assert same["fidelity/ratio"] < 1.5
+    collapsed = diversity_signals(torch.zeros(200, 2), real)
+    assert collapsed["diversity/ratio"] == 0.0
+    garbage = diversity_signals(torch.randn(200, 2, generator=g) + 20.0, real)  # far from the data
+    assert garbage["fidelity/ratio"] > 10
+    assert math.isnan(diversity_signals(torch.full((4, 2), float("nan")), real)["diversity/ratio"])

@@ -1,0 +1,99 @@
+"""The monitor inside the reference trainer: logs, checkpoints, NaN safety, stop and rollback."""
+
+import json
+
+import pytest
+import torch
+
+from ganhacks.train.callbacks import Callback
+from ganhacks.train.checkpoint import list_checkpoints, load_checkpoint
+from ganhacks.train.config import apply_overrides
+from ganhacks.train.presets import preset_config
+from ganhacks.train.run import resume_run, start_run
+
+TINY = ["data.name=ring8", "data.points=512", "model.g_width=16", "model.d_width=16", "model.z_dim=4",
+        "train.batch_size=32", "train.log_every=1", "train.sample_every=0", "loss.smoothing=none"]
+
+
+def tiny(steps, *extra):
+    return apply_overrides(preset_config("vanilla"), [*TINY, f"train.steps={steps}", *extra])
+
+
+class NanAt(Callback):
+    """Writes a NaN into D's first weight at ``step`` (once): a numeric blow-up at a known step."""
+
+    def __init__(self, step):
+        self.at, self.done = step, False
+
+    def on_step_end(self, trainer, step, logs):
+        if step == self.at and not self.done:
+            self.done = True
+            with torch.no_grad():
+                next(trainer.D.parameters()).view(-1)[0] = float("nan")
+
+
+def events(run):
+    return [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
+
+
+def test_monitor_signals_reach_metrics_and_its_state_reaches_checkpoints(tmp_path):
+    run = tmp_path / "run"
+    start_run(tiny(50, "train.checkpoint_every=25", "monitor.diversity_every=10", "monitor.layer_every=10"), run,
+              progress=False)
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    by_step = {r["step"]: r for r in records}
+    assert 0.0 <= by_step[10]["diversity/ratio"] < 5 and "diversity/ratio" not in by_step[11]
+    assert by_step[10]["update_ratio/d"] > 0 and by_step[10]["weight_norm/g"] > 0
+    assert any(k.startswith("grad_norm/d/") for k in by_step[10])  # per-layer norms
+    state = load_checkpoint(run / "checkpoints" / "step-000050.pt")
+    monitor_state = state["callbacks"][0]["monitor"]
+    assert monitor_state["step"] == 50 and len(monitor_state["history"]["series"]["loss/d"]) == 50
+
+
+def test_nan_run_finishes_and_never_replaces_a_good_checkpoint(tmp_path, capsys):
+    run = tmp_path / "run"
+    start_run(tiny(12, "train.checkpoint_every=2", "train.keep_checkpoints=2"), run, progress=False,
+              extra_callbacks=[NanAt(7)])
+    names = [p.name for p in list_checkpoints(run / "checkpoints")]
+    assert names == ["step-000004.pt", "step-000006.pt"]  # nothing written after the NaN, nothing good pruned
+    good = load_checkpoint(run / "checkpoints" / "step-000006.pt")
+    assert all(torch.isfinite(v).all() for v in good["D"].values() if v.is_floating_point())
+    first = [e for e in events(run) if e["event"] == "alert"][0]
+    assert first["symptom"] == "non_finite" and first["step"] == 8 and first["severity"] == "critical"
+    assert "S08" in first["tips"]
+    err = capsys.readouterr().err
+    assert err.count("non_finite") == 1  # one line per episode, not one per NaN step
+
+
+def test_stop_policy_ends_the_run_at_the_alert(tmp_path):
+    run = tmp_path / "run"
+    trainer = start_run(tiny(30, "monitor.policy=stop", "train.checkpoint_every=0"), run, progress=False,
+                        extra_callbacks=[NanAt(10)])
+    assert trainer.step == 11
+    assert [e["event"] for e in events(run)] == ["alert", "stop"]
+    assert list_checkpoints(run / "checkpoints") == []  # the final state is NaN: not saved
+
+
+def test_rollback_restores_a_healthy_state_lowers_the_lrs_and_continues(tmp_path):
+    run = tmp_path / "run"
+    config = tiny(40, "monitor.policy=rollback", "monitor.snapshot_every=5", "monitor.window=4",
+                  "train.checkpoint_every=0")
+    trainer = start_run(config, run, progress=False, extra_callbacks=[NanAt(20)])
+    assert trainer.step == 40
+    assert all(torch.isfinite(p).all() for p in trainer.D.parameters())
+    back = [e for e in events(run) if e["event"] == "rollback"]
+    assert len(back) == 1 and back[0]["step"] == 21 and back[0]["to_step"] <= 21 - 4
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(0.5 * config.optim.g_lr)  # S08
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(0.5 * config.optim.d_lr)
+    final = load_checkpoint(list_checkpoints(run / "checkpoints")[-1])
+    assert final["step"] == 40 and final["opt_d"]["param_groups"][0]["lr"] == pytest.approx(0.5 * config.optim.d_lr)
+
+
+def test_resume_continues_the_monitor_and_drops_later_events(tmp_path):
+    run = tmp_path / "run"
+    start_run(tiny(10, "train.checkpoint_every=5"), run, progress=False)
+    with open(run / "events.jsonl", "a") as f:  # an event from after the last checkpoint, and a cut line
+        f.write(json.dumps({"event": "alert", "step": 99}) + "\n" + '{"event": "al')
+    trainer = resume_run(run, steps=14, progress=False)
+    assert all(e["step"] <= 14 for e in events(run))
+    assert trainer.callbacks[0].monitor.step_count == 14
