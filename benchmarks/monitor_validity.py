@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from dataclasses import dataclass
 
 import torch
 
-from ganhacks.metrics.modes import digit_labels, mixture_modes
+from ganhacks.metrics.modes import mixture_modes
 from ganhacks.monitor.callback import MonitorCallback
 from ganhacks.train.callbacks import Callback
 from ganhacks.train.config import apply_overrides

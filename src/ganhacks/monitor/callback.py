@@ -14,8 +14,6 @@ records them, and acts on alerts at ``act_on`` severity or worse:
 from __future__ import annotations
 
 import copy
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,7 +23,7 @@ from ganhacks.monitor.actions import at_least
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.monitor import EVENTS, Monitor
 from ganhacks.optim import scale_lr
-from ganhacks.train.callbacks import Callback
+from ganhacks.train.callbacks import Callback, truncate_jsonl
 
 if TYPE_CHECKING:
     from ganhacks.train.loop import Trainer
@@ -59,7 +57,7 @@ class MonitorCallback(Callback):
             self._set_diversity(trainer)
             self._watching = True
         if self.run_dir is not None:
-            _truncate_events(self.run_dir / EVENTS, trainer.step)
+            truncate_jsonl(self.run_dir / EVENTS, trainer.step)
         if self.config.policy == "rollback":
             self._snapshot(trainer)
 
@@ -145,16 +143,3 @@ def _float_tensors(*dicts: dict[str, Any]):
             if isinstance(v, torch.Tensor) and v.is_floating_point():
                 yield v
 
-
-def _truncate_events(path: Path, step: int) -> None:
-    """Drop events after ``step`` (written by a run that crashed after its last checkpoint); keep cut lines out."""
-    if not path.exists():
-        return
-    kept = []
-    for line in path.read_text().splitlines():
-        try:
-            if int(json.loads(line).get("step", 0)) <= step:
-                kept.append(line)
-        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
-            continue
-    path.write_text("".join(k + "\n" for k in kept))

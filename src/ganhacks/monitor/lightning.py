@@ -12,7 +12,6 @@ parameters belong to ``pl_module.<generator>`` and ``pl_module.<discriminator>``
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 

@@ -50,6 +50,21 @@ def scalars(logs: dict[str, Any]) -> dict[str, float]:
     return {k: float(v) for k, v in logs.items()}
 
 
+def truncate_jsonl(path: Path, step: int) -> None:
+    """Drop the records of ``path`` logged after ``step`` (by a run that crashed after its last
+    checkpoint), and lines cut by a crash mid-write, so a resumed run appends to a clean log."""
+    if not path.exists():
+        return
+    kept = []
+    for line in path.read_text().splitlines():
+        try:
+            if int(json.loads(line).get("step", 0)) <= step:
+                kept.append(line)
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+            continue
+    path.write_text("".join(k + "\n" for k in kept))
+
+
 class MetricsWriter(Callback):
     """Appends one JSON object per logged step to ``metrics.jsonl``."""
 

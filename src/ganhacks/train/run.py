@@ -21,6 +21,7 @@ from ganhacks.train.callbacks import (
     ProgressPrinter,
     SampleWriter,
     TensorBoardWriter,
+    truncate_jsonl,
 )
 from ganhacks.train.checkpoint import load_checkpoint, load_latest
 from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
@@ -97,7 +98,7 @@ def resume_run(run_dir: str | Path, steps: int | None = None, progress: bool = T
         if is_main_process():
             (run_dir / CONFIG).write_text(json.dumps(to_dict(trainer.config), indent=2) + "\n")
     if is_main_process():
-        _truncate_metrics(run_dir / "metrics.jsonl", trainer.step)
+        truncate_jsonl(run_dir / "metrics.jsonl", trainer.step)
     trainer.fit()
     return trainer
 
@@ -128,16 +129,3 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
     trainer.load_state_dict({**state, "callbacks": []})
     return trainer, run_dir
 
-
-def _truncate_metrics(path: Path, step: int) -> None:
-    """Drop metrics logged after ``step`` (by a run that crashed after its last checkpoint)."""
-    if not path.exists():
-        return
-    kept = []
-    for line in path.read_text().splitlines():
-        try:
-            if json.loads(line).get("step", 0) <= step:
-                kept.append(line)
-        except json.JSONDecodeError:
-            continue  # a line cut by a crash mid-write
-    path.write_text("".join(k + "\n" for k in kept))
