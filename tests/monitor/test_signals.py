@@ -8,6 +8,7 @@ from ganhacks.monitor.signals import (
     layer_grad_norms,
     logit_signals,
     pairwise_spread,
+    real_reference,
     scalar_signals,
     to_float,
     total_norm,
@@ -53,3 +54,21 @@ def test_diversity_is_one_for_data_like_samples_and_zero_for_a_point_mass():
     garbage = diversity_signals(torch.randn(200, 2, generator=g) + 20.0, real)  # far from the data
     assert garbage["fidelity/ratio"] > 10
     assert math.isnan(diversity_signals(torch.full((4, 2), float("nan")), real)["diversity/ratio"])
+
+
+def test_diversity_signals_match_their_definitions_with_a_precomputed_reference():
+    g = torch.Generator().manual_seed(3)
+    real, fake = torch.randn(40, 2, generator=g), torch.randn(30, 2, generator=g) * 0.5
+    ref = real_reference(real, k=5)
+    out = diversity_signals(fake, ref)
+    assert out == diversity_signals(fake, real)  # the same numbers with or without the cached reference
+    half, rest = real[:20], real[20:]
+    spread = torch.pdist(real).mean().item()  # mean over distinct pairs
+    assert out["diversity/ratio"] == pytest.approx(torch.pdist(fake).mean().item() / spread, rel=1e-5)
+    real_nn = max(torch.cdist(rest, half).min(1).values.mean().item(), 0.1 * spread)
+    assert out["fidelity/ratio"] == pytest.approx(torch.cdist(fake, half).min(1).values.mean().item() / real_nn, rel=1e-5)
+    d_rr = torch.cdist(half, half)
+    radius = d_rr.sort(1).values[:, 5].clamp_min(0.1 * spread)  # 5th neighbour, the point itself at index 0
+    covered = (torch.cdist(half, fake).min(1).values <= radius).float().mean().item()
+    assert out["coverage"] == pytest.approx(covered)
+    assert math.isnan(diversity_signals(fake, real[:8])["coverage"])  # 4 reference reals cannot have 5 neighbours

@@ -45,7 +45,14 @@ class History:
         s = self.series.get(name)
         if not s:
             return []
-        return [v for st, v in s if st > self.step - steps and math.isfinite(v)]
+        out = []
+        for st, v in reversed(s):  # newest first: stop at the window's start instead of scanning the whole deque
+            if st <= self.step - steps:
+                break
+            if math.isfinite(v):
+                out.append(v)
+        out.reverse()
+        return out
 
     def update_peak(self, name: str, steps: int) -> float | None:
         """Update and return the peak of the rolling median of ``name`` over ``steps`` steps."""

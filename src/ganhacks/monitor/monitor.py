@@ -34,7 +34,8 @@ from ganhacks.monitor.signals import (
     diversity_signals,
     layer_grad_norms,
     logit_signals,
-    pairwise_spread,
+    RealReference,
+    real_reference,
     scalar_signals,
     total_norm,
     update_ratio,
@@ -80,7 +81,7 @@ class Monitor:
         self._pending: dict[str, float] = {}
         self._handles: list[Any] = []
         self._before: dict[str, Tensor] = {}
-        self._diversity: tuple[nn.Module, Tensor, Tensor, float] | None = None
+        self._diversity: tuple[nn.Module | None, Tensor | None, RealReference] | None = None
         self._totals = True
 
     # ------------------------------------------------------------------ optional instruments
@@ -111,12 +112,13 @@ class Monitor:
             self.set_diversity_reference(G, z, real)
         return self
 
-    def set_diversity_reference(self, G: nn.Module, z: Tensor, real: Tensor) -> None:
-        """Diversity of ``G(z)`` at fixed ``z`` will be compared with the spread of ``real``."""
+    def set_diversity_reference(self, G: nn.Module | None, z: Tensor | None, real: Tensor) -> None:
+        """Diversity of ``G(z)`` at fixed ``z`` (or of the samples given to :meth:`measure_diversity`)
+        will be compared with ``real``."""
         real = real.detach().float().cpu()
         if len(real) < 4:
             raise UserError(f"the diversity signal needs at least 4 real samples, got {len(real)}")
-        self._diversity = (G, z, real, pairwise_spread(real))
+        self._diversity = (G, z, real_reference(real))
 
     def _layer_step(self) -> bool:
         return (self.step_count + 1) % self.config.layer_every == 0
@@ -141,24 +143,29 @@ class Monitor:
             self._pending[f"update_ratio/{tag}"] = update_ratio(before, after)  # ||dw|| / ||w||
 
     @torch.no_grad()
-    def measure_diversity(self, sample: Any = None) -> dict[str, float]:
-        """``diversity/ratio`` and ``fidelity/ratio`` of the fixed-z samples (see :func:`diversity_signals`).
+    def measure_diversity(self, samples: Tensor | None = None) -> dict[str, float]:
+        """``diversity/ratio``, ``fidelity/ratio`` and ``coverage`` (see :func:`diversity_signals`).
 
         Args:
-            sample: optional callable returning the samples; by default ``G(z)`` as given to :meth:`watch`.
+            samples: generated samples to judge; by default ``G(z)`` at the fixed ``z`` given to
+                :meth:`watch` (one extra forward of G in eval mode, the run's random state untouched).
         """
         if self._diversity is None:
             return {}
-        G, z, real, spread = self._diversity
+        G, z, ref = self._diversity
+        if samples is not None:
+            return diversity_signals(samples.detach().float().cpu(), ref)
+        if G is None or z is None:
+            return {}
         devices = [z.device.index or 0] if z.is_cuda else []
         with torch.random.fork_rng(devices=devices):  # dropout in G must not move the run's random stream
             was = G.training
             G.eval()
             try:
-                fake = sample() if sample is not None else G(z)
+                fake = G(z)
             finally:
                 G.train(was)
-        return diversity_signals(fake.float().cpu(), real, spread)
+        return diversity_signals(fake.float().cpu(), ref)
 
     def close(self) -> None:
         """Remove the optimiser hooks."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -27,7 +28,7 @@ def to_float(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, Tensor):
-        return float(value.detach().float().reshape(())) if value.numel() == 1 else None
+        return float(value.item()) if value.numel() == 1 else None  # .item(): one sync, no temporaries
     try:  # numpy scalars and 0-d arrays
         import numpy as np
 
@@ -116,41 +117,60 @@ def nearest_distance(a: Tensor, b: Tensor) -> float:
     return float(torch.cdist(fa, fb).min(1).values.mean())
 
 
-def diversity_signals(fake: Tensor, real: Tensor, real_spread: float | None = None) -> dict[str, float]:
-    """Sample diversity and fidelity of a fixed-z batch relative to real data (pixel space).
+@dataclass(frozen=True)
+class RealReference:
+    """What the diversity signal compares fakes with, computed once per run from a fixed real batch."""
+
+    real: Tensor  # (N, D) flattened float32 reals; the first half is the reference set
+    spread: float  # mean pairwise distance of all reals
+    real_nn: float  # reference distance: real (second half) to nearest real (first half), floored at 10% of spread
+    radii: Tensor  # (N // 2,) coverage ball radius of each reference real (k-th neighbour, floored)
+
+
+def real_reference(real: Tensor, k: int = 5) -> RealReference:
+    """The fixed part of :func:`diversity_signals` (real-to-real distances), so each call only measures fakes."""
+    flat = real.detach().float().reshape(len(real), -1)
+    half = len(flat) // 2
+    spread = pairwise_spread(flat)
+    floor = 0.1 * spread  # tight mixtures have tiny real-to-real gaps: keep distances comparable to a healthy G's
+    ref = flat[:half]
+    radii = (torch.cdist(ref, ref).kthvalue(k + 1, dim=1).values.clamp_min(floor)  # k+1: skip the point itself
+             if half > k else torch.full((half,), float("nan")))
+    return RealReference(flat, spread, max(nearest_distance(flat[half:], ref), floor), radii)
+
+
+def coverage(to_fake: Tensor, radii: Tensor) -> float:
+    """Share of reference reals with a fake inside their k-NN ball (Naeem et al. 2020's coverage).
+
+    ``to_fake`` holds real-to-fake distances (N_ref, N_fake); ``radii`` each real's ball radius
+    (its k-th nearest real, floored so tight mixture modes do not get balls smaller than any healthy
+    G's precision). Dropped modes leave their reals uncovered, so coverage falls with mode
+    dropping even when the spread of the samples does not. NaN with too few reals for k.
+    """
+    if to_fake.shape[1] == 0 or not bool(torch.isfinite(radii).all()):
+        return float("nan")
+    return float((to_fake.min(1).values <= radii).float().mean())
+
+
+def diversity_signals(fake: Tensor, real: Tensor | RealReference) -> dict[str, float]:
+    """Sample diversity, fidelity and coverage of a fixed-z batch relative to real data (pixel space).
 
     ``diversity/ratio`` = mean pairwise distance of fakes / that of reals: about 1 for a healthy
     G, falling towards 0 as G collapses onto few modes. ``fidelity/ratio`` = mean distance from a
-    fake to its nearest real / max(mean distance from a real (second half) to its nearest real
-    (first half), 10% of the real spread): about 1 or below when fakes sit on the data, large for garbage.
+    fake to its nearest real / the real-to-real reference distance (:class:`RealReference`): about
+    1 or below when fakes sit on the data, large for garbage. ``coverage``: see :func:`coverage`.
     """
+    ref = real if isinstance(real, RealReference) else real_reference(real)
     if not bool(torch.isfinite(fake).all()):
         return {"diversity/ratio": float("nan"), "fidelity/ratio": float("nan"), "coverage": float("nan")}
-    half = len(real) // 2
-    spread = real_spread if real_spread is not None else pairwise_spread(real)
-    # reference distance, floored at 10% of the spread: tight mixtures have tiny real-to-real gaps
-    real_nn = max(nearest_distance(real[half:], real[:half]), 0.1 * spread)
+    flat = fake.detach().float().reshape(len(fake), -1)
+    half = ref.real[: len(ref.radii)]
+    to_real = torch.cdist(half, flat)  # (N_ref, N_fake), shared by fidelity and coverage
     return {
-        "diversity/ratio": pairwise_spread(fake) / spread if spread > 0 else float("nan"),
-        "fidelity/ratio": nearest_distance(fake, real[:half]) / real_nn if real_nn > 0 else float("nan"),
-        "coverage": coverage(fake, real[:half], floor=0.1 * spread),
+        "diversity/ratio": pairwise_spread(flat) / ref.spread if ref.spread > 0 else float("nan"),
+        "fidelity/ratio": float(to_real.min(0).values.mean()) / ref.real_nn if ref.real_nn > 0 else float("nan"),
+        "coverage": coverage(to_real, ref.radii),
     }
-
-
-def coverage(fake: Tensor, real: Tensor, k: int = 5, floor: float = 0.0) -> float:
-    """Share of real samples with a fake inside their k-NN ball (Naeem et al. 2020's coverage).
-
-    The ball of real x_i has radius max(distance to its k-th nearest real, ``floor``); the floor
-    keeps tight mixture modes from having balls smaller than any healthy G's precision. Dropped
-    modes leave their reals uncovered, so coverage falls with mode dropping even when the spread
-    of the samples does not.
-    """
-    fr, ff = real.detach().float().reshape(len(real), -1), fake.detach().float().reshape(len(fake), -1)
-    if len(fr) <= k or len(ff) == 0:
-        return float("nan")
-    radius = torch.cdist(fr, fr).kthvalue(k + 1, dim=1).values.clamp_min(floor)  # k+1: skip the point itself
-    nearest_fake = torch.cdist(fr, ff).min(1).values
-    return float((nearest_fake <= radius).float().mean())
 
 
 def non_finite(values: Mapping[str, float]) -> list[str]:

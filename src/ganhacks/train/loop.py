@@ -184,6 +184,7 @@ class Trainer:
         c_r = self.dataset.sample_shape
         self.scales = [(c_r[0], c_r[1] >> k, c_r[2] >> k) for k in range(self.G.num_scales)] if config.model.msg else []
 
+        self.last_fake: Tensor | None = None  # G's newest training batch (finest scale), for observers
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
         self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
@@ -332,6 +333,8 @@ class Trainer:
         with self.autocast:
             fake = self._g(z, y_fake)
             fake_logits, fake_cls = self._split(self._d(self._noisy(fake.float()), y_fake))
+        # observers (the monitor's diversity signal) may look at what G just made, at no extra cost
+        self.last_fake = (unpack_pyramid(fake, self.scales)[0] if self.scales else fake).detach()
         fake_logits = fake_logits.float()
         real_logits = None
         if self.loss.g_needs_real:
