@@ -3,9 +3,11 @@
 import json
 import math
 
+import pytest
 import torch
 
 from ganhacks.cli import main
+from ganhacks.errors import UserError
 from ganhacks.metrics.callback import EvalCallback
 from ganhacks.metrics.modes import mixture_modes
 from ganhacks.train.loop import Trainer
@@ -76,3 +78,28 @@ def test_eval_command_bad_runs_are_one_line_errors(tmp_path, capsys):
     assert "corrupt or not a ganhacks checkpoint" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "f.npy")]) == 2
     assert "--real is required" in capsys.readouterr().err
+
+
+def test_a_metric_that_cannot_work_fails_at_start_and_the_folder_can_be_reused(tmp_path, tiny, capsys):
+    run = tmp_path / "run"
+    bad = tiny("recommended", images=True, steps=4, extra=["train.eval_every=2", "train.eval_n=20",
+                                                            "train.eval_metrics=fid", "monitor.enabled=false"])
+    with pytest.raises(UserError, match="FID needs at least 65"):  # 64-d features, 20 samples
+        start_run(bad, run, progress=False)
+    assert not (run / "checkpoints").exists() or not any((run / "checkpoints").iterdir())
+    good = tiny("recommended", images=True, steps=4, extra=["train.eval_every=2", "train.eval_n=100",
+                                                             "train.eval_metrics=fid", "monitor.enabled=false"])
+    start_run(good, run, progress=False)  # a folder holding only the failed start's config.json is not a run
+    assert sorted(r["step"] for r in read_metrics(run) if "eval/fid" in r) == [2, 4]
+
+
+def test_evaluating_and_sampling_during_training_leave_the_run_unchanged(tiny):
+    # always-on dropout in G (T17) draws from torch's global stream: sampling must not consume it
+    config = tiny("recommended", images=False, steps=6, extra=["model.g_dropout=0.2", "monitor.enabled=false"])
+    plain = Trainer(config)
+    plain.fit()
+    watched = Trainer(config, callbacks=[EvalCallback(every=2, metrics="pr", n=100)])
+    watched.fit()
+    watched.fixed_samples()
+    for a, b in zip(plain.G.state_dict().values(), watched.G.state_dict().values()):
+        assert torch.equal(a, b)

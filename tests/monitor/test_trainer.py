@@ -97,3 +97,31 @@ def test_resume_continues_the_monitor_and_drops_later_events(tmp_path):
     trainer = resume_run(run, steps=14, progress=False)
     assert all(e["step"] <= 14 for e in events(run))
     assert trainer.callbacks[0].monitor.step_count == 14
+
+
+def test_rollback_sets_the_abandoned_checkpoints_aside_and_a_resume_keeps_its_events(tmp_path):
+    run = tmp_path / "run"
+    config = tiny(30, "monitor.policy=rollback", "monitor.snapshot_every=5", "monitor.window=4",
+                  "train.checkpoint_every=5", "train.keep_checkpoints=10")
+    start_run(config, run, progress=False, extra_callbacks=[NanAt(20)])
+    back = [e for e in events(run) if e["event"] == "rollback"][0]
+    assert back["to_step"] == 15 and back["checkpoints_set_aside"] == ["step-000020.pt"]
+    assert (run / "checkpoints" / "abandoned" / "step-000020.pt").is_file()  # kept, not deleted
+    assert [p.name for p in list_checkpoints(run / "checkpoints")][-3:] == ["step-000020.pt", "step-000025.pt", "step-000030.pt"]
+    assert load_checkpoint(run / "checkpoints" / "step-000020.pt")["callbacks"][0]["monitor"]["rollbacks"] == 1  # the new path
+    # the failed iteration (21) was not recorded by the callbacks after the monitor: every step-21 record is finite
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["loss/d"] for r in rows if r["step"] == 21] and all(isinstance(r["loss/d"], float) for r in rows if r["step"] == 21)
+    before = [e["event"] for e in events(run)]
+    resume_run(run, steps=34, progress=False)
+    assert [e["event"] for e in events(run)][: len(before)] == before  # the rollback (logged at step 21) survives
+
+
+def test_rollback_is_refused_where_it_cannot_restore_the_run():
+    from ganhacks.errors import UserError
+    from ganhacks.monitor import Monitor, MonitorConfig
+
+    with pytest.raises(UserError, match="only inside ganhacks train"):
+        Monitor(policy="rollback")
+    with pytest.raises(UserError, match="lr_factor must be in"):
+        MonitorConfig(lr_factor=0.0)

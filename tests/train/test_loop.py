@@ -28,7 +28,10 @@ def assert_same_weights(a: Trainer, b: Trainer):
 
 
 @pytest.mark.parametrize("images, extra", [(True, ALL_STATEFUL), (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
-                                           (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"])])
+                                           (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"]),
+                                           # resumed while an old D is swapped in: the first G step uses the carried real batch
+                                           (False, ["loss.name=relativistic_average", "loss.smoothing=none", "tricks.snapshot_every=2",
+                                                    "tricks.snapshot_swap_p=1.0", "tricks.snapshot_swap_steps=3"])])
 def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
     full = Trainer(tiny(images=images, steps=8, extra=extra))
     full.fit()

@@ -52,7 +52,12 @@ class EvalCallback(Callback):
         self._ref = reference(trainer.dataset, self.n, self.seed)
         self.names = parse_metrics(resolve_metrics(self.metrics_spec, self._ref))
         self._extractor = resolve_extractor(self.extractor_spec, self._ref.real)
-        self._real, _ = extract(self._extractor, self._ref.real, "real", self.config.batch_size)
+        self._real, real_probs = extract(self._extractor, self._ref.real, "real", self.config.batch_size)
+        # the metrics of the reals against themselves: a setting they cannot work with (too few samples
+        # for FID's covariance, "is" without class probabilities) fails now, not as NaN at every evaluation
+        self._keys = list(evaluate_features(self._real, self._real, self.names, fake_probs=real_probs,
+                                            fake_samples=self._ref.real, mode_centers=self._ref.mode_centers,
+                                            mode_std=self._ref.mode_std, config=self.config))
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
         if step % self.every == 0 or step == trainer.total_steps:
@@ -69,6 +74,6 @@ class EvalCallback(Callback):
                                        mode_centers=ref.mode_centers, mode_std=ref.mode_std, config=self.config)
         except UserError as exc:  # NaN or out-of-range samples from a diverged G
             print(f"[eval] step {trainer.step}: metrics skipped ({exc})", file=sys.stderr)
-            return {key: math.nan for key in self._keys or self.names}
+            return {key: math.nan for key in self._keys}
         self._keys = list(values)
         return values

@@ -58,7 +58,13 @@ class EventLog:
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path is not None else None
-        self.records: list[dict[str, Any]] = []
+        self.records: list[dict[str, Any]] = []  # written by this process
+        self.written_before = 0  # lines already in the file when a resumed run took over
+
+    @property
+    def count(self) -> int:
+        """Events written over the whole run, resumes included."""
+        return self.written_before + len(self.records)
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one event (NaN/Inf become strings so the line stays valid JSON)."""

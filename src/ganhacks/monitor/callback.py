@@ -14,6 +14,7 @@ records them, and acts on alerts at ``act_on`` severity or worse:
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections import deque
 from pathlib import Path
@@ -26,11 +27,19 @@ from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.monitor import EVENTS, Monitor
 from ganhacks.optim import scale_lr
 from ganhacks.train.callbacks import Callback, truncate_jsonl
+from ganhacks.train.checkpoint import list_checkpoints, step_of
 
 if TYPE_CHECKING:
     from ganhacks.train.loop import Trainer
 
 SNAPSHOTS_KEPT = 2  # in-memory healthy states kept for rollback
+ABANDONED = "abandoned"  # checkpoints/abandoned/: checkpoints of a path a rollback left (kept, never resumed from)
+
+
+class _TrainerMonitor(Monitor):
+    """The Monitor as the trainer's callback drives it: rollback is available here."""
+
+    can_roll_back = True
 
 
 class MonitorCallback(Callback):
@@ -46,7 +55,7 @@ class MonitorCallback(Callback):
     def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
                  loss: str | None = None, stream: TextIO | str | None = "stderr") -> None:
         self.config = config or MonitorConfig()
-        self.monitor = Monitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
+        self.monitor = _TrainerMonitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.snapshots: list[tuple[int, dict[str, Any]]] = []
         self._recent: deque[torch.Tensor] = deque(maxlen=1)  # G's newest batches (sized in _set_diversity)
@@ -60,7 +69,7 @@ class MonitorCallback(Callback):
             self._set_diversity(trainer)
             self._watching = True
         if self.run_dir is not None:
-            truncate_jsonl(self.run_dir / EVENTS, trainer.step)
+            _truncate_events(self.run_dir / EVENTS, self.monitor.events_at_load, trainer.step)
         if self.config.policy == "rollback":
             self._snapshot(trainer)
 
@@ -68,7 +77,8 @@ class MonitorCallback(Callback):
         mon = self.monitor
         if trainer.last_fake is not None:
             self._recent.append(trainer.last_fake)  # a reference to a batch G made anyway: no extra forward
-        if step % self.config.diversity_every == 0 and mon._diversity is not None and self._recent:
+        full = len(self._recent) == self._recent.maxlen  # always the same sample count (coverage depends on it)
+        if step % self.config.diversity_every == 0 and mon._diversity is not None and full:
             fakes = torch.cat(list(self._recent))[-self.config.diversity_samples:]
             mon._pending.update(mon.measure_diversity(fakes))
         new = mon.observe(step, logs)
@@ -84,7 +94,7 @@ class MonitorCallback(Callback):
             trainer.total_steps = trainer.step  # the loop ends after this iteration; fit-end hooks still run
             mon.should_stop = False
             return
-        if self.config.policy == "rollback" and step % self.config.snapshot_every == 0 and not mon.active(self.config.window):
+        if self.config.policy == "rollback" and step % self.config.snapshot_every == 0 and not mon.active(self.config.window, self.config.act_on):
             self._snapshot(trainer)
 
     def on_fit_end(self, trainer: Trainer) -> None:
@@ -135,13 +145,49 @@ class MonitorCallback(Callback):
         # the restored optimiser carries the snapshot's rates: aim at factor x the rates in use just now
         lr_g, lr_d = (scale_lr(opt, factor * before[opt] / opt.param_groups[0]["lr"]) for opt in (trainer.opt_g, trainer.opt_d))
         self._recent.clear()  # fakes of the abandoned trajectory must not judge the restored G
+        moved = self._set_aside_checkpoints(at)
         self.monitor.rollbacks += 1
         self.monitor.reset_evidence()
         self.monitor.events.write({"event": "rollback", "step": step, "to_step": at, "lr_factor": factor,
-                                   "lr_g": lr_g, "lr_d": lr_d, "reason": ", ".join(a.symptom for a in alerts)})
+                                   "lr_g": lr_g, "lr_d": lr_d, "reason": ", ".join(a.symptom for a in alerts),
+                                   "checkpoints_set_aside": moved})
         if self.monitor.stream is not None:
             print(f"[monitor] step {step}: rolled back to step {at}, learning rates x{factor:g} (S08)",
                   file=self.monitor.stream, flush=True)
+
+
+    def _set_aside_checkpoints(self, at: int) -> list[str]:
+        """Move checkpoints newer than ``at`` (the abandoned path) to checkpoints/abandoned/: kept for
+        inspection, never picked by --resume, so a resume continues the rolled-back run."""
+        if self.run_dir is None:
+            return []
+        folder = self.run_dir / "checkpoints"
+        later = [p for p in list_checkpoints(folder) if step_of(p) > at]
+        if later:
+            (folder / ABANDONED).mkdir(exist_ok=True)
+        for p in later:
+            p.replace(folder / ABANDONED / p.name)
+        return [p.name for p in later]
+
+
+def _truncate_events(path: Path, count: int | None, step: int) -> None:
+    """Keep the first ``count`` events (those the resumed state had seen), or, for states without a
+    count, the events up to ``step``; lines cut by a crash mid-write are dropped either way."""
+    if count is None:
+        truncate_jsonl(path, step)
+        return
+    if not path.exists():
+        return
+    kept = []
+    for line in path.read_text().splitlines():
+        if len(kept) == count:
+            break
+        try:
+            json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        kept.append(line)
+    path.write_text("".join(k + "\n" for k in kept))
 
 
 def _float_tensors(*dicts: dict[str, Any]):

@@ -33,7 +33,7 @@ class MonitorConfig:
     grad_max: float = 100.0  # tip T10: a gradient norm above this explodes
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
-    diversity_every: int = 10  # measure fixed-z diversity every N steps (one G forward; 25 detected one collapse late, docs/monitor.md)
+    diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
     coverage_min: float = 0.6  # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy mixtures held >= 0.69)...
     coverage_peak: float = 0.8  # ...after it had reached this (high-dimensional data rarely does; then spread decides)
@@ -50,7 +50,7 @@ class MonitorConfig:
     lr_factor: float = 0.5  # rollback multiplies both learning rates by this (S08)
     max_rollbacks: int = 3  # then the run stops
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
-    diversity_samples: int = 256  # fixed-z samples (and reals) for the diversity signal
+    diversity_samples: int = 256  # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -60,7 +60,9 @@ class MonitorConfig:
         for name in ("window", "check_every", "quiet_steps", "spikes_min", "diversity_every", "diversity_checks",
                      "layer_every", "snapshot_every", "diversity_samples"):
             check_positive(f"monitor.{name}", getattr(self, name))
-        for name in ("d_acc_min", "d_gap_min", "saturation_p", "fooled_margin", "coverage_min", "coverage_peak", "diversity_drop", "overfit_rt", "lr_factor"):
+        if not 0 < self.lr_factor <= 1:
+            raise UserError(f"monitor.lr_factor must be in (0, 1] (the learning rates are multiplied by it); got {self.lr_factor}")
+        for name in ("d_acc_min", "d_gap_min", "saturation_p", "fooled_margin", "coverage_min", "coverage_peak", "diversity_drop", "overfit_rt"):
             check_probability(f"monitor.{name}", getattr(self, name))
         for name in ("d_loss_floor", "grad_max", "spike_factor", "fidelity_max", "g_loss_flat", "overfit_fidelity",
                      "oscillation_growth", "oscillation_floor"):

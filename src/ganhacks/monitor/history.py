@@ -24,11 +24,13 @@ class History:
         self.latest: dict[str, float] = {}  # values reported at the newest step only
         self.step = 0
         self.peaks: dict[str, float] = {}  # largest window median seen per signal (for "fell below its peak")
+        self._windows: dict[tuple[str, int], list[float]] = {}  # window() results at the newest step
 
     def add(self, step: int, values: dict[str, float]) -> None:
         """Record ``values`` reported at ``step``."""
         self.step = step
         self.latest = dict(values)
+        self._windows.clear()
         for name, v in values.items():
             self.series.setdefault(name, deque(maxlen=self.size)).append((step, v))
 
@@ -41,7 +43,14 @@ class History:
         return [v for _, v in items]
 
     def window(self, name: str, steps: int) -> list[float]:
-        """Finite values of ``name`` seen in the last ``steps`` steps (by step number)."""
+        """Finite values of ``name`` seen in the last ``steps`` steps (by step number).
+
+        Several detectors read the same windows at one step, so results are kept until the next
+        :meth:`add`; treat the returned list as read-only.
+        """
+        key = (name, steps)
+        if key in self._windows:
+            return self._windows[key]
         s = self.series.get(name)
         if not s:
             return []
@@ -52,6 +61,7 @@ class History:
             if math.isfinite(v):
                 out.append(v)
         out.reverse()
+        self._windows[key] = out
         return out
 
     def update_peak(self, name: str, steps: int) -> float | None:
@@ -66,6 +76,7 @@ class History:
     def clear(self) -> None:
         """Forget everything (after a rollback the old evidence no longer describes the run)."""
         self.series.clear()
+        self._windows.clear()
         self.latest = {}
         self.peaks.clear()
 
@@ -76,6 +87,7 @@ class History:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`."""
+        self._windows.clear()
         self.size = int(state.get("size", self.size))
         self.step = int(state.get("step", 0))
         self.latest = {k: float(v) for k, v in state.get("latest", {}).items()}

@@ -33,7 +33,7 @@ class MonitorLightningCallback(pl.Callback):
 
     Args:
         config: thresholds and policy (``overrides`` replace single fields).
-        run_dir: folder for events.jsonl (``None``: the trainer's ``log_dir`` when it has one, else memory only).
+        run_dir: folder for events.jsonl (``None``: events are kept in memory only). Policies: warn or stop.
         loss: loss name when known (critic losses skip probability-based symptoms).
         stream: where alerts are printed.
         generator, discriminator: attribute names of G and D on the LightningModule.

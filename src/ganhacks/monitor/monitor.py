@@ -61,12 +61,17 @@ class Monitor:
         stream: where alerts are printed (default: the current ``sys.stderr``; ``None``: silent).
     """
 
+    can_roll_back = False  # only the trainer's callback can restore a whole run (see MonitorCallback)
+
     def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
                  loss: str | None = None, stream: TextIO | str | None = "stderr", **overrides: Any) -> None:
         try:
             self.config = replace(config or MonitorConfig(), **overrides)
         except TypeError as exc:
             raise UserError(f"unknown Monitor setting ({exc}); see ganhacks.monitor.MonitorConfig for the fields") from None
+        if self.config.policy == "rollback" and not self.can_roll_back:
+            raise UserError("policy='rollback' needs the state of the whole run and exists only inside ganhacks train; "
+                            "use policy='warn' or 'stop' here")
         self.symptoms = symptoms_for(loss)
         self.history = History(size=3 * self.config.window)
         self.events = EventLog(Path(run_dir) / EVENTS if run_dir is not None else None)
@@ -76,6 +81,7 @@ class Monitor:
         self.reported: set[str] = set()  # skipped/missing signals already reported once
         self.should_stop = False
         self.rollbacks = 0
+        self.events_at_load: int | None = None
         self.step_count = 0  # newest observed step
         self.added: dict[str, float] = {}  # values the monitor itself measured at the newest step
         self._pending: dict[str, float] = {}
@@ -257,10 +263,11 @@ class Monitor:
         if self.stream is not None:
             print(f"[monitor] {kind}: {text}", file=self.stream, flush=True)
 
-    def active(self, within: int | None = None) -> list[str]:
-        """Symptom ids that fired within the last ``within`` steps (default: the quiet period)."""
+    def active(self, within: int | None = None, severity: str = "warning") -> list[str]:
+        """Symptom ids of ``severity`` or worse that fired within the last ``within`` steps (default: the quiet period)."""
         span = self.config.quiet_steps if within is None else within
-        return [k for k, s in self.last_seen.items() if self.step_count - s <= span]
+        return [k for k, s in self.last_seen.items() if self.step_count - s <= span
+                and k in SYMPTOMS and at_least(SYMPTOMS.get(k).severity, severity)]
 
     def reset_evidence(self) -> None:
         """Forget the evidence windows and open episodes (after a rollback)."""
@@ -280,6 +287,7 @@ class Monitor:
             "should_stop": self.should_stop,
             "rollbacks": self.rollbacks,
             "step": self.step_count,
+            "events": self.events.count,  # lines of events.jsonl this state has seen (a resume truncates to it)
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -292,6 +300,9 @@ class Monitor:
         self.should_stop = bool(state.get("should_stop", False))
         self.rollbacks = int(state.get("rollbacks", 0))
         self.step_count = int(state.get("step", 0))
+        self.events_at_load = state.get("events")  # None for states written before the count was kept
+        if self.events_at_load is not None:
+            self.events.written_before = int(self.events_at_load)
 
 
 class _Named:

@@ -66,6 +66,14 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
     return state
 
 
+def step_of(path: Path) -> int:
+    """The step in a checkpoint's name (``step-000123.pt`` -> 123)."""
+    m = NAME.search(Path(path).name)
+    if m is None:
+        raise ValueError(f"{path} is not named like a checkpoint (step-N.pt)")
+    return int(m.group(1))
+
+
 def list_checkpoints(folder: str | Path) -> list[Path]:
     """Checkpoints in ``folder``, oldest step first."""
     folder = Path(folder)

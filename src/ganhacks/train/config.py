@@ -161,8 +161,10 @@ class TrainConfig:
     eval_n: int = 1000  # generated and real samples per evaluation (compare FID only at equal n)
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "log_every", "keep_checkpoints", "eval_n"):
+        for name in ("steps", "batch_size", "log_every", "keep_checkpoints"):
             check_positive(f"train.{name}", getattr(self, name))
+        if self.eval_n < 2:
+            raise UserError(f"train.eval_n must be >= 2 samples; got {self.eval_n}")
         check_positive("train.eval_every", self.eval_every, allow_zero=True)
         if self.eval_metrics.strip() != "auto":
             from ganhacks.metrics.evaluate import parse_metrics

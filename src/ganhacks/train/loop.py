@@ -185,6 +185,8 @@ class Trainer:
         self.scales = [(c_r[0], c_r[1] >> k, c_r[2] >> k) for k in range(self.G.num_scales)] if config.model.msg else []
 
         self.last_fake: Tensor | None = None  # G's newest training batch (finest scale), for observers
+        self._last_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
+        self._last_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
         self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
@@ -440,8 +442,11 @@ class Trainer:
                 while self.step < self.total_steps:
                     logs = self.run_iteration()
                     self.step += 1
+                    done = self.step
                     for cb in self.callbacks:
-                        cb.on_step_end(self, self.step, logs)
+                        cb.on_step_end(self, done, logs)
+                        if self.step != done:  # a callback rolled the run back: this iteration's record is void
+                            break
                     if interrupted():
                         raise KeyboardInterrupt  # at an iteration boundary, so a checkpoint now is consistent
         except BaseException as exc:
@@ -457,9 +462,14 @@ class Trainer:
         g = self.ema.module if self.ema is not None else self.G
         was_training = g.training
         g.eval()
-        out = g(self._to(self.fixed_z), self._to(self.fixed_y)).float().cpu()
+        with self._own_rng():  # always-on dropout (T17) draws from the global stream: keep the run's intact
+            out = g(self._to(self.fixed_z), self._to(self.fixed_y)).float().cpu()
         g.train(was_training)
         return out
+
+    def _own_rng(self):
+        """Fork torch's global random state (and the current CUDA device's) for work outside training."""
+        return torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else [])
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
@@ -470,8 +480,9 @@ class Trainer:
         y = torch.randint(self.dataset.num_classes, (n,), generator=gen) if self.conditional else None
         was_training = g.training
         g.eval()
-        out = torch.cat([g(self._to(zc), self._to(yc) if yc is not None else None).float().cpu()
-                         for zc, yc in zip(z.split(1024), y.split(1024) if y is not None else [None] * len(z.split(1024)))])
+        with self._own_rng():
+            out = torch.cat([g(self._to(zc), self._to(yc) if yc is not None else None).float().cpu()
+                             for zc, yc in zip(z.split(1024), y.split(1024) if y is not None else [None] * len(z.split(1024)))])
         g.train(was_training)
         return out
 
@@ -493,6 +504,9 @@ class Trainer:
             **{k: v.state_dict() for k, v in parts.items() if v is not None},
             **({"E": self.E.state_dict(), "opt_e": self.opt_e.state_dict(), "gen_e": self.gen_e.get_state()}
                if self.E is not None else {}),
+            # batches the D step hands to the next G step (a relativistic G loss, T07's encoder): a run
+            # resumed while an old D is swapped in (T08) has no D step before its first G step
+            "carried": {k: [t for t in getattr(self, k)] for k in ("_last_real", "_last_clean") if getattr(self, k) is not None},
             "callbacks": [cb.state_dict() for cb in self.callbacks],
         }
 
@@ -522,6 +536,8 @@ class Trainer:
             part = getattr(self, key)
             if part is not None and key in state:
                 part.load_state_dict(state[key])
+        for key, pair in state.get("carried", {}).items():
+            setattr(self, key, (self._to(pair[0]), self._to(pair[1])))
         for cb, cb_state in zip(self.callbacks, state.get("callbacks", [])):
             cb.load_state_dict(cb_state)
         self.step = int(state["step"])

@@ -53,10 +53,26 @@ def standard_callbacks(run_dir: Path, config: RunConfig, progress: bool = True) 
     return cbs
 
 
+def _holds_run(run_dir: Path) -> bool:
+    """True when ``run_dir`` has results of a run (a checkpoint or logged metrics).
+
+    A folder holding only the config.json of a run that failed before its first step (a bad
+    setting found at start) is not a run: starting again there is allowed.
+    """
+    has_checkpoint = (run_dir / "checkpoints").is_dir() and any((run_dir / "checkpoints").iterdir())
+    has_metrics = (run_dir / "metrics.jsonl").is_file() and (run_dir / "metrics.jsonl").stat().st_size > 0
+    return has_checkpoint or has_metrics
+
+
 def _make_trainer(config: RunConfig) -> Trainer:
     """A trainer for this process: joins torchrun's process group first when there is one."""
     device = select_device(config.train.device)
     rank, world = init_from_env(device.type)
+    if world > 1 and config.monitor.enabled and config.monitor.policy != "warn":
+        # the monitor runs on rank 0 only: stopping or rolling back there alone would leave the
+        # other ranks waiting in an all-reduce, or training different weights
+        raise UserError(f"monitor.policy={config.monitor.policy} works in a single process only; "
+                        "use --set monitor.policy=warn under torchrun")
     return Trainer(config, callbacks=[], rank=rank, world_size=world)
 
 
@@ -64,7 +80,7 @@ def start_run(config: RunConfig, run_dir: str | Path, progress: bool = True,
               extra_callbacks: list[Callback] | None = None) -> Trainer:
     """Create ``run_dir`` for a new run of ``config`` and train it to the end."""
     run_dir = Path(run_dir)
-    if (run_dir / CONFIG).exists() or (run_dir / "checkpoints").exists():
+    if _holds_run(run_dir):
         raise UserError(f"{run_dir} already holds a run; continue it with --resume {run_dir} or choose another --out")
     if run_dir.exists() and not run_dir.is_dir():
         raise UserError(f"--out {run_dir} is a file, not a folder")
