@@ -125,3 +125,13 @@ def test_rollback_is_refused_where_it_cannot_restore_the_run():
         Monitor(policy="rollback")
     with pytest.raises(UserError, match="lr_factor must be in"):
         MonitorConfig(lr_factor=0.0)
+
+
+def test_stop_and_rollback_are_refused_under_torchrun(tmp_path, monkeypatch):
+    import ganhacks.train.run as run_module
+    from ganhacks.errors import UserError
+
+    monkeypatch.setattr(run_module, "init_from_env", lambda device_type: (0, 2))  # as if torchrun started 2 ranks
+    with pytest.raises(UserError, match="single process only"):
+        start_run(tiny(5, "monitor.policy=stop"), tmp_path / "run", progress=False)
+    assert not (tmp_path / "run").exists()  # refused before anything was written
