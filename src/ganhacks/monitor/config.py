@@ -24,7 +24,7 @@ class MonitorConfig:
     policy: str = "warn"  # "warn" (print + events.jsonl), "stop" the run, or "rollback" to a healthy state and lower the LRs
     act_on: str = "error"  # lowest severity that triggers stop/rollback ("warning", "error", "critical")
     window: int = 50  # steps of evidence the windowed symptoms look at
-    check_every: int = 5  # evaluate the windowed symptoms every N steps (NaN and gradient checks run every step)
+    check_every: int = 10  # evaluate the windowed symptoms every N steps (NaN and gradient checks run every step; 5 cost 0.3% more)
     quiet_steps: int = 100  # an episode ends after this many steps without the symptom; a new one may then alert
     warmup: int = 100  # windowed symptoms start after this step (the first steps of every run are transients)
     d_acc_min: float = 0.9  # D wins: mean accuracy over the window at least this...
