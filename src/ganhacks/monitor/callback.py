@@ -26,7 +26,7 @@ from ganhacks.monitor.actions import at_least
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.monitor import EVENTS, Monitor
 from ganhacks.optim import scale_lr
-from ganhacks.train.callbacks import Callback, truncate_jsonl
+from ganhacks.train.callbacks import Callback, finite_weights, truncate_jsonl
 from ganhacks.train.checkpoint import list_checkpoints, step_of
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class MonitorCallback(Callback):
     def _snapshot(self, trainer: Trainer) -> None:
         state = trainer.state_dict()
         state.pop("callbacks", None)  # the monitor's own state must survive a rollback
-        if not all(bool(torch.isfinite(t).all()) for t in _float_tensors(state.get("G", {}), state.get("D", {}))):
+        if not finite_weights(state, ("G", "D")):
             return
         self.snapshots = [*self.snapshots, (trainer.step, copy.deepcopy(state))][-SNAPSHOTS_KEPT:]
 
@@ -188,11 +188,3 @@ def _truncate_events(path: Path, count: int | None, step: int) -> None:
             continue
         kept.append(line)
     path.write_text("".join(k + "\n" for k in kept))
-
-
-def _float_tensors(*dicts: dict[str, Any]):
-    for d in dicts:
-        for v in d.values():
-            if isinstance(v, torch.Tensor) and v.is_floating_point():
-                yield v
-

@@ -58,21 +58,28 @@ def scalar_signals(logs: Mapping[str, Any]) -> tuple[dict[str, float], list[str]
     return out, skipped
 
 
+def d_output_stats(real_logits: Tensor, fake_logits: Tensor) -> dict[str, Tensor]:
+    """D's outputs on a real and a fake batch as 0-d tensors (no device sync): mean logit, mean
+    probability and accuracy. The trainer logs these; :func:`logit_signals` turns them into floats."""
+    r, f = real_logits.detach().float().reshape(-1), fake_logits.detach().float().reshape(-1)
+    return {
+        "d_out/real": r.mean(),
+        "d_out/fake": f.mean(),
+        "d_prob/real": torch.sigmoid(r).mean(),  # E[sigma(D(x))]
+        "d_prob/fake": torch.sigmoid(f).mean(),  # E[sigma(D(G(z)))]
+        "d_acc": 0.5 * ((r > 0).float().mean() + (f < 0).float().mean()),
+    }
+
+
 def logit_signals(real_logits: Tensor, fake_logits: Tensor) -> dict[str, float]:
-    """D's outputs on a real and a fake batch: mean logit, mean probability, accuracy and r_t.
+    """:func:`d_output_stats` as floats, plus r_t.
 
     ``d_sign/real`` is adaptive augmentation's overfitting heuristic r_t = E[sign(D(real))]
     (Karras et al. 2020): it drifts to +1 as D memorises the training reals.
     """
-    r, f = real_logits.detach().float().reshape(-1), fake_logits.detach().float().reshape(-1)
-    return {
-        "d_out/real": float(r.mean()),
-        "d_out/fake": float(f.mean()),
-        "d_prob/real": float(torch.sigmoid(r).mean()),  # E[sigma(D(x))]
-        "d_prob/fake": float(torch.sigmoid(f).mean()),  # E[sigma(D(G(z)))]
-        "d_acc": 0.5 * float((r > 0).float().mean() + (f < 0).float().mean()),
-        "d_sign/real": float(torch.sign(r).mean()),  # r_t = E[sign(D(x))]
-    }
+    out = {k: float(v) for k, v in d_output_stats(real_logits, fake_logits).items()}
+    out["d_sign/real"] = float(torch.sign(real_logits.detach().float()).mean())  # r_t = E[sign(D(x))]
+    return out
 
 
 def layer_grad_norms(module: nn.Module) -> dict[str, float]:

@@ -86,7 +86,7 @@ class CheckpointWriter(Callback):
 
     def save(self, trainer: Trainer) -> Path | None:
         state = trainer.state_dict()
-        if not _finite_weights(state):  # never let a NaN/Inf state push a good checkpoint out
+        if not finite_weights(state):  # never let a NaN/Inf state push a good checkpoint out
             print(f"not saving a checkpoint at step {trainer.step}: the weights hold NaN/Inf; "
                   "the previous checkpoints are kept", file=sys.stderr)
             return None
@@ -108,10 +108,11 @@ class CheckpointWriter(Callback):
                 print(f"interrupted at step {trainer.step}; saved {path}", file=sys.stderr)
 
 
-def _finite_weights(state: dict[str, Any]) -> bool:
-    """True when every floating tensor of G, D and the EMA of G in ``state`` is finite."""
-    parts = [state.get("G") or {}, state.get("D") or {}, (state.get("ema") or {}).get("module") or {}]
-    return all(bool(torch.isfinite(v).all()) for part in parts for v in part.values()
+def finite_weights(state: dict[str, Any], parts: tuple[str, ...] = ("G", "D", "ema")) -> bool:
+    """True when every floating tensor of the networks ``parts`` of a trainer state is finite
+    ("ema" means the EMA copy of G)."""
+    dicts = [(state.get("ema") or {}).get("module") or {} if k == "ema" else state.get(k) or {} for k in parts]
+    return all(bool(torch.isfinite(v).all()) for part in dicts for v in part.values()
                if isinstance(v, torch.Tensor) and v.is_floating_point())
 
 

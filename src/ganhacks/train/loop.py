@@ -56,6 +56,7 @@ from ganhacks.latent import SAMPLERS
 from ganhacks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.losses import get_loss
 from ganhacks.models import build_encoder, build_models
+from ganhacks.monitor.signals import d_output_stats
 from ganhacks.noise import InstanceNoise
 from ganhacks.optim import OPTIMIZERS, OptimConfig, make_optimizers
 from ganhacks.penalties import PENALTIES, interpolate
@@ -307,14 +308,8 @@ class Trainer:
         logs["grad_norm/d"] = grad_norm(self.D)
         self.opt_d.step()
         self._last_real = (real_in.detach(), y_real)
-        logs.update({
-            "loss/d": loss.detach(),
-            "d_out/real": real_logits.detach().mean(),
-            "d_out/fake": fake_logits.detach().mean(),
-            "d_prob/real": torch.sigmoid(real_logits.detach()).mean(),
-            "d_prob/fake": torch.sigmoid(fake_logits.detach()).mean(),
-            "d_acc": 0.5 * ((real_logits.detach() > 0).float().mean() + (fake_logits.detach() < 0).float().mean()),
-        })
+        logs["loss/d"] = loss.detach()
+        logs.update(d_output_stats(real_logits, fake_logits))  # the names the monitor reads (T10)
         return logs
 
     def _penalty(self, real_in: Tensor, fake_in: Tensor, real_logits: Tensor, fake_logits: Tensor,
@@ -456,33 +451,30 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_fit_end(self)
 
-    @torch.no_grad()
     def fixed_samples(self) -> Tensor:
         """Samples at the fixed z of the sample grid, from the EMA of G when there is one."""
-        g = self.ema.module if self.ema is not None else self.G
-        was_training = g.training
-        g.eval()
-        with self._own_rng():  # always-on dropout (T17) draws from the global stream: keep the run's intact
-            out = g(self._to(self.fixed_z), self._to(self.fixed_y)).float().cpu()
-        g.train(was_training)
-        return out
+        return self._generate(self.fixed_z, self.fixed_y)
 
-    def _own_rng(self):
-        """Fork torch's global random state (and the current CUDA device's) for work outside training."""
-        return torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else [])
-
-    @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``n`` fresh samples (EMA of G when there is one), on the CPU."""
-        g = self.ema.module if self.ema is not None else self.G
         gen = generator or torch.Generator().manual_seed(0)
         z = self.sample_z(n, self.config.model.z_dim, generator=gen)
         y = torch.randint(self.dataset.num_classes, (n,), generator=gen) if self.conditional else None
+        return self._generate(z, y)
+
+    @torch.no_grad()
+    def _generate(self, z: Tensor, y: Tensor | None, chunk: int = 1024) -> Tensor:
+        """G's (or its EMA's) images of ``z`` (and labels ``y``) in eval mode, in chunks, on the CPU.
+
+        Torch's global random state is forked: always-on dropout (T17) draws from it, and sampling
+        must not change the run.
+        """
+        g = self.ema.module if self.ema is not None else self.G
         was_training = g.training
         g.eval()
-        with self._own_rng():
-            out = torch.cat([g(self._to(zc), self._to(yc) if yc is not None else None).float().cpu()
-                             for zc, yc in zip(z.split(1024), y.split(1024) if y is not None else [None] * len(z.split(1024)))])
+        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
+            out = torch.cat([g(self._to(zc), self._to(y[i:i + chunk]) if y is not None else None).float().cpu()
+                             for i, zc in zip(range(0, len(z), chunk), z.split(chunk))])
         g.train(was_training)
         return out
 
