@@ -17,7 +17,7 @@ import time
 
 import torch
 
-from ganhacks.monitor.callback import MonitorCallback
+from ganhacks.train.callbacks import MonitorCallback
 from ganhacks.train.config import apply_overrides
 from ganhacks.train.loop import Trainer
 from ganhacks.train.presets import preset_config

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from ganhacks.metrics.modes import mixture_modes
-from ganhacks.monitor.callback import MonitorCallback
+from ganhacks.train.callbacks import MonitorCallback
 from ganhacks.train.callbacks import Callback
 from ganhacks.train.config import apply_overrides
 from ganhacks.train.loop import Trainer
@@ -99,9 +99,9 @@ class Switch(Callback):
     def on_step_end(self, trainer, step, logs):
         if step != self.at:
             return
-        from ganhacks.losses import get_loss
-        from ganhacks.optim import scale_lr
-        from ganhacks.steps import StepSchedule
+        from ganhacks.tricks.losses import get_loss
+        from ganhacks.tricks.optim import scale_lr
+        from ganhacks.tricks.steps import StepSchedule
 
         for action, value in self.actions:
             if action == "lr_d":

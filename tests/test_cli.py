@@ -11,7 +11,7 @@ def test_tips_json_lists_every_tip_with_its_code(capsys):
     records = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in records] == [t.id for t in TIPS]
     by_id = {r["id"]: r for r in records}
-    assert "ganhacks.losses.g_nonsaturating" in by_id["T02"]["implemented_by"]
+    assert "ganhacks.tricks.losses.g_nonsaturating" in by_id["T02"]["implemented_by"]
     for r in records:
         assert {"checked_by", "monitored_by", "measured_by"} <= set(r)
 

@@ -52,7 +52,7 @@ TIPS: tuple[Tip, ...] = (
         "Train G to maximise log D(G(z)) (equivalently: label fakes as real for G's step) instead of minimising log(1 - D(G(z))).",
         "Early on D rejects fakes confidently; log(1 - D) then has a vanishing gradient while -log D still has a strong one.",
         "Goodfellow et al. 2014, 'Generative Adversarial Nets'; " + TALK,
-        ("ganhacks.losses.g_nonsaturating", "ganhacks.losses.g_minimax"),
+        ("ganhacks.tricks.losses.g_nonsaturating", "ganhacks.tricks.losses.g_minimax"),
     ),
     Tip(
         "T03",
@@ -60,7 +60,7 @@ TIPS: tuple[Tip, ...] = (
         "Draw z from a Gaussian, not a uniform box, and interpolate between codes along great circles (slerp) rather than straight lines.",
         "High-dimensional Gaussian samples concentrate on a shell; linear paths cut through the unlikely centre, slerp stays on the shell.",
         "White 2016, 'Sampling Generative Networks', arXiv:1609.04468; " + TALK,
-        ("ganhacks.latent.sample_gaussian", "ganhacks.latent.slerp", "ganhacks.latent.truncated_gaussian"),
+        ("ganhacks.tricks.latent.sample_gaussian", "ganhacks.tricks.latent.slerp", "ganhacks.tricks.latent.truncated_gaussian"),
     ),
     Tip(
         "T04",
@@ -68,7 +68,7 @@ TIPS: tuple[Tip, ...] = (
         "Pass real and fake samples through D in separate mini-batches; where batch norm is not an option use instance norm.",
         "A mixed batch lets batch statistics leak which samples are fake, and the mix ratio shifts the statistics D depends on.",
         TALK,
-        ("ganhacks.steps.discriminate", "ganhacks.layers.norm_layer"),
+        ("ganhacks.tricks.steps.discriminate", "ganhacks.tricks.layers.norm_layer"),
     ),
     Tip(
         "T05",
@@ -76,7 +76,7 @@ TIPS: tuple[Tip, ...] = (
         "Prefer LeakyReLU to ReLU in G and D; downsample with average pooling or strided convolution, upsample with PixelShuffle or strided transposed convolution, not max pooling.",
         "ReLU and max pooling pass gradient to few units, which starves parts of the network and destabilises the game.",
         "Shi et al. 2016 (PixelShuffle), arXiv:1609.05158; " + TALK,
-        ("ganhacks.layers.activation", "ganhacks.layers.downsample", "ganhacks.layers.PixelShuffleUp"),
+        ("ganhacks.tricks.layers.activation", "ganhacks.tricks.layers.downsample", "ganhacks.tricks.layers.PixelShuffleUp"),
     ),
     Tip(
         "T06",
@@ -84,7 +84,7 @@ TIPS: tuple[Tip, ...] = (
         "Replace hard targets with soft ones (real about 0.7-1.2, fake about 0.0-0.3, or one-sided: real 0.9) and flip a small fraction of D's labels.",
         "Soft and occasionally wrong targets stop D from becoming over-confident, which keeps its gradients useful to G.",
         "Salimans et al. 2016, 'Improved Techniques for Training GANs', arXiv:1606.03498; " + TALK,
-        ("ganhacks.labels.one_sided", "ganhacks.labels.two_sided", "ganhacks.labels.flip", "ganhacks.labels.LabelMaker"),
+        ("ganhacks.tricks.labels.one_sided", "ganhacks.tricks.labels.two_sided", "ganhacks.tricks.labels.flip", "ganhacks.tricks.labels.LabelMaker"),
     ),
     Tip(
         "T07",
@@ -94,7 +94,7 @@ TIPS: tuple[Tip, ...] = (
         "Radford et al. 2015, arXiv:1511.06434; Larsen et al. 2016 (VAE-GAN), arXiv:1512.09300; " + TALK,
         ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
          "ganhacks.models.encoder.ConvEncoder", "ganhacks.models.encoder.MLPEncoder",
-         "ganhacks.hybrid.reparameterize", "ganhacks.hybrid.kl_to_standard_normal", "ganhacks.hybrid.reconstruction_loss"),
+         "ganhacks.tricks.hybrid.reparameterize", "ganhacks.tricks.hybrid.kl_to_standard_normal", "ganhacks.tricks.hybrid.reconstruction_loss"),
     ),
     Tip(
         "T08",
@@ -102,7 +102,7 @@ TIPS: tuple[Tip, ...] = (
         "Keep a replay buffer of past fakes and show some to D; keep past G/D weights and occasionally swap one in for a few steps.",
         "Both stop the players from chasing each other's latest move, the same oscillation that replay damps in actor-critic RL.",
         "Pfau & Vinyals 2016, 'Connecting GANs and Actor-Critic Methods', arXiv:1610.01945; " + TALK,
-        ("ganhacks.replay.ReplayBuffer", "ganhacks.replay.SnapshotPool"),
+        ("ganhacks.tricks.replay.ReplayBuffer", "ganhacks.tricks.replay.SnapshotPool"),
     ),
     Tip(
         "T09",
@@ -110,7 +110,7 @@ TIPS: tuple[Tip, ...] = (
         "Use Adam (DCGAN: lr 2e-4, beta1 0.5); SGD for D with Adam for G is a known alternative.",
         "Adam's per-parameter step sizes cope with the non-stationary gradients of the game; a low beta1 reacts faster to the opponent.",
         "Radford et al. 2015, arXiv:1511.06434; " + TALK,
-        ("ganhacks.optim.make_optimizers", "ganhacks.optim.OptimConfig"),
+        ("ganhacks.tricks.optim.make_optimizers", "ganhacks.tricks.optim.OptimConfig"),
     ),
     Tip(
         "T10",
@@ -118,7 +118,7 @@ TIPS: tuple[Tip, ...] = (
         "Watch for D loss going to 0, gradient norms above ~100, a spiky high-variance D loss, and a G loss that keeps falling while samples stay bad.",
         "Each is an early sign of a run that will not recover; catching it early saves the compute spent after.",
         TALK,
-        ("ganhacks.monitor.Monitor", "ganhacks.monitor.SYMPTOMS", "ganhacks.monitor.MonitorCallback",
+        ("ganhacks.monitor.Monitor", "ganhacks.monitor.SYMPTOMS", "ganhacks.train.callbacks.MonitorCallback",
          "ganhacks.monitor.report.build_report"),
     ),
     Tip(
@@ -127,7 +127,7 @@ TIPS: tuple[Tip, ...] = (
         "Avoid schedules such as 'train D while its loss > A, then G while its loss > B'; if you must, have a principled reason.",
         "Loss values of the two players are not comparable measures of progress; threshold schedules tend to oscillate or stall.",
         TALK,
-        ("ganhacks.steps.ThresholdBalancer",),
+        ("ganhacks.tricks.steps.ThresholdBalancer",),
         caveat="The balancer exists only as an explicit opt-in that warns, so the tip's advice can be measured.",
     ),
     Tip(
@@ -136,7 +136,7 @@ TIPS: tuple[Tip, ...] = (
         "With class labels, let D also classify samples (auxiliary classifier GAN) or condition D by projection.",
         "The extra task gives D richer features and G a class-wise signal, which reduces mode dropping.",
         "Odena et al. 2017 (AC-GAN), arXiv:1610.09585; Miyato & Koyama 2018 (projection D), arXiv:1802.05637; " + TALK,
-        ("ganhacks.conditional.ACGANHead", "ganhacks.conditional.acgan_loss", "ganhacks.conditional.ProjectionHead"),
+        ("ganhacks.tricks.conditional.ACGANHead", "ganhacks.tricks.conditional.acgan_loss", "ganhacks.tricks.conditional.ProjectionHead"),
     ),
     Tip(
         "T13",
@@ -144,7 +144,7 @@ TIPS: tuple[Tip, ...] = (
         "Add Gaussian noise to D's inputs, real and fake alike, and shrink its scale towards zero as training proceeds.",
         "Noise makes the real and fake distributions overlap, so D's gradient is informative early; decaying it recovers sharp samples later.",
         "Arjovsky & Bottou 2017, arXiv:1701.04862; Sønderby et al. 2017, arXiv:1610.04490; " + TALK,
-        ("ganhacks.noise.InstanceNoise", "ganhacks.noise.decay"),
+        ("ganhacks.tricks.noise.InstanceNoise", "ganhacks.tricks.noise.decay"),
     ),
     Tip(
         "T14",
@@ -152,7 +152,7 @@ TIPS: tuple[Tip, ...] = (
         "Several D steps per G step (n_critic) can help, especially with instance noise or a Wasserstein critic.",
         "A better-trained D gives G a more accurate gradient; WGAN needs a near-optimal critic.",
         TALK + "; Arjovsky et al. 2017 (WGAN), arXiv:1701.07875",
-        ("ganhacks.steps.StepSchedule",),
+        ("ganhacks.tricks.steps.StepSchedule",),
         caveat="Marked [not sure] in the talk: no good schedule is known in general.",
     ),
     Tip(
@@ -161,7 +161,7 @@ TIPS: tuple[Tip, ...] = (
         "Let D see statistics across the batch (minibatch discrimination, or the simpler minibatch standard deviation).",
         "A collapsed G produces a batch with too little variety, which D can then detect and punish.",
         "Salimans et al. 2016, arXiv:1606.03498; Karras et al. 2018, arXiv:1710.10196; " + TALK,
-        ("ganhacks.layers.MinibatchDiscrimination", "ganhacks.layers.MinibatchStdDev"),
+        ("ganhacks.tricks.layers.MinibatchDiscrimination", "ganhacks.tricks.layers.MinibatchStdDev"),
         caveat="Marked [not sure] in the talk: mixed results.",
     ),
     Tip(
@@ -170,7 +170,7 @@ TIPS: tuple[Tip, ...] = (
         "Feed a discrete condition through a small embedding, upsample it to the image size and append it as extra channels.",
         "A low-dimensional learned embedding is easier for convolutions to use than a one-hot vector tiled over many channels.",
         TALK,
-        ("ganhacks.layers.ConditionChannels",),
+        ("ganhacks.tricks.layers.ConditionChannels",),
     ),
     Tip(
         "T17",
@@ -178,7 +178,7 @@ TIPS: tuple[Tip, ...] = (
         "Use dropout in some G layers and keep it active at inference too, as a source of noise.",
         "It gives G stochasticity that it cannot learn to ignore the way it can ignore an input z (as in pix2pix).",
         "Isola et al. 2017 (pix2pix), arXiv:1611.07004; " + TALK,
-        ("ganhacks.layers.AlwaysDropout",),
+        ("ganhacks.tricks.layers.AlwaysDropout",),
     ),
     Tip(
         "S01",
@@ -186,7 +186,7 @@ TIPS: tuple[Tip, ...] = (
         "Divide each weight of D by its largest singular value (torch's spectral-norm parametrization on every conv and linear).",
         "It bounds D's Lipschitz constant cheaply, which keeps its gradients well scaled without a penalty.",
         "Miyato et al. 2018, 'Spectral Normalization for GANs', arXiv:1802.05957",
-        ("ganhacks.layers.spectral_norm_all",),
+        ("ganhacks.tricks.layers.spectral_norm_all",),
     ),
     Tip(
         "S02",
@@ -194,7 +194,7 @@ TIPS: tuple[Tip, ...] = (
         "With a Wasserstein critic, penalise the distance of the critic's gradient norm from 1 at points between real and fake (one-sided: only above 1).",
         "It enforces the Lipschitz constraint softly, avoiding the capacity loss and explosions of weight clipping.",
         "Gulrajani et al. 2017, arXiv:1704.00028; Petzka et al. 2018 (one-sided), arXiv:1709.08894",
-        ("ganhacks.penalties.wgan_gp", "ganhacks.penalties.interpolate", "ganhacks.losses.d_wasserstein", "ganhacks.losses.g_wasserstein"),
+        ("ganhacks.tricks.penalties.wgan_gp", "ganhacks.tricks.penalties.interpolate", "ganhacks.tricks.losses.d_wasserstein", "ganhacks.tricks.losses.g_wasserstein"),
     ),
     Tip(
         "S03",
@@ -202,7 +202,7 @@ TIPS: tuple[Tip, ...] = (
         "Penalise the squared gradient norm of D on real data (R1) or on fake data (R2).",
         "Zero-centred penalties make the game locally convergent where unregularised GANs may circle the equilibrium.",
         "Mescheder et al. 2018, 'Which Training Methods for GANs do actually Converge?', arXiv:1801.04406",
-        ("ganhacks.penalties.r1", "ganhacks.penalties.r2"),
+        ("ganhacks.tricks.penalties.r1", "ganhacks.tricks.penalties.r2"),
     ),
     Tip(
         "S04",
@@ -210,7 +210,7 @@ TIPS: tuple[Tip, ...] = (
         "Give D and G separate learning rates, typically a larger one for D.",
         "With separate step sizes the updates provably converge to a local Nash equilibrium under mild assumptions.",
         "Heusel et al. 2017, arXiv:1706.08500",
-        ("ganhacks.optim.OptimConfig", "ganhacks.optim.make_optimizers"),
+        ("ganhacks.tricks.optim.OptimConfig", "ganhacks.tricks.optim.make_optimizers"),
     ),
     Tip(
         "S05",
@@ -218,7 +218,7 @@ TIPS: tuple[Tip, ...] = (
         "Train at low resolution first and add layers to G and D one at a time, fading each new layer in.",
         "Coarse structure is learnt on an easy problem before fine detail, which stabilises high-resolution training.",
         "Karras et al. 2018, arXiv:1710.10196",
-        ("ganhacks.layers.fade_in", "ganhacks.layers.grow_alpha",
+        ("ganhacks.tricks.layers.fade_in", "ganhacks.tricks.layers.grow_alpha",
          "ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator"),
         no_code_reason="The trainer grows one step (tricks.grow_steps: half resolution, then the last stage fades in); "
                        "a schedule that starts at 4x4 and adds every stage in turn is not implemented.",
@@ -230,7 +230,7 @@ TIPS: tuple[Tip, ...] = (
         "D's gradient reaches every scale of G directly, so all resolutions train at once without progressive growing.",
         "Karnewar & Wang 2020, arXiv:1903.06048",
         ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
-         "ganhacks.layers.image_pyramid", "ganhacks.layers.pack_pyramid"),
+         "ganhacks.tricks.layers.image_pyramid", "ganhacks.tricks.layers.pack_pyramid"),
     ),
     Tip(
         "S07",
@@ -238,7 +238,7 @@ TIPS: tuple[Tip, ...] = (
         "Keep an EMA copy of G's weights (and buffers) and sample from it.",
         "Averaging damps the oscillation of the weights around the equilibrium and gives steadier, better samples.",
         "Yazici et al. 2019, arXiv:1806.04498; Karras et al. 2018, arXiv:1710.10196",
-        ("ganhacks.ema.EMA",),
+        ("ganhacks.tricks.ema.EMA",),
     ),
     Tip(
         "S08",
@@ -246,7 +246,7 @@ TIPS: tuple[Tip, ...] = (
         "When G collapses to a few modes, reduce the learning rates (and roll back to a healthy point).",
         "Smaller steps reduce the overshooting that lets G jump between a few modes D currently under-rates.",
         "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for a year')",
-        ("ganhacks.optim.scale_lr",),
+        ("ganhacks.tricks.optim.scale_lr",),
     ),
     Tip(
         "S09",
@@ -254,7 +254,7 @@ TIPS: tuple[Tip, ...] = (
         "When adding noise to D's inputs, add it to real and fake samples alike.",
         "Noise on one side only gives D a trivial cue; on both it makes D's task harder without a giveaway.",
         "Sønderby et al. 2017, arXiv:1610.04490; practitioners' lessons in the seeds",
-        ("ganhacks.noise.InstanceNoise",),
+        ("ganhacks.tricks.noise.InstanceNoise",),
     ),
     Tip(
         "S10",
@@ -262,7 +262,7 @@ TIPS: tuple[Tip, ...] = (
         "Large studies find small differences between GAN losses; start simple (non-saturating or hinge) and change loss last.",
         "Tuning matters more than the loss choice; a simple baseline makes other problems easier to see.",
         "Lucic et al. 2018, 'Are GANs Created Equal?', arXiv:1711.10337; Mao et al. 2017 (LSGAN); Lim & Ye 2017 (hinge); Jolicoeur-Martineau 2018 (relativistic)",
-        ("ganhacks.losses.LOSSES", "ganhacks.losses.d_hinge", "ganhacks.losses.d_least_squares", "ganhacks.losses.d_relativistic_average"),
+        ("ganhacks.tricks.losses.LOSSES", "ganhacks.tricks.losses.d_hinge", "ganhacks.tricks.losses.d_least_squares", "ganhacks.tricks.losses.d_relativistic_average"),
     ),
     Tip(
         "S11",
@@ -270,7 +270,7 @@ TIPS: tuple[Tip, ...] = (
         "Default to one D step per G step; extra D steps are for Wasserstein critics, not a general fix.",
         "Unbalanced update schedules rarely improve stability and cost compute.",
         "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for a year')",
-        ("ganhacks.steps.StepSchedule",),
+        ("ganhacks.tricks.steps.StepSchedule",),
     ),
 )
 

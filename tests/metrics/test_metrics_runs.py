@@ -8,7 +8,7 @@ import torch
 
 from ganhacks.cli import main
 from ganhacks.errors import UserError
-from ganhacks.metrics.callback import EvalCallback
+from ganhacks.train.callbacks import EvalCallback
 from ganhacks.metrics.modes import mixture_modes
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import load_trained, start_run

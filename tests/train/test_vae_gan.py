@@ -5,7 +5,7 @@ import torch
 from torch.testing import assert_close
 
 from ganhacks.errors import UserError
-from ganhacks.hybrid import reparameterize
+from ganhacks.tricks.hybrid import reparameterize
 from ganhacks.models import ConvEncoder, MLPEncoder
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import resume_run, start_run

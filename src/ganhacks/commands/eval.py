@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 from ganhacks.errors import UserError
+from ganhacks.rundir import RunDir
 from ganhacks.registry import did_you_mean
 
 HELP = "Measure generated samples against real data: FID, KID, IS, precision/recall, density/coverage, NDB, modes."
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         fake = generated(trainer, args.n, args.seed)
         ref = reference(trainer.dataset, args.n, args.seed + 1) if args.real is None else None
         source = {"run": str(run_dir), "step": trainer.step, "generator": "ema" if trainer.ema is not None else "G"}
-        default_out = run_dir / "metrics.json"
+        default_out = RunDir(run_dir).final_metrics
     else:
         if args.real is None:
             raise UserError("--real is required when evaluating sample files (only a run folder knows its data)")

@@ -138,7 +138,7 @@ def check_g_loss_saturation(g_loss: LossOnD, d_outputs_probabilities: bool, n: i
     if per_sample < SATURATION:
         return _v("T02", "fail", "check_g_loss_saturation",
                   f"the G loss saturates: |dL/dlogit| = {per_sample:.2g} per sample when D rejects fakes",
-                  "use the non-saturating loss -log D(G(z)) (ganhacks.losses.g_nonsaturating)")
+                  "use the non-saturating loss -log D(G(z)) (ganhacks.tricks.losses.g_nonsaturating)")
     return _v("T02", "pass", "check_g_loss_saturation", f"the G loss keeps a gradient ({per_sample:.2g} per sample) when D rejects fakes")
 
 
@@ -183,7 +183,7 @@ def check_dropout_at_eval(g: nn.Module, z: torch.Tensor) -> Verdict:
         return _v("T17", "pass", "check_dropout_at_eval", "G stays stochastic in eval mode (dropout kept on)")
     if has_dropout:
         return _v("T17", "fail", "check_dropout_at_eval", "G has dropout but eval() switches it off",
-                  "keep dropout on at test time (ganhacks.layers.AlwaysDropout)")
+                  "keep dropout on at test time (ganhacks.tricks.layers.AlwaysDropout)")
     return _v("T17", "absent", "check_dropout_at_eval", "G has no dropout")
 
 

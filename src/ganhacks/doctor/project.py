@@ -275,7 +275,7 @@ class Project:
         if isinstance(node, ast.Call):
             name = canon(call_name(node, f)) or ""
             short = name.rsplit(".", 1)[-1].removeprefix("method:")
-            if name.startswith("ganhacks.labels") or short in {"smooth_labels", "noisy_labels", "flip_labels"}:
+            if name.startswith("ganhacks.tricks.labels") or short in {"smooth_labels", "noisy_labels", "flip_labels"}:
                 return "soft"
             if short in {"fill_", "uniform_", "normal_"} and isinstance(node.func, ast.Attribute):
                 return self._inplace_kind(node, f, scope, line, depth)

@@ -439,7 +439,7 @@ def check_nonsaturating_loss(p: Project, cfg: DoctorConfig) -> Verdict:
     for expr, f, scope, line in _g_loss_exprs(p):
         for style, at in _g_loss_style(p, expr, f, scope, line):
             styles.setdefault(style, []).append(_ev(f, at or line))
-    fix = "train G with BCEWithLogits(D(G(z)), ones) / softplus(-D(G(z))).mean() (ganhacks.losses.g_nonsaturating)"
+    fix = "train G with BCEWithLogits(D(G(z)), ones) / softplus(-D(G(z))).mean() (ganhacks.tricks.losses.g_nonsaturating)"
     if "saturating" in styles:
         return _verdict("T02", "fail", "G minimises log(1 - D(G(z))): its gradient vanishes while D rejects fakes", fix, styles["saturating"])
     if "nonsaturating" in styles:
@@ -449,7 +449,7 @@ def check_nonsaturating_loss(p: Project, cfg: DoctorConfig) -> Verdict:
         which = "least-squares" if "lsgan" in styles or fam == {"mse"} else "Wasserstein/hinge critic"
         return _verdict("T02", "na", f"the G loss is a {which} loss, not the log loss this tip is about", "",
                         styles.get("critic", []) + styles.get("lsgan", []))
-    return _verdict("T02", "absent", "no generator loss could be identified", "name it g_loss/errG or use ganhacks.losses")
+    return _verdict("T02", "absent", "no generator loss could be identified", "name it g_loss/errG or use ganhacks.tricks.losses")
 
 
 # --- T03 ------------------------------------------------------------------------------------
@@ -500,7 +500,7 @@ def check_spherical_z(p: Project, cfg: DoctorConfig) -> Verdict:
                 k, line = _z_kind(p, ev.value, f, ev.scope, ev.line, depth=1)
                 if k:
                     found.append((k, _ev(f, line or ev.line)))
-    fix = "sample z with torch.randn(batch, nz) (ganhacks.latent.sample_gaussian); interpolate with slerp"
+    fix = "sample z with torch.randn(batch, nz) (ganhacks.tricks.latent.sample_gaussian); interpolate with slerp"
     unif = [e for k, e in found if k == "uniform"]
     if unif:
         return _verdict("T03", "fail", "z is drawn from a uniform distribution", fix, unif)
@@ -606,7 +606,7 @@ def _flip_evidence(p: Project) -> list[Evidence]:
                 out.append(_ev(f, stmt.lineno))
     for cs, f in p.all_calls():
         if _short(canon(cs.name) or cs.callee or "") in {"flip", "flip_labels", "noisy_labels", "two_sided", "one_sided", "LabelMaker"} and (
-            canon(cs.name) or "").startswith("ganhacks.labels"):
+            canon(cs.name) or "").startswith("ganhacks.tricks.labels"):
             out.append(_ev(f, cs.line))
     return out
 
@@ -629,7 +629,7 @@ def check_soft_noisy_labels(p: Project, cfg: DoctorConfig) -> Verdict:
                 if lab in {"soft", "noisy"} and not _is_z_name(ev.name):
                     soft.append(_ev(f, ev.line))
     soft += _flip_evidence(p)
-    fix = "smooth D's real targets (e.g. 0.9, or uniform 0.7-1.2) and flip a few labels (ganhacks.labels)"
+    fix = "smooth D's real targets (e.g. 0.9, or uniform 0.7-1.2) and flip a few labels (ganhacks.tricks.labels)"
     if soft:
         return _verdict("T06", "pass", "D's labels are soft or noisy", "", soft)
     fam = _loss_family(p)
@@ -691,7 +691,7 @@ def check_rl_tricks(p: Project, cfg: DoctorConfig) -> Verdict:
         or ("history" in t and t & {"fake", "buffer", "fakes"}) or "replaybuffer" in low or "imagepool" in low))
     if ev:
         return _verdict("T08", "pass", "past fakes or checkpoints are replayed to D", "", ev)
-    return _verdict("T08", "absent", "no replay buffer or checkpoint pool", "optionally show D some past fakes (ganhacks.replay.ReplayBuffer)")
+    return _verdict("T08", "absent", "no replay buffer or checkpoint pool", "optionally show D some past fakes (ganhacks.tricks.replay.ReplayBuffer)")
 
 
 # --- T09 ------------------------------------------------------------------------------------
@@ -846,7 +846,7 @@ def check_use_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     avail = _labels_available(p)
     if avail:
         return _verdict("T12", "absent", "the data has labels but D ignores them",
-                        "let D also predict the class (ganhacks.conditional.ACGANHead) or condition it by projection", avail)
+                        "let D also predict the class (ganhacks.tricks.conditional.ACGANHead) or condition it by projection", avail)
     return _verdict("T12", "na", "no class labels found in the data pipeline")
 
 
@@ -878,11 +878,11 @@ def check_instance_noise(p: Project, cfg: DoctorConfig) -> Verdict:
         side = "fake" if p.is_fake(cs.node.args[0], f, cs.scope, cs.line) else "real"
         (noisy if _noisy(p, cs.node.args[0], f, cs.scope, cs.line) else plain)[side].append(_ev(f, cs.line))
     for cs, f in p.all_calls():
-        if (canon(cs.name) or "").startswith("ganhacks.noise"):
+        if (canon(cs.name) or "").startswith("ganhacks.tricks.noise"):
             noisy["real"].append(_ev(f, cs.line))
             noisy["fake"].append(_ev(f, cs.line))
     if not noisy["real"] and not noisy["fake"]:
-        return _verdict("T13", "absent", "D's inputs are clean", "add Gaussian noise to real and fake inputs of D and decay it (ganhacks.noise.InstanceNoise)")
+        return _verdict("T13", "absent", "D's inputs are clean", "add Gaussian noise to real and fake inputs of D and decay it (ganhacks.tricks.noise.InstanceNoise)")
     fix = "add the same noise to real and fake inputs of D"
     for side, other in (("real", "fake"), ("fake", "real")):
         if noisy[side] and not noisy[other] and plain[other]:
@@ -932,7 +932,7 @@ def check_more_d_steps(p: Project, cfg: DoctorConfig) -> Verdict:
                 ev.append(_ev(f, node.lineno))
     if ev:
         return _verdict("T14", "pass", "D takes several steps per G step", "", ev)
-    return _verdict("T14", "absent", "one D step per G step", "optional: try n_critic > 1 D steps per G step (ganhacks.steps.StepSchedule)")
+    return _verdict("T14", "absent", "one D step per G step", "optional: try n_critic > 1 D steps per G step (ganhacks.tricks.steps.StepSchedule)")
 
 
 # --- T15 ------------------------------------------------------------------------------------
@@ -943,7 +943,7 @@ def check_minibatch_discrimination(p: Project, cfg: DoctorConfig) -> Verdict:
                        or ("minibatch" in t and t & {"discrimination", "std", "stddev", "disc"}))
     if ev:
         return _verdict("T15", "pass", "D uses minibatch discrimination / minibatch stddev", "", ev)
-    return _verdict("T15", "absent", "D judges each sample alone", "optional: add ganhacks.layers.MinibatchStdDev near the end of D")
+    return _verdict("T15", "absent", "D judges each sample alone", "optional: add ganhacks.tricks.layers.MinibatchStdDev near the end of D")
 
 
 # --- T16 ------------------------------------------------------------------------------------
@@ -957,7 +957,7 @@ def check_condition_embedding(p: Project, cfg: DoctorConfig) -> Verdict:
     onehot = [(cs, f) for cs, f in p.all_calls() if _short(canon(cs.name) or cs.callee or "") in {"one_hot", "scatter_"}]
     if onehot:
         return _verdict("T16", "absent", "the condition is one-hot encoded, not embedded",
-                        "use nn.Embedding(n_classes, small_dim) and append it as channels (ganhacks.layers.ConditionChannels)",
+                        "use nn.Embedding(n_classes, small_dim) and append it as channels (ganhacks.tricks.layers.ConditionChannels)",
                         [_ev(f, cs.line) for cs, f in onehot])
     return _verdict("T16", "na", "the model is not conditioned on a discrete variable")
 
@@ -986,7 +986,7 @@ def check_dropout_in_g(p: Project, cfg: DoctorConfig) -> Verdict:
     drop_ev = [_ev(o[2], o[1]) for o in modules + functional]
     if evals and not always and not reenabled:
         return _verdict("T17", "fail", "G has dropout but is put in eval mode, which switches it off at test time",
-                        "keep G's dropout on at inference (F.dropout(x, p, training=True) or ganhacks.layers.AlwaysDropout)", evals + drop_ev)
+                        "keep G's dropout on at inference (F.dropout(x, p, training=True) or ganhacks.tricks.layers.AlwaysDropout)", evals + drop_ev)
     return _verdict("T17", "pass", "G uses dropout and it stays active at test time", "", drop_ev)
 
 

@@ -1,7 +1,7 @@
-"""Metrics of a trained generator: samples and the matching real reference from a trainer.
+"""Metrics of a trained generator: samples and the matching real reference.
 
 Used by ``ganhacks eval RUN`` (a run folder or one checkpoint) and by the trainer's periodic
-evaluation (:class:`ganhacks.metrics.callback.EvalCallback`). Both need the same three things:
+evaluation (``ganhacks.train.callbacks.EvalCallback``). Both need the same three things:
 fresh samples of G (its EMA when the run keeps one), real data in the same units, and, for the 2-D
 mixtures, the known mode centres so ``modes`` can count covered modes as VEEGAN/PacGAN do.
 """
@@ -9,19 +9,26 @@ mixtures, the known mode centres so ``modes`` can count covered modes as VEEGAN/
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import torch
 
+from ganhacks.data.dataset import Dataset
 from ganhacks.metrics.sources import subsample
-
-if TYPE_CHECKING:
-    from ganhacks.data.dataset import Dataset
-    from ganhacks.train.loop import Trainer
 
 # Metrics chosen when the user asks for "auto": the cheap, always-meaningful ones for each data kind.
 AUTO_POINTS = ("modes", "pr", "dc")  # known mixtures: modes covered / high quality, and the k-NN pair
 AUTO_IMAGES = ("fid", "kid", "pr", "dc")  # any extractor
+
+
+class SampleSource(Protocol):
+    """Anything that draws samples of a generator trained on ``dataset`` (e.g. the trainer)."""
+
+    dataset: Dataset
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """``n`` fresh samples in the data set's units ([-1, 1]), on the CPU."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,11 @@ def reference(dataset: Dataset, n: int | None = None, seed: int = 0) -> Referenc
     return Reference(mix.from_unit(real).double(), mix.centers.double(), float(mix.std))
 
 
-def generated(trainer: Trainer, n: int, seed: int = 0) -> torch.Tensor:
-    """``n`` samples of the trainer's G (EMA when kept) at a fixed seed, in the units of :func:`reference`."""
-    x = trainer.sample(n, torch.Generator().manual_seed(seed))
-    mix = trainer.dataset.mixture
+def generated(source: SampleSource, n: int, seed: int = 0) -> torch.Tensor:
+    """``n`` samples of ``source`` (the trainer's G, or its EMA when kept) at a fixed seed, in the
+    units of :func:`reference`."""
+    x = source.sample(n, torch.Generator().manual_seed(seed))
+    mix = source.dataset.mixture
     return mix.from_unit(x).double() if mix is not None else x
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ganhacks.conditional import ACGANHead, ProjectionHead
+from ganhacks.tricks.conditional import ACGANHead, ProjectionHead
 from ganhacks.errors import UserError
-from ganhacks.layers import MinibatchDiscrimination, norm_layer, spectral_norm_all
+from ganhacks.tricks.layers import MinibatchDiscrimination, norm_layer, spectral_norm_all
 
 NORMS = ("batch", "instance", "layer", "none", "spectral")
 CONDITIONINGS = ("none", "embedding", "projection", "acgan")

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganhacks.errors import UserError
-from ganhacks.layers import (
+from ganhacks.tricks.layers import (
     AlwaysDropout,
     ConditionChannels,
     MinibatchStdDev,
@@ -59,7 +59,7 @@ class DCGANGenerator(nn.Module):
     returns the finest image alone, so samplers and metrics need not know about MSG.
 
     With ``grow=True`` (S05, Karras et al. 2018) the last stage can be faded in: the buffer
-    ``alpha`` (set by the trainer, see :func:`ganhacks.layers.grow_alpha`) blends a 1x1-conv image
+    ``alpha`` (set by the trainer, see :func:`ganhacks.tricks.layers.grow_alpha`) blends a 1x1-conv image
     of the half-resolution features, upsampled, with the full output:
     ``fade_in(low, high, alpha)``; ``alpha = 1`` (the default) is the plain network.
     """

@@ -4,14 +4,14 @@ T07 says: if no GAN set-up is stable, add an encoder E and train G also as E's d
 reconstruction term and a KL term next to the adversarial one (Larsen et al. 2016). The encoders
 mirror D's body (same width, activation and downsampling) but have no normalisation, so an
 encoded sample never depends on the rest of its batch; the trainer draws ``z`` with
-:func:`ganhacks.hybrid.reparameterize`.
+:func:`ganhacks.tricks.hybrid.reparameterize`.
 """
 
 from __future__ import annotations
 
 from torch import Tensor, nn
 
-from ganhacks.layers import activation, downsample
+from ganhacks.tricks.layers import activation, downsample
 from ganhacks.models.dcgan import BASE, _channels, _stages
 
 
@@ -23,8 +23,8 @@ class ConvEncoder(nn.Module):
         resolution: R, a power of two >= 8.
         z_dim: latent size.
         width: channels of the first stage (doubling per stage, at most 512), as in D.
-        act: activation name (see :func:`ganhacks.layers.activation`).
-        down: ``"stride"`` or ``"avgpool"`` (see :func:`ganhacks.layers.downsample`).
+        act: activation name (see :func:`ganhacks.tricks.layers.activation`).
+        down: ``"stride"`` or ``"avgpool"`` (see :func:`ganhacks.tricks.layers.downsample`).
 
     Example:
         >>> import torch

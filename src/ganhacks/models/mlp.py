@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ganhacks.layers import AlwaysDropout, MinibatchStdDev, activation
+from ganhacks.tricks.layers import AlwaysDropout, MinibatchStdDev, activation
 from ganhacks.models.common import Head, LabelEmbedding, finish_discriminator, make_norm
 
 

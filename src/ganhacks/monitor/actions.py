@@ -8,13 +8,12 @@ persistent failure prints one line, not thousands. Every alert and every action 
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from ganhacks.monitor.config import SEVERITIES
+from ganhacks.rundir import append_jsonl, json_safe
 
 
 @dataclass(frozen=True)
@@ -43,16 +42,6 @@ def at_least(severity: str, floor: str) -> bool:
     return SEVERITIES.index(severity) >= SEVERITIES.index(floor)
 
 
-def _json_safe(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)  # JSON has no NaN/Inf
-    if isinstance(x, dict):
-        return {str(k): _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    return x
-
-
 class EventLog:
     """Appends events to ``path`` (``events.jsonl``); keeps them in memory when ``path`` is None."""
 
@@ -68,12 +57,10 @@ class EventLog:
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one event (NaN/Inf become strings so the line stays valid JSON)."""
-        record = _json_safe(record)
+        record = json_safe(record)
         self.records.append(record)
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a") as f:
-                f.write(json.dumps(record) + "\n")
+            append_jsonl(self.path, record)
 
 
 def print_alert(alert: Alert, stream: TextIO | None) -> None:

@@ -26,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from ganhacks.errors import UserError
+from ganhacks.rundir import RunDir
 from ganhacks.monitor.actions import Alert, EventLog, at_least, print_alert
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
@@ -43,8 +44,6 @@ from ganhacks.monitor.signals import (
 )
 from ganhacks.monitor.symptoms import SYMPTOMS, symptoms_for
 
-EVENTS = "events.jsonl"
-
 
 class TrainingStopped(RuntimeError):
     """Raised by :meth:`Monitor.step` in a hand-written loop when the ``stop`` policy acts."""
@@ -61,7 +60,7 @@ class Monitor:
         stream: where alerts are printed (default: the current ``sys.stderr``; ``None``: silent).
     """
 
-    can_roll_back = False  # only the trainer's callback can restore a whole run (see MonitorCallback)
+    can_roll_back = False  # only the trainer's adapter can restore a whole run (ganhacks.train.callbacks.MonitorCallback)
 
     def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
                  loss: str | None = None, stream: TextIO | str | None = "stderr", **overrides: Any) -> None:
@@ -74,7 +73,7 @@ class Monitor:
                             "use policy='warn' or 'stop' here")
         self.symptoms = symptoms_for(loss)
         self.history = History(size=3 * self.config.window)
-        self.events = EventLog(Path(run_dir) / EVENTS if run_dir is not None else None)
+        self.events = EventLog(RunDir(run_dir).events if run_dir is not None else None)
         self.stream = sys.stderr if stream == "stderr" else stream  # looked up now, so redirection works
         self.alerts: list[Alert] = []
         self.last_seen: dict[str, int] = {}  # symptom id -> newest step it fired at
@@ -181,14 +180,22 @@ class Monitor:
 
     # ------------------------------------------------------------------ the core
 
-    def observe(self, step: int, logs: Mapping[str, Any]) -> list[Alert]:
+    def diversity_due(self, step: int) -> bool:
+        """Whether :meth:`observe` at ``step`` would measure diversity from samples given to it."""
+        return self._diversity is not None and step % self.config.diversity_every == 0
+
+    def observe(self, step: int, logs: Mapping[str, Any], samples: Tensor | None = None) -> list[Alert]:
         """Record one iteration's values and return the alerts of symptom episodes that start now.
 
         Args:
             step: the iteration number (increasing).
             logs: named values (``loss/d``, ``d_prob/fake``, ...); tensors must hold one element.
                 Non-scalar or non-numeric values are skipped and reported once.
+            samples: G's newest samples; when :meth:`diversity_due`, their diversity is measured
+                against the reference given to :meth:`set_diversity_reference`.
         """
+        if samples is not None and self.diversity_due(step):
+            self._pending.update(self.measure_diversity(samples))
         values, skipped = scalar_signals(logs)
         for item in skipped:
             self._report_once(step, "skipped", item.split(" ", 1)[0], item)

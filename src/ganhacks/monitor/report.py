@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ganhacks.errors import UserError
+from ganhacks.rundir import RunDir, read_jsonl
 
 SEVERITY_COLOURS = {"info": "#888888", "warning": "#e6a700", "error": "#d62728", "critical": "#7b0000"}
 MAX_GRIDS = 8  # sample grids shown, evenly spaced over the run
@@ -46,27 +47,6 @@ def _number(v: Any) -> float | None:
     return None
 
 
-def read_jsonl(path: Path, skipped: list[str]) -> list[dict[str, Any]]:
-    """The JSON objects of ``path``, one per line; unreadable lines are noted in ``skipped``."""
-    out: list[dict[str, Any]] = []
-    bad = []
-    for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            bad.append(i)
-            continue
-        if isinstance(obj, dict):
-            out.append(obj)
-        else:
-            bad.append(i)
-    if bad:
-        skipped.append(f"{path.name}: skipped {len(bad)} unreadable line(s) ({', '.join(map(str, bad[:5]))}{'...' if len(bad) > 5 else ''})")
-    return out
-
-
 def load_run(run_dir: str | Path) -> RunData:
     """Read a run folder written by ``ganhacks train`` (or any folder with a metrics.jsonl).
 
@@ -76,13 +56,15 @@ def load_run(run_dir: str | Path) -> RunData:
     path = Path(run_dir)
     if not path.is_dir():
         raise UserError(f"run folder {path} does not exist; pass a folder written by 'ganhacks train --out'")
-    files = ("metrics.jsonl", "events.jsonl", "config.json", "metrics.json")
-    if not any((path / f).exists() for f in files) and not (path / "samples").is_dir():
-        raise UserError(f"{path} holds no run files ({', '.join(files)}, samples/); is it a run folder?")
+    rd = RunDir(path)
+    files = (rd.metrics, rd.events, rd.config, rd.final_metrics)
+    if not any(f.exists() for f in files) and not rd.samples.is_dir():
+        names = ", ".join(f.name for f in files)
+        raise UserError(f"{path} holds no run files ({names}, {rd.samples.name}/); is it a run folder?")
     run = RunData(path)
-    if (path / "metrics.jsonl").exists():
+    if rd.metrics.exists():
         latest: dict[int, dict[str, float]] = {}
-        for rec in read_jsonl(path / "metrics.jsonl", run.skipped):
+        for rec in read_jsonl(rd.metrics, run.skipped):
             step = _number(rec.get("step"))
             if step is None or not math.isfinite(step):
                 continue
@@ -90,17 +72,17 @@ def load_run(run_dir: str | Path) -> RunData:
             latest[int(step)] = values  # a rolled-back or resumed run logs a step again: keep the newest
         run.metrics = [{"step": float(s), **v} for s, v in sorted(latest.items())]
     else:
-        run.skipped.append("metrics.jsonl: missing (no curves)")
-    if (path / "events.jsonl").exists():
-        run.events = [e for e in read_jsonl(path / "events.jsonl", run.skipped) if _number(e.get("step")) is not None]
-    for name, attr in (("config.json", "config"), ("metrics.json", "final")):
-        if (path / name).exists():
+        run.skipped.append(f"{rd.metrics.name}: missing (no curves)")
+    if rd.events.exists():
+        run.events = [e for e in read_jsonl(rd.events, run.skipped) if _number(e.get("step")) is not None]
+    for file, attr in ((rd.config, "config"), (rd.final_metrics, "final")):
+        if file.exists():
             try:
-                data = json.loads((path / name).read_text())
+                data = json.loads(file.read_text())
                 setattr(run, attr, data if isinstance(data, dict) else {})
             except (json.JSONDecodeError, OSError, UnicodeDecodeError) as exc:
-                run.skipped.append(f"{name}: unreadable ({str(exc)[:80]})")
-    run.samples = sorted((path / "samples").glob("*.png")) if (path / "samples").is_dir() else []
+                run.skipped.append(f"{file.name}: unreadable ({str(exc)[:80]})")
+    run.samples = sorted(rd.samples.glob("*.png")) if rd.samples.is_dir() else []
     return run
 
 
@@ -263,7 +245,7 @@ def build_report(run_dir: str | Path, out: str | Path | None = None) -> tuple[Pa
     """Write ``report.html`` (or ``out``) for ``run_dir``; returns its path and what was skipped."""
     run = load_run(run_dir)
     page = render_html(run)
-    target = Path(out) if out is not None else run.path / "report.html"
+    target = Path(out) if out is not None else RunDir(run.path).report
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page)
     return target, run.skipped

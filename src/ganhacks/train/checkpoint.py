@@ -107,3 +107,15 @@ def prune_checkpoints(folder: str | Path, keep: int) -> list[Path]:
     for p in doomed:
         p.unlink(missing_ok=True)
     return doomed
+
+
+def finite_weights(state: dict[str, Any], parts: tuple[str, ...] = ("G", "D", "ema")) -> bool:
+    """True when every floating tensor of the networks ``parts`` of a trainer state is finite
+    ("ema" means the EMA copy of G)."""
+    dicts = [(state.get("ema") or {}).get("module") or {} if k == "ema" else state.get(k) or {} for k in parts]
+    return all(
+        bool(torch.isfinite(v).all())
+        for part in dicts
+        for v in part.values()
+        if isinstance(v, torch.Tensor) and v.is_floating_point()
+    )

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from ganhacks.errors import UserError, check_positive, check_probability
-from ganhacks.hybrid import RECONSTRUCTIONS
-from ganhacks.labels import SMOOTHING
-from ganhacks.latent import SAMPLERS
-from ganhacks.losses import LOSSES
+from ganhacks.tricks.hybrid import RECONSTRUCTIONS
+from ganhacks.tricks.labels import SMOOTHING
+from ganhacks.tricks.latent import SAMPLERS
+from ganhacks.tricks.losses import LOSSES
 from ganhacks.models.common import CONDITIONINGS, NORMS
 from ganhacks.monitor.config import MonitorConfig
-from ganhacks.noise import KINDS as NOISE_KINDS
-from ganhacks.optim import OptimConfig
-from ganhacks.penalties import PENALTIES
+from ganhacks.tricks.noise import KINDS as NOISE_KINDS
+from ganhacks.tricks.optim import OptimConfig
+from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.registry import did_you_mean
 
 
@@ -83,7 +83,7 @@ class ModelConfig:
 class LossConfig:
     """The objective (tips T02, T06, S02, S03, S10)."""
 
-    name: str = "nonsaturating"  # T02; see ganhacks.losses.LOSSES for the others
+    name: str = "nonsaturating"  # T02; see ganhacks.tricks.losses.LOSSES for the others
     penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2" (S02, S03)
     penalty_weight: float = 10.0  # lambda for WGAN-GP (Gulrajani et al.); use gamma/2 for R1
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)

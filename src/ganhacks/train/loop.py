@@ -20,7 +20,7 @@ Two model options change what flows through the steps:
   any resolution). E has its own optimiser (same kind and settings as G's). E is initialised
   and samples from its own random streams, so turning it on changes nothing else in the run.
 * ``model.msg`` (S06, MSG-GAN): G emits a pyramid and D reads one. Inside the loop a pyramid is
-  carried packed into one ``(N, P)`` tensor (:func:`ganhacks.layers.pack_pyramid`), so replay,
+  carried packed into one ``(N, P)`` tensor (:func:`ganhacks.tricks.layers.pack_pyramid`), so replay,
   instance noise (same sigma at every scale), batching and the gradient penalties work
   unchanged: a penalty differentiates with respect to the packed tensor, i.e. it uses the joint
   gradient norm over all scales, ``sqrt(sum_k ||grad_{x_k} D||^2)`` (R1/R2: the sum of the
@@ -28,7 +28,7 @@ Two model options change what flows through the steps:
   the joint norm is pushed to 1).
 
 ``tricks.grow_steps`` (S05, progressive growing) fades the last stage of G and the first of D in:
-each iteration sets both networks' ``alpha`` from :func:`ganhacks.layers.grow_alpha` (a function of
+each iteration sets both networks' ``alpha`` from :func:`ganhacks.tricks.layers.grow_alpha` (a function of
 the step, so resuming needs nothing more), and D's real batches are blended the same way,
 ``fade_in(avg_pool(x), x, alpha)``, as in Karras et al. 2018.
 """
@@ -46,23 +46,23 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganhacks.conditional import acgan_loss
+from ganhacks.tricks.conditional import acgan_loss
 from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
-from ganhacks.ema import EMA
+from ganhacks.tricks.ema import EMA
 from ganhacks.errors import UserError
-from ganhacks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
-from ganhacks.labels import LabelMaker
-from ganhacks.latent import SAMPLERS
-from ganhacks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
-from ganhacks.losses import get_loss
+from ganhacks.tricks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
+from ganhacks.tricks.labels import LabelMaker
+from ganhacks.tricks.latent import SAMPLERS
+from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
+from ganhacks.tricks.losses import get_loss
 from ganhacks.models import build_encoder, build_models
 from ganhacks.monitor.signals import d_output_stats
-from ganhacks.noise import InstanceNoise
-from ganhacks.optim import OPTIMIZERS, OptimConfig, make_optimizers
-from ganhacks.penalties import PENALTIES, interpolate
-from ganhacks.replay import ReplayBuffer, SnapshotPool
-from ganhacks.steps import StepSchedule, ThresholdBalancer, discriminate
-from ganhacks.train.callbacks import Callback, rng_state, set_rng_state
+from ganhacks.tricks.noise import InstanceNoise
+from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers
+from ganhacks.tricks.penalties import PENALTIES, interpolate
+from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
+from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
+from ganhacks.train.callbacks.base import Callback
 from ganhacks.train.config import RunConfig, to_dict
 from ganhacks.train.distributed import average_gradients, broadcast_buffers
 
@@ -81,6 +81,21 @@ def select_device(name: str) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         raise UserError(f"train.device={name} but CUDA is not available; use train.device=cpu or auto")
     return device
+
+
+def rng_state() -> dict[str, Any]:
+    """Global RNG states (dropout and other ops that draw from torch's default generator)."""
+    state = {"torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore :func:`rng_state`."""
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
 
 
 def grad_norm(module: nn.Module) -> Tensor:
@@ -152,6 +167,8 @@ class Trainer:
         self.dataset = dataset if dataset is not None else load_data(config)
         self.total_steps = tc.steps
         self.step = 0  # finished iterations
+        self.stop_reason: str | None = None  # set by request_stop(): the loop ends after this iteration
+        self._void = False  # set by rewind(): the rest of this iteration's callbacks must not run
 
         torch.manual_seed(tc.seed)  # weights: identical on every rank
         self.grow_steps = tr.grow_steps  # S05
@@ -434,13 +451,13 @@ class Trainer:
             cb.on_fit_start(self)
         try:
             with _stop_between_iterations() as interrupted:
-                while self.step < self.total_steps:
+                while self.step < self.total_steps and self.stop_reason is None:
                     logs = self.run_iteration()
                     self.step += 1
-                    done = self.step
+                    self._void = False
                     for cb in self.callbacks:
-                        cb.on_step_end(self, done, logs)
-                        if self.step != done:  # a callback rolled the run back: this iteration's record is void
+                        cb.on_step_end(self, self.step, logs)
+                        if self._void:  # a callback rewound the run: this iteration's record is void
                             break
                     if interrupted():
                         raise KeyboardInterrupt  # at an iteration boundary, so a checkpoint now is consistent
@@ -450,6 +467,16 @@ class Trainer:
             raise
         for cb in self.callbacks:
             cb.on_fit_end(self)
+
+    def request_stop(self, reason: str) -> None:
+        """End the run after the current iteration (callbacks' fit-end hooks still run)."""
+        self.stop_reason = reason
+
+    def rewind(self, state: dict[str, Any]) -> None:
+        """Restore an earlier :meth:`state_dict` (without its callbacks: every observer keeps its own
+        state) from inside a callback; the rest of the iteration's hooks are skipped."""
+        self.load_state_dict({k: v for k, v in state.items() if k != "callbacks"})
+        self._void = True
 
     def fixed_samples(self) -> Tensor:
         """Samples at the fixed z of the sample grid, from the EMA of G when there is one."""
@@ -538,3 +565,4 @@ class Trainer:
         """Change the total number of iterations (e.g. to extend a resumed run)."""
         self.config = replace(self.config, train=replace(self.config.train, steps=steps))
         self.total_steps = steps
+        self.stop_reason = None

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from ganhacks import latent
+from ganhacks.tricks import latent
 from ganhacks.errors import UserError
 
 

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from ganhacks.errors import UserError
-from ganhacks.optim import OptimConfig, make_optimizers, scale_lr
+from ganhacks.tricks.optim import OptimConfig, make_optimizers, scale_lr
 
 
 def test_default_is_dcgan_adam():

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from ganhacks import losses
+from ganhacks.tricks import losses
 from ganhacks.errors import UserError
 
 REAL = torch.tensor([2.0, -1.0, 0.5])

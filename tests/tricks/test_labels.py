@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from ganhacks import labels
+from ganhacks.tricks import labels
 from ganhacks.errors import UserError
 
 

@@ -1,4 +1,4 @@
-"""Tests for ganhacks.layers (T04, T05, T15, T16, T17, S01, S05, S06)."""
+"""Tests for ganhacks.tricks.layers (T04, T05, T15, T16, T17, S01, S05, S06)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from torch import nn
 from torch.testing import assert_close
 
 from ganhacks.errors import UserError
-from ganhacks.layers import (
+from ganhacks.tricks.layers import (
     AlwaysDropout,
     ConditionChannels,
     MinibatchDiscrimination,

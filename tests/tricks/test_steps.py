@@ -3,7 +3,7 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
-from ganhacks import steps
+from ganhacks.tricks import steps
 from ganhacks.errors import UserError
 
 

@@ -3,7 +3,7 @@
 Every function takes logits (any shape, one value per sample, e.g. ``(N,)`` or ``(N, 1)``) and
 returns a scalar. Sigmoids never appear explicitly: the log-sigmoid forms below use
 ``softplus``, which stays finite for any logit. Labels are not built here: the BCE and least
-squares D losses accept targets made by :mod:`ganhacks.labels` (tip T06). Tips served: T02
+squares D losses accept targets made by :mod:`ganhacks.tricks.labels` (tip T06). Tips served: T02
 (non-saturating G loss), S02 (Wasserstein critic), S10 (start with a simple loss; variants differ little).
 
 Identities used (s = sigmoid):
@@ -43,7 +43,7 @@ def _targets(name: str, target: Target, logits: Tensor) -> Tensor:
         if target.numel() not in (1, logits.numel()):
             raise UserError(
                 f"{name} has {target.numel()} values but there are {logits.numel()} logits; "
-                "make one target per sample (see ganhacks.labels)"
+                "make one target per sample (see ganhacks.tricks.labels)"
             )
         return target.to(logits).reshape(-1).expand_as(logits)
     return torch.full_like(logits, float(target))

@@ -1,4 +1,4 @@
-"""Tests for ganhacks.hybrid (T07, VAE-GAN pieces)."""
+"""Tests for ganhacks.tricks.hybrid (T07, VAE-GAN pieces)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from torch.distributions import Normal, kl_divergence
 from torch.testing import assert_close
 
 from ganhacks.errors import UserError
-from ganhacks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
+from ganhacks.tricks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
 
 
 def test_reparameterize_has_the_right_mean_and_std() -> None:

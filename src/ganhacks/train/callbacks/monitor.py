@@ -7,14 +7,13 @@ records them, and acts on alerts at ``act_on`` severity or worse:
 * ``warn``: print one line per episode and append to events.jsonl (default);
 * ``stop``: finish the run at this step (the final checkpoint is still written when finite);
 * ``rollback``: restore the newest healthy in-memory snapshot of the whole trainer state,
-  multiply both learning rates by ``lr_factor`` (:func:`ganhacks.optim.scale_lr`, S08) and
+  multiply both learning rates by ``lr_factor`` (:func:`ganhacks.tricks.optim.scale_lr`, S08) and
   continue; after ``max_rollbacks`` it stops instead.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import math
 from collections import deque
 from pathlib import Path
@@ -22,18 +21,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import torch
 
-from ganhacks.monitor.actions import at_least
-from ganhacks.monitor.config import MonitorConfig
-from ganhacks.monitor.monitor import EVENTS, Monitor
-from ganhacks.optim import scale_lr
-from ganhacks.train.callbacks import Callback, finite_weights, truncate_jsonl
-from ganhacks.train.checkpoint import list_checkpoints, step_of
+from ganhacks.monitor import Monitor, MonitorConfig, at_least
+from ganhacks.rundir import RunDir, truncate_jsonl
+from ganhacks.train.callbacks.base import Callback
+from ganhacks.train.checkpoint import finite_weights, list_checkpoints, step_of
+from ganhacks.tricks.optim import scale_lr
 
 if TYPE_CHECKING:
     from ganhacks.train.loop import Trainer
 
 SNAPSHOTS_KEPT = 2  # in-memory healthy states kept for rollback
-ABANDONED = "abandoned"  # checkpoints/abandoned/: checkpoints of a path a rollback left (kept, never resumed from)
 
 
 class _TrainerMonitor(Monitor):
@@ -56,7 +53,7 @@ class MonitorCallback(Callback):
                  loss: str | None = None, stream: TextIO | str | None = "stderr") -> None:
         self.config = config or MonitorConfig()
         self.monitor = _TrainerMonitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
-        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.run_dir = RunDir(run_dir) if run_dir is not None else None
         self.snapshots: list[tuple[int, dict[str, Any]]] = []
         self._recent: deque[torch.Tensor] = deque(maxlen=1)  # G's newest batches (sized in _set_diversity)
         self._watching = False
@@ -68,8 +65,9 @@ class MonitorCallback(Callback):
             self.monitor.watch(trainer.G, trainer.D, trainer.opt_g, trainer.opt_d, totals=False)
             self._set_diversity(trainer)
             self._watching = True
-        if self.run_dir is not None:
-            _truncate_events(self.run_dir / EVENTS, self.monitor.events_at_load, trainer.step)
+        if self.run_dir is not None:  # a resumed run: drop the events the restored state had not seen
+            events_seen = self.monitor.events_at_load
+            truncate_jsonl(self.run_dir.events, step=trainer.step, count=events_seen)
         if self.config.policy == "rollback":
             self._snapshot(trainer)
 
@@ -78,10 +76,10 @@ class MonitorCallback(Callback):
         if trainer.last_fake is not None:
             self._recent.append(trainer.last_fake)  # a reference to a batch G made anyway: no extra forward
         full = len(self._recent) == self._recent.maxlen  # always the same sample count (coverage depends on it)
-        if step % self.config.diversity_every == 0 and mon._diversity is not None and full:
-            fakes = torch.cat(list(self._recent))[-self.config.diversity_samples:]
-            mon._pending.update(mon.measure_diversity(fakes))
-        new = mon.observe(step, logs)
+        fakes = None
+        if full and mon.diversity_due(step):
+            fakes = torch.cat(list(self._recent))[-self.config.diversity_samples :]
+        new = mon.observe(step, logs, samples=fakes)
         logs.update(mon.added)  # so metrics.jsonl (written after this callback) records them
         acting = [a for a in new if at_least(a.severity, self.config.act_on)]
         if acting and self.config.policy == "rollback":
@@ -91,7 +89,7 @@ class MonitorCallback(Callback):
             mon.should_stop = True
             mon.events.write({"event": "stop", "step": step, "reason": f"no rollback left ({mon.rollbacks} done)"})
         if mon.should_stop and self.config.policy != "warn":
-            trainer.total_steps = trainer.step  # the loop ends after this iteration; fit-end hooks still run
+            trainer.request_stop("monitor")  # the loop ends after this iteration; fit-end hooks still run
             mon.should_stop = False
             return
         if self.config.policy == "rollback" and step % self.config.snapshot_every == 0 and not mon.active(self.config.window, self.config.act_on):
@@ -137,9 +135,8 @@ class MonitorCallback(Callback):
         early = [s for s in self.snapshots if s[0] <= step - self.config.window]
         at, state = (early or self.snapshots[:1])[-1]
         state = copy.deepcopy(state)  # the snapshot stays intact for a later rollback
-        callbacks = [cb.state_dict() for cb in trainer.callbacks]
         before = {opt: opt.param_groups[0]["lr"] for opt in (trainer.opt_g, trainer.opt_d)}
-        trainer.load_state_dict({**state, "callbacks": callbacks})  # every observer keeps its own state
+        trainer.rewind(state)  # every observer keeps its own state; the rest of this iteration is void
         self.snapshots = [s for s in self.snapshots if s[0] <= at]
         factor = self.config.lr_factor
         # the restored optimiser carries the snapshot's rates: aim at factor x the rates in use just now
@@ -161,30 +158,10 @@ class MonitorCallback(Callback):
         inspection, never picked by --resume, so a resume continues the rolled-back run."""
         if self.run_dir is None:
             return []
-        folder = self.run_dir / "checkpoints"
-        later = [p for p in list_checkpoints(folder) if step_of(p) > at]
+        later = [p for p in list_checkpoints(self.run_dir.checkpoints) if step_of(p) > at]
         if later:
-            (folder / ABANDONED).mkdir(exist_ok=True)
+            self.run_dir.abandoned.mkdir(exist_ok=True)
         for p in later:
-            p.replace(folder / ABANDONED / p.name)
+            p.replace(self.run_dir.abandoned / p.name)
         return [p.name for p in later]
 
-
-def _truncate_events(path: Path, count: int | None, step: int) -> None:
-    """Keep the first ``count`` events (those the resumed state had seen), or, for states without a
-    count, the events up to ``step``; lines cut by a crash mid-write are dropped either way."""
-    if count is None:
-        truncate_jsonl(path, step)
-        return
-    if not path.exists():
-        return
-    kept = []
-    for line in path.read_text().splitlines():
-        if len(kept) == count:
-            break
-        try:
-            json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        kept.append(line)
-    path.write_text("".join(k + "\n" for k in kept))

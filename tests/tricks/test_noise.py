@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from ganhacks import noise
+from ganhacks.tricks import noise
 from ganhacks.errors import UserError
 
 

@@ -26,7 +26,7 @@ from torch import Tensor, nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ganhacks.conditional import check_labels
+from ganhacks.tricks.conditional import check_labels
 from ganhacks.errors import UserError, check_positive, check_probability
 from ganhacks.registry import Registry
 

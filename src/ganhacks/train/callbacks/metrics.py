@@ -18,7 +18,7 @@ from ganhacks.errors import UserError
 from ganhacks.metrics.evaluate import EvalConfig, evaluate_features, parse_metrics
 from ganhacks.metrics.extractors import extract, resolve_extractor
 from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
-from ganhacks.train.callbacks import Callback
+from ganhacks.train.callbacks.base import Callback
 
 if TYPE_CHECKING:
     from ganhacks.train.loop import Trainer

@@ -1,4 +1,4 @@
-"""Tests for ganhacks.conditional (T12)."""
+"""Tests for ganhacks.tricks.conditional (T12)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch.testing import assert_close
 
-from ganhacks.conditional import ACGANHead, ProjectionHead, acgan_loss, check_labels
+from ganhacks.tricks.conditional import ACGANHead, ProjectionHead, acgan_loss, check_labels
 from ganhacks.errors import UserError
 
 

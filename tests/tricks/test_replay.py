@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from ganhacks.errors import UserError
-from ganhacks.replay import ReplayBuffer, SnapshotPool
+from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 
 
 def test_replay_returns_past_samples_at_requested_rate():

@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from ganhacks import penalties
+from ganhacks.tricks import penalties
 from ganhacks.errors import UserError
 
 

@@ -1,4 +1,4 @@
-"""Tests for ganhacks.ema (S07)."""
+"""Tests for ganhacks.tricks.ema (S07)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
-from ganhacks.ema import EMA
+from ganhacks.tricks.ema import EMA
 from ganhacks.errors import UserError
 
 

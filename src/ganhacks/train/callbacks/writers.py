@@ -1,0 +1,101 @@
+"""The run folder's writers: metrics.jsonl, sample grids, checkpoints, TensorBoard."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ganhacks.errors import UserError
+from ganhacks.rundir import append_jsonl
+from ganhacks.train.callbacks.base import Callback, scalars
+from ganhacks.train.checkpoint import checkpoint_path, finite_weights, prune_checkpoints, save_checkpoint
+from ganhacks.train.images import save_samples
+
+if TYPE_CHECKING:
+    from ganhacks.train.loop import Trainer
+
+
+class MetricsWriter(Callback):
+    """Appends one JSON object per logged step to ``metrics.jsonl``."""
+
+    def __init__(self, path: Path, every: int) -> None:
+        self.path, self.every = Path(path), every
+
+    def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
+        if step % self.every == 0 or step == trainer.total_steps or any(k.startswith("eval/") for k in logs):
+            values = {k: round(v, 6) if math.isfinite(v) else v for k, v in scalars(logs).items()}
+            append_jsonl(self.path, {"step": step, **values})
+
+
+class CheckpointWriter(Callback):
+    """Writes ``checkpoints/step-N.pt`` every ``every`` steps and at the end, keeping the newest ``keep``."""
+
+    def __init__(self, folder: Path, every: int, keep: int) -> None:
+        self.folder, self.every, self.keep = Path(folder), every, keep
+
+    def save(self, trainer: Trainer) -> Path | None:
+        state = trainer.state_dict()
+        if not finite_weights(state):  # never let a NaN/Inf state push a good checkpoint out
+            print(
+                f"not saving a checkpoint at step {trainer.step}: the weights hold NaN/Inf; "
+                "the previous checkpoints are kept",
+                file=sys.stderr,
+            )
+            return None
+        path = save_checkpoint(checkpoint_path(self.folder, trainer.step), state)
+        prune_checkpoints(self.folder, self.keep)
+        return path
+
+    def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
+        if self.every and step % self.every == 0 and step != trainer.total_steps:
+            self.save(trainer)
+
+    def on_fit_end(self, trainer: Trainer) -> None:
+        self.save(trainer)
+
+    def on_exception(self, trainer: Trainer, exc: BaseException) -> None:
+        if isinstance(exc, KeyboardInterrupt) and trainer.step > 0:
+            path = self.save(trainer)  # the state is consistent: iterations are atomic w.r.t. Ctrl-C handling
+            if path is not None:
+                print(f"interrupted at step {trainer.step}; saved {path}", file=sys.stderr)
+
+
+class SampleWriter(Callback):
+    """Writes a grid of samples at fixed z to ``samples/step-N.png`` every ``every`` steps and at the end."""
+
+    def __init__(self, folder: Path, every: int) -> None:
+        self.folder, self.every = Path(folder), every
+
+    def write(self, trainer: Trainer) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"step-{trainer.step:06d}.png"
+        save_samples(path, trainer.fixed_samples(), trainer.dataset, title=f"step {trainer.step}")
+        return path
+
+    def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
+        if self.every and step % self.every == 0 and step != trainer.total_steps:
+            self.write(trainer)
+
+    def on_fit_end(self, trainer: Trainer) -> None:
+        self.write(trainer)
+
+
+class TensorBoardWriter(Callback):
+    """Logs scalars to TensorBoard (needs the ``tensorboard`` package)."""
+
+    def __init__(self, folder: Path, every: int) -> None:
+        try:
+            from torch.utils.tensorboard import SummaryWriter  # optional dependency
+        except ImportError:
+            raise UserError("train.tensorboard=true needs TensorBoard: pip install tensorboard") from None
+        self.writer, self.every = SummaryWriter(str(folder)), every
+
+    def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
+        if step % self.every == 0:
+            for k, v in scalars(logs).items():
+                self.writer.add_scalar(k, v, step)
+
+    def on_fit_end(self, trainer: Trainer) -> None:
+        self.writer.close()
