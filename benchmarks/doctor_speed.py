@@ -50,9 +50,11 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         best = min(times)
         lines = sum(1 for u in report.units for _ in u.files)  # files audited
-        print(f"files={report.files_audited} units={len(report.units)} bytes={size} "
-              f"best={best:.2f}s ({1000 * best / max(lines, 1):.2f} ms/file) runs={[round(t, 2) for t in times]} "
-              f"fails={report.counts()['fail']} problems={len(report.problems)}")
+        print(
+            f"files={report.files_audited} units={len(report.units)} bytes={size} "
+            f"best={best:.2f}s ({1000 * best / max(lines, 1):.2f} ms/file) runs={[round(t, 2) for t in times]} "
+            f"fails={report.counts()['fail']} problems={len(report.problems)}"
+        )
 
 
 if __name__ == "__main__":

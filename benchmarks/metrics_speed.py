@@ -27,7 +27,6 @@ from ganhacks.metrics import EvalConfig, evaluate, evaluate_features, load_digit
 from ganhacks.metrics.extractors import extract, resolve_extractor
 from ganhacks.metrics.fid import gaussian_moments, trace_sqrt_product
 
-
 REPEATS = 3  # each timing is the best of this many runs (the machine may be shared)
 
 
@@ -64,8 +63,13 @@ def bench_sqrtm(dim: int, gen: torch.Generator) -> dict:
     s1, s2 = gaussian_moments(a)[1], gaussian_moments(b)[1]
     ours, t_ours = timed(trace_sqrt_product, s1, s2, repeats=REPEATS)
     ref, t_ref = timed(lambda: np.trace(scipy.linalg.sqrtm(s1.numpy() @ s2.numpy())).real, repeats=REPEATS)
-    return {"dim": dim, "eigh_s": t_ours, "scipy_sqrtm_s": t_ref, "speedup": t_ref / t_ours,
-            "rel_diff": abs(float(ours) - ref) / abs(ref)}
+    return {
+        "dim": dim,
+        "eigh_s": t_ours,
+        "scipy_sqrtm_s": t_ref,
+        "speedup": t_ref / t_ours,
+        "rel_diff": abs(float(ours) - ref) / abs(ref),
+    }
 
 
 def run_set(fake, real, metrics, cfg, **kwargs) -> dict:
@@ -77,12 +81,26 @@ def run_set(fake, real, metrics, cfg, **kwargs) -> dict:
     per = {}
     for name in metrics:
         per[name] = timed(
-            evaluate_features, f_fake, f_real, [name], fake_probs=p_fake, fake_samples=fake, config=cfg,
-            repeats=REPEATS, **kwargs,
+            evaluate_features,
+            f_fake,
+            f_real,
+            [name],
+            fake_probs=p_fake,
+            fake_samples=fake,
+            config=cfg,
+            repeats=REPEATS,
+            **kwargs,
         )[1]
-    return {"total_s": total, "extract_s": t_fake + t_real, "per_metric_s": per, "values": out["metrics"],
-            "n_fake": out["n_fake"], "n_real": out["n_real"], "extractor": out["extractor"],
-            "features": (f_fake, p_fake, f_real)}
+    return {
+        "total_s": total,
+        "extract_s": t_fake + t_real,
+        "per_metric_s": per,
+        "values": out["metrics"],
+        "n_fake": out["n_fake"],
+        "n_real": out["n_real"],
+        "extractor": out["extractor"],
+        "features": (f_fake, p_fake, f_real),
+    }
 
 
 def references(f_fake, f_real, p_fake, cfg: EvalConfig, ours: dict) -> dict:
@@ -131,6 +149,7 @@ def references(f_fake, f_real, p_fake, cfg: EvalConfig, ours: dict) -> dict:
     val, t = timed(tm_kid, repeats=REPEATS)  # different random subsets: agreement only within the subset noise
     out["torchmetrics_kid"] = {"s": t, "value": val, "ours": ours["kid"]}
     if p_fake is not None:
+
         def tm_is():
             m = InceptionScore(feature=Same(p_fake.shape[1]), splits=cfg.is_splits)
             m.update(p_fake.log())  # softmax(log p) = p

@@ -82,8 +82,11 @@ def main() -> None:
             on.append(t)
             share.append(s)
         a, b = statistics.median(off), statistics.median(on)
-        print(f"| {name} | {a * 1e3:.2f} ms | {b * 1e3:.2f} ms | {100 * (b - a) / a:+.1f}% | "
-              f"{100 * statistics.median(share):.2f}% |", flush=True)
+        print(
+            f"| {name} | {a * 1e3:.2f} ms | {b * 1e3:.2f} ms | {100 * (b - a) / a:+.1f}% | "
+            f"{100 * statistics.median(share):.2f}% |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

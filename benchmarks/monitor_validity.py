@@ -25,24 +25,37 @@ from dataclasses import dataclass
 import torch
 
 from ganhacks.metrics.modes import mixture_modes
-from ganhacks.train.callbacks import MonitorCallback
-from ganhacks.train.callbacks import Callback
+from ganhacks.train.callbacks import Callback, MonitorCallback
 from ganhacks.train.config import apply_overrides
 from ganhacks.train.loop import Trainer
 from ganhacks.train.presets import preset_config
 
 EVAL_EVERY = 50
 QUALITY_STDS = 10.0  # ground truth: a sample is good within 10 std of a mode (ring8: 0.1 of the radius)
-POINTS = ["data.points=4096", "model.z_dim=8", "model.g_width=64", "model.d_width=64", "train.batch_size=64",
-          "train.sample_every=0", "train.checkpoint_every=0"]
+POINTS = [
+    "data.points=4096",
+    "model.z_dim=8",
+    "model.g_width=64",
+    "model.d_width=64",
+    "train.batch_size=64",
+    "train.sample_every=0",
+    "train.checkpoint_every=0",
+]
 RING, GRID = [*POINTS, "data.name=ring8"], [*POINTS, "data.name=grid25"]
 # the recommended preset without spectral norm / minibatch std, which stall these small MLPs (see docs/monitor.md)
 REC_POINTS = ["model.d_norm=none", "model.minibatch_std=false"]
 # vanilla with the non-saturating loss, Gaussian z and separate batches: the base of the failing point runs
 VAN = ["loss.name=nonsaturating", "tricks.latent=gaussian", "tricks.separate_batches=true", "model.d_norm=none"]
 SGD = ["optim.g_optimizer=sgd", "optim.d_optimizer=sgd", "optim.momentum=0.9"]
-DIGITS = ["data.name=digits", "model.z_dim=16", "model.g_width=16", "model.d_width=16", "train.batch_size=64",
-          "train.sample_every=0", "train.checkpoint_every=0"]
+DIGITS = [
+    "data.name=digits",
+    "model.z_dim=16",
+    "model.g_width=16",
+    "model.d_width=16",
+    "train.batch_size=64",
+    "train.sample_every=0",
+    "train.checkpoint_every=0",
+]
 
 
 @dataclass(frozen=True)
@@ -65,28 +78,83 @@ class Scenario:
 
 SWITCH = 300  # every failing run is healthy for its first 300 steps
 SCENARIOS = [  # healthy runs first: they set the healthy band the failing runs are judged against
-    Scenario("healthy_ring8", "recommended", [*RING, *REC_POINTS], 1200, (), "recommended (no SN/mbstd) on the ring of 8"),
+    Scenario(
+        "healthy_ring8", "recommended", [*RING, *REC_POINTS], 1200, (), "recommended (no SN/mbstd) on the ring of 8"
+    ),
     Scenario("healthy_ring8_vanilla", "vanilla", [*RING, *VAN], 1200, (), "vanilla + non-saturating loss on the ring"),
     Scenario("healthy_grid25", "vanilla", [*GRID, *VAN], 1200, (), "vanilla + non-saturating loss on the 5x5 grid"),
     Scenario("healthy_digits", "recommended", DIGITS, 800, (), "recommended preset on 8x8 digits"),
     Scenario("healthy_digits_hinge", "sngan-hinge", DIGITS, 800, (), "SNGAN hinge preset on 8x8 digits"),
-    Scenario("strong_d", "vanilla", [*RING, *VAN], 1200, ("d_loss_zero",),
-             "D far stronger than G: D's LR x10, G's x0.1, 5 D steps per G step", SWITCH,
-             (("lr_d", 10.0), ("lr_g", 0.1), ("n_critic", 5))),
-    Scenario("saturating", "vanilla", [*RING, *VAN], 1200, ("saturating_g",),
-             "switch G to the saturating minimax loss with a far stronger D (LR x20, G's x0.1, 5 D steps)", SWITCH,
-             (("loss", "minimax"), ("lr_d", 20.0), ("lr_g", 0.1), ("n_critic", 5))),
-    Scenario("exploding_lr", "vanilla", [*RING, *VAN], 600, ("grad_explode", "non_finite"),
-             "both optimisers become SGD (momentum 0.9) at learning rate 0.5", SWITCH, (("sgd", 0.5),)),
-    Scenario("nan_lr", "vanilla", [*RING, *VAN], 500, ("non_finite", "grad_explode"),
-             "both optimisers become SGD at learning rate 2: overflow to NaN", SWITCH, (("sgd", 2.0),)),
-    Scenario("collapse_weak_d", "vanilla", [*RING, *VAN], 1200, ("mode_collapse",),
-             "D nearly frozen (LR x0.005): G drifts onto fewer modes", SWITCH, (("lr_d", 0.005),)),
-    Scenario("collapse_grid25", "vanilla", [*GRID, *VAN], 1200, ("mode_collapse",),
-             "collapse-prone: both LRs x10 with beta1=0.9 on the 25-mode grid", SWITCH,
-             (("lr_d", 10.0), ("lr_g", 10.0), ("beta1", 0.9))),
-    Scenario("nan_digits", "recommended", DIGITS, 600, ("non_finite",), "a NaN written into one weight of D (digits)",
-             SWITCH, (("nan", 0),)),
+    Scenario(
+        "strong_d",
+        "vanilla",
+        [*RING, *VAN],
+        1200,
+        ("d_loss_zero",),
+        "D far stronger than G: D's LR x10, G's x0.1, 5 D steps per G step",
+        SWITCH,
+        (("lr_d", 10.0), ("lr_g", 0.1), ("n_critic", 5)),
+    ),
+    Scenario(
+        "saturating",
+        "vanilla",
+        [*RING, *VAN],
+        1200,
+        ("saturating_g",),
+        "switch G to the saturating minimax loss with a far stronger D (LR x20, G's x0.1, 5 D steps)",
+        SWITCH,
+        (("loss", "minimax"), ("lr_d", 20.0), ("lr_g", 0.1), ("n_critic", 5)),
+    ),
+    Scenario(
+        "exploding_lr",
+        "vanilla",
+        [*RING, *VAN],
+        600,
+        ("grad_explode", "non_finite"),
+        "both optimisers become SGD (momentum 0.9) at learning rate 0.5",
+        SWITCH,
+        (("sgd", 0.5),),
+    ),
+    Scenario(
+        "nan_lr",
+        "vanilla",
+        [*RING, *VAN],
+        500,
+        ("non_finite", "grad_explode"),
+        "both optimisers become SGD at learning rate 2: overflow to NaN",
+        SWITCH,
+        (("sgd", 2.0),),
+    ),
+    Scenario(
+        "collapse_weak_d",
+        "vanilla",
+        [*RING, *VAN],
+        1200,
+        ("mode_collapse",),
+        "D nearly frozen (LR x0.005): G drifts onto fewer modes",
+        SWITCH,
+        (("lr_d", 0.005),),
+    ),
+    Scenario(
+        "collapse_grid25",
+        "vanilla",
+        [*GRID, *VAN],
+        1200,
+        ("mode_collapse",),
+        "collapse-prone: both LRs x10 with beta1=0.9 on the 25-mode grid",
+        SWITCH,
+        (("lr_d", 10.0), ("lr_g", 10.0), ("beta1", 0.9)),
+    ),
+    Scenario(
+        "nan_digits",
+        "recommended",
+        DIGITS,
+        600,
+        ("non_finite",),
+        "a NaN written into one weight of D (digits)",
+        SWITCH,
+        (("nan", 0),),
+    ),
 ]
 
 
@@ -204,8 +272,17 @@ def run(s: Scenario, trace: bool = False, seed: int = 0) -> dict:
     right = [a for a in alerts if a["symptom"] in s.expect]
     first = right[0]["step"] if right else None
     out = {
-        "scenario": s.name, "seed": seed, "data": data, "what": s.what, "expect": list(s.expect), "seconds": round(seconds, 1), "steps": s.steps,
-        "switch_at": s.switch_at, "alerts": alerts, "first_right_alert": first, "visible_at": vis,
+        "scenario": s.name,
+        "seed": seed,
+        "data": data,
+        "what": s.what,
+        "expect": list(s.expect),
+        "seconds": round(seconds, 1),
+        "steps": s.steps,
+        "switch_at": s.switch_at,
+        "alerts": alerts,
+        "first_right_alert": first,
+        "visible_at": vis,
         "lead": (vis - first) if (vis is not None and first is not None) else None,
         "detected": bool(right) if s.expect else None,
         "false_alarms": len(alerts) if not s.expect else None,
@@ -228,7 +305,7 @@ def healthy_margins(result: dict, window: int = 50, warmup: int = 100) -> dict:
 
     def window_max(key, fn=None):
         vals = [fn(r) if fn else r[key] for r in rows if key in r]
-        means = [sum(vals[i:i + window]) / window for i in range(0, max(len(vals) - window + 1, 0))]
+        means = [sum(vals[i : i + window]) / window for i in range(0, max(len(vals) - window + 1, 0))]
         return max(means) if means else None
 
     div = [r["diversity/ratio"] for r in rows if "diversity/ratio" in r]
@@ -240,11 +317,17 @@ def healthy_margins(result: dict, window: int = 50, warmup: int = 100) -> dict:
     fid = [r["fidelity/ratio"] for r in rows if "fidelity/ratio" in r]
     cov = [r["coverage"] for r in rows if "coverage" in r]
     # the lowest level coverage stayed under for 2 consecutive checks (what mode_collapse's default rule sees)
-    cov2 = min((max(cov[i:i + 2]) for i in range(len(cov) - 1)), default=None)
-    return {"coverage_2_checks_min": cov2, "scenario": result["scenario"], "seed": result["seed"], "d_acc": window_max("d_acc"),
-            "gap": window_max("d_prob/real", lambda r: r["d_prob/real"] - r["d_prob/fake"]),
-            "grad_max": max(grads) if grads else None, "diversity_vs_peak_min": low if div else None,
-            "fidelity_max": max(fid) if fid else None}
+    cov2 = min((max(cov[i : i + 2]) for i in range(len(cov) - 1)), default=None)
+    return {
+        "coverage_2_checks_min": cov2,
+        "scenario": result["scenario"],
+        "seed": result["seed"],
+        "d_acc": window_max("d_acc"),
+        "gap": window_max("d_prob/real", lambda r: r["d_prob/real"] - r["d_prob/fake"]),
+        "grad_max": max(grads) if grads else None,
+        "diversity_vs_peak_min": low if div else None,
+        "fidelity_max": max(fid) if fid else None,
+    }
 
 
 def main(argv=None) -> int:
@@ -262,40 +345,65 @@ def main(argv=None) -> int:
         r = run(s, trace=bool(args.trace), seed=seed)
         results.append(r)
         syms = sorted({a["symptom"] for a in r["alerts"]})
-        print(f"{r['scenario']:22s} seed {seed} {r['seconds']:6.1f}s expect={','.join(r['expect']) or '-':28s} "
-              f"first_right={r['first_right_alert']} visible={r['visible_at']} lead={r['lead']} alerts={syms} "
-              f"first_alerts={[(a['step'], a['symptom']) for a in r['alerts'][:4]]}", flush=True)
+        print(
+            f"{r['scenario']:22s} seed {seed} {r['seconds']:6.1f}s expect={','.join(r['expect']) or '-':28s} "
+            f"first_right={r['first_right_alert']} visible={r['visible_at']} lead={r['lead']} alerts={syms} "
+            f"first_alerts={[(a['step'], a['symptom']) for a in r['alerts'][:4]]}",
+            flush=True,
+        )
     for r in results:  # judge every failing run against the healthy band of all seeds
         if r["expect"]:
             r["visible_at"] = visible(r["probes"], BANDS.get(r["data"], {}), r["switch_at"])
             first, vis = r["first_right_alert"], r["visible_at"]
             r["lead"] = (vis - first) if (vis is not None and first is not None) else None
-    print("\n| scenario | seed | expected | first right alert | visible at | lead (steps) | all symptoms |\n|---|---|---|---|---|---|---|")
+    print(
+        "\n| scenario | seed | expected | first right alert | visible at | lead (steps) | all symptoms "
+        "|\n|---|---|---|---|---|---|---|"
+    )
     for r in results:
         syms = ", ".join(sorted({a["symptom"] for a in r["alerts"]})) or "none"
-        print(f"| {r['scenario']} | {r['seed']} | {', '.join(r['expect']) or 'healthy: none'} | {r['first_right_alert']} | "
-              f"{r['visible_at']} | {r['lead']} | {syms} |")
+        print(
+            f"| {r['scenario']} | {r['seed']} | {', '.join(r['expect']) or 'healthy: none'} | "
+            f"{r['first_right_alert']} | "
+            f"{r['visible_at']} | {r['lead']} | {syms} |"
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump([{k: v for k, v in r.items() if k != "trace"} for r in results], f, indent=1)
     if args.trace:
-        print("\n| healthy run | seed | max window D acc (0.9) | max window P gap (0.6) | max grad norm (100) | "
-              "min diversity / peak (0.7) | max fidelity ratio (3) | min coverage held 2 checks (0.6) |\n|---|---|---|---|---|---|---|---|")
+        print(
+            "\n| healthy run | seed | max window D acc (0.9) | max window P gap (0.6) | max grad norm (100) | "
+            "min diversity / peak (0.7) | max fidelity ratio (3) | min coverage held 2 checks (0.6) "
+            "|\n|---|---|---|---|---|---|---|---|"
+        )
         for r in results:
             if not r["expect"]:
                 m = healthy_margins(r)
-                cells = [f"{m[k]:.3g}" if m[k] is not None else "-" for k in
-                         ("d_acc", "gap", "grad_max", "diversity_vs_peak_min", "fidelity_max", "coverage_2_checks_min")]
+                cells = [
+                    f"{m[k]:.3g}" if m[k] is not None else "-"
+                    for k in (
+                        "d_acc",
+                        "gap",
+                        "grad_max",
+                        "diversity_vs_peak_min",
+                        "fidelity_max",
+                        "coverage_2_checks_min",
+                    )
+                ]
                 print(f"| {m['scenario']} | {m['seed']} | " + " | ".join(cells) + " |")
         with open(args.trace, "w") as f:
             json.dump(results, f)
     failing = [r for r in results if r["expect"]]
     healthy = [r for r in results if not r["expect"]]
     detected = sum(bool(r["detected"]) for r in failing)
-    early = sum(r["lead"] is not None and r["lead"] >= 0 or (r["detected"] and r["visible_at"] is None) for r in failing)
-    print(f"\ndetected {detected}/{len(failing)} failing runs (before visible: {early}); "
-          f"false alarms on healthy runs: {sum(r['false_alarms'] for r in healthy)} in {len(healthy)} runs; "
-          f"total {sum(r['seconds'] for r in results):.0f}s")
+    early = sum(
+        r["lead"] is not None and r["lead"] >= 0 or (r["detected"] and r["visible_at"] is None) for r in failing
+    )
+    print(
+        f"\ndetected {detected}/{len(failing)} failing runs (before visible: {early}); "
+        f"false alarms on healthy runs: {sum(r['false_alarms'] for r in healthy)} in {len(healthy)} runs; "
+        f"total {sum(r['seconds'] for r in results):.0f}s"
+    )
     return 0
 
 

@@ -41,14 +41,16 @@ def summarise(rows: list[dict]) -> str:
     for data, preset in keys:
         rs = [r for r in rows if r["data"] == data and r["preset"] == preset]
 
-        def ms(key, scale=1.0):
+        def ms(key, scale=1.0, rs=rs):
             vals = [scale * r[key] for r in rs]
             sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
             return f"{statistics.mean(vals):.2f} ± {sd:.2f}"
 
         total = int(rs[0]["modes_total"])
-        lines.append(f"| {data} | {preset} | {ms('modes_covered')} / {total} | {ms('high_quality', 100)} | "
-                     f"{ms('mode_reverse_kl')} | {statistics.mean(r['seconds'] for r in rs):.0f} |")
+        lines.append(
+            f"| {data} | {preset} | {ms('modes_covered')} / {total} | {ms('high_quality', 100)} | "
+            f"{ms('mode_reverse_kl')} | {statistics.mean(r['seconds'] for r in rs):.0f} |"
+        )
     return "\n".join(lines)
 
 

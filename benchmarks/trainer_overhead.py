@@ -23,9 +23,19 @@ import torch.nn.functional as F
 
 from ganhacks.train import Trainer, apply_overrides, preset_config
 
-CONFIG = ["data.name=digits", "data.image_size=32", "train.batch_size=64", "loss.name=nonsaturating",
-          "loss.smoothing=none", "model.d_norm=batch", "model.minibatch_std=false", "tricks.ema_decay=0",
-          "tricks.latent=gaussian", "tricks.separate_batches=true", "train.steps=100000"]
+CONFIG = [
+    "data.name=digits",
+    "data.image_size=32",
+    "train.batch_size=64",
+    "loss.name=nonsaturating",
+    "loss.smoothing=none",
+    "model.d_norm=batch",
+    "model.minibatch_std=false",
+    "tricks.ema_decay=0",
+    "tricks.latent=gaussian",
+    "tricks.separate_batches=true",
+    "train.steps=100000",
+]
 
 
 def make_trainer() -> Trainer:
@@ -81,8 +91,12 @@ def measure(rounds: int, block: int) -> dict:
         (t_ours if first is ours else t_min).extend(a)
         (t_min if first is ours else t_ours).extend(b)
     med_o, med_m = statistics.median(t_ours), statistics.median(t_min)
-    return {"steps_each": len(t_ours), "median_ms_trainer": round(1000 * med_o, 2),
-            "median_ms_minimal": round(1000 * med_m, 2), "overhead_pct": round(100 * (med_o / med_m - 1), 2)}
+    return {
+        "steps_each": len(t_ours),
+        "median_ms_trainer": round(1000 * med_o, 2),
+        "median_ms_minimal": round(1000 * med_m, 2),
+        "overhead_pct": round(100 * (med_o / med_m - 1), 2),
+    }
 
 
 def peak_rss(which: str, steps: int) -> float:
@@ -91,7 +105,8 @@ def peak_rss(which: str, steps: int) -> float:
         "import sys, resource; sys.argv=['x']; import benchmarks.trainer_overhead as b\n"
         f"t=b.make_trainer()\n"
         f"if '{which}'=='trainer':\n    [t.run_iteration() for _ in range({steps})]\n"
-        f"else:\n    [b.minimal_step(t.G,t.D,t.opt_g,t.opt_d,t.dataset.x,64,t.config.model.z_dim) for _ in range({steps})]\n"
+        f"else:\n    [b.minimal_step(t.G,t.D,t.opt_g,t.opt_d,t.dataset.x,64,t.config.model.z_dim) for _ in "
+        f"range({steps})]\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

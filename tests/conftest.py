@@ -10,10 +10,27 @@ from ganhacks.train.presets import preset_config
 # threads each oversubscribe the CPU (some tests ran 10x slower that way).
 torch.set_num_threads(1)
 
-TINY_IMAGES = ["data.name=digits", "model.g_width=8", "model.d_width=8", "model.z_dim=8", "train.batch_size=16",
-               "train.log_every=1", "train.sample_every=0", "train.checkpoint_every=0"]
-TINY_POINTS = ["data.name=ring8", "data.points=512", "model.g_width=16", "model.d_width=16", "model.z_dim=4",
-               "train.batch_size=32", "train.log_every=1", "train.sample_every=0", "train.checkpoint_every=0"]
+TINY_IMAGES = [
+    "data.name=digits",
+    "model.g_width=8",
+    "model.d_width=8",
+    "model.z_dim=8",
+    "train.batch_size=16",
+    "train.log_every=1",
+    "train.sample_every=0",
+    "train.checkpoint_every=0",
+]
+TINY_POINTS = [
+    "data.name=ring8",
+    "data.points=512",
+    "model.g_width=16",
+    "model.d_width=16",
+    "model.z_dim=4",
+    "train.batch_size=32",
+    "train.log_every=1",
+    "train.sample_every=0",
+    "train.checkpoint_every=0",
+]
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ def test_registry_suggests_nearest_name():
     r.register("spectral", 1)
     r.register("batch", 2)
     assert r.get("batch") == 2 and r.names() == ["spectral", "batch"]
-    with pytest.raises(UserError, match="unknown widget 'spectrl'. Did you mean 'spectral'\\? Valid choices: spectral, batch"):
+    with pytest.raises(
+        UserError, match="unknown widget 'spectrl'. Did you mean 'spectral'\\? Valid choices: spectral, batch"
+    ):
         r.get("spectrl")
     with pytest.raises(KeyError, match="twice"):
         r.register("batch", 3)

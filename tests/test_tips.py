@@ -24,8 +24,17 @@ def resolve(dotted: str):
 def test_all_17_numbered_tips_and_required_stabilisers():
     assert [f"T{i:02d}" for i in range(1, 18)] == [t.id for t in TIPS if t.id.startswith("T")]
     titles = " ".join(t.title.lower() for t in TIPS)
-    for needed in ("spectral", "wgan-gp", "r1", "two time-scale", "progressive", "multi-scale", "moving average",
-                   "learning rate", "real and fake"):
+    for needed in (
+        "spectral",
+        "wgan-gp",
+        "r1",
+        "two time-scale",
+        "progressive",
+        "multi-scale",
+        "moving average",
+        "learning rate",
+        "real and fake",
+    ):
         assert needed in titles, needed
     assert len(TIPS_BY_ID) == len(TIPS)  # ids unique
 

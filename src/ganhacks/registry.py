@@ -57,8 +57,7 @@ class Registry(Generic[T]):
         except KeyError:
             names = self.names()
             raise UserError(
-                f"unknown {self.kind} '{name}'.{did_you_mean(str(name), names)} "
-                f"Valid choices: {', '.join(names)}"
+                f"unknown {self.kind} '{name}'.{did_you_mean(str(name), names)} Valid choices: {', '.join(names)}"
             ) from None
 
     def names(self) -> list[str]:

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from ganhacks.errors import UserError
 from ganhacks.registry import did_you_mean
 
-TALK = "Chintala, Denton, Arjovsky & Mathieu, 'How to Train a GAN?', NIPS 2016 workshop talk; github.com/soumith/ganhacks"
+TALK = (
+    "Chintala, Denton, Arjovsky & Mathieu, 'How to Train a GAN?', NIPS 2016 workshop talk; github.com/soumith/ganhacks"
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "T01",
         "Normalise inputs to [-1, 1]",
-        "Scale real data into [-1, 1] and end the generator with tanh, so real and fake live on the same bounded range.",
+        "Scale real data into [-1, 1] and end the generator with tanh, so real and fake live on the same bounded "
+        "range.",
         "D cannot tell real from fake by range alone, and tanh keeps G's output where the data is.",
         TALK,
         ("ganhacks.data.scaling.to_signed_unit", "ganhacks.data.scaling.check_signed_unit"),
@@ -49,58 +52,91 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "T02",
         "Non-saturating generator loss",
-        "Train G to maximise log D(G(z)) (equivalently: label fakes as real for G's step) instead of minimising log(1 - D(G(z))).",
-        "Early on D rejects fakes confidently; log(1 - D) then has a vanishing gradient while -log D still has a strong one.",
+        "Train G to maximise log D(G(z)) (equivalently: label fakes as real for G's step) instead of minimising "
+        "log(1 - D(G(z))).",
+        "Early on D rejects fakes confidently; log(1 - D) then has a vanishing gradient while -log D still has a "
+        "strong one.",
         "Goodfellow et al. 2014, 'Generative Adversarial Nets'; " + TALK,
         ("ganhacks.tricks.losses.g_nonsaturating", "ganhacks.tricks.losses.g_minimax"),
     ),
     Tip(
         "T03",
         "Spherical (Gaussian) z",
-        "Draw z from a Gaussian, not a uniform box, and interpolate between codes along great circles (slerp) rather than straight lines.",
-        "High-dimensional Gaussian samples concentrate on a shell; linear paths cut through the unlikely centre, slerp stays on the shell.",
+        "Draw z from a Gaussian, not a uniform box, and interpolate between codes along great circles (slerp) rather"
+        " than straight lines.",
+        "High-dimensional Gaussian samples concentrate on a shell; linear paths cut through the unlikely centre, "
+        "slerp stays on the shell.",
         "White 2016, 'Sampling Generative Networks', arXiv:1609.04468; " + TALK,
-        ("ganhacks.tricks.latent.sample_gaussian", "ganhacks.tricks.latent.slerp", "ganhacks.tricks.latent.truncated_gaussian"),
+        (
+            "ganhacks.tricks.latent.sample_gaussian",
+            "ganhacks.tricks.latent.slerp",
+            "ganhacks.tricks.latent.truncated_gaussian",
+        ),
     ),
     Tip(
         "T04",
         "Separate real and fake batches for BatchNorm",
-        "Pass real and fake samples through D in separate mini-batches; where batch norm is not an option use instance norm.",
-        "A mixed batch lets batch statistics leak which samples are fake, and the mix ratio shifts the statistics D depends on.",
+        "Pass real and fake samples through D in separate mini-batches; where batch norm is not an option use "
+        "instance norm.",
+        "A mixed batch lets batch statistics leak which samples are fake, and the mix ratio shifts the statistics D "
+        "depends on.",
         TALK,
         ("ganhacks.tricks.steps.discriminate", "ganhacks.tricks.layers.norm_layer"),
     ),
     Tip(
         "T05",
         "Avoid sparse gradients",
-        "Prefer LeakyReLU to ReLU in G and D; downsample with average pooling or strided convolution, upsample with PixelShuffle or strided transposed convolution, not max pooling.",
-        "ReLU and max pooling pass gradient to few units, which starves parts of the network and destabilises the game.",
+        "Prefer LeakyReLU to ReLU in G and D; downsample with average pooling or strided convolution, upsample with "
+        "PixelShuffle or strided transposed convolution, not max pooling.",
+        "ReLU and max pooling pass gradient to few units, which starves parts of the network and destabilises the "
+        "game.",
         "Shi et al. 2016 (PixelShuffle), arXiv:1609.05158; " + TALK,
-        ("ganhacks.tricks.layers.activation", "ganhacks.tricks.layers.downsample", "ganhacks.tricks.layers.PixelShuffleUp"),
+        (
+            "ganhacks.tricks.layers.activation",
+            "ganhacks.tricks.layers.downsample",
+            "ganhacks.tricks.layers.PixelShuffleUp",
+        ),
     ),
     Tip(
         "T06",
         "Soft and noisy labels",
-        "Replace hard targets with soft ones (real about 0.7-1.2, fake about 0.0-0.3, or one-sided: real 0.9) and flip a small fraction of D's labels.",
-        "Soft and occasionally wrong targets stop D from becoming over-confident, which keeps its gradients useful to G.",
+        "Replace hard targets with soft ones (real about 0.7-1.2, fake about 0.0-0.3, or one-sided: real 0.9) and "
+        "flip a small fraction of D's labels.",
+        "Soft and occasionally wrong targets stop D from becoming over-confident, which keeps its gradients useful "
+        "to G.",
         "Salimans et al. 2016, 'Improved Techniques for Training GANs', arXiv:1606.03498; " + TALK,
-        ("ganhacks.tricks.labels.one_sided", "ganhacks.tricks.labels.two_sided", "ganhacks.tricks.labels.flip", "ganhacks.tricks.labels.LabelMaker"),
+        (
+            "ganhacks.tricks.labels.one_sided",
+            "ganhacks.tricks.labels.two_sided",
+            "ganhacks.tricks.labels.flip",
+            "ganhacks.tricks.labels.LabelMaker",
+        ),
     ),
     Tip(
         "T07",
         "DCGAN, or a hybrid model",
-        "Start from the DCGAN architecture; if no GAN is stable, add a VAE-style encoder (KL and reconstruction terms) to G.",
-        "DCGAN's choices were found stable by extensive search; a reconstruction term anchors G to the data when the adversarial signal is unreliable.",
+        "Start from the DCGAN architecture; if no GAN is stable, add a VAE-style encoder (KL and reconstruction "
+        "terms) to G.",
+        "DCGAN's choices were found stable by extensive search; a reconstruction term anchors G to the data when the"
+        " adversarial signal is unreliable.",
         "Radford et al. 2015, arXiv:1511.06434; Larsen et al. 2016 (VAE-GAN), arXiv:1512.09300; " + TALK,
-        ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
-         "ganhacks.models.encoder.ConvEncoder", "ganhacks.models.encoder.MLPEncoder",
-         "ganhacks.tricks.hybrid.reparameterize", "ganhacks.tricks.hybrid.kl_to_standard_normal", "ganhacks.tricks.hybrid.reconstruction_loss"),
+        (
+            "ganhacks.models.dcgan.DCGANGenerator",
+            "ganhacks.models.dcgan.DCGANDiscriminator",
+            "ganhacks.models.encoder.ConvEncoder",
+            "ganhacks.models.encoder.MLPEncoder",
+            "ganhacks.tricks.hybrid.reparameterize",
+            "ganhacks.tricks.hybrid.kl_to_standard_normal",
+            "ganhacks.tricks.hybrid.reconstruction_loss",
+        ),
     ),
     Tip(
         "T08",
         "Stability tricks from RL",
-        "Keep a replay buffer of past fakes and show some to D; keep past G/D weights and occasionally swap one in for a few steps.",
-        "Both stop the players from chasing each other's latest move, the same oscillation that replay damps in actor-critic RL.",
+        "Keep a replay buffer of past fakes and show some to D; keep past G/D weights and occasionally swap one in "
+        "for a few steps.",
+        "Both stop the players from chasing each other's latest move, the same oscillation that replay damps in "
+        "actor-critic RL.",
         "Pfau & Vinyals 2016, 'Connecting GANs and Actor-Critic Methods', arXiv:1610.01945; " + TALK,
         ("ganhacks.tricks.replay.ReplayBuffer", "ganhacks.tricks.replay.SnapshotPool"),
     ),
@@ -108,24 +144,32 @@ TIPS: tuple[Tip, ...] = (
         "T09",
         "Use Adam",
         "Use Adam (DCGAN: lr 2e-4, beta1 0.5); SGD for D with Adam for G is a known alternative.",
-        "Adam's per-parameter step sizes cope with the non-stationary gradients of the game; a low beta1 reacts faster to the opponent.",
+        "Adam's per-parameter step sizes cope with the non-stationary gradients of the game; a low beta1 reacts "
+        "faster to the opponent.",
         "Radford et al. 2015, arXiv:1511.06434; " + TALK,
         ("ganhacks.tricks.optim.make_optimizers", "ganhacks.tricks.optim.OptimConfig"),
     ),
     Tip(
         "T10",
         "Track failures early",
-        "Watch for D loss going to 0, gradient norms above ~100, a spiky high-variance D loss, and a G loss that keeps falling while samples stay bad.",
+        "Watch for D loss going to 0, gradient norms above ~100, a spiky high-variance D loss, and a G loss that "
+        "keeps falling while samples stay bad.",
         "Each is an early sign of a run that will not recover; catching it early saves the compute spent after.",
         TALK,
-        ("ganhacks.monitor.Monitor", "ganhacks.monitor.SYMPTOMS", "ganhacks.train.callbacks.MonitorCallback",
-         "ganhacks.monitor.report.build_report"),
+        (
+            "ganhacks.monitor.Monitor",
+            "ganhacks.monitor.SYMPTOMS",
+            "ganhacks.train.callbacks.MonitorCallback",
+            "ganhacks.monitor.report.build_report",
+        ),
     ),
     Tip(
         "T11",
         "Do not balance G and D by loss thresholds",
-        "Avoid schedules such as 'train D while its loss > A, then G while its loss > B'; if you must, have a principled reason.",
-        "Loss values of the two players are not comparable measures of progress; threshold schedules tend to oscillate or stall.",
+        "Avoid schedules such as 'train D while its loss > A, then G while its loss > B'; if you must, have a "
+        "principled reason.",
+        "Loss values of the two players are not comparable measures of progress; threshold schedules tend to "
+        "oscillate or stall.",
         TALK,
         ("ganhacks.tricks.steps.ThresholdBalancer",),
         caveat="The balancer exists only as an explicit opt-in that warns, so the tip's advice can be measured.",
@@ -136,13 +180,19 @@ TIPS: tuple[Tip, ...] = (
         "With class labels, let D also classify samples (auxiliary classifier GAN) or condition D by projection.",
         "The extra task gives D richer features and G a class-wise signal, which reduces mode dropping.",
         "Odena et al. 2017 (AC-GAN), arXiv:1610.09585; Miyato & Koyama 2018 (projection D), arXiv:1802.05637; " + TALK,
-        ("ganhacks.tricks.conditional.ACGANHead", "ganhacks.tricks.conditional.acgan_loss", "ganhacks.tricks.conditional.ProjectionHead"),
+        (
+            "ganhacks.tricks.conditional.ACGANHead",
+            "ganhacks.tricks.conditional.acgan_loss",
+            "ganhacks.tricks.conditional.ProjectionHead",
+        ),
     ),
     Tip(
         "T13",
         "Instance noise, decayed over time",
-        "Add Gaussian noise to D's inputs, real and fake alike, and shrink its scale towards zero as training proceeds.",
-        "Noise makes the real and fake distributions overlap, so D's gradient is informative early; decaying it recovers sharp samples later.",
+        "Add Gaussian noise to D's inputs, real and fake alike, and shrink its scale towards zero as training "
+        "proceeds.",
+        "Noise makes the real and fake distributions overlap, so D's gradient is informative early; decaying it "
+        "recovers sharp samples later.",
         "Arjovsky & Bottou 2017, arXiv:1701.04862; Sønderby et al. 2017, arXiv:1610.04490; " + TALK,
         ("ganhacks.tricks.noise.InstanceNoise", "ganhacks.tricks.noise.decay"),
     ),
@@ -158,7 +208,8 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "T15",
         "Minibatch discrimination",
-        "Let D see statistics across the batch (minibatch discrimination, or the simpler minibatch standard deviation).",
+        "Let D see statistics across the batch (minibatch discrimination, or the simpler minibatch standard "
+        "deviation).",
         "A collapsed G produces a batch with too little variety, which D can then detect and punish.",
         "Salimans et al. 2016, arXiv:1606.03498; Karras et al. 2018, arXiv:1710.10196; " + TALK,
         ("ganhacks.tricks.layers.MinibatchDiscrimination", "ganhacks.tricks.layers.MinibatchStdDev"),
@@ -167,8 +218,10 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "T16",
         "Discrete conditions as embedding channels",
-        "Feed a discrete condition through a small embedding, upsample it to the image size and append it as extra channels.",
-        "A low-dimensional learned embedding is easier for convolutions to use than a one-hot vector tiled over many channels.",
+        "Feed a discrete condition through a small embedding, upsample it to the image size and append it as extra "
+        "channels.",
+        "A low-dimensional learned embedding is easier for convolutions to use than a one-hot vector tiled over many"
+        " channels.",
         TALK,
         ("ganhacks.tricks.layers.ConditionChannels",),
     ),
@@ -183,7 +236,8 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "S01",
         "Spectral normalisation",
-        "Divide each weight of D by its largest singular value (torch's spectral-norm parametrization on every conv and linear).",
+        "Divide each weight of D by its largest singular value (torch's spectral-norm parametrization on every conv "
+        "and linear).",
         "It bounds D's Lipschitz constant cheaply, which keeps its gradients well scaled without a penalty.",
         "Miyato et al. 2018, 'Spectral Normalization for GANs', arXiv:1802.05957",
         ("ganhacks.tricks.layers.spectral_norm_all",),
@@ -191,10 +245,16 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "S02",
         "Gradient penalty (WGAN-GP)",
-        "With a Wasserstein critic, penalise the distance of the critic's gradient norm from 1 at points between real and fake (one-sided: only above 1).",
+        "With a Wasserstein critic, penalise the distance of the critic's gradient norm from 1 at points between "
+        "real and fake (one-sided: only above 1).",
         "It enforces the Lipschitz constraint softly, avoiding the capacity loss and explosions of weight clipping.",
         "Gulrajani et al. 2017, arXiv:1704.00028; Petzka et al. 2018 (one-sided), arXiv:1709.08894",
-        ("ganhacks.tricks.penalties.wgan_gp", "ganhacks.tricks.penalties.interpolate", "ganhacks.tricks.losses.d_wasserstein", "ganhacks.tricks.losses.g_wasserstein"),
+        (
+            "ganhacks.tricks.penalties.wgan_gp",
+            "ganhacks.tricks.penalties.interpolate",
+            "ganhacks.tricks.losses.d_wasserstein",
+            "ganhacks.tricks.losses.g_wasserstein",
+        ),
     ),
     Tip(
         "S03",
@@ -218,10 +278,14 @@ TIPS: tuple[Tip, ...] = (
         "Train at low resolution first and add layers to G and D one at a time, fading each new layer in.",
         "Coarse structure is learnt on an easy problem before fine detail, which stabilises high-resolution training.",
         "Karras et al. 2018, arXiv:1710.10196",
-        ("ganhacks.tricks.layers.fade_in", "ganhacks.tricks.layers.grow_alpha",
-         "ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator"),
+        (
+            "ganhacks.tricks.layers.fade_in",
+            "ganhacks.tricks.layers.grow_alpha",
+            "ganhacks.models.dcgan.DCGANGenerator",
+            "ganhacks.models.dcgan.DCGANDiscriminator",
+        ),
         no_code_reason="The trainer grows one step (tricks.grow_steps: half resolution, then the last stage fades in); "
-                       "a schedule that starts at 4x4 and adds every stage in turn is not implemented.",
+        "a schedule that starts at 4x4 and adds every stage in turn is not implemented.",
     ),
     Tip(
         "S06",
@@ -229,8 +293,12 @@ TIPS: tuple[Tip, ...] = (
         "Connect G's intermediate resolutions to D's matching layers, and give D an image pyramid of real data.",
         "D's gradient reaches every scale of G directly, so all resolutions train at once without progressive growing.",
         "Karnewar & Wang 2020, arXiv:1903.06048",
-        ("ganhacks.models.dcgan.DCGANGenerator", "ganhacks.models.dcgan.DCGANDiscriminator",
-         "ganhacks.tricks.layers.image_pyramid", "ganhacks.tricks.layers.pack_pyramid"),
+        (
+            "ganhacks.models.dcgan.DCGANGenerator",
+            "ganhacks.models.dcgan.DCGANDiscriminator",
+            "ganhacks.tricks.layers.image_pyramid",
+            "ganhacks.tricks.layers.pack_pyramid",
+        ),
     ),
     Tip(
         "S07",
@@ -245,7 +313,8 @@ TIPS: tuple[Tip, ...] = (
         "Lower the learning rate against mode collapse",
         "When G collapses to a few modes, reduce the learning rates (and roll back to a healthy point).",
         "Smaller steps reduce the overshooting that lets G jump between a few modes D currently under-rates.",
-        "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for a year')",
+        "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for "
+        "a year')",
         ("ganhacks.tricks.optim.scale_lr",),
     ),
     Tip(
@@ -259,17 +328,25 @@ TIPS: tuple[Tip, ...] = (
     Tip(
         "S10",
         "Start with a simple loss",
-        "Large studies find small differences between GAN losses; start simple (non-saturating or hinge) and change loss last.",
+        "Large studies find small differences between GAN losses; start simple (non-saturating or hinge) and change "
+        "loss last.",
         "Tuning matters more than the loss choice; a simple baseline makes other problems easier to see.",
-        "Lucic et al. 2018, 'Are GANs Created Equal?', arXiv:1711.10337; Mao et al. 2017 (LSGAN); Lim & Ye 2017 (hinge); Jolicoeur-Martineau 2018 (relativistic)",
-        ("ganhacks.tricks.losses.LOSSES", "ganhacks.tricks.losses.d_hinge", "ganhacks.tricks.losses.d_least_squares", "ganhacks.tricks.losses.d_relativistic_average"),
+        "Lucic et al. 2018, 'Are GANs Created Equal?', arXiv:1711.10337; Mao et al. 2017 (LSGAN); Lim & Ye 2017 "
+        "(hinge); Jolicoeur-Martineau 2018 (relativistic)",
+        (
+            "ganhacks.tricks.losses.LOSSES",
+            "ganhacks.tricks.losses.d_hinge",
+            "ganhacks.tricks.losses.d_least_squares",
+            "ganhacks.tricks.losses.d_relativistic_average",
+        ),
     ),
     Tip(
         "S11",
         "Keep G and D updates balanced",
         "Default to one D step per G step; extra D steps are for Wasserstein critics, not a general fix.",
         "Unbalanced update schedules rarely improve stability and cost compute.",
-        "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for a year')",
+        "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for "
+        "a year')",
         ("ganhacks.tricks.steps.StepSchedule",),
     ),
 )
@@ -283,5 +360,7 @@ def get_tip(tip_id: str) -> Tip:
     if m := re.fullmatch(r"([TS])(\d)", key):  # "T2" -> "T02"
         key = f"{m[1]}0{m[2]}"
     if key not in TIPS_BY_ID:
-        raise UserError(f"unknown tip '{tip_id}'.{did_you_mean(key, list(TIPS_BY_ID))} Valid ids: {', '.join(TIPS_BY_ID)}")
+        raise UserError(
+            f"unknown tip '{tip_id}'.{did_you_mean(key, list(TIPS_BY_ID))} Valid ids: {', '.join(TIPS_BY_ID)}"
+        )
     return TIPS_BY_ID[key]

@@ -28,7 +28,7 @@ def test_builtins_are_in_signed_unit_range(name, kind, shape, classes):
     ds = load_dataset(name, n=None if name == "digits" else 500, seed=2)
     assert ds.kind == kind and tuple(ds.x.shape) == shape and ds.num_classes == classes
     assert ds.x.dtype == torch.float32 and bool(torch.isfinite(ds.x).all())
-    assert -1.0 <= float(ds.x.min()) and float(ds.x.max()) <= 1.0
+    assert float(ds.x.min()) >= -1.0 and float(ds.x.max()) <= 1.0
     assert ds.y.shape == (shape[0],) and ds.y.dtype == torch.int64 and int(ds.y.max()) < classes
     assert ds.describe().startswith(f"{name}: {shape[0]} ")
 

@@ -12,7 +12,7 @@ from ganhacks.doctor.config import DoctorConfig, load_config
 from ganhacks.doctor.formats import JSON_SCHEMA
 from ganhacks.errors import UserError
 
-BAD_D = textwrap.dedent('''
+BAD_D = textwrap.dedent("""
     import torch
     import torch.nn as nn
     G = nn.Sequential(nn.Linear(8, 16), nn.LeakyReLU(0.2), nn.Linear(16, 2), nn.Tanh())
@@ -26,7 +26,7 @@ BAD_D = textwrap.dedent('''
         opt_d.zero_grad(); d_loss.backward(); opt_d.step()
         g_loss = bce(D(fake), torch.ones(64, 1))
         opt_g.zero_grad(); g_loss.backward(); opt_g.step()
-''')
+""")
 
 
 def _write(tmp_path, name="train.py", comment=""):
@@ -130,7 +130,11 @@ def test_pyproject_settings_found_walking_up(tmp_path):
 
 
 def test_relu_in_generator_setting(tmp_path):
-    code = BAD_D.format(comment="").replace("nn.ReLU()", "nn.LeakyReLU()").replace("nn.LeakyReLU(0.2), nn.Linear(16, 2)", "nn.ReLU(), nn.Linear(16, 2)")
+    code = (
+        BAD_D.format(comment="")
+        .replace("nn.ReLU()", "nn.LeakyReLU()")
+        .replace("nn.LeakyReLU(0.2), nn.Linear(16, 2)", "nn.ReLU(), nn.Linear(16, 2)")
+    )
     (tmp_path / "g.py").write_text(code)
     allow = audit([str(tmp_path)], DoctorConfig())
     strict = audit([str(tmp_path)], DoctorConfig(relu_in_generator="fail"))
@@ -147,7 +151,9 @@ def test_bad_inputs_are_reported_per_file(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     os.symlink(tmp_path, tmp_path / "loop")  # a folder symlink loop
     os.symlink("self.py", tmp_path / "self.py")  # a file symlink pointing at itself
-    report = audit([str(tmp_path), str(tmp_path / "notes.txt"), str(tmp_path / "empty")], DoctorConfig(max_file_bytes=4000))
+    report = audit(
+        [str(tmp_path), str(tmp_path / "notes.txt"), str(tmp_path / "empty")], DoctorConfig(max_file_bytes=4000)
+    )
     reasons = {os.path.basename(p.path): p.reason for p in report.problems}
     assert "Python 2" in reasons["py2.py"] and "does not parse" in reasons["broken.py"]
     assert "binary" in reasons["blob.py"] and "not a Python file" in reasons["notes.txt"]
@@ -160,14 +166,17 @@ def test_bad_inputs_are_reported_per_file(tmp_path, capsys):
 
 def test_never_executes_user_code(tmp_path):
     marker = tmp_path / "ran"
-    (tmp_path / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('x')\nimport torch.nn as nn\nD = nn.Sequential(nn.ReLU())\n")
+    (tmp_path / "evil.py").write_text(
+        f"open({str(marker)!r}, 'w').write('x')\nimport torch.nn as nn\nD = nn.Sequential(nn.ReLU())\n"
+    )
     audit([str(tmp_path)], DoctorConfig())
     assert not marker.exists()
 
 
 def test_non_gan_code_gets_no_fail(tmp_path):
     # a classifier with ReLU, MaxPool, SGD, uniform noise and a loss-threshold loop: no tip applies
-    (tmp_path / "classifier.py").write_text(textwrap.dedent('''
+    (tmp_path / "classifier.py").write_text(
+        textwrap.dedent("""
         import torch, torch.nn as nn, torch.nn.functional as F
         class Net(nn.Module):
             def __init__(self):
@@ -183,7 +192,8 @@ def test_non_gan_code_gets_no_fail(tmp_path):
             while loss > 1.0:
                 break
             opt.zero_grad(); loss.backward(); opt.step()
-    '''))
+    """)
+    )
     report = audit([str(tmp_path)], DoctorConfig())
     assert report.exit_code == 0
     assert {v.verdict for v in report.units[0].verdicts} == {"na"}

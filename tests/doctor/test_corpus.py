@@ -16,13 +16,7 @@ def _report():
 
 
 REPORT = _report()
-CASES = [
-    (u, p, exp)
-    for u in REPORT.units
-    for p in u.files
-    for exp in [read_expectations(p)]
-    if exp
-]
+CASES = [(u, p, exp) for u in REPORT.units for p in u.files for exp in [read_expectations(p)] if exp]
 
 
 def test_corpus_is_large_and_fully_labelled():

@@ -28,8 +28,16 @@ class AlwaysDropoutG(nn.Module):
 def bad():
     torch.manual_seed(0)
     g = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2), nn.Sigmoid())
-    d = nn.Sequential(nn.Unflatten(1, (1, 2)), nn.Conv1d(1, 4, 1), nn.BatchNorm1d(4), nn.ReLU(), nn.MaxPool1d(2),
-                      nn.Flatten(), nn.Linear(4, 1), nn.Sigmoid())
+    d = nn.Sequential(
+        nn.Unflatten(1, (1, 2)),
+        nn.Conv1d(1, 4, 1),
+        nn.BatchNorm1d(4),
+        nn.ReLU(),
+        nn.MaxPool1d(2),
+        nn.Flatten(),
+        nn.Linear(4, 1),
+        nn.Sigmoid(),
+    )
     return g, d
 
 
@@ -48,7 +56,15 @@ def test_healthy_pair_passes():
     opt_d = torch.optim.SGD(d.parameters(), 0.01)
     v = by_tip(probe(g, d, real_batch(), lambda n: torch.randn(n, 4), opt_g=opt_g, opt_d=opt_d))
     assert {t: x.verdict for t, x in v.items()} == {
-        "T01": "pass", "T02": "pass", "T03": "pass", "T04": "na", "T05": "pass", "T09": "pass", "T10": "pass", "T17": "fail"}
+        "T01": "pass",
+        "T02": "pass",
+        "T03": "pass",
+        "T04": "na",
+        "T05": "pass",
+        "T09": "pass",
+        "T10": "pass",
+        "T17": "fail",
+    }
     assert "eval() switches it off" in v["T17"].message  # nn.Dropout in G is off in eval mode
 
 
@@ -63,7 +79,9 @@ def test_bad_pair_fails_each_check():
         out = D(torch.cat([real, fake]))
         return nn.functional.binary_cross_entropy(out, torch.cat([torch.ones(len(real), 1), torch.zeros(len(fake), 1)]))
 
-    v = by_tip(probe(g, d, real_batch(), lambda n: torch.rand(n, 4) * 2 - 1, g_loss=minimax, d_loss=mixed_d_loss, opt_g=opt_g))
+    v = by_tip(
+        probe(g, d, real_batch(), lambda n: torch.rand(n, 4) * 2 - 1, g_loss=minimax, d_loss=mixed_d_loss, opt_g=opt_g)
+    )
     for tip in ("T01", "T02", "T03", "T04", "T05", "T09", "T17"):
         assert v[tip].verdict == "fail", (tip, v[tip].message)
     assert "ReLU" in v["T05"].message and "MaxPool1d" in v["T05"].message

@@ -30,10 +30,20 @@ def test_eval_points_with_modes_from_npz_and_settings(tmp_path):
     np.savez(tmp_path / "real.npz", points=real.numpy(), mode_centers=centres.numpy(), mode_std=np.array(0.1))
     np.savez(tmp_path / "fake.npz", samples=fake.numpy())
     out = tmp_path / "res" / "m.json"
-    code = main([
-        "eval", str(tmp_path / "fake.npz"), "--real", str(tmp_path / "real.npz"),
-        "--metrics", "pr,dc,modes", "--set", "k=3", "--out", str(out),
-    ])
+    code = main(
+        [
+            "eval",
+            str(tmp_path / "fake.npz"),
+            "--real",
+            str(tmp_path / "real.npz"),
+            "--metrics",
+            "pr,dc,modes",
+            "--set",
+            "k=3",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     record = json.loads(out.read_text())
     assert record["metrics"]["modes_covered"] == 1.0 and record["config"]["k"] == 3

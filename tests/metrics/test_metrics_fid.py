@@ -61,7 +61,9 @@ def test_fid_equals_torchmetrics_on_identical_features(seed):
             return x
 
     g = torch.Generator().manual_seed(seed)
-    real = torch.randn(800, 32, generator=g, dtype=torch.float64) @ torch.randn(32, 32, generator=g, dtype=torch.float64)
+    real = torch.randn(800, 32, generator=g, dtype=torch.float64) @ torch.randn(
+        32, 32, generator=g, dtype=torch.float64
+    )
     fake = 0.5 + torch.randn(600, 32, generator=g, dtype=torch.float64) * 1.5
     ref = FrechetInceptionDistance(feature=Same())
     ref.update(real, real=True)

@@ -14,13 +14,15 @@ CENTRES = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]])
 
 def test_mixture_modes_on_hand_made_points():
     std = 1.0
-    points = torch.tensor([
-        [0.5, 0.0],   # mode 0, high quality
-        [0.0, -2.9],  # mode 0, high quality (2.9 std)
-        [10.0, 3.5],  # nearest mode 1 but 3.5 std away: low quality
-        [0.0, 11.0],  # mode 2, high quality
-        [5.1, 5.2],   # nearest mode 3, far: low quality
-    ])
+    points = torch.tensor(
+        [
+            [0.5, 0.0],  # mode 0, high quality
+            [0.0, -2.9],  # mode 0, high quality (2.9 std)
+            [10.0, 3.5],  # nearest mode 1 but 3.5 std away: low quality
+            [0.0, 11.0],  # mode 2, high quality
+            [5.1, 5.2],  # nearest mode 3, far: low quality
+        ]
+    )
     out = mixture_modes(points, CENTRES, std)
     assert out["modes_covered"] == 2.0  # modes 0 and 2
     assert out["modes_total"] == 4.0

@@ -8,8 +8,8 @@ import torch
 
 from ganhacks.cli import main
 from ganhacks.errors import UserError
-from ganhacks.train.callbacks import EvalCallback
 from ganhacks.metrics.modes import mixture_modes
+from ganhacks.train.callbacks import EvalCallback
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import load_trained, start_run
 
@@ -19,8 +19,12 @@ def read_metrics(run):
 
 
 def test_trainer_logs_eval_metrics_every_n_steps_and_they_match_a_direct_computation(tmp_path, tiny):
-    config = tiny("recommended", images=False, steps=12,
-                  extra=["train.log_every=5", "train.eval_every=4", "train.eval_n=300", "monitor.enabled=false"])
+    config = tiny(
+        "recommended",
+        images=False,
+        steps=12,
+        extra=["train.log_every=5", "train.eval_every=4", "train.eval_n=300", "monitor.enabled=false"],
+    )
     run = tmp_path / "run"
     trainer = start_run(config, run, progress=False)
     rows = {r["step"]: r for r in read_metrics(run)}
@@ -49,8 +53,11 @@ def test_eval_of_a_nan_generator_reports_nan_instead_of_crashing(tiny, capsys):
 
 def test_eval_command_on_a_run_folder_and_on_one_checkpoint(tmp_path, tiny, capsys):
     run = tmp_path / "run"
-    start_run(tiny("recommended", images=True, steps=6, extra=["train.checkpoint_every=3", "monitor.enabled=false"]),
-              run, progress=False)
+    start_run(
+        tiny("recommended", images=True, steps=6, extra=["train.checkpoint_every=3", "monitor.enabled=false"]),
+        run,
+        progress=False,
+    )
     assert main(["eval", str(run), "--metrics", "fid,is,modes", "--n", "200"]) == 0
     record = json.loads((run / "metrics.json").read_text())
     assert record["step"] == 6 and record["n_fake"] == 200 and record["n_real"] == 200
@@ -58,8 +65,21 @@ def test_eval_command_on_a_run_folder_and_on_one_checkpoint(tmp_path, tiny, caps
     # the same numbers from the loaded generator by hand: eval is deterministic in its seed
     trainer, run_dir = load_trained(run / "checkpoints" / "step-000006.pt")
     assert run_dir == run and trainer.step == 6
-    assert main(["eval", str(run / "checkpoints" / "step-000003.pt"), "--metrics", "fid", "--n", "200",
-                 "--out", str(tmp_path / "early.json")]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                str(run / "checkpoints" / "step-000003.pt"),
+                "--metrics",
+                "fid",
+                "--n",
+                "200",
+                "--out",
+                str(tmp_path / "early.json"),
+            ]
+        )
+        == 0
+    )
     early = json.loads((tmp_path / "early.json").read_text())
     assert early["step"] == 3 and early["metrics"]["fid"] != record["metrics"]["fid"]
     assert main(["eval", str(run), "--metrics", "fid", "--n", "200", "--out", str(tmp_path / "again.json")]) == 0
@@ -82,13 +102,21 @@ def test_eval_command_bad_runs_are_one_line_errors(tmp_path, capsys):
 
 def test_a_metric_that_cannot_work_fails_at_start_and_the_folder_can_be_reused(tmp_path, tiny, capsys):
     run = tmp_path / "run"
-    bad = tiny("recommended", images=True, steps=4, extra=["train.eval_every=2", "train.eval_n=20",
-                                                            "train.eval_metrics=fid", "monitor.enabled=false"])
+    bad = tiny(
+        "recommended",
+        images=True,
+        steps=4,
+        extra=["train.eval_every=2", "train.eval_n=20", "train.eval_metrics=fid", "monitor.enabled=false"],
+    )
     with pytest.raises(UserError, match="FID needs at least 65"):  # 64-d features, 20 samples
         start_run(bad, run, progress=False)
     assert not (run / "checkpoints").exists() or not any((run / "checkpoints").iterdir())
-    good = tiny("recommended", images=True, steps=4, extra=["train.eval_every=2", "train.eval_n=100",
-                                                             "train.eval_metrics=fid", "monitor.enabled=false"])
+    good = tiny(
+        "recommended",
+        images=True,
+        steps=4,
+        extra=["train.eval_every=2", "train.eval_n=100", "train.eval_metrics=fid", "monitor.enabled=false"],
+    )
     start_run(good, run, progress=False)  # a folder holding only the failed start's config.json is not a run
     assert sorted(r["step"] for r in read_metrics(run) if "eval/fid" in r) == [2, 4]
 

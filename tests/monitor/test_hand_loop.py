@@ -17,7 +17,11 @@ def train(run_dir, steps, lr, policy="warn", probe=None):
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.SGD(D.parameters(), lr=lr * 50, momentum=0.9) if lr > 0.01 else torch.optim.Adam(D.parameters(), lr=lr)
+    opt_d = (
+        torch.optim.SGD(D.parameters(), lr=lr * 50, momentum=0.9)
+        if lr > 0.01
+        else torch.optim.Adam(D.parameters(), lr=lr)
+    )
     bce = nn.BCEWithLogitsLoss()
     monitor = Monitor(run_dir=run_dir, policy=policy, stream=None).watch(G, D, opt_g, opt_d)  # added line 1
     for step in range(1, steps + 1):
@@ -70,5 +74,9 @@ def test_readme_snippet_is_the_tested_loop():
     added = [line.split("#")[0].strip() for line in block.splitlines() if "# + line" in line]
     here = Path(__file__).read_text()
     assert len(added) == 3
-    assert "Monitor(run_dir=" in added[0] and ".watch(G, D, opt_g, opt_d)" in added[0] and ".watch(G, D, opt_g, opt_d)" in here
+    assert (
+        "Monitor(run_dir=" in added[0]
+        and ".watch(G, D, opt_g, opt_d)" in added[0]
+        and ".watch(G, D, opt_g, opt_d)" in here
+    )
     assert added[1] in here and added[2] in here  # the very calls this test file runs

@@ -36,21 +36,36 @@ class TinyGAN(L.LightningModule):
         opt_g.zero_grad()
         self.manual_backward(loss_g)
         opt_g.step()
-        self.log_dict({"loss/d": loss_d, "loss/g": loss_g, "d_prob/real": torch.sigmoid(r).mean(),
-                       "d_prob/fake": torch.sigmoid(f).mean(),
-                       "d_acc": 0.5 * ((r > 0).float().mean() + (f < 0).float().mean())})
+        self.log_dict(
+            {
+                "loss/d": loss_d,
+                "loss/g": loss_g,
+                "d_prob/real": torch.sigmoid(r).mean(),
+                "d_prob/fake": torch.sigmoid(f).mean(),
+                "d_acc": 0.5 * ((r > 0).float().mean() + (f < 0).float().mean()),
+            }
+        )
 
     def configure_optimizers(self):
-        return (torch.optim.Adam(self.generator.parameters(), lr=self.lr),
-                torch.optim.Adam(self.discriminator.parameters(), lr=self.lr))
+        return (
+            torch.optim.Adam(self.generator.parameters(), lr=self.lr),
+            torch.optim.Adam(self.discriminator.parameters(), lr=self.lr),
+        )
 
 
 def fit(tmp_path, model, callback, batches=40):
     torch.manual_seed(0)
     data = torch.utils.data.TensorDataset(torch.randn(batches * 16, 2) * 0.1 + 1.0)
-    trainer = L.Trainer(max_epochs=1, callbacks=[callback], logger=False, enable_checkpointing=False,
-                        enable_progress_bar=False, enable_model_summary=False, accelerator="cpu",
-                        default_root_dir=tmp_path)
+    trainer = L.Trainer(
+        max_epochs=1,
+        callbacks=[callback],
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+        default_root_dir=tmp_path,
+    )
     trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=16))
     return trainer
 

@@ -19,14 +19,36 @@ def make_run(folder, steps=60):
     lines = []
     for s in range(1, steps + 1):
         bad = s >= 50
-        lines.append(json.dumps({"step": s, "loss/d": "nan" if bad else 1.3 - 0.01 * s, "loss/g": 0.8,
-                                 "d_prob/real": 0.6, "d_prob/fake": 0.4, "d_acc": 0.6,
-                                 "grad_norm/d": "inf" if bad else 1.0 + s, "grad_norm/g": 2.0}))
+        lines.append(
+            json.dumps(
+                {
+                    "step": s,
+                    "loss/d": "nan" if bad else 1.3 - 0.01 * s,
+                    "loss/g": 0.8,
+                    "d_prob/real": 0.6,
+                    "d_prob/fake": 0.4,
+                    "d_acc": 0.6,
+                    "grad_norm/d": "inf" if bad else 1.0 + s,
+                    "grad_norm/g": 2.0,
+                }
+            )
+        )
     text = "\n".join(lines) + "\n" + '{"step": 61, "loss/d": 0.'  # a crash mid-write
     (folder / "metrics.jsonl").write_text(text)
-    (folder / "events.jsonl").write_text(json.dumps(
-        {"event": "alert", "step": 50, "symptom": "non_finite", "severity": "critical", "message": "NaN",
-         "tips": ["S08"], "evidence": {"non_finite": ["loss/d"]}}) + "\n")
+    (folder / "events.jsonl").write_text(
+        json.dumps(
+            {
+                "event": "alert",
+                "step": 50,
+                "symptom": "non_finite",
+                "severity": "critical",
+                "message": "NaN",
+                "tips": ["S08"],
+                "evidence": {"non_finite": ["loss/d"]},
+            }
+        )
+        + "\n"
+    )
     (folder / "config.json").write_text(json.dumps({"preset": "vanilla", "data": {"name": "ring8"}}))
     (folder / "samples").mkdir()
     for step, colour in ((20, (255, 0, 0)), (60, (0, 0, 255))):
@@ -71,9 +93,23 @@ def test_headless_chromium_renders_the_plots(tmp_path):
     run = make_run(tmp_path / "run")
     path, _ = build_report(run)
     shot = tmp_path / "shot.png"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--no-first-run", "--hide-scrollbars", "--window-size=1000,3000", f"--screenshot={shot}",
-                    path.as_uri()], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--window-size=1000,3000",
+            f"--screenshot={shot}",
+            path.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     img = Image.open(shot).convert("RGB")
     colours = img.getcolors(maxcolors=1 << 20)
 
@@ -84,7 +120,9 @@ def test_headless_chromium_renders_the_plots(tmp_path):
     # them a little, hence hue ranges), and pure red/blue squares only from the embedded sample grids
     assert count(lambda r, g, b: b > 150 and r < 80 and 90 < g < 150) > 200  # tab:blue (31, 119, 180)
     assert count(lambda r, g, b: r > 200 and 100 < g < 180 and b < 100) > 200  # tab:orange (255, 127, 14)
-    assert count(lambda r, g, b: (r, g, b) == (255, 0, 0)) > 500 and count(lambda r, g, b: (r, g, b) == (0, 0, 255)) > 500
+    assert (
+        count(lambda r, g, b: (r, g, b) == (255, 0, 0)) > 500 and count(lambda r, g, b: (r, g, b) == (0, 0, 255)) > 500
+    )
 
 
 def test_report_shows_metrics_logged_during_training_and_those_of_ganhacks_eval(tmp_path):
@@ -92,8 +130,9 @@ def test_report_shows_metrics_logged_during_training_and_those_of_ganhacks_eval(
     with open(run / "metrics.jsonl", "a") as f:  # after the cut line: two evaluations at steps 62 and 64
         f.write("\n" + json.dumps({"step": 62, "eval/fid": 3.5, "eval/kid_std": 0.1}) + "\n")
         f.write(json.dumps({"step": 64, "eval/fid": 2.25}) + "\n")
-    (run / "metrics.json").write_text(json.dumps({"run": str(run), "step": 64, "metrics": {"fid": 1.875},
-                                                  "n_fake": 1000, "extractor": "digits-cnn"}))
+    (run / "metrics.json").write_text(
+        json.dumps({"run": str(run), "step": 64, "metrics": {"fid": 1.875}, "n_fake": 1000, "extractor": "digits-cnn"})
+    )
     page = build_report(run)[0].read_text()
     assert "Metrics during training" in page and len(images(page)) >= 6  # one more figure than without eval/
     assert "<td>fid</td><td>1.875</td>" in page and "<td>n_fake</td><td>1000</td>" in page

@@ -66,7 +66,9 @@ def test_diversity_signals_match_their_definitions_with_a_precomputed_reference(
     spread = torch.pdist(real).mean().item()  # mean over distinct pairs
     assert out["diversity/ratio"] == pytest.approx(torch.pdist(fake).mean().item() / spread, rel=1e-5)
     real_nn = max(torch.cdist(rest, half).min(1).values.mean().item(), 0.1 * spread)
-    assert out["fidelity/ratio"] == pytest.approx(torch.cdist(fake, half).min(1).values.mean().item() / real_nn, rel=1e-5)
+    assert out["fidelity/ratio"] == pytest.approx(
+        torch.cdist(fake, half).min(1).values.mean().item() / real_nn, rel=1e-5
+    )
     d_rr = torch.cdist(half, half)
     radius = d_rr.sort(1).values[:, 5].clamp_min(0.1 * spread)  # 5th neighbour, the point itself at index 0
     covered = (torch.cdist(half, fake).min(1).values <= radius).float().mean().item()

@@ -14,10 +14,18 @@ from ganhacks.tips import TIPS_BY_ID
 
 def healthy(step, rng):
     """Signals of a balanced run: losses near equilibrium, D unsure, moderate gradients."""
-    return {"loss/d": 1.3 + 0.05 * rng.gauss(0, 1), "loss/g": 0.8 + 0.05 * rng.gauss(0, 1),
-            "d_out/real": 0.2 + 0.05 * rng.gauss(0, 1), "d_out/fake": -0.2 + 0.05 * rng.gauss(0, 1),
-            "d_prob/real": 0.55, "d_prob/fake": 0.45, "d_acc": 0.6 + 0.02 * rng.gauss(0, 1), "d_sign/real": 0.3,
-            "grad_norm/d": 1.0, "grad_norm/g": 2.0}
+    return {
+        "loss/d": 1.3 + 0.05 * rng.gauss(0, 1),
+        "loss/g": 0.8 + 0.05 * rng.gauss(0, 1),
+        "d_out/real": 0.2 + 0.05 * rng.gauss(0, 1),
+        "d_out/fake": -0.2 + 0.05 * rng.gauss(0, 1),
+        "d_prob/real": 0.55,
+        "d_prob/fake": 0.45,
+        "d_acc": 0.6 + 0.02 * rng.gauss(0, 1),
+        "d_sign/real": 0.3,
+        "grad_norm/d": 1.0,
+        "grad_norm/g": 2.0,
+    }
 
 
 def run(broken, start=300, steps=600, seed=0, **overrides):
@@ -73,11 +81,18 @@ def oscillating(step, v, rng):
     v["d_out/real"] = 0.2 + amp * math.sin(step / 3)
 
 
-@pytest.mark.parametrize("broken, symptom, latest", [
-    (d_wins, "d_loss_zero", 350), (spiky, "d_loss_spiky", 340), (saturating, "saturating_g", 350),
-    (collapse, "mode_collapse", 360), (garbage, "g_fools_with_garbage", 350), (overfit, "d_overfit", 350),
-    (oscillating, "oscillation", 500),
-])
+@pytest.mark.parametrize(
+    "broken, symptom, latest",
+    [
+        (d_wins, "d_loss_zero", 350),
+        (spiky, "d_loss_spiky", 340),
+        (saturating, "saturating_g", 350),
+        (collapse, "mode_collapse", 360),
+        (garbage, "g_fools_with_garbage", 350),
+        (overfit, "d_overfit", 350),
+        (oscillating, "oscillation", 500),
+    ],
+)
 def test_each_windowed_symptom_fires_after_the_break_and_only_once(broken, symptom, latest):
     mon = run(broken)
     step = first(mon, symptom)
@@ -155,11 +170,14 @@ def test_bad_input_is_skipped_and_reported_once(tmp_path, capsys):
     assert mon.history.values("loss/g") == [0.7, 0.7, 0.7]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"policy": "rolback"}, "Did you mean 'rollback'"),
-    ({"window": 2}, "window"),
-    ({"d_acc_min": 1.5}, r"\[0, 1\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"policy": "rolback"}, "Did you mean 'rollback'"),
+        ({"window": 2}, "window"),
+        ({"d_acc_min": 1.5}, r"\[0, 1\]"),
+    ],
+)
 def test_bad_settings_are_user_errors(kwargs, message):
     with pytest.raises(UserError, match=message):
         MonitorConfig(**kwargs)

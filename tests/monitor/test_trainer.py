@@ -11,8 +11,17 @@ from ganhacks.train.config import apply_overrides
 from ganhacks.train.presets import preset_config
 from ganhacks.train.run import resume_run, start_run
 
-TINY = ["data.name=ring8", "data.points=512", "model.g_width=16", "model.d_width=16", "model.z_dim=4",
-        "train.batch_size=32", "train.log_every=1", "train.sample_every=0", "loss.smoothing=none"]
+TINY = [
+    "data.name=ring8",
+    "data.points=512",
+    "model.g_width=16",
+    "model.d_width=16",
+    "model.z_dim=4",
+    "train.batch_size=32",
+    "train.log_every=1",
+    "train.sample_every=0",
+    "loss.smoothing=none",
+]
 
 
 def tiny(steps, *extra):
@@ -38,8 +47,11 @@ def events(run):
 
 def test_monitor_signals_reach_metrics_and_its_state_reaches_checkpoints(tmp_path):
     run = tmp_path / "run"
-    start_run(tiny(50, "train.checkpoint_every=25", "monitor.diversity_every=10", "monitor.layer_every=10"), run,
-              progress=False)
+    start_run(
+        tiny(50, "train.checkpoint_every=25", "monitor.diversity_every=10", "monitor.layer_every=10"),
+        run,
+        progress=False,
+    )
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     by_step = {r["step"]: r for r in records}
     assert 0.0 <= by_step[10]["diversity/ratio"] < 5 and "diversity/ratio" not in by_step[11]
@@ -52,8 +64,12 @@ def test_monitor_signals_reach_metrics_and_its_state_reaches_checkpoints(tmp_pat
 
 def test_nan_run_finishes_and_never_replaces_a_good_checkpoint(tmp_path, capsys):
     run = tmp_path / "run"
-    start_run(tiny(12, "train.checkpoint_every=2", "train.keep_checkpoints=2"), run, progress=False,
-              extra_callbacks=[NanAt(7)])
+    start_run(
+        tiny(12, "train.checkpoint_every=2", "train.keep_checkpoints=2"),
+        run,
+        progress=False,
+        extra_callbacks=[NanAt(7)],
+    )
     names = [p.name for p in list_checkpoints(run / "checkpoints")]
     assert names == ["step-000004.pt", "step-000006.pt"]  # nothing written after the NaN, nothing good pruned
     good = load_checkpoint(run / "checkpoints" / "step-000006.pt")
@@ -67,8 +83,9 @@ def test_nan_run_finishes_and_never_replaces_a_good_checkpoint(tmp_path, capsys)
 
 def test_stop_policy_ends_the_run_at_the_alert(tmp_path):
     run = tmp_path / "run"
-    trainer = start_run(tiny(30, "monitor.policy=stop", "train.checkpoint_every=0"), run, progress=False,
-                        extra_callbacks=[NanAt(10)])
+    trainer = start_run(
+        tiny(30, "monitor.policy=stop", "train.checkpoint_every=0"), run, progress=False, extra_callbacks=[NanAt(10)]
+    )
     assert trainer.step == 11
     assert [e["event"] for e in events(run)] == ["alert", "stop"]
     assert list_checkpoints(run / "checkpoints") == []  # the final state is NaN: not saved
@@ -76,8 +93,9 @@ def test_stop_policy_ends_the_run_at_the_alert(tmp_path):
 
 def test_rollback_restores_a_healthy_state_lowers_the_lrs_and_continues(tmp_path):
     run = tmp_path / "run"
-    config = tiny(40, "monitor.policy=rollback", "monitor.snapshot_every=5", "monitor.window=4",
-                  "train.checkpoint_every=0")
+    config = tiny(
+        40, "monitor.policy=rollback", "monitor.snapshot_every=5", "monitor.window=4", "train.checkpoint_every=0"
+    )
     trainer = start_run(config, run, progress=False, extra_callbacks=[NanAt(20)])
     assert trainer.step == 40
     assert all(torch.isfinite(p).all() for p in trainer.D.parameters())
@@ -101,17 +119,31 @@ def test_resume_continues_the_monitor_and_drops_later_events(tmp_path):
 
 def test_rollback_sets_the_abandoned_checkpoints_aside_and_a_resume_keeps_its_events(tmp_path):
     run = tmp_path / "run"
-    config = tiny(30, "monitor.policy=rollback", "monitor.snapshot_every=5", "monitor.window=4",
-                  "train.checkpoint_every=5", "train.keep_checkpoints=10")
+    config = tiny(
+        30,
+        "monitor.policy=rollback",
+        "monitor.snapshot_every=5",
+        "monitor.window=4",
+        "train.checkpoint_every=5",
+        "train.keep_checkpoints=10",
+    )
     start_run(config, run, progress=False, extra_callbacks=[NanAt(20)])
     back = [e for e in events(run) if e["event"] == "rollback"][0]
     assert back["to_step"] == 15 and back["checkpoints_set_aside"] == ["step-000020.pt"]
     assert (run / "checkpoints" / "abandoned" / "step-000020.pt").is_file()  # kept, not deleted
-    assert [p.name for p in list_checkpoints(run / "checkpoints")][-3:] == ["step-000020.pt", "step-000025.pt", "step-000030.pt"]
-    assert load_checkpoint(run / "checkpoints" / "step-000020.pt")["callbacks"][0]["monitor"]["rollbacks"] == 1  # the new path
+    assert [p.name for p in list_checkpoints(run / "checkpoints")][-3:] == [
+        "step-000020.pt",
+        "step-000025.pt",
+        "step-000030.pt",
+    ]
+    assert (
+        load_checkpoint(run / "checkpoints" / "step-000020.pt")["callbacks"][0]["monitor"]["rollbacks"] == 1
+    )  # the new path
     # the failed iteration (21) was not recorded by the callbacks after the monitor: every step-21 record is finite
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
-    assert [r["loss/d"] for r in rows if r["step"] == 21] and all(isinstance(r["loss/d"], float) for r in rows if r["step"] == 21)
+    assert [r["loss/d"] for r in rows if r["step"] == 21] and all(
+        isinstance(r["loss/d"], float) for r in rows if r["step"] == 21
+    )
     before = [e["event"] for e in events(run)]
     resume_run(run, steps=34, progress=False)
     assert [e["event"] for e in events(run)][: len(before)] == before  # the rollback (logged at step 21) survives

@@ -22,21 +22,26 @@ def test_presets_differ_where_the_tips_say():
 
 
 def test_overrides_convert_types():
-    c = apply_overrides(RunConfig(), ["train.steps=1e3", "tricks.separate_batches=no", "optim.betas=0.0,0.9",
-                                      "loss.flip_p=0.05", "data.name=ring8"])
+    c = apply_overrides(
+        RunConfig(),
+        ["train.steps=1e3", "tricks.separate_batches=no", "optim.betas=0.0,0.9", "loss.flip_p=0.05", "data.name=ring8"],
+    )
     assert c.train.steps == 1000 and c.tricks.separate_batches is False
     assert c.optim.betas == (0.0, 0.9) and c.loss.flip_p == 0.05 and c.data.name == "ring8"
 
 
-@pytest.mark.parametrize("override, message", [
-    ("loss.nmae=hinge", "Did you mean 'name'"),
-    ("los.name=hinge", "Did you mean 'loss'"),
-    ("loss.name=hinje", "Did you mean 'hinge'"),
-    ("train.steps=many", "expects int"),
-    ("loss.flip_p=2", r"\[0, 1\]"),
-    ("steps=5", "section.field=value"),
-    ("model.d_norm=spectrall", "Did you mean 'spectral'"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("loss.nmae=hinge", "Did you mean 'name'"),
+        ("los.name=hinge", "Did you mean 'loss'"),
+        ("loss.name=hinje", "Did you mean 'hinge'"),
+        ("train.steps=many", "expects int"),
+        ("loss.flip_p=2", r"\[0, 1\]"),
+        ("steps=5", "section.field=value"),
+        ("model.d_norm=spectrall", "Did you mean 'spectral'"),
+    ],
+)
 def test_bad_overrides_say_what_to_do(override, message):
     with pytest.raises(UserError, match=message):
         apply_overrides(RunConfig(), [override])

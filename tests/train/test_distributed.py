@@ -35,8 +35,10 @@ def _worker(rank, world, port, config, out):
         average_gradients(lin)
         trainer = Trainer(config, rank=rank, world_size=world)
         trainer.fit()
-        torch.save({"grad": lin.weight.grad, "G": trainer.G.state_dict(), "D": trainer.D.state_dict()},
-                   os.path.join(out, f"rank{rank}.pt"))
+        torch.save(
+            {"grad": lin.weight.grad, "G": trainer.G.state_dict(), "D": trainer.D.state_dict()},
+            os.path.join(out, f"rank{rank}.pt"),
+        )
     finally:
         dist.destroy_process_group()
 

@@ -26,7 +26,10 @@ def test_generator_fades_its_last_stage_in():
     g = DCGANGenerator(8, 3, 16, width=4, norm="layer", grow=True)
     plain = DCGANGenerator(8, 3, 16, width=4, norm="layer")
     assert set(plain.load_state_dict(g.state_dict(), strict=False).unexpected_keys) == {
-        "alpha", "to_image_low.0.weight", "to_image_low.0.bias"}
+        "alpha",
+        "to_image_low.0.weight",
+        "to_image_low.0.bias",
+    }
     z = torch.randn(4, 8)
     h = g.stem(z)
     for i in range(g._stage_ends[-2]):  # up to the last stage: (N, C, 8, 8)
@@ -92,8 +95,13 @@ def test_trainer_grows_on_schedule_and_trains_only_the_half_resolution_net_first
 
 
 def test_resume_in_the_middle_of_the_fade_equals_uninterrupted_run(tmp_path, tiny):
-    extra = ["data.image_size=16", "tricks.grow_steps=3", "tricks.noise_start=0.2", "model.g_dropout=0.2",
-             "model.encoder=true"]
+    extra = [
+        "data.image_size=16",
+        "tricks.grow_steps=3",
+        "tricks.noise_start=0.2",
+        "model.g_dropout=0.2",
+        "model.encoder=true",
+    ]
     full = Trainer(tiny(steps=8, extra=extra))
     full.fit()
     run = tmp_path / "run"
@@ -107,11 +115,14 @@ def test_resume_in_the_middle_of_the_fade_equals_uninterrupted_run(tmp_path, tin
     assert not states_equal(full.G.state_dict(), other.G.state_dict())
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["data.name=ring8", "tricks.grow_steps=5"], "needs image data"),
-    (["tricks.grow_steps=5", "model.msg=true"], "set model.msg=false or tricks.grow_steps=0"),
-    (["tricks.grow_steps=-1"], "tricks.grow_steps must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["data.name=ring8", "tricks.grow_steps=5"], "needs image data"),
+        (["tricks.grow_steps=5", "model.msg=true"], "set model.msg=false or tricks.grow_steps=0"),
+        (["tricks.grow_steps=-1"], "tricks.grow_steps must be >= 0"),
+    ],
+)
 def test_bad_grow_config_is_a_one_line_user_error(tiny, extra, message):
     with pytest.raises(UserError, match=message) as info:
         Trainer(tiny(steps=1, extra=extra))

@@ -11,9 +11,17 @@ from ganhacks.train.checkpoint import list_checkpoints, load_checkpoint
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import resume_run, start_run
 
-ALL_STATEFUL = ["tricks.replay_p=0.5", "tricks.noise_start=0.2", "tricks.snapshot_every=2",
-                "tricks.snapshot_swap_p=0.5", "tricks.snapshot_swap_steps=2", "tricks.ema_decay=0.9",
-                "model.g_dropout=0.2", "loss.smoothing=two_sided", "loss.flip_p=0.1"]
+ALL_STATEFUL = [
+    "tricks.replay_p=0.5",
+    "tricks.noise_start=0.2",
+    "tricks.snapshot_every=2",
+    "tricks.snapshot_swap_p=0.5",
+    "tricks.snapshot_swap_steps=2",
+    "tricks.ema_decay=0.9",
+    "model.g_dropout=0.2",
+    "loss.smoothing=two_sided",
+    "loss.flip_p=0.1",
+]
 
 
 def assert_same_weights(a: Trainer, b: Trainer):
@@ -27,11 +35,25 @@ def assert_same_weights(a: Trainer, b: Trainer):
             assert torch.equal(v, b.ema.module.state_dict()[k])
 
 
-@pytest.mark.parametrize("images, extra", [(True, ALL_STATEFUL), (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
-                                           (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"]),
-                                           # resumed while an old D is swapped in: the first G step uses the carried real batch
-                                           (False, ["loss.name=relativistic_average", "loss.smoothing=none", "tricks.snapshot_every=2",
-                                                    "tricks.snapshot_swap_p=1.0", "tricks.snapshot_swap_steps=3"])])
+@pytest.mark.parametrize(
+    "images, extra",
+    [
+        (True, ALL_STATEFUL),
+        (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
+        (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"]),
+        # resumed while an old D is swapped in: the first G step uses the carried real batch
+        (
+            False,
+            [
+                "loss.name=relativistic_average",
+                "loss.smoothing=none",
+                "tricks.snapshot_every=2",
+                "tricks.snapshot_swap_p=1.0",
+                "tricks.snapshot_swap_steps=3",
+            ],
+        ),
+    ],
+)
 def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
     full = Trainer(tiny(images=images, steps=8, extra=extra))
     full.fit()
@@ -48,8 +70,11 @@ def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
 
 def test_run_folder_contents(tmp_path, tiny):
     run = tmp_path / "run"
-    start_run(tiny(steps=6, extra=["train.sample_every=3", "train.checkpoint_every=2", "train.keep_checkpoints=2"]),
-              run, progress=False)
+    start_run(
+        tiny(steps=6, extra=["train.sample_every=3", "train.checkpoint_every=2", "train.keep_checkpoints=2"]),
+        run,
+        progress=False,
+    )
     config = json.loads((run / "config.json").read_text())
     assert config["train"]["steps"] == 6 and config["preset"] == "recommended"
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
@@ -92,8 +117,22 @@ def test_separate_batches_flag_changes_what_d_sees(tiny):
 
 def test_cli_train_and_refusing_to_overwrite(tmp_path, capsys):
     out = tmp_path / "r"
-    args = ["train", "--data", "ring8", "--steps", "3", "--out", str(out), "--quiet",
-            "--set", "model.g_width=8", "--set", "model.d_width=8", "--set", "data.points=256"]
+    args = [
+        "train",
+        "--data",
+        "ring8",
+        "--steps",
+        "3",
+        "--out",
+        str(out),
+        "--quiet",
+        "--set",
+        "model.g_width=8",
+        "--set",
+        "model.d_width=8",
+        "--set",
+        "data.points=256",
+    ]
     assert main(args) == 0
     assert "done: 3 steps" in capsys.readouterr().out
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
@@ -104,14 +143,22 @@ def test_cli_train_and_refusing_to_overwrite(tmp_path, capsys):
     assert load_checkpoint(sorted((out / "checkpoints").iterdir())[-1])["step"] == 5
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--data", "/no/such/folder"], "check the path"),
-    (["--preset", "recomended"], "Did you mean 'recommended'"),
-    (["--set", "loss.nme=x"], "Did you mean 'name'"),
-    (["--resume", "/no/such/run"], "not a run folder"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--data", "/no/such/folder"], "check the path"),
+        (["--preset", "recomended"], "Did you mean 'recommended'"),
+        (["--set", "loss.nme=x"], "Did you mean 'name'"),
+        (["--resume", "/no/such/run"], "not a run folder"),
+    ],
+)
 def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
-    assert main(["train", "--steps", "1", "--quiet", *args] + ([] if "--resume" in args else ["--out", str(tmp_path / "x")])) == 2
+    assert (
+        main(
+            ["train", "--steps", "1", "--quiet", *args] + ([] if "--resume" in args else ["--out", str(tmp_path / "x")])
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()

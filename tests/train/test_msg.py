@@ -88,8 +88,10 @@ def test_r1_in_the_trainer_is_the_sum_over_scales(tiny):
 
 
 def test_wgan_gp_in_the_trainer_uses_the_joint_norm(tiny):
-    cfg = tiny(steps=1, extra=[*MSG, "loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp",
-                               "model.d_norm=layer"])
+    cfg = tiny(
+        steps=1,
+        extra=[*MSG, "loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "model.d_norm=layer"],
+    )
     run, twin = Trainer(cfg), Trainer(cfg)
     logs = run.d_step()
     # replay the D step's draws: real batch, z, then one interpolation weight per sample shared by all scales
@@ -98,8 +100,10 @@ def test_wgan_gp_in_the_trainer_uses_the_joint_norm(tiny):
     with torch.no_grad():
         fake = twin.G(z, pyramid=True)
     a = torch.rand(len(real), 1, generator=twin.gen)
-    x_hat = [(a[:, :, None, None] * r + (1 - a[:, :, None, None]) * f).requires_grad_(True)
-             for r, f in zip(pyramid_by_hand(real, 3), fake)]
+    x_hat = [
+        (a[:, :, None, None] * r + (1 - a[:, :, None, None]) * f).requires_grad_(True)
+        for r, f in zip(pyramid_by_hand(real, 3), fake)
+    ]
     grads = torch.autograd.grad(twin.D(x_hat).sum(), x_hat)
     joint = torch.stack([gr.flatten(1).square().sum(1) for gr in grads]).sum(0).sqrt()  # sqrt(sum_k ||g_k||^2)
     assert_close(logs["loss/penalty"], (joint - 1).square().mean().detach())
@@ -113,10 +117,19 @@ class Collect(Callback):
         self.logs.append({k: float(v) for k, v in logs.items()})
 
 
-@pytest.mark.parametrize("extra", [
-    ["loss.penalty=r1", "loss.penalty_weight=5", "tricks.separate_batches=false"],
-    ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "model.d_norm=layer", "tricks.n_critic=2"],
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["loss.penalty=r1", "loss.penalty_weight=5", "tricks.separate_batches=false"],
+        [
+            "loss.name=wasserstein",
+            "loss.smoothing=none",
+            "loss.penalty=wgan_gp",
+            "model.d_norm=layer",
+            "tricks.n_critic=2",
+        ],
+    ],
+)
 def test_training_with_msg_and_a_penalty_stays_finite(tiny, extra):
     seen = Collect()
     trainer = Trainer(tiny(steps=5, extra=[*MSG, *extra]), callbacks=[seen])
@@ -127,11 +140,21 @@ def test_training_with_msg_and_a_penalty_stays_finite(tiny, extra):
     assert tuple(trainer.sample(3).shape) == (3, 1, 16, 16)  # samples are the finest scale
 
 
-@pytest.mark.parametrize("extra", [
-    ["loss.penalty=r1", "loss.penalty_weight=1"],
-    ["tricks.replay_p=0.5", "tricks.noise_start=0.2", "loss.name=wasserstein", "loss.smoothing=none",
-     "loss.penalty=wgan_gp", "model.d_norm=layer", "model.encoder=true"],
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["loss.penalty=r1", "loss.penalty_weight=1"],
+        [
+            "tricks.replay_p=0.5",
+            "tricks.noise_start=0.2",
+            "loss.name=wasserstein",
+            "loss.smoothing=none",
+            "loss.penalty=wgan_gp",
+            "model.d_norm=layer",
+            "model.encoder=true",
+        ],
+    ],
+)
 def test_resume_with_msg_equals_uninterrupted_run(tmp_path, tiny, extra):
     full = Trainer(tiny(steps=8, extra=[*MSG, *extra]))
     full.fit()
@@ -148,11 +171,14 @@ def test_resume_with_msg_equals_uninterrupted_run(tmp_path, tiny, extra):
     assert not states_equal(full.G.state_dict(), other.G.state_dict())
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["data.name=ring8", "model.msg=true"], "needs image data"),
-    (["model.msg=true", "data.image_size=12"], "power-of-two"),
-    (["model.msg=treu"], "model.msg expects bool"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["data.name=ring8", "model.msg=true"], "needs image data"),
+        (["model.msg=true", "data.image_size=12"], "power-of-two"),
+        (["model.msg=treu"], "model.msg expects bool"),
+    ],
+)
 def test_bad_msg_config_is_a_one_line_user_error(tiny, extra, message):
     with pytest.raises(UserError, match=message) as info:
         Trainer(tiny(steps=1, extra=extra))

@@ -5,10 +5,10 @@ import torch
 from torch.testing import assert_close
 
 from ganhacks.errors import UserError
-from ganhacks.tricks.hybrid import reparameterize
 from ganhacks.models import ConvEncoder, MLPEncoder
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import resume_run, start_run
+from ganhacks.tricks.hybrid import reparameterize
 
 # no batch norm and no dropout in G, so an extra forward of G (the reconstruction) leaves nothing behind
 PURE_G = {True: ["model.g_norm=layer"], False: ["model.g_norm=none"]}
@@ -56,7 +56,9 @@ def test_recon_and_kl_match_a_hand_computation_and_enter_g_loss(tiny, images, co
 @pytest.mark.parametrize("images", [True, False])
 def test_zero_weights_give_exactly_the_plain_run(tiny, images):
     plain = Trainer(tiny(images=images, steps=4, extra=PURE_G[images]))
-    hybrid = Trainer(tiny(images=images, steps=4, extra=[*ENC, *PURE_G[images], "loss.recon_weight=0", "loss.kl_weight=0"]))
+    hybrid = Trainer(
+        tiny(images=images, steps=4, extra=[*ENC, *PURE_G[images], "loss.recon_weight=0", "loss.kl_weight=0"])
+    )
     for _ in range(4):
         a, b = plain.run_iteration(), hybrid.run_iteration()
         plain.step += 1
@@ -79,10 +81,22 @@ def test_the_reconstruction_term_teaches_e_and_g_to_reconstruct(tiny):
     assert recon_after_training(1) < 0.8 * recon_after_training(0)
 
 
-@pytest.mark.parametrize("images, extra", [
-    (True, ["tricks.replay_p=0.5", "tricks.noise_start=0.2", "model.g_dropout=0.2", "loss.flip_p=0.1", "loss.recon=l1"]),
-    (False, ["loss.penalty=r1", "loss.penalty_weight=1", "loss.kl_weight=0.1"]),
-])
+@pytest.mark.parametrize(
+    "images, extra",
+    [
+        (
+            True,
+            [
+                "tricks.replay_p=0.5",
+                "tricks.noise_start=0.2",
+                "model.g_dropout=0.2",
+                "loss.flip_p=0.1",
+                "loss.recon=l1",
+            ],
+        ),
+        (False, ["loss.penalty=r1", "loss.penalty_weight=1", "loss.kl_weight=0.1"]),
+    ],
+)
 def test_resume_with_encoder_equals_uninterrupted_run(tmp_path, tiny, images, extra):
     full = Trainer(tiny(images=images, steps=8, extra=[*ENC, *extra]))
     full.fit()
@@ -109,12 +123,15 @@ def test_checkpoint_and_config_must_agree_on_the_encoder(tiny):
         without.load_state_dict(with_e.state_dict())
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["tricks.latent=uniform"], "set tricks.latent=gaussian"),
-    (["loss.recon=l3"], "Valid choices: l2, l1"),
-    (["loss.kl_weight=-1"], "loss.kl_weight must be >= 0"),
-    (["loss.recon_weight=nan"], "loss.recon_weight must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["tricks.latent=uniform"], "set tricks.latent=gaussian"),
+        (["loss.recon=l3"], "Valid choices: l2, l1"),
+        (["loss.kl_weight=-1"], "loss.kl_weight must be >= 0"),
+        (["loss.recon_weight=nan"], "loss.recon_weight must be >= 0"),
+    ],
+)
 def test_bad_encoder_config_is_a_one_line_user_error(tiny, extra, message):
     with pytest.raises(UserError, match=message) as info:
         Trainer(tiny(steps=1, extra=[*ENC, *extra]))

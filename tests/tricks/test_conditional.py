@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch.testing import assert_close
 
-from ganhacks.tricks.conditional import ACGANHead, ProjectionHead, acgan_loss, check_labels
 from ganhacks.errors import UserError
+from ganhacks.tricks.conditional import ACGANHead, ProjectionHead, acgan_loss, check_labels
 
 
 @pytest.fixture(autouse=True)

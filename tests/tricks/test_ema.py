@@ -9,8 +9,8 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
-from ganhacks.tricks.ema import EMA
 from ganhacks.errors import UserError
+from ganhacks.tricks.ema import EMA
 
 
 def _model() -> nn.Module:

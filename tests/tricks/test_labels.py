@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from ganhacks.tricks import labels
 from ganhacks.errors import UserError
+from ganhacks.tricks import labels
 
 
 def gen(seed=0):

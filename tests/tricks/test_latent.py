@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from ganhacks.tricks import latent
 from ganhacks.errors import UserError
+from ganhacks.tricks import latent
 
 
 def gen(seed=0):

@@ -45,7 +45,9 @@ def test_activation_default_is_leaky_relu_with_slope_0_2() -> None:
 
 
 def test_unknown_activation_names_choices() -> None:
-    with pytest.raises(UserError, match=r"Did you mean 'leaky_relu'.*Valid choices: leaky_relu, relu, elu, gelu, silu, tanh"):
+    with pytest.raises(
+        UserError, match=r"Did you mean 'leaky_relu'.*Valid choices: leaky_relu, relu, elu, gelu, silu, tanh"
+    ):
         activation("leaky_rel")
 
 
@@ -269,7 +271,11 @@ def _matrix(layer: nn.Module) -> torch.Tensor:
 
 
 def _weighted_layers(net: nn.Module) -> list[nn.Module]:
-    return [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d))]
+    return [
+        m
+        for m in net.modules()
+        if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d))
+    ]
 
 
 def test_spectral_norm_all_brings_top_singular_values_to_one() -> None:
@@ -286,7 +292,7 @@ def test_spectral_norm_all_brings_top_singular_values_to_one() -> None:
     with torch.no_grad():
         for _ in range(30):  # each access in train mode runs one power iteration
             for m in layers:
-                m.weight
+                _ = m.weight
     net.eval()
     for m in layers:
         sigma = torch.linalg.matrix_norm(_matrix(m).detach(), 2).item()
@@ -367,4 +373,3 @@ def test_grow_alpha_holds_then_ramps_then_stays_at_one() -> None:
     assert grow_alpha(0, 0) == 1.0  # off: the full network from the start
     with pytest.raises(UserError, match="grow_steps >= 0"):
         grow_alpha(3, -1)
-

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from ganhacks.tricks import losses
 from ganhacks.errors import UserError
+from ganhacks.tricks import losses
 
 REAL = torch.tensor([2.0, -1.0, 0.5])
 FAKE = torch.tensor([-3.0, 0.0, 1.5])
@@ -26,8 +26,10 @@ def test_bce_d_loss_matches_closed_form():
 
 def test_bce_d_loss_with_soft_targets():
     rt, ft = torch.tensor([0.9, 0.8, 1.1]), torch.tensor([0.1, 0.0, 0.3])
+
     def bce(x, t):
         return -(t * math.log(sig(x)) + (1 - t) * math.log(1 - sig(x)))
+
     expected = mean([bce(x, t) for x, t in zip(REAL.tolist(), rt.tolist())]) + mean(
         [bce(x, t) for x, t in zip(FAKE.tolist(), ft.tolist())]
     )

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from ganhacks.tricks import noise
 from ganhacks.errors import UserError
+from ganhacks.tricks import noise
 
 
 @pytest.mark.parametrize("kind", ["linear", "cosine"])

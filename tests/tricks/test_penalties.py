@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-from ganhacks.tricks import penalties
 from ganhacks.errors import UserError
+from ganhacks.tricks import penalties
 
 
 def linear_critic(in_features, scale=1.0):

@@ -35,7 +35,7 @@ def test_replay_buffer_is_a_uniform_reservoir():
 
 def test_replay_state_round_trip_continues_identically():
     a = ReplayBuffer(capacity=32, p=0.5, seed=3)
-    for i in range(5):
+    for _i in range(5):
         a.mix(torch.randn(16, 2))
     b = ReplayBuffer(capacity=1, p=0.0)
     b.load_state_dict(copy.deepcopy(a.state_dict()))

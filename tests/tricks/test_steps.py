@@ -3,8 +3,8 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
-from ganhacks.tricks import steps
 from ganhacks.errors import UserError
+from ganhacks.tricks import steps
 
 
 def test_schedule_plans():

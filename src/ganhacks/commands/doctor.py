@@ -10,8 +10,12 @@ HELP = "Check your own GAN code against each of the 17 tips (static: never impor
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files or folders to audit")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
-                        help="output format: text table (default), json (documented schema) or sarif (SARIF 2.1.0)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="output format: text table (default), json (documented schema) or sarif (SARIF 2.1.0)",
+    )
     parser.add_argument("--select", metavar="IDS", help="only these tips, comma-separated (e.g. T02,T05)")
     parser.add_argument("--ignore", metavar="IDS", help="skip these tips, comma-separated (e.g. T07,T15)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")

@@ -9,28 +9,51 @@ import math
 from pathlib import Path
 
 from ganhacks.errors import UserError
-from ganhacks.rundir import RunDir
 from ganhacks.registry import did_you_mean
+from ganhacks.rundir import RunDir
 
 HELP = "Measure generated samples against real data: FID, KID, IS, precision/recall, density/coverage, NDB, modes."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("samples", metavar="RUN_OR_SAMPLES",
-                        help="a run folder or checkpoint (.pt) of ganhacks train, or samples: .npy/.npz of images (N,C,H,W) in [-1,1] or points (N,D)")
-    parser.add_argument("--real", help="real samples: .npy/.npz file, or a built-in name: digits, stacked-digits "
-                                       "(default for a run: the run's own training data)")
-    parser.add_argument("--metrics", default="auto", help="comma-separated: fid,kid,is,pr,dc,ndb,modes; "
-                                                         "auto: modes,pr,dc for 2-D mixtures, fid,kid,pr,dc otherwise (default)")
+    parser.add_argument(
+        "samples",
+        metavar="RUN_OR_SAMPLES",
+        help="a run folder or checkpoint (.pt) of ganhacks train, or samples: "
+        ".npy/.npz of images (N,C,H,W) in [-1,1] or points (N,D)",
+    )
+    parser.add_argument(
+        "--real",
+        help="real samples: .npy/.npz file, or a built-in name: digits, stacked-digits "
+        "(default for a run: the run's own training data)",
+    )
+    parser.add_argument(
+        "--metrics",
+        default="auto",
+        help="comma-separated: fid,kid,is,pr,dc,ndb,modes; "
+        "auto: modes,pr,dc for 2-D mixtures, fid,kid,pr,dc otherwise (default)",
+    )
     parser.add_argument("--n", type=int, default=10_000, help="use at most N samples of each set (default: 10000)")
     parser.add_argument("--extractor", default="auto", help="auto, digits, inception or identity (default: auto)")
-    parser.add_argument("--extractor-weights", metavar="FILE", help="weights file for the digits or inception extractor")
-    parser.add_argument("--mode-centers", metavar="FILE", help=".npy of mixture mode centres (M,D), for 'modes' on points")
+    parser.add_argument(
+        "--extractor-weights", metavar="FILE", help="weights file for the digits or inception extractor"
+    )
+    parser.add_argument(
+        "--mode-centers", metavar="FILE", help=".npy of mixture mode centres (M,D), for 'modes' on points"
+    )
     parser.add_argument("--mode-std", type=float, help="the mixture's standard deviation, for 'modes' on points")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="metric setting, e.g. k=3, kid_subsets=50 (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="metric setting, e.g. k=3, kid_subsets=50 (repeatable)",
+    )
     parser.add_argument("--device", default="cpu", help="device for feature extraction (default: cpu)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --n subsample (default: 0)")
-    parser.add_argument("--out", type=Path, help="output JSON (default: metrics.json in the run folder, or next to SAMPLES)")
+    parser.add_argument(
+        "--out", type=Path, help="output JSON (default: metrics.json in the run folder, or next to SAMPLES)"
+    )
 
 
 def parse_settings(pairs: list[str]):
@@ -80,7 +103,9 @@ def _is_run(spec: str) -> bool:
     if path.is_dir() or path.suffix == ".pt":
         return True
     if not path.exists() and path.suffix == "" and ("/" in spec or "\\" in spec):
-        raise UserError(f"no run folder at {path}; give a run folder of ganhacks train, a .pt checkpoint or a .npy/.npz file")
+        raise UserError(
+            f"no run folder at {path}; give a run folder of ganhacks train, a .pt checkpoint or a .npy/.npz file"
+        )
     return False
 
 
@@ -115,12 +140,23 @@ def run(args: argparse.Namespace) -> int:
             centres, std = spec[0], (std if std is not None else spec[1])
         ref = Reference(real, centres, std)
     if args.mode_centers:
-        ref = Reference(ref.real, load_samples(args.mode_centers).double(), args.mode_std if args.mode_std is not None else ref.mode_std)
+        ref = Reference(
+            ref.real,
+            load_samples(args.mode_centers).double(),
+            args.mode_std if args.mode_std is not None else ref.mode_std,
+        )
     elif args.mode_std is not None:
         ref = Reference(ref.real, ref.mode_centers, args.mode_std)
     result = evaluate(
-        fake, ref.real, resolve_metrics(args.metrics, ref), args.extractor, mode_centers=ref.mode_centers,
-        mode_std=ref.mode_std, config=config, device=args.device, extractor_weights=args.extractor_weights,
+        fake,
+        ref.real,
+        resolve_metrics(args.metrics, ref),
+        args.extractor,
+        mode_centers=ref.mode_centers,
+        mode_std=ref.mode_std,
+        config=config,
+        device=args.device,
+        extractor_weights=args.extractor_weights,
     )
     result = {**source, "real": args.real or "the run's training data", **result}
     out = args.out or default_out

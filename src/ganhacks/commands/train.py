@@ -12,18 +12,31 @@ HELP = "Train a GAN (default: the 'recommended' preset on the built-in digits) i
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ganhacks.train.presets import PRESETS
 
-    parser.add_argument("--preset", default="recommended", help=f"starting point: {', '.join(PRESETS.names())} (default: recommended)")
+    parser.add_argument(
+        "--preset", default="recommended", help=f"starting point: {', '.join(PRESETS.names())} (default: recommended)"
+    )
     parser.add_argument("--config", metavar="JSON", help="start from a saved config.json instead of a preset")
-    parser.add_argument("--data", help="ring8, grid25, digits, stacked_digits, or a path (image folder, .npy/.npz, MNIST IDX, CIFAR batches)")
+    parser.add_argument(
+        "--data",
+        help="ring8, grid25, digits, stacked_digits, or a path (image folder, .npy/.npz, MNIST IDX, CIFAR batches)",
+    )
     parser.add_argument("--steps", type=int, help="training iterations")
     parser.add_argument("--seed", type=int, help="random seed")
     parser.add_argument("--out", metavar="RUN", help="run folder to create (default: runs/<preset>-<data>-<time>)")
-    parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
-                        help="override any config field, e.g. --set loss.name=hinge (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.FIELD=VALUE",
+        help="override any config field, e.g. --set loss.name=hinge (repeatable)",
+    )
     parser.add_argument("--resume", metavar="RUN", help="continue the run in this folder from its newest checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--print-config", action="store_true",
-                        help="print the resolved config as JSON (ready for --config) and exit without training")
+    parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the resolved config as JSON (ready for --config) and exit without training",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(to_dict(config), indent=2))
             return 0
         data_tag = Path(config.data.name).name or "data"
-        out = Path(args.out) if args.out else Path("runs") / f"{config.preset}-{data_tag}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out = (
+            Path(args.out)
+            if args.out
+            else Path("runs") / f"{config.preset}-{data_tag}-{time.strftime('%Y%m%d-%H%M%S')}"
+        )
         trainer = start_run(config, out, progress=not args.quiet)
     import torch.distributed as dist
 

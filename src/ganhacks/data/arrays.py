@@ -43,9 +43,7 @@ def pick_npz_keys(keys: list[str], path: Path | str = "file") -> tuple[str, str 
     image_key = next((k for k in IMAGE_KEYS if k in keys), None)
     if image_key is None:
         if len(keys) != 1:
-            raise UserError(
-                f"{path} has arrays {sorted(keys)}; name the images 'x' (and labels 'y') when saving"
-            )
+            raise UserError(f"{path} has arrays {sorted(keys)}; name the images 'x' (and labels 'y') when saving")
         image_key = keys[0]
     label_key = next((k for k in LABEL_KEYS if k in keys), None)
     if label_key is None and image_key == "arr_0" and "arr_1" in keys:

@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import multiarray as _multiarray  # type: ignore[no-redef]
     from numpy.core import numeric as _numeric  # type: ignore[no-redef]
 
+
 class RefusedGlobal(pickle.UnpicklingError):
     """A pickle asked for a callable outside :data:`ALLOWED_GLOBALS`."""
 

@@ -75,9 +75,7 @@ class Dataset:
         return f"{self.name}: {what} in [-1, 1]{labels}{extra}"
 
 
-def check_labels(
-    y: torch.Tensor | np.ndarray, n: int, name: str, num_classes: int | None = None
-) -> torch.Tensor:
+def check_labels(y: torch.Tensor | np.ndarray, n: int, name: str, num_classes: int | None = None) -> torch.Tensor:
     """Return ``y`` as an int64 tensor after checking it has one non-negative integer per example.
 
     Args:

@@ -49,9 +49,15 @@ def digits_dataset(image_size: int | None = None) -> Dataset:
         image_size: side in pixels (e.g. 16 or 32); None keeps 8.
     """
     x, y = digit_images(image_size)
-    return Dataset(name="digits", x=x, y=y, num_classes=10, kind="images",
-                   class_names=tuple(str(d) for d in range(10)),
-                   notes=("scikit-learn 8x8 digits, 0..16 mapped to [-1, 1]",))
+    return Dataset(
+        name="digits",
+        x=x,
+        y=y,
+        num_classes=10,
+        kind="images",
+        class_names=tuple(str(d) for d in range(10)),
+        notes=("scikit-learn 8x8 digits, 0..16 mapped to [-1, 1]",),
+    )
 
 
 def stack_digits(
@@ -87,5 +93,11 @@ def stacked_digits_dataset(n: int = 10_000, image_size: int | None = None, seed:
     n = int(check_positive("n", n))
     x, y = digit_images(image_size)
     images, labels = stack_digits(x, y, n, torch.Generator().manual_seed(int(seed)))
-    return Dataset(name="stacked_digits", x=images, y=labels, num_classes=1000, kind="images",
-                   notes=("3 scikit-learn digits per image as RGB channels, label 100a+10b+c",))
+    return Dataset(
+        name="stacked_digits",
+        x=images,
+        y=labels,
+        num_classes=1000,
+        kind="images",
+        notes=("3 scikit-learn digits per image as RGB channels, label 100a+10b+c",),
+    )

@@ -57,8 +57,7 @@ def to_nchw(arr: np.ndarray, name: str = "array") -> np.ndarray:
     if arr.ndim == 4:
         return arr if channel_axis(arr.shape, name) == 1 else arr.transpose(0, 3, 1, 2)
     raise UserError(
-        f"{name} has shape {tuple(arr.shape)} (rank {arr.ndim}); images must be (N, H, W), "
-        f"(N, C, H, W) or (N, H, W, C)"
+        f"{name} has shape {tuple(arr.shape)} (rank {arr.ndim}); images must be (N, H, W), (N, C, H, W) or (N, H, W, C)"
     )
 
 

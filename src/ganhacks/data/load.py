@@ -86,9 +86,7 @@ def _idx_images(folder: Path) -> Path | None:
     return (train or found or [None])[0]
 
 
-def load_path(
-    path: Path, *, image_size: int | None = None, value_range: tuple[float, float] | None = None
-) -> Dataset:
+def load_path(path: Path, *, image_size: int | None = None, value_range: tuple[float, float] | None = None) -> Dataset:
     """Load user data from ``path``, choosing the reader by what the path holds (see module doc)."""
     kw = dict(image_size=image_size, value_range=value_range)
     if path.is_dir():
@@ -160,4 +158,3 @@ def load_dataset(
     if n is not None:
         raise UserError("n sets the size of generated data (ring8, grid25, stacked_digits); leave it unset for files")
     return load_path(path, image_size=image_size, value_range=value_range)
-

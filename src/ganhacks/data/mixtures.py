@@ -42,9 +42,7 @@ class Mixture:
         """Number of mixture components K."""
         return len(self.centers)
 
-    def sample_with_modes(
-        self, n: int, generator: torch.Generator | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample_with_modes(self, n: int, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Draw ``n`` raw points and the index of the mode each came from.
 
         Returns:

@@ -94,9 +94,7 @@ def check_signed_unit(x: ArrayLike, name: str = "data", tol: float = 1e-4) -> Ar
     if t.is_floating_point():
         bad = int((~torch.isfinite(t)).sum())
         if bad:
-            raise UserError(
-                f"{name} contains {bad} NaN/Inf values; remove or replace them before training (T01)"
-            )
+            raise UserError(f"{name} contains {bad} NaN/Inf values; remove or replace them before training (T01)")
     lo, hi = float(t.min()), float(t.max())
     if lo < -1.0 - tol or hi > 1.0 + tol:
         raise UserError(

@@ -14,8 +14,18 @@ from ganhacks.doctor.config import DoctorConfig, load_config
 from ganhacks.doctor.report import Report, UnitReport
 from ganhacks.doctor.verdict import VERDICTS, Evidence, Verdict
 
-__all__ = ["audit", "probe", "tips_checked", "DoctorConfig", "load_config", "Report", "UnitReport",
-           "Verdict", "Evidence", "VERDICTS"]
+__all__ = [
+    "audit",
+    "probe",
+    "tips_checked",
+    "DoctorConfig",
+    "load_config",
+    "Report",
+    "UnitReport",
+    "Verdict",
+    "Evidence",
+    "VERDICTS",
+]
 
 
 def probe(*args, **kwargs):

@@ -22,7 +22,11 @@ def parse_file(path: str, max_bytes: int) -> tuple[FileFacts | None, Problem | N
     try:
         return parse_facts(path, text), None
     except SyntaxError as exc:
-        hint = " (Python 2 code?)" if "print" in str(exc.msg) or "Missing parentheses" in str(exc.msg) or "except" in (exc.text or "") else ""
+        hint = (
+            " (Python 2 code?)"
+            if "print" in str(exc.msg) or "Missing parentheses" in str(exc.msg) or "except" in (exc.text or "")
+            else ""
+        )
         return None, Problem(path, f"does not parse as Python 3: line {exc.lineno}: {exc.msg}{hint}")
     except (ValueError, RecursionError, MemoryError) as exc:
         return None, Problem(path, f"does not parse: {type(exc).__name__}: {str(exc)[:100]}")

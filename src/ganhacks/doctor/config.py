@@ -29,7 +29,16 @@ class DoctorConfig:
     select: tuple[str, ...] = ()  # tip ids to check; empty = all 17
     ignore: tuple[str, ...] = ()  # tip ids to skip (applied after select)
     relu_in_generator: str = "allow"  # T05: "allow" ReLU in G (DCGAN does) or "fail" on it too
-    exclude: tuple[str, ...] = (".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox")  # folder names never walked
+    exclude: tuple[str, ...] = (
+        ".git",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        "build",
+        "dist",
+        ".tox",
+    )  # folder names never walked
     max_file_bytes: int = 2_000_000  # larger .py files are reported and skipped (generated code, data dumps)
 
     def __post_init__(self) -> None:
@@ -91,8 +100,10 @@ def load_config(start: str | None, **overrides) -> DoctorConfig:
         known = {f.name for f in fields(DoctorConfig)}
         for key in values:
             if key not in known:
-                raise UserError(f"{path}: unknown key '{key}' under [tool.ganhacks.doctor].{did_you_mean(key, sorted(known))} "
-                                f"Valid keys: {', '.join(sorted(known))}")
+                raise UserError(
+                    f"{path}: unknown key '{key}' under [tool.ganhacks.doctor].{did_you_mean(key, sorted(known))} "
+                    f"Valid keys: {', '.join(sorted(known))}"
+                )
         for key in ("select", "ignore", "exclude"):
             if key in values:
                 v = values[key]

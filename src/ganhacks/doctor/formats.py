@@ -17,7 +17,11 @@ JSON_SCHEMA_ID = "ganhacks.doctor/1"
 _EVIDENCE = {
     "type": "object",
     "required": ["path", "line", "snippet"],
-    "properties": {"path": {"type": "string"}, "line": {"type": "integer", "minimum": 0}, "snippet": {"type": "string"}},
+    "properties": {
+        "path": {"type": "string"},
+        "line": {"type": "integer", "minimum": 0},
+        "snippet": {"type": "string"},
+    },
 }
 _VERDICT = {
     "type": "object",
@@ -45,22 +49,30 @@ JSON_SCHEMA: dict = {
         "summary": {
             "type": "object",
             "required": ["files", "units", "problems", "pass", "fail", "absent", "na", "suppressed"],
-            "properties": {k: {"type": "integer", "minimum": 0} for k in
-                           ("files", "units", "problems", "pass", "fail", "absent", "na", "suppressed")},
+            "properties": {
+                k: {"type": "integer", "minimum": 0}
+                for k in ("files", "units", "problems", "pass", "fail", "absent", "na", "suppressed")
+            },
         },
         "units": {
             "type": "array",
             "items": {
                 "type": "object",
                 "required": ["name", "files", "verdicts"],
-                "properties": {"name": {"type": "string"}, "files": {"type": "array", "items": {"type": "string"}},
-                               "verdicts": {"type": "array", "items": _VERDICT}},
+                "properties": {
+                    "name": {"type": "string"},
+                    "files": {"type": "array", "items": {"type": "string"}},
+                    "verdicts": {"type": "array", "items": _VERDICT},
+                },
             },
         },
         "problems": {
             "type": "array",
-            "items": {"type": "object", "required": ["path", "reason"],
-                      "properties": {"path": {"type": "string"}, "reason": {"type": "string"}}},
+            "items": {
+                "type": "object",
+                "required": ["path", "reason"],
+                "properties": {"path": {"type": "string"}, "reason": {"type": "string"}},
+            },
         },
     },
 }
@@ -73,10 +85,18 @@ def to_json(report: Report) -> dict:
         "schema": JSON_SCHEMA_ID,
         "version": __version__,
         "exit_code": report.exit_code,
-        "summary": {"files": report.files_audited, "units": len(report.units), "problems": len(report.problems), **counts},
+        "summary": {
+            "files": report.files_audited,
+            "units": len(report.units),
+            "problems": len(report.problems),
+            **counts,
+        },
         "units": [
-            {"name": u.name, "files": list(u.files),
-             "verdicts": [{**v.to_dict(), "title": TIPS_BY_ID[v.tip].title} for v in u.verdicts]}
+            {
+                "name": u.name,
+                "files": list(u.files),
+                "verdicts": [{**v.to_dict(), "title": TIPS_BY_ID[v.tip].title} for v in u.verdicts],
+            }
             for u in report.units
         ],
         "problems": [{"path": p.path, "reason": p.reason} for p in report.problems],
@@ -91,10 +111,16 @@ def _uri(path: str) -> str:
 def to_sarif(report: Report) -> dict:
     """The report as a SARIF 2.1.0 log: one result per failing tip (suppressed ones marked)."""
     rules = [
-        {"id": t.id, "name": t.title.replace(" ", ""), "shortDescription": {"text": t.title},
-         "fullDescription": {"text": t.advice}, "help": {"text": f"{t.advice} Why: {t.why}"},
-         "defaultConfiguration": {"level": "error"}}
-        for t in TIPS_BY_ID.values() if t.id.startswith("T")
+        {
+            "id": t.id,
+            "name": t.title.replace(" ", ""),
+            "shortDescription": {"text": t.title},
+            "fullDescription": {"text": t.advice},
+            "help": {"text": f"{t.advice} Why: {t.why}"},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for t in TIPS_BY_ID.values()
+        if t.id.startswith("T")
     ]
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
@@ -102,28 +128,54 @@ def to_sarif(report: Report) -> dict:
         for v in u.verdicts:
             if v.verdict != "fail":
                 continue
-            locs = [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)},
-                                          "region": {"startLine": max(e.line, 1), "snippet": {"text": e.snippet}}}}
-                    for e in v.evidence if e.path != "<probe>"]
-            result = {"ruleId": v.tip, "ruleIndex": index[v.tip], "level": "error",
-                      "message": {"text": f"{v.message}. Fix: {v.fix}" if v.fix else v.message},
-                      "locations": locs[:1] or [{"physicalLocation": {"artifactLocation": {"uri": _uri(u.files[0]) if u.files else "."}}}]}
+            locs = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(e.path)},
+                        "region": {"startLine": max(e.line, 1), "snippet": {"text": e.snippet}},
+                    }
+                }
+                for e in v.evidence
+                if e.path != "<probe>"
+            ]
+            result = {
+                "ruleId": v.tip,
+                "ruleIndex": index[v.tip],
+                "level": "error",
+                "message": {"text": f"{v.message}. Fix: {v.fix}" if v.fix else v.message},
+                "locations": locs[:1]
+                or [{"physicalLocation": {"artifactLocation": {"uri": _uri(u.files[0]) if u.files else "."}}}],
+            }
             if len(locs) > 1:
                 result["relatedLocations"] = [dict(loc, id=i) for i, loc in enumerate(locs[1:], 1)]
             if v.suppressed:
                 result["suppressions"] = [{"kind": "inSource"}]
             results.append(result)
-    notes = [{"level": "warning", "message": {"text": p.reason},
-              "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)}}}]} for p in report.problems]
+    notes = [
+        {
+            "level": "warning",
+            "message": {"text": p.reason},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)}}}],
+        }
+        for p in report.problems
+    ]
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "ganhacks-doctor", "version": __version__,
-                                "informationUri": "https://github.com/soumith/ganhacks", "rules": rules}},
-            "results": results,
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ganhacks-doctor",
+                        "version": __version__,
+                        "informationUri": "https://github.com/soumith/ganhacks",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
+            }
+        ],
     }
 
 
@@ -156,8 +208,10 @@ def write_text(report: Report, out: TextIO | None = None) -> None:
     for p in report.problems:
         console.print(f"[yellow]skipped[/yellow] {p.path}: {p.reason}", highlight=False, markup=False)
     c = report.counts()
-    console.print(f"{report.files_audited} file(s), {len(report.units)} unit(s): {c['fail']} fail, {c['pass']} pass, "
-                  f"{c['absent']} absent, {c['na']} n/a, {c['suppressed']} suppressed, {len(report.problems)} problem(s)")
+    console.print(
+        f"{report.files_audited} file(s), {len(report.units)} unit(s): {c['fail']} fail, {c['pass']} pass, "
+        f"{c['absent']} absent, {c['na']} n/a, {c['suppressed']} suppressed, {len(report.problems)} problem(s)"
+    )
 
 
 FORMATS: Registry = Registry("output format")

@@ -47,13 +47,19 @@ def _v(tip: str, verdict: str, check: str, message: str, fix: str = "", where: l
 
 
 def _leaf_modules(model: nn.Module, kinds: tuple[type, ...]) -> list[str]:
-    return [f"{name or type(model).__name__}: {type(m).__name__}" for name, m in model.named_modules() if isinstance(m, kinds)]
+    return [
+        f"{name or type(model).__name__}: {type(m).__name__}"
+        for name, m in model.named_modules()
+        if isinstance(m, kinds)
+    ]
 
 
 def _ends_with_sigmoid(d: nn.Module, real: torch.Tensor) -> bool:
     """Whether D's last executed leaf module is a Sigmoid (D returns probabilities, not logits)."""
     order: list[nn.Module] = []
-    hooks = [m.register_forward_hook(lambda mod, i, o: order.append(mod)) for m in d.modules() if not list(m.children())]
+    hooks = [
+        m.register_forward_hook(lambda mod, i, o: order.append(mod)) for m in d.modules() if not list(m.children())
+    ]
     try:
         with torch.no_grad():
             d(real[:2])
@@ -68,15 +74,43 @@ def check_output_range(fake: torch.Tensor, real: torch.Tensor, g_last: nn.Module
     lo, hi = float(real.min()), float(real.max())
     fix = "scale the data to [-1, 1] and end G with nn.Tanh()"
     if hi > 1 + _TOL or lo < -1 - _TOL:
-        return [_v("T01", "fail", "check_output_range", f"the real batch spans [{lo:.3g}, {hi:.3g}], outside [-1, 1]", fix)]
+        return [
+            _v("T01", "fail", "check_output_range", f"the real batch spans [{lo:.3g}, {hi:.3g}], outside [-1, 1]", fix)
+        ]
     if lo >= 0:
-        return [_v("T01", "fail", "check_output_range", f"the real batch spans [{lo:.3g}, {hi:.3g}]: data in [0, 1], not [-1, 1]", fix)]
+        return [
+            _v(
+                "T01",
+                "fail",
+                "check_output_range",
+                f"the real batch spans [{lo:.3g}, {hi:.3g}]: data in [0, 1], not [-1, 1]",
+                fix,
+            )
+        ]
     if isinstance(g_last, nn.Sigmoid) or float(fake.min()) >= 0:
-        return [_v("T01", "fail", "check_output_range", "G's outputs are non-negative (sigmoid-like) while the data uses [-1, 1]", fix)]
+        return [
+            _v(
+                "T01",
+                "fail",
+                "check_output_range",
+                "G's outputs are non-negative (sigmoid-like) while the data uses [-1, 1]",
+                fix,
+            )
+        ]
     if float(fake.abs().max()) > 1 + _TOL:
-        return [_v("T01", "fail", "check_output_range", f"G's outputs reach {float(fake.abs().max()):.3g}, beyond the data range [-1, 1]", fix)]
+        return [
+            _v(
+                "T01",
+                "fail",
+                "check_output_range",
+                f"G's outputs reach {float(fake.abs().max()):.3g}, beyond the data range [-1, 1]",
+                fix,
+            )
+        ]
     last = type(g_last).__name__ if g_last is not None else "?"
-    return [_v("T01", "pass", "check_output_range", f"data and G's outputs both lie in [-1, 1] (G's last module: {last})")]
+    return [
+        _v("T01", "pass", "check_output_range", f"data and G's outputs both lie in [-1, 1] (G's last module: {last})")
+    ]
 
 
 def check_z_distribution(z: torch.Tensor) -> Verdict:
@@ -85,11 +119,18 @@ def check_z_distribution(z: torch.Tensor) -> Verdict:
     x = (x - x.mean()) / x.std().clamp_min(1e-12)
     kurt = float((x**4).mean() - 3.0)  # excess kurtosis: 0 for a Gaussian, -1.2 for a uniform
     if kurt < -0.8:
-        return _v("T03", "fail", "check_z_distribution", f"z looks uniform (excess kurtosis {kurt:.2f}, Gaussian ~0)",
-                  "sample z with torch.randn")
+        return _v(
+            "T03",
+            "fail",
+            "check_z_distribution",
+            f"z looks uniform (excess kurtosis {kurt:.2f}, Gaussian ~0)",
+            "sample z with torch.randn",
+        )
     if abs(kurt) < 0.5:
         return _v("T03", "pass", "check_z_distribution", f"z looks Gaussian (excess kurtosis {kurt:.2f})")
-    return _v("T03", "absent", "check_z_distribution", f"z is neither Gaussian nor uniform (excess kurtosis {kurt:.2f})")
+    return _v(
+        "T03", "absent", "check_z_distribution", f"z is neither Gaussian nor uniform (excess kurtosis {kurt:.2f})"
+    )
 
 
 def check_batchnorm_batches(d: nn.Module, real: torch.Tensor, fake: torch.Tensor, d_loss: DLoss | None) -> Verdict:
@@ -98,7 +139,12 @@ def check_batchnorm_batches(d: nn.Module, real: torch.Tensor, fake: torch.Tensor
     if not bns:
         return _v("T04", "na", "check_batchnorm_batches", "D has no BatchNorm")
     if d_loss is None:
-        return _v("T04", "absent", "check_batchnorm_batches", "D has BatchNorm; pass d_loss=(D, real, fake) -> loss to check its batches")
+        return _v(
+            "T04",
+            "absent",
+            "check_batchnorm_batches",
+            "D has BatchNorm; pass d_loss=(D, real, fake) -> loss to check its batches",
+        )
     sizes: list[int] = []
     hooks = [m.register_forward_pre_hook(lambda mod, inp: sizes.append(inp[0].shape[0])) for m in bns]
     try:
@@ -108,9 +154,17 @@ def check_batchnorm_batches(d: nn.Module, real: torch.Tensor, fake: torch.Tensor
             h.remove()
     mixed = len(real) + len(fake)
     if mixed in sizes and mixed not in {len(real), len(fake)}:
-        return _v("T04", "fail", "check_batchnorm_batches", f"D's BatchNorm saw a batch of {mixed} = real + fake",
-                  "call D on real and fake separately", [type(bns[0]).__name__])
-    return _v("T04", "pass", "check_batchnorm_batches", f"D's BatchNorm saw separate batches (sizes {sorted(set(sizes))})")
+        return _v(
+            "T04",
+            "fail",
+            "check_batchnorm_batches",
+            f"D's BatchNorm saw a batch of {mixed} = real + fake",
+            "call D on real and fake separately",
+            [type(bns[0]).__name__],
+        )
+    return _v(
+        "T04", "pass", "check_batchnorm_batches", f"D's BatchNorm saw separate batches (sizes {sorted(set(sizes))})"
+    )
 
 
 def check_sparse_modules(g: nn.Module, d: nn.Module) -> Verdict:
@@ -119,8 +173,14 @@ def check_sparse_modules(g: nn.Module, d: nn.Module) -> Verdict:
     pool = (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d)
     bad = [f"D.{w}" for w in _leaf_modules(d, relu + pool)] + [f"G.{w}" for w in _leaf_modules(g, pool)]
     if bad:
-        return _v("T05", "fail", "check_sparse_modules", "sparse-gradient modules: " + ", ".join(bad[:4]),
-                  "use LeakyReLU(0.2) and strided conv / AvgPool2d", bad)
+        return _v(
+            "T05",
+            "fail",
+            "check_sparse_modules",
+            "sparse-gradient modules: " + ", ".join(bad[:4]),
+            "use LeakyReLU(0.2) and strided conv / AvgPool2d",
+            bad,
+        )
     return _v("T05", "pass", "check_sparse_modules", "no ReLU/MaxPool modules in D")
 
 
@@ -136,10 +196,19 @@ def check_g_loss_saturation(g_loss: LossOnD, d_outputs_probabilities: bool, n: i
     g_loss(out).backward()
     per_sample = float(x.grad.abs().mean()) * n  # undo the batch mean
     if per_sample < SATURATION:
-        return _v("T02", "fail", "check_g_loss_saturation",
-                  f"the G loss saturates: |dL/dlogit| = {per_sample:.2g} per sample when D rejects fakes",
-                  "use the non-saturating loss -log D(G(z)) (ganhacks.tricks.losses.g_nonsaturating)")
-    return _v("T02", "pass", "check_g_loss_saturation", f"the G loss keeps a gradient ({per_sample:.2g} per sample) when D rejects fakes")
+        return _v(
+            "T02",
+            "fail",
+            "check_g_loss_saturation",
+            f"the G loss saturates: |dL/dlogit| = {per_sample:.2g} per sample when D rejects fakes",
+            "use the non-saturating loss -log D(G(z)) (ganhacks.tricks.losses.g_nonsaturating)",
+        )
+    return _v(
+        "T02",
+        "pass",
+        "check_g_loss_saturation",
+        f"the G loss keeps a gradient ({per_sample:.2g} per sample) when D rejects fakes",
+    )
 
 
 def check_optimisers(opt_g: torch.optim.Optimizer | None, opt_d: torch.optim.Optimizer | None) -> Verdict:
@@ -153,8 +222,14 @@ def check_optimisers(opt_g: torch.optim.Optimizer | None, opt_d: torch.optim.Opt
             grp = opt.param_groups[0]
             desc.append(f"{who}: {type(opt).__name__}(lr={grp.get('lr')}, betas={grp.get('betas', '-')})")
     if opt_g is not None and not isinstance(opt_g, adam):
-        return _v("T09", "fail", "check_optimisers", f"G is optimised with {type(opt_g).__name__}, not Adam",
-                  "torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))", desc)
+        return _v(
+            "T09",
+            "fail",
+            "check_optimisers",
+            f"G is optimised with {type(opt_g).__name__}, not Adam",
+            "torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))",
+            desc,
+        )
     return _v("T09", "pass", "check_optimisers", "; ".join(desc), "", desc)
 
 
@@ -165,11 +240,16 @@ def _grad_norm(model: nn.Module) -> float:
 
 def check_initial_grad_norms(g_norm: float, d_norm: float) -> Verdict:
     """T10: the first gradient norms of G and D are finite and below 100."""
-    bad = {k: v for k, v in (("G", g_norm), ("D", d_norm)) if not (v == v) or v > GRAD_NORM_LIMIT}
+    bad = {k: v for k, v in (("G", g_norm), ("D", d_norm)) if v != v or v > GRAD_NORM_LIMIT}
     msg = f"initial gradient norms: G {g_norm:.3g}, D {d_norm:.3g}"
     if bad:
-        return _v("T10", "fail", "check_initial_grad_norms", msg + f" (above {GRAD_NORM_LIMIT:g} or NaN)",
-                  "check initialisation, input scaling and the learning rate; clip or normalise")
+        return _v(
+            "T10",
+            "fail",
+            "check_initial_grad_norms",
+            msg + f" (above {GRAD_NORM_LIMIT:g} or NaN)",
+            "check initialisation, input scaling and the learning rate; clip or normalise",
+        )
     return _v("T10", "pass", "check_initial_grad_norms", msg)
 
 
@@ -182,8 +262,13 @@ def check_dropout_at_eval(g: nn.Module, z: torch.Tensor) -> Verdict:
     if stochastic:
         return _v("T17", "pass", "check_dropout_at_eval", "G stays stochastic in eval mode (dropout kept on)")
     if has_dropout:
-        return _v("T17", "fail", "check_dropout_at_eval", "G has dropout but eval() switches it off",
-                  "keep dropout on at test time (ganhacks.tricks.layers.AlwaysDropout)")
+        return _v(
+            "T17",
+            "fail",
+            "check_dropout_at_eval",
+            "G has dropout but eval() switches it off",
+            "keep dropout on at test time (ganhacks.tricks.layers.AlwaysDropout)",
+        )
     return _v("T17", "absent", "check_dropout_at_eval", "G has no dropout")
 
 
@@ -225,21 +310,29 @@ def probe(
         raise UserError("probe: real must be a non-empty batch tensor (B, ...)")
     n = len(real)
     modes = {m: m.training for m in (*generator.modules(), *discriminator.modules())}
-    grads = {p: (None if p.grad is None else p.grad.clone()) for p in (*generator.parameters(), *discriminator.parameters())}
+    grads = {
+        p: (None if p.grad is None else p.grad.clone()) for p in (*generator.parameters(), *discriminator.parameters())
+    }
     rng = torch.random.get_rng_state()
     try:
         generator.train()
         discriminator.train()
         z = sample_z(n)
         order: list[nn.Module] = []
-        hooks = [m.register_forward_hook(lambda mod, i, o: order.append(mod)) for m in generator.modules() if not list(m.children())]
+        hooks = [
+            m.register_forward_hook(lambda mod, i, o: order.append(mod))
+            for m in generator.modules()
+            if not list(m.children())
+        ]
         try:
             fake = generator(z)
         finally:
             for h in hooks:
                 h.remove()
         if fake.shape != real.shape:
-            raise UserError(f"probe: G's output shape {tuple(fake.shape)} differs from the real batch {tuple(real.shape)}")
+            raise UserError(
+                f"probe: G's output shape {tuple(fake.shape)} differs from the real batch {tuple(real.shape)}"
+            )
         probs = _ends_with_sigmoid(discriminator, real)
         verdicts = check_output_range(fake.detach(), real, order[-1] if order else None)
         verdicts.append(check_g_loss_saturation(g_loss or _default_g_loss, probs))

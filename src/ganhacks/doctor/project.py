@@ -16,22 +16,85 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ganhacks.doctor.source import (
-    _NN_STAR as NN_STAR, PASSTHROUGH, Builder, CallSite, Event, FileFacts, const_value, name_tokens, role_of_name, tail,
+    _NN_STAR as NN_STAR,
+)
+from ganhacks.doctor.source import (
+    PASSTHROUGH,
+    Builder,
+    CallSite,
+    Event,
+    FileFacts,
+    const_value,
+    name_tokens,
+    role_of_name,
+    tail,
 )
 
 _MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module", "nn.Module", "Module"}
 _NOT_A_MODEL_CALL = {
-    "loss", "losses", "step", "train", "training", "opt", "optim", "optimizer", "optimiser", "sched",
-    "scheduler", "criterion", "err", "update", "lr", "params", "parameters", "grad", "penalty", "gp",
-    "zero", "save", "load", "state", "dict", "weights", "init", "apply", "eval", "sample", "samples",
+    "loss",
+    "losses",
+    "step",
+    "train",
+    "training",
+    "opt",
+    "optim",
+    "optimizer",
+    "optimiser",
+    "sched",
+    "scheduler",
+    "criterion",
+    "err",
+    "update",
+    "lr",
+    "params",
+    "parameters",
+    "grad",
+    "penalty",
+    "gp",
+    "zero",
+    "save",
+    "load",
+    "state",
+    "dict",
+    "weights",
+    "init",
+    "apply",
+    "eval",
+    "sample",
+    "samples",
 }
 FAKE_TOKENS = {"fake", "fakes", "gen", "generated", "synthetic", "xg", "g"}
-RANDOM_NORMAL = {"torch.randn", "torch.randn_like", "torch.normal", "numpy.random.normal", "numpy.random.randn",
-                 "numpy.random.standard_normal", "torch.distributions.Normal", "torch.distributions.normal.Normal",
-                 "method:normal_", "method:randn", "method:normal", "method:standard_normal"}
-RANDOM_UNIFORM = {"torch.rand", "torch.rand_like", "numpy.random.uniform", "numpy.random.rand", "numpy.random.random",
-                  "numpy.random.random_sample", "torch.distributions.Uniform", "torch.distributions.uniform.Uniform",
-                  "random.random", "random.uniform", "method:uniform_", "method:uniform", "method:rand", "method:random"}
+RANDOM_NORMAL = {
+    "torch.randn",
+    "torch.randn_like",
+    "torch.normal",
+    "numpy.random.normal",
+    "numpy.random.randn",
+    "numpy.random.standard_normal",
+    "torch.distributions.Normal",
+    "torch.distributions.normal.Normal",
+    "method:normal_",
+    "method:randn",
+    "method:normal",
+    "method:standard_normal",
+}
+RANDOM_UNIFORM = {
+    "torch.rand",
+    "torch.rand_like",
+    "numpy.random.uniform",
+    "numpy.random.rand",
+    "numpy.random.random",
+    "numpy.random.random_sample",
+    "torch.distributions.Uniform",
+    "torch.distributions.uniform.Uniform",
+    "random.random",
+    "random.uniform",
+    "method:uniform_",
+    "method:uniform",
+    "method:rand",
+    "method:random",
+}
 
 
 def call_name(call: ast.Call, facts: FileFacts) -> str | None:
@@ -122,7 +185,7 @@ class Project:
         for ref in sorted(b.refs):
             for target in {ref} | self.bound.get(ref, set()):
                 out += self._closure(target, seen)
-        for attr, value in b.attrs.items():  # self.block = Block(...) resolved through bindings
+        for _attr, value in b.attrs.items():  # self.block = Block(...) resolved through bindings
             if isinstance(value, ast.Call):
                 ref = tail(value.func)
                 if ref:
@@ -231,7 +294,11 @@ class Project:
                 if name.endswith("autograd.Variable") or name.endswith("Variable") and node.args:
                     node = node.args[0]
                     continue
-                if isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH and not _resolve(node.func, f):
+                if (
+                    isinstance(node.func, ast.Attribute)
+                    and node.func.attr in PASSTHROUGH
+                    and not _resolve(node.func, f)
+                ):
                     node = node.func.value
                     continue
             break
@@ -291,7 +358,11 @@ class Project:
                         return self.label_kind(kw.value, f, scope, line, depth + 1)
             if short in {"where"}:
                 return "noisy"
-            if short in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"} and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            if (
+                short in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"}
+                and node.args
+                and isinstance(node.args[0], (ast.List, ast.Tuple))
+            ):
                 kinds = {self.label_kind(e, f, scope, line, depth + 1) for e in node.args[0].elts}
                 return "soft" if kinds & {"soft", "noisy"} else "one" if kinds & {"one", "zero"} else None
             if short in {"tensor", "Tensor", "FloatTensor", "array", "asarray"} and node.args:
@@ -333,9 +404,7 @@ class Project:
             value = self.value_of(node, f, scope, line)
             if value is not node:
                 return self.is_fake(value, f, scope, line, depth + 1)
-        if isinstance(node, ast.Attribute) and set(name_tokens(node.attr)) & FAKE_TOKENS:
-            return True
-        return False
+        return bool(isinstance(node, ast.Attribute) and set(name_tokens(node.attr)) & FAKE_TOKENS)
 
 
 RAND_SHORT = {"rand", "rand_like", "uniform", "random", "random_sample", "randn", "randn_like", "normal"}
@@ -386,7 +455,9 @@ def group_units(files: list[FileFacts]) -> list[list[FileFacts]]:
                 for _ in range(level - 1):
                     base = os.path.dirname(base)
                 rel = os.path.relpath(base) if os.path.isabs(base) != os.path.isabs(f.path) else base
-                key = ".".join([p for p in rel.replace("\\", "/").split("/") if p not in {"", "."}] + ([mod] if mod else []))
+                key = ".".join(
+                    [p for p in rel.replace("\\", "/").split("/") if p not in {"", "."}] + ([mod] if mod else [])
+                )
                 cands = [j for j in index.get(key, []) + index.get(mod, []) if j != i] if key or mod else []
             else:
                 cands = [j for j in index.get(mod, []) if j != i]

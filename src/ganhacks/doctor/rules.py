@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from ganhacks.doctor.config import DoctorConfig
 from ganhacks.doctor.project import (
-    RANDOM_NORMAL, RANDOM_UNIFORM, FileFacts, Model, Project, call_name, canon, has_random,
+    RANDOM_NORMAL,
+    RANDOM_UNIFORM,
+    FileFacts,
+    Model,
+    Project,
+    call_name,
+    canon,
+    has_random,
 )
 from ganhacks.doctor.source import CallSite, const_value, name_tokens, role_of_name, tail
 from ganhacks.doctor.verdict import Evidence, Verdict
@@ -60,11 +67,33 @@ def _short(op: str) -> str:
 
 
 # --- shared detectors ---------------------------------------------------------------------
-_ACT = {"tanh": "tanh", "Tanh": "tanh", "hardtanh": "tanh", "Hardtanh": "tanh", "sigmoid": "sigmoid",
-        "Sigmoid": "sigmoid", "relu": "relu", "ReLU": "relu", "ReLU6": "relu", "softplus": "relu",
-        "Softplus": "relu", "hardsigmoid": "sigmoid", "Hardsigmoid": "sigmoid"}
-_LINEAR = {"Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
-           "LazyLinear", "LazyConv2d", "Bilinear"}
+_ACT = {
+    "tanh": "tanh",
+    "Tanh": "tanh",
+    "hardtanh": "tanh",
+    "Hardtanh": "tanh",
+    "sigmoid": "sigmoid",
+    "Sigmoid": "sigmoid",
+    "relu": "relu",
+    "ReLU": "relu",
+    "ReLU6": "relu",
+    "softplus": "relu",
+    "Softplus": "relu",
+    "hardsigmoid": "sigmoid",
+    "Hardsigmoid": "sigmoid",
+}
+_LINEAR = {
+    "Linear",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "LazyLinear",
+    "LazyConv2d",
+    "Bilinear",
+}
 
 
 def _list_last(name: str, fn: ast.AST | None, before: int) -> ast.AST | None:
@@ -80,11 +109,24 @@ def _list_last(name: str, fn: ast.AST | None, before: int) -> ast.AST | None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and tail(node.func.value) == name:
             if node.func.attr == "append" and node.args:
                 item = node.args[0]
-            elif node.func.attr == "extend" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) and node.args[0].elts:
+            elif (
+                node.func.attr == "extend"
+                and node.args
+                and isinstance(node.args[0], (ast.List, ast.Tuple))
+                and node.args[0].elts
+            ):
                 item = node.args[0].elts[-1]
-        elif isinstance(node, ast.AugAssign) and tail(node.target) == name and isinstance(node.value, (ast.List, ast.Tuple)) and node.value.elts:
-            item = node.value.elts[-1]
-        elif isinstance(node, ast.Assign) and any(tail(t) == name for t in node.targets) and isinstance(node.value, ast.List) and node.value.elts:
+        elif (
+            isinstance(node, ast.AugAssign)
+            and tail(node.target) == name
+            and isinstance(node.value, (ast.List, ast.Tuple))
+            and node.value.elts
+        ) or (
+            isinstance(node, ast.Assign)
+            and any(tail(t) == name for t in node.targets)
+            and isinstance(node.value, ast.List)
+            and node.value.elts
+        ):
             item = node.value.elts[-1]
         if item is not None and (last is None or line >= last[0]):
             last = (line, item)
@@ -138,14 +180,26 @@ class _Outputs:
             return self.layer(node, f, fn, scope, depth + 1)
         if name.startswith("torch.clamp") or short in {"clamp", "clip"}:
             lo, hi = [const_value(a) for a in (node.args[1:3] if len(node.args) >= 3 else [None, None])]
-            return ("tanh", line) if (lo, hi) == (-1.0, 1.0) else ("sigmoid", line) if (lo, hi) == (0.0, 1.0) else (None, 0)
+            return (
+                ("tanh", line)
+                if (lo, hi) == (-1.0, 1.0)
+                else ("sigmoid", line)
+                if (lo, hi) == (0.0, 1.0)
+                else (None, 0)
+            )
         if name.startswith("method:"):
             if short in _ACT and short.islower():
                 return _ACT[short], line
             if short in {"view", "reshape", "squeeze", "unsqueeze", "flatten", "contiguous", "permute", "view_as"}:
                 return self.expr(node.func.value, f, b, fn, scope, depth + 1)
-            if isinstance(node.func, ast.Attribute) and tail(node.func.value) == "self" or (
-                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"
+            if (
+                isinstance(node.func, ast.Attribute)
+                and tail(node.func.value) == "self"
+                or (
+                    isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "self"
+                )
             ):
                 attr = node.func.attr
                 if attr in b.attrs:
@@ -243,7 +297,7 @@ def _consts(node: ast.AST | None) -> list[float]:
 
 
 def _loss_kind(cs: CallSite, f: FileFacts, p: Project) -> str | None:
-    """"bce", "mse", "ce" (classification) or None for the loss a call computes."""
+    """ "bce", "mse", "ce" (classification) or None for the loss a call computes."""
     names = [canon(cs.name) or ""]
     if cs.name is None and cs.callee:
         gv = p.global_value(cs.callee)
@@ -251,7 +305,14 @@ def _loss_kind(cs: CallSite, f: FileFacts, p: Project) -> str | None:
             names.append(canon(call_name(gv[0], gv[1])) or "")
     for n in names:
         s = _short(n)
-        if s in {"BCELoss", "BCEWithLogitsLoss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "SoftMarginLoss", "soft_margin_loss"}:
+        if s in {
+            "BCELoss",
+            "BCEWithLogitsLoss",
+            "binary_cross_entropy",
+            "binary_cross_entropy_with_logits",
+            "SoftMarginLoss",
+            "soft_margin_loss",
+        }:
             return "bce"
         if s in {"MSELoss", "mse_loss"}:
             return "mse"
@@ -287,8 +348,10 @@ def _g_loss_exprs(p: Project) -> list[tuple[ast.AST, FileFacts, str, int]]:
     for f in p.files:
         for ev in f.events:
             fn_role = role_of_name(ev.scope.split(".")[-1]) if ev.scope else None
-            if ev.kind in {"assign", "aug"} and _is_loss_name(ev.name) and (
-                role_of_name(ev.name) == "G" or (fn_role == "G" and role_of_name(ev.name) is None)
+            if (
+                ev.kind in {"assign", "aug"}
+                and _is_loss_name(ev.name)
+                and (role_of_name(ev.name) == "G" or (fn_role == "G" and role_of_name(ev.name) is None))
             ):
                 value = ev.value.value if isinstance(ev.value, ast.AugAssign) else ev.value
                 out.append((value, f, ev.scope, ev.line))
@@ -304,7 +367,7 @@ def _loss_family(p: Project) -> set[str]:
     if "family" in p.memo:
         return p.memo["family"]
     fam = p.memo["family"] = {k for _, _, k in _loss_calls(p) if k != "ce"}
-    for cs, f in p.all_calls():
+    for cs, _f in p.all_calls():
         short = _short(canon(cs.name) or cs.callee or "")
         if short == "grad" and (canon(cs.name) or "").startswith("torch.autograd"):
             fam.add("wgan")
@@ -318,8 +381,10 @@ def _loss_family(p: Project) -> set[str]:
 
 
 def _has_one_minus(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Sub, ast.Add)) and const_value(n.left) == 1
-               for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Sub, ast.Add)) and const_value(n.left) == 1
+        for n in ast.walk(node)
+    )
 
 
 # --- T01 ------------------------------------------------------------------------------------
@@ -342,26 +407,46 @@ def check_normalised_inputs(p: Project, cfg: DoctorConfig) -> Verdict:
     fix = "end G with nn.Tanh() and scale the data to [-1, 1] (e.g. Normalize((0.5,), (0.5,)) or x / 127.5 - 1)"
     if bad:
         m, a, e = bad[0]
-        return _verdict("T01", "fail", f"{m.name} ends with {a}: its outputs cannot cover [-1, 1]", fix, [e for _, _, e in bad])
+        return _verdict(
+            "T01", "fail", f"{m.name} ends with {a}: its outputs cannot cover [-1, 1]", fix, [e for _, _, e in bad]
+        )
     tanh = [(m, e) for m, a, e in acts if a == "tanh"]
     if tanh:
         if other and not signed:
             kind, e = other[0]
             what = "standardised (mean/std)" if kind == "standardised" else "scaled to [0, 1]"
-            return _verdict("T01", "fail", f"G ends with tanh but the data is {what}: real and fake ranges differ", fix,
-                            [e] + [t for _, t in tanh])
-        return _verdict("T01", "pass", "G ends with tanh" + (" and the data is scaled to [-1, 1]" if signed else ""), "",
-                        [t for _, t in tanh] + signed)
+            return _verdict(
+                "T01",
+                "fail",
+                f"G ends with tanh but the data is {what}: real and fake ranges differ",
+                fix,
+                [e] + [t for _, t in tanh],
+            )
+        return _verdict(
+            "T01",
+            "pass",
+            "G ends with tanh" + (" and the data is scaled to [-1, 1]" if signed else ""),
+            "",
+            [t for _, t in tanh] + signed,
+        )
     linear = [(m, e) for m, a, e in acts if a == "linear"]
     if linear and data:
-        return _verdict("T01", "fail", f"{linear[0][0].name} has an unbounded (linear) output while the data is bounded", fix,
-                        [e for _, e in linear] + [e for _, e in data])
-    return _verdict("T01", "absent", "G's last layer is not tanh (or could not be traced)", fix,
-                    [e for _, e in linear] + signed)
+        return _verdict(
+            "T01",
+            "fail",
+            f"{linear[0][0].name} has an unbounded (linear) output while the data is bounded",
+            fix,
+            [e for _, e in linear] + [e for _, e in data],
+        )
+    return _verdict(
+        "T01", "absent", "G's last layer is not tanh (or could not be traced)", fix, [e for _, e in linear] + signed
+    )
 
 
 # --- T02 ------------------------------------------------------------------------------------
-def _g_loss_style(p: Project, expr: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> list[tuple[str, int]]:
+def _g_loss_style(
+    p: Project, expr: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0
+) -> list[tuple[str, int]]:
     """Styles found in a G-loss expression: saturating, nonsaturating, critic, lsgan."""
     found: list[tuple[str, int]] = []
     if depth > 3:
@@ -372,15 +457,22 @@ def _g_loss_style(p: Project, expr: ast.AST, f: FileFacts, scope: str, line: int
             short = _short(name)
             if short in {"log", "log1p"} and node.args:
                 arg = node.args[0]
-                if short == "log1p" and isinstance(arg, ast.UnaryOp):
-                    found.append(("saturating", node.lineno))
-                elif isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Sub) and const_value(arg.left) == 1:
+                if (
+                    short == "log1p"
+                    and isinstance(arg, ast.UnaryOp)
+                    or isinstance(arg, ast.BinOp)
+                    and isinstance(arg.op, ast.Sub)
+                    and const_value(arg.left) == 1
+                ):
                     found.append(("saturating", node.lineno))
                 else:
                     found.append(("nonsaturating", node.lineno))
             elif short == "softplus" and node.args:
                 neg_arg = isinstance(node.args[0], ast.UnaryOp)
-                negated = any(isinstance(u, ast.UnaryOp) and isinstance(u.op, ast.USub) and node in ast.walk(u) for u in ast.walk(expr))
+                negated = any(
+                    isinstance(u, ast.UnaryOp) and isinstance(u.op, ast.USub) and node in ast.walk(u)
+                    for u in ast.walk(expr)
+                )
                 found.append(("nonsaturating" if neg_arg or not negated else "saturating", node.lineno))
             elif short in {"g_nonsaturating", "generator_loss_ns"}:
                 found.append(("nonsaturating", node.lineno))
@@ -418,7 +510,12 @@ def _negated_in(expr: ast.AST, target: ast.AST | None) -> bool:
         if isinstance(u, ast.UnaryOp) and isinstance(u.op, ast.USub):
             if target is None or any(n is target for n in ast.walk(u)):
                 return True
-        if isinstance(u, ast.BinOp) and isinstance(u.op, ast.Sub) and target is not None and any(n is target for n in ast.walk(u.right)):
+        if (
+            isinstance(u, ast.BinOp)
+            and isinstance(u.op, ast.Sub)
+            and target is not None
+            and any(n is target for n in ast.walk(u.right))
+        ):
             return True
     return False
 
@@ -439,22 +536,39 @@ def check_nonsaturating_loss(p: Project, cfg: DoctorConfig) -> Verdict:
     for expr, f, scope, line in _g_loss_exprs(p):
         for style, at in _g_loss_style(p, expr, f, scope, line):
             styles.setdefault(style, []).append(_ev(f, at or line))
-    fix = "train G with BCEWithLogits(D(G(z)), ones) / softplus(-D(G(z))).mean() (ganhacks.tricks.losses.g_nonsaturating)"
+    fix = (
+        "train G with BCEWithLogits(D(G(z)), ones) / softplus(-D(G(z))).mean() (ganhacks.tricks.losses.g_nonsaturating)"
+    )
     if "saturating" in styles:
-        return _verdict("T02", "fail", "G minimises log(1 - D(G(z))): its gradient vanishes while D rejects fakes", fix, styles["saturating"])
+        return _verdict(
+            "T02",
+            "fail",
+            "G minimises log(1 - D(G(z))): its gradient vanishes while D rejects fakes",
+            fix,
+            styles["saturating"],
+        )
     if "nonsaturating" in styles:
-        return _verdict("T02", "pass", "G uses the non-saturating loss (fakes labelled real)", "", styles["nonsaturating"])
+        return _verdict(
+            "T02", "pass", "G uses the non-saturating loss (fakes labelled real)", "", styles["nonsaturating"]
+        )
     fam = _loss_family(p)
     if "critic" in styles or "lsgan" in styles or fam & {"wgan", "hinge"} or fam == {"mse"}:
         which = "least-squares" if "lsgan" in styles or fam == {"mse"} else "Wasserstein/hinge critic"
-        return _verdict("T02", "na", f"the G loss is a {which} loss, not the log loss this tip is about", "",
-                        styles.get("critic", []) + styles.get("lsgan", []))
-    return _verdict("T02", "absent", "no generator loss could be identified", "name it g_loss/errG or use ganhacks.tricks.losses")
+        return _verdict(
+            "T02",
+            "na",
+            f"the G loss is a {which} loss, not the log loss this tip is about",
+            "",
+            styles.get("critic", []) + styles.get("lsgan", []),
+        )
+    return _verdict(
+        "T02", "absent", "no generator loss could be identified", "name it g_loss/errG or use ganhacks.tricks.losses"
+    )
 
 
 # --- T03 ------------------------------------------------------------------------------------
 def _z_kind(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> tuple[str | None, int]:
-    """"gaussian"/"uniform" for a latent-code expression (following names and local samplers)."""
+    """ "gaussian"/"uniform" for a latent-code expression (following names and local samplers)."""
     if depth > 5:
         return None, 0
     kinds = []
@@ -462,7 +576,13 @@ def _z_kind(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int, dept
         if isinstance(sub, ast.Call):
             name = canon(call_name(sub, f)) or ""
             short = _short(name)
-            if name in RANDOM_NORMAL or short in {"sample_gaussian", "truncated_gaussian", "randn", "randn_like", "truncnorm"}:
+            if name in RANDOM_NORMAL or short in {
+                "sample_gaussian",
+                "truncated_gaussian",
+                "randn",
+                "randn_like",
+                "truncnorm",
+            }:
                 kinds.append(("gaussian", sub.lineno))
             elif name in RANDOM_UNIFORM:
                 kinds.append(("uniform", sub.lineno))
@@ -479,7 +599,11 @@ def _z_kind(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int, dept
         ev = p.last_event(node.id, f, scope, line - 1 if depth == 0 else line)
         if ev is not None and ev.value is not node:
             return _z_kind(p, ev.value, f, scope, ev.line, depth + 1)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"to", "cuda", "view", "detach", "float"}:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"to", "cuda", "view", "detach", "float"}
+    ):
         return _z_kind(p, node.func.value, f, scope, line, depth + 1)
     return None, 0
 
@@ -496,7 +620,11 @@ def check_spherical_z(p: Project, cfg: DoctorConfig) -> Verdict:
     for f in p.files if (p.models_with("G") or found) else []:  # named codes count only in GAN code
         for ev in f.events:
             toks = set(name_tokens(ev.name))
-            if ev.kind == "assign" and toks & {"z", "latent", "latents", "zs", "codes"} and not toks & {"loss", "label"}:
+            if (
+                ev.kind == "assign"
+                and toks & {"z", "latent", "latents", "zs", "codes"}
+                and not toks & {"loss", "label"}
+            ):
                 k, line = _z_kind(p, ev.value, f, ev.scope, ev.line, depth=1)
                 if k:
                     found.append((k, _ev(f, line or ev.line)))
@@ -522,7 +650,9 @@ def _mixed_batch(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int)
     short = _short(canon(call_name(node, f)) or "")
     if short not in {"cat", "concat", "concatenate", "vstack", "row_stack"} or not node.args:
         return None
-    dim = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in {"dim", "axis"}), None)
+    dim = (
+        node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in {"dim", "axis"}), None)
+    )
     if short in {"cat", "concat", "concatenate"} and dim is not None and const_value(dim) != 0:
         return None
     elts = node.args[0].elts if isinstance(node.args[0], (ast.List, ast.Tuple)) else []
@@ -548,15 +678,35 @@ def check_separate_batches(p: Project, cfg: DoctorConfig) -> Verdict:
     bn_ev = [_ev(o[2], o[1]) for _, o in bn]
     fix = "call D(real) and D(fake) separately (or use InstanceNorm/LayerNorm/spectral norm in D)"
     if mixed:
-        return _verdict("T04", "fail", "a concatenated real+fake batch goes through D, which has BatchNorm", fix, mixed + bn_ev[:1])
+        return _verdict(
+            "T04", "fail", "a concatenated real+fake batch goes through D, which has BatchNorm", fix, mixed + bn_ev[:1]
+        )
     return _verdict("T04", "pass", "D has BatchNorm and sees real and fake in separate batches", "", bn_ev[:1])
 
 
 # --- T05 ------------------------------------------------------------------------------------
-_RELU = ("torch.nn.ReLU", "torch.nn.ReLU6", "torch.nn.functional.relu", "torch.nn.functional.relu_", "torch.relu",
-         "torch.relu_", "torch.nn.functional.relu6", "method:relu", "method:relu_")
-_MAXPOOL = ("MaxPool1d", "MaxPool2d", "MaxPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "max_pool1d",
-            "max_pool2d", "max_pool3d", "adaptive_max_pool2d")
+_RELU = (
+    "torch.nn.ReLU",
+    "torch.nn.ReLU6",
+    "torch.nn.functional.relu",
+    "torch.nn.functional.relu_",
+    "torch.relu",
+    "torch.relu_",
+    "torch.nn.functional.relu6",
+    "method:relu",
+    "method:relu_",
+)
+_MAXPOOL = (
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
+    "adaptive_max_pool2d",
+)
 
 
 @rule("T05")
@@ -600,13 +750,19 @@ def _flip_evidence(p: Project) -> list[Evidence]:
                 if isinstance(node, ast.Compare) and any(has_random(x, f) for x in [node.left, *node.comparators]):
                     out.append(_ev(f, ev.line))
                     break
-        for stmt, scope in f.subscript_assigns:
+        for stmt, _scope in f.subscript_assigns:
             t = stmt.targets[0]
             if isinstance(t, ast.Subscript) and set(name_tokens(tail(t.value) or "")) & _LABEL_TOKENS:
                 out.append(_ev(f, stmt.lineno))
     for cs, f in p.all_calls():
-        if _short(canon(cs.name) or cs.callee or "") in {"flip", "flip_labels", "noisy_labels", "two_sided", "one_sided", "LabelMaker"} and (
-            canon(cs.name) or "").startswith("ganhacks.tricks.labels"):
+        if _short(canon(cs.name) or cs.callee or "") in {
+            "flip",
+            "flip_labels",
+            "noisy_labels",
+            "two_sided",
+            "one_sided",
+            "LabelMaker",
+        } and (canon(cs.name) or "").startswith("ganhacks.tricks.labels"):
             out.append(_ev(f, cs.line))
     return out
 
@@ -624,7 +780,11 @@ def check_soft_noisy_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     for f in p.files:
         for ev in f.events:
             toks = set(name_tokens(ev.name))
-            if ev.kind == "assign" and toks & _LABEL_TOKENS and not toks & {"loss", "err", "out", "output", "pred", "gen"}:
+            if (
+                ev.kind == "assign"
+                and toks & _LABEL_TOKENS
+                and not toks & {"loss", "err", "out", "output", "pred", "gen"}
+            ):
                 lab = p.label_kind(ev.value, f, ev.scope, ev.line)
                 if lab in {"soft", "noisy"} and not _is_z_name(ev.name):
                     soft.append(_ev(f, ev.line))
@@ -652,17 +812,35 @@ def check_dcgan_or_hybrid(p: Project, cfg: DoctorConfig) -> Verdict:
     if not gens and not discs:
         return _verdict("T07", "na", "no generator or discriminator found in this code")
     idents = set().union(*(f.identifiers for f in p.files))
-    hybrid = {i for i in idents if set(name_tokens(i)) & {"reparameterize", "reparametrize", "reparam", "logvar", "kld"}
-              or i.lower() in {"log_var", "kl_loss", "kl_div", "kl_divergence"}}
+    hybrid = {
+        i
+        for i in idents
+        if set(name_tokens(i)) & {"reparameterize", "reparametrize", "reparam", "logvar", "kld"}
+        or i.lower() in {"log_var", "kl_loss", "kl_div", "kl_divergence"}
+    }
     up = [o for m in gens for o in m.has("ConvTranspose2d", "PixelShuffle", "Upsample", "interpolate")]
     down = [o for m in discs for o in m.has("Conv2d")]
     if up and down:
-        return _verdict("T07", "pass", "convolutional G and D (DCGAN family)", "", [_ev(up[0][2], up[0][1]), _ev(down[0][2], down[0][1])])
+        return _verdict(
+            "T07",
+            "pass",
+            "convolutional G and D (DCGAN family)",
+            "",
+            [_ev(up[0][2], up[0][1]), _ev(down[0][2], down[0][1])],
+        )
     if hybrid:
         f, line = _find_ident(p, sorted(hybrid))
-        return _verdict("T07", "pass", "hybrid model (VAE-GAN: KL/reparameterisation terms)", "", [_ev(f, line)] if f else [])
+        return _verdict(
+            "T07", "pass", "hybrid model (VAE-GAN: KL/reparameterisation terms)", "", [_ev(f, line)] if f else []
+        )
     ev = [_ev(m.facts, m.builder.line) for m in gens + discs]
-    return _verdict("T07", "absent", "G/D are not DCGAN-style convolutional nets", "for images start from DCGAN (ganhacks.models.dcgan)", ev)
+    return _verdict(
+        "T07",
+        "absent",
+        "G/D are not DCGAN-style convolutional nets",
+        "for images start from DCGAN (ganhacks.models.dcgan)",
+        ev,
+    )
 
 
 def _find_ident(p: Project, names: list[str]) -> tuple[FileFacts | None, int]:
@@ -686,12 +864,24 @@ def _trick_idents(p: Project, test: Callable[[set[str], str], bool]) -> list[Evi
 @rule("T08")
 def check_rl_tricks(p: Project, cfg: DoctorConfig) -> Verdict:
     """T08: a replay buffer of past fakes or a pool of past G/D checkpoints."""
-    ev = _trick_idents(p, lambda t, low: bool(
-        t & {"replay", "snapshot", "snapshots", "experience"} or ("pool" in t and t & {"image", "fake", "img", "history", "sample"})
-        or ("history" in t and t & {"fake", "buffer", "fakes"}) or "replaybuffer" in low or "imagepool" in low))
+    ev = _trick_idents(
+        p,
+        lambda t, low: bool(
+            t & {"replay", "snapshot", "snapshots", "experience"}
+            or ("pool" in t and t & {"image", "fake", "img", "history", "sample"})
+            or ("history" in t and t & {"fake", "buffer", "fakes"})
+            or "replaybuffer" in low
+            or "imagepool" in low
+        ),
+    )
     if ev:
         return _verdict("T08", "pass", "past fakes or checkpoints are replayed to D", "", ev)
-    return _verdict("T08", "absent", "no replay buffer or checkpoint pool", "optionally show D some past fakes (ganhacks.tricks.replay.ReplayBuffer)")
+    return _verdict(
+        "T08",
+        "absent",
+        "no replay buffer or checkpoint pool",
+        "optionally show D some past fakes (ganhacks.tricks.replay.ReplayBuffer)",
+    )
 
 
 # --- T09 ------------------------------------------------------------------------------------
@@ -706,12 +896,17 @@ def _optimisers(p: Project) -> list[tuple[str, str | None, Evidence, ast.Call]]:
         if not name.startswith("torch.optim.") or "lr_scheduler" in name or not short[:1].isupper():
             continue
         role = None
-        params = cs.node.args[0] if cs.node.args else next((k.value for k in cs.node.keywords if k.arg == "params"), None)
+        params = (
+            cs.node.args[0] if cs.node.args else next((k.value for k in cs.node.keywords if k.arg == "params"), None)
+        )
         if params is not None:
             for n in ast.walk(params):
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "parameters":
                     owner = tail(n.func.value)
-                    role = role_of_name(owner) or next((r for c in p.bound.get(owner or "", ()) for m in p.models if m.name == c for r in m.roles), None)
+                    role = role_of_name(owner) or next(
+                        (r for c in p.bound.get(owner or "", ()) for m in p.models if m.name == c for r in m.roles),
+                        None,
+                    )
                     break
         role = role or role_of_name(cs.target)
         out.append((short, role, _ev(f, cs.line), cs.node))
@@ -745,7 +940,8 @@ def check_track_failures(p: Project, cfg: DoctorConfig) -> Verdict:
     for cs, f in p.all_calls():
         short = _short(canon(cs.name) or cs.callee or "")
         if short in {"clip_grad_norm_", "clip_grad_norm", "grad_norm", "Monitor"} or (
-            short in {"norm", "vector_norm"} and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(cs.node))
+            short in {"norm", "vector_norm"}
+            and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(cs.node))
         ):
             ev.append(_ev(f, cs.line))
     for f in p.files:
@@ -759,8 +955,12 @@ def check_track_failures(p: Project, cfg: DoctorConfig) -> Verdict:
                 break
     if ev:
         return _verdict("T10", "pass", "gradient norms or failure symptoms are tracked", "", ev)
-    return _verdict("T10", "absent", "losses may be printed, but gradient norms / D-loss collapse are not checked",
-                    "watch grad norms (>100 is trouble) and D loss -> 0, e.g. with ganhacks.monitor")
+    return _verdict(
+        "T10",
+        "absent",
+        "losses may be printed, but gradient norms / D-loss collapse are not checked",
+        "watch grad norms (>100 is trouble) and D loss -> 0, e.g. with ganhacks.monitor",
+    )
 
 
 # --- T11 ------------------------------------------------------------------------------------
@@ -800,12 +1000,43 @@ def check_no_loss_balancing(p: Project, cfg: DoctorConfig) -> Verdict:
     steps = [(cs, f) for cs, f in p.all_calls() if cs.callee in {"step", "backward"} and cs.method]
     if not steps:
         return _verdict("T11", "na", "no training loop found in this code")
-    return _verdict("T11", "pass", "the update schedule does not depend on loss thresholds", "", [_ev(steps[0][1], steps[0][0].line)])
+    return _verdict(
+        "T11",
+        "pass",
+        "the update schedule does not depend on loss thresholds",
+        "",
+        [_ev(steps[0][1], steps[0][0].line)],
+    )
 
 
 # --- T12 ------------------------------------------------------------------------------------
-_CLASS_TOKENS = {"label", "labels", "y", "class", "classes", "cls", "c", "digit", "digits", "cond", "condition", "attr", "attrs"}
-_LABELLED = {"MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "SVHN", "STL10", "ImageFolder", "EMNIST", "KMNIST", "load_digits"}
+_CLASS_TOKENS = {
+    "label",
+    "labels",
+    "y",
+    "class",
+    "classes",
+    "cls",
+    "c",
+    "digit",
+    "digits",
+    "cond",
+    "condition",
+    "attr",
+    "attrs",
+}
+_LABELLED = {
+    "MNIST",
+    "FashionMNIST",
+    "CIFAR10",
+    "CIFAR100",
+    "SVHN",
+    "STL10",
+    "ImageFolder",
+    "EMNIST",
+    "KMNIST",
+    "load_digits",
+}
 
 
 def _labels_available(p: Project) -> list[Evidence]:
@@ -815,10 +1046,23 @@ def _labels_available(p: Project) -> list[Evidence]:
             if not isinstance(node, ast.For):
                 continue
             target, it = node.target, node.iter
-            if isinstance(it, ast.Call) and tail(it.func) == "enumerate" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            if (
+                isinstance(it, ast.Call)
+                and tail(it.func) == "enumerate"
+                and isinstance(target, ast.Tuple)
+                and len(target.elts) == 2
+            ):
                 target, it = target.elts[1], it.args[0] if it.args else it
-            src = set(name_tokens(tail(it) or "")) if not isinstance(it, ast.Call) else set(name_tokens(tail(it.func) or ""))
-            if isinstance(target, ast.Tuple) and len(target.elts) == 2 and src & {"loader", "dataloader", "data", "dataset", "dl", "train", "batches"}:
+            src = (
+                set(name_tokens(tail(it) or ""))
+                if not isinstance(it, ast.Call)
+                else set(name_tokens(tail(it.func) or ""))
+            )
+            if (
+                isinstance(target, ast.Tuple)
+                and len(target.elts) == 2
+                and src & {"loader", "dataloader", "data", "dataset", "dl", "train", "batches"}
+            ):
                 out.append(_ev(f, node.lineno))
     for cs, f in p.all_calls():
         if _short(canon(cs.name) or cs.callee or "") in _LABELLED:
@@ -834,19 +1078,29 @@ def check_use_labels(p: Project, cfg: DoctorConfig) -> Verdict:
         return _verdict("T12", "na", "no discriminator found in this code")
     ce = [(cs, f) for cs, f, k in _loss_calls(p) if k == "ce"]
     if ce:
-        return _verdict("T12", "pass", "D also classifies the samples (auxiliary classifier)", "", [_ev(f, cs.line) for cs, f in ce])
+        return _verdict(
+            "T12", "pass", "D also classifies the samples (auxiliary classifier)", "", [_ev(f, cs.line) for cs, f in ce]
+        )
     cond = [o for m in discs for o in m.has("Embedding")]
     for cs, f in p.calls_of("D"):  # D(x, labels): conditioned by concatenation or projection
         extra = cs.node.args[1:] + [k.value for k in cs.node.keywords]
-        if any(isinstance(n, (ast.Name, ast.Attribute)) and set(name_tokens(tail(n) or "")) & _CLASS_TOKENS
-               for a in extra for n in ast.walk(a)):
+        if any(
+            isinstance(n, (ast.Name, ast.Attribute)) and set(name_tokens(tail(n) or "")) & _CLASS_TOKENS
+            for a in extra
+            for n in ast.walk(a)
+        ):
             cond.append(("call", cs.line, f))
     if cond:
         return _verdict("T12", "pass", "D is conditioned on the labels", "", [_ev(o[2], o[1]) for o in cond])
     avail = _labels_available(p)
     if avail:
-        return _verdict("T12", "absent", "the data has labels but D ignores them",
-                        "let D also predict the class (ganhacks.tricks.conditional.ACGANHead) or condition it by projection", avail)
+        return _verdict(
+            "T12",
+            "absent",
+            "the data has labels but D ignores them",
+            "let D also predict the class (ganhacks.tricks.conditional.ACGANHead) or condition it by projection",
+            avail,
+        )
     return _verdict("T12", "na", "no class labels found in the data pipeline")
 
 
@@ -882,16 +1136,40 @@ def check_instance_noise(p: Project, cfg: DoctorConfig) -> Verdict:
             noisy["real"].append(_ev(f, cs.line))
             noisy["fake"].append(_ev(f, cs.line))
     if not noisy["real"] and not noisy["fake"]:
-        return _verdict("T13", "absent", "D's inputs are clean", "add Gaussian noise to real and fake inputs of D and decay it (ganhacks.tricks.noise.InstanceNoise)")
+        return _verdict(
+            "T13",
+            "absent",
+            "D's inputs are clean",
+            "add Gaussian noise to real and fake inputs of D and decay it (ganhacks.tricks.noise.InstanceNoise)",
+        )
     fix = "add the same noise to real and fake inputs of D"
     for side, other in (("real", "fake"), ("fake", "real")):
         if noisy[side] and not noisy[other] and plain[other]:
-            return _verdict("T13", "fail", f"noise is added to {side} inputs of D only: D can tell them apart by the noise", fix,
-                            noisy[side] + plain[other])
-    decays = [ev for f in p.files for ev in f.events if ev.kind == "aug" and set(name_tokens(ev.name)) & {"noise", "sigma", "std", "stddev", "scale"}]
-    decays += [ev for f in p.files for ev in f.events if ev.kind == "assign" and set(name_tokens(ev.name)) & {"sigma", "std", "stddev"} and any(
-        isinstance(n, ast.Name) and set(name_tokens(n.id)) & {"epoch", "step", "iter", "iteration", "progress", "it", "epochs", "steps"}
-        for n in ast.walk(ev.value))]
+            return _verdict(
+                "T13",
+                "fail",
+                f"noise is added to {side} inputs of D only: D can tell them apart by the noise",
+                fix,
+                noisy[side] + plain[other],
+            )
+    decays = [
+        ev
+        for f in p.files
+        for ev in f.events
+        if ev.kind == "aug" and set(name_tokens(ev.name)) & {"noise", "sigma", "std", "stddev", "scale"}
+    ]
+    decays += [
+        ev
+        for f in p.files
+        for ev in f.events
+        if ev.kind == "assign"
+        and set(name_tokens(ev.name)) & {"sigma", "std", "stddev"}
+        and any(
+            isinstance(n, ast.Name)
+            and set(name_tokens(n.id)) & {"epoch", "step", "iter", "iteration", "progress", "it", "epochs", "steps"}
+            for n in ast.walk(ev.value)
+        )
+    ]
     note = "" if decays else " (its scale is constant: decay it over training)"
     return _verdict("T13", "pass", "instance noise is added to D's inputs" + note, "", noisy["real"] + noisy["fake"])
 
@@ -922,28 +1200,57 @@ def check_more_d_steps(p: Project, cfg: DoctorConfig) -> Verdict:
     ev = []
     for f in p.files:
         for node, _ in f.loops:
-            if isinstance(node, ast.For) and isinstance(node.iter, ast.Call) and tail(node.iter.func) == "range" and node.iter.args:
+            if (
+                isinstance(node, ast.For)
+                and isinstance(node.iter, ast.Call)
+                and tail(node.iter.func) == "range"
+                and node.iter.args
+            ):
                 n = node.iter.args[-1] if len(node.iter.args) == 1 else None
-                many = (const_value(n) or 0) > 1 or (isinstance(n, (ast.Name, ast.Attribute)) and set(name_tokens(tail(n) or "")) & {"critic", "d", "disc", "k", "diters", "citers"})
+                many = (const_value(n) or 0) > 1 or (
+                    isinstance(n, (ast.Name, ast.Attribute))
+                    and set(name_tokens(tail(n) or "")) & {"critic", "d", "disc", "k", "diters", "citers"}
+                )
                 if many and _steps_in(node.body, p) == {"D"}:
                     ev.append(_ev(f, node.lineno))
         for node, _ in f.ifs:
-            if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test)) and "G" in _steps_in(node.body, p) and "D" not in _steps_in(node.body, p):
+            if (
+                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test))
+                and "G" in _steps_in(node.body, p)
+                and "D" not in _steps_in(node.body, p)
+            ):
                 ev.append(_ev(f, node.lineno))
     if ev:
         return _verdict("T14", "pass", "D takes several steps per G step", "", ev)
-    return _verdict("T14", "absent", "one D step per G step", "optional: try n_critic > 1 D steps per G step (ganhacks.tricks.steps.StepSchedule)")
+    return _verdict(
+        "T14",
+        "absent",
+        "one D step per G step",
+        "optional: try n_critic > 1 D steps per G step (ganhacks.tricks.steps.StepSchedule)",
+    )
 
 
 # --- T15 ------------------------------------------------------------------------------------
 @rule("T15")
 def check_minibatch_discrimination(p: Project, cfg: DoctorConfig) -> Verdict:
     """T15: D sees batch statistics (minibatch discrimination or minibatch standard deviation)."""
-    ev = _trick_idents(p, lambda t, low: "mbstd" in low or "minibatchstd" in low.replace("_", "") or "minibatchdisc" in low.replace("_", "")
-                       or ("minibatch" in t and t & {"discrimination", "std", "stddev", "disc"}))
+    ev = _trick_idents(
+        p,
+        lambda t, low: (
+            "mbstd" in low
+            or "minibatchstd" in low.replace("_", "")
+            or "minibatchdisc" in low.replace("_", "")
+            or ("minibatch" in t and t & {"discrimination", "std", "stddev", "disc"})
+        ),
+    )
     if ev:
         return _verdict("T15", "pass", "D uses minibatch discrimination / minibatch stddev", "", ev)
-    return _verdict("T15", "absent", "D judges each sample alone", "optional: add ganhacks.tricks.layers.MinibatchStdDev near the end of D")
+    return _verdict(
+        "T15",
+        "absent",
+        "D judges each sample alone",
+        "optional: add ganhacks.tricks.layers.MinibatchStdDev near the end of D",
+    )
 
 
 # --- T16 ------------------------------------------------------------------------------------
@@ -954,11 +1261,18 @@ def check_condition_embedding(p: Project, cfg: DoctorConfig) -> Verdict:
     emb = [o for m in models for o in m.has("Embedding", "ConditionChannels")]
     if emb:
         return _verdict("T16", "pass", "the condition enters through nn.Embedding", "", [_ev(o[2], o[1]) for o in emb])
-    onehot = [(cs, f) for cs, f in p.all_calls() if _short(canon(cs.name) or cs.callee or "") in {"one_hot", "scatter_"}]
+    onehot = [
+        (cs, f) for cs, f in p.all_calls() if _short(canon(cs.name) or cs.callee or "") in {"one_hot", "scatter_"}
+    ]
     if onehot:
-        return _verdict("T16", "absent", "the condition is one-hot encoded, not embedded",
-                        "use nn.Embedding(n_classes, small_dim) and append it as channels (ganhacks.tricks.layers.ConditionChannels)",
-                        [_ev(f, cs.line) for cs, f in onehot])
+        return _verdict(
+            "T16",
+            "absent",
+            "the condition is one-hot encoded, not embedded",
+            "use nn.Embedding(n_classes, small_dim) and append it as channels "
+            "(ganhacks.tricks.layers.ConditionChannels)",
+            [_ev(f, cs.line) for cs, f in onehot],
+        )
     return _verdict("T16", "na", "the model is not conditioned on a discrete variable")
 
 
@@ -973,20 +1287,38 @@ def check_dropout_in_g(p: Project, cfg: DoctorConfig) -> Verdict:
     functional = [o for m in gens for o in m.has("dropout", "dropout2d")]
     always = [o for o in functional if not _follows_training(o, gens)]
     if not modules and not functional:
-        return _verdict("T17", "absent", "G has no dropout", "optional: add dropout to some G layers and keep it on at test time")
+        return _verdict(
+            "T17", "absent", "G has no dropout", "optional: add dropout to some G layers and keep it on at test time"
+        )
     evals = []
     for cs, f in p.all_calls():
         if cs.method and isinstance(cs.node.func, ast.Attribute):
             owner = tail(cs.node.func.value)
             is_g = role_of_name(owner) == "G" or any(c in {m.name for m in gens} for c in p.bound.get(owner or "", ()))
-            off = cs.callee == "eval" or (cs.callee == "train" and cs.node.args and isinstance(cs.node.args[0], ast.Constant) and cs.node.args[0].value is False)
+            off = cs.callee == "eval" or (
+                cs.callee == "train"
+                and cs.node.args
+                and isinstance(cs.node.args[0], ast.Constant)
+                and cs.node.args[0].value is False
+            )
             if is_g and off:
                 evals.append(_ev(f, cs.line))
-    reenabled = any("Dropout" in (tail(n) or "") for f in p.files for cs in f.calls if cs.callee == "isinstance" for n in cs.node.args)
+    reenabled = any(
+        "Dropout" in (tail(n) or "")
+        for f in p.files
+        for cs in f.calls
+        if cs.callee == "isinstance"
+        for n in cs.node.args
+    )
     drop_ev = [_ev(o[2], o[1]) for o in modules + functional]
     if evals and not always and not reenabled:
-        return _verdict("T17", "fail", "G has dropout but is put in eval mode, which switches it off at test time",
-                        "keep G's dropout on at inference (F.dropout(x, p, training=True) or ganhacks.tricks.layers.AlwaysDropout)", evals + drop_ev)
+        return _verdict(
+            "T17",
+            "fail",
+            "G has dropout but is put in eval mode, which switches it off at test time",
+            "keep G's dropout on at inference (F.dropout(x, p, training=True) or ganhacks.tricks.layers.AlwaysDropout)",
+            evals + drop_ev,
+        )
     return _verdict("T17", "pass", "G uses dropout and it stays active at test time", "", drop_ev)
 
 

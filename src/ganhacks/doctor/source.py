@@ -16,17 +16,74 @@ from dataclasses import dataclass, field
 
 # torch.nn names that star imports (``from torch.nn import *``) are assumed to provide.
 _NN_STAR = {
-    "Module", "Sequential", "ModuleList", "Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
-    "ConvTranspose2d", "ConvTranspose3d", "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU",
-    "Tanh", "Sigmoid", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d",
-    "BatchNorm3d", "InstanceNorm2d", "LayerNorm", "Dropout", "Dropout2d", "Embedding", "Upsample",
-    "PixelShuffle", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss", "Flatten",
+    "Module",
+    "Sequential",
+    "ModuleList",
+    "Linear",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "ReLU",
+    "ReLU6",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "SELU",
+    "GELU",
+    "Tanh",
+    "Sigmoid",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "InstanceNorm2d",
+    "LayerNorm",
+    "Dropout",
+    "Dropout2d",
+    "Embedding",
+    "Upsample",
+    "PixelShuffle",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "MSELoss",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "Flatten",
 }
 # Methods that return (a view of) the same tensor or module: followed through when unwrapping.
 PASSTHROUGH = {
-    "to", "cuda", "cpu", "float", "double", "half", "detach", "view", "view_as", "reshape", "squeeze",
-    "unsqueeze", "flatten", "contiguous", "type", "type_as", "requires_grad_", "clone", "permute",
-    "train", "apply", "squeeze_", "unsqueeze_", "expand", "expand_as", "repeat",
+    "to",
+    "cuda",
+    "cpu",
+    "float",
+    "double",
+    "half",
+    "detach",
+    "view",
+    "view_as",
+    "reshape",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+    "contiguous",
+    "type",
+    "type_as",
+    "requires_grad_",
+    "clone",
+    "permute",
+    "train",
+    "apply",
+    "squeeze_",
+    "unsqueeze_",
+    "expand",
+    "expand_as",
+    "repeat",
 }
 _SUPPRESS = re.compile(r"#\s*ganhacks:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]*)\])?")
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[A-Za-z]*")
@@ -276,7 +333,7 @@ class _Collector(ast.NodeVisitor):
         for t in node.targets:
             if isinstance(t, ast.Subscript):
                 self.subscript_assigns.append((node, self._scope()))
-            for el in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
+            for el in t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]:
                 n = tail(el) if isinstance(el, (ast.Name, ast.Attribute)) else None
                 if n and isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)):
                     idx = t.elts.index(el)
@@ -303,7 +360,12 @@ class _Collector(ast.NodeVisitor):
             return
         self.identifiers.add(name)
         self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign"))
-        if self.cls and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        if (
+            self.cls
+            and isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        ):
             self.cls[-1].attrs[name] = value
         ctor = self._constructor(value)
         if ctor is None:
@@ -324,7 +386,10 @@ class _Collector(ast.NodeVisitor):
             canon = self.resolve(value.func)
             if canon in {"torch.nn.Sequential", "torch.nn.ModuleList"}:
                 return ("sequential", value)
-            if canon in {"torch.nn.DataParallel", "torch.nn.parallel.DistributedDataParallel", "torch.compile"} and value.args:
+            if (
+                canon in {"torch.nn.DataParallel", "torch.nn.parallel.DistributedDataParallel", "torch.compile"}
+                and value.args
+            ):
                 value = value.args[0]
                 continue
             if isinstance(value.func, ast.Attribute) and value.func.attr in PASSTHROUGH and canon is None:
@@ -399,15 +464,35 @@ class _Collector(ast.NodeVisitor):
         callee = tail(node.func)
         method = isinstance(node.func, ast.Attribute) and canon is None
         self.calls.append(
-            CallSite(node, canon, callee, method, node.lineno, self._scope(),
-                     self.cls[-1].name if self.cls else None, self.target, self.neg > 0)
+            CallSite(
+                node,
+                canon,
+                callee,
+                method,
+                node.lineno,
+                self._scope(),
+                self.cls[-1].name if self.cls else None,
+                self.target,
+                self.neg > 0,
+            )
         )
         for b in ([self.cls[-1]] if self.cls else []) + self.func_builders[-1:]:
             self._add_op(b, node)
         self.generic_visit(node)
 
 
-_RANDOM_CALLS = {"rand", "randn", "rand_like", "randn_like", "uniform", "normal", "randint", "uniform_", "normal_", "random"}
+_RANDOM_CALLS = {
+    "rand",
+    "randn",
+    "rand_like",
+    "randn_like",
+    "uniform",
+    "normal",
+    "randint",
+    "uniform_",
+    "normal_",
+    "random",
+}
 
 
 def _draws_random(node: ast.AST) -> bool:
@@ -421,7 +506,12 @@ def scaling_kind(node: ast.BinOp) -> str | None:
             return "signed"
     if isinstance(node.op, ast.Div):
         c = const_value(node.right)
-        if isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Sub) and c in {0.5, 127.5} and const_value(node.left.right) == c:
+        if (
+            isinstance(node.left, ast.BinOp)
+            and isinstance(node.left.op, ast.Sub)
+            and c in {0.5, 127.5}
+            and const_value(node.left.right) == c
+        ):
             return "signed"
         if c == 255:
             return "unit"
@@ -448,10 +538,24 @@ def parse_facts(path: str, text: str) -> FileFacts:
     lines = text.splitlines()
     by_line, whole = _suppressions(lines)
     return FileFacts(
-        path=path, lines=lines, aliases=c.aliases, imports=c.imports, calls=c.calls, builders=c.builders,
-        bindings=c.bindings, events=c.events, loops=c.loops, ifs=c.ifs, returns=c.returns,
-        identifiers=c.identifiers, funcdefs=c.funcdefs, suppress=by_line, file_ignore=whole,
-        subscript_assigns=c.subscript_assigns, star=c.star, scalings=c.scalings,
+        path=path,
+        lines=lines,
+        aliases=c.aliases,
+        imports=c.imports,
+        calls=c.calls,
+        builders=c.builders,
+        bindings=c.bindings,
+        events=c.events,
+        loops=c.loops,
+        ifs=c.ifs,
+        returns=c.returns,
+        identifiers=c.identifiers,
+        funcdefs=c.funcdefs,
+        suppress=by_line,
+        file_ignore=whole,
+        subscript_assigns=c.subscript_assigns,
+        star=c.star,
+        scalings=c.scalings,
     )
 
 

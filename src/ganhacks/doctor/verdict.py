@@ -49,7 +49,7 @@ class Verdict:
         """A fail that counts for the exit code (not suppressed)."""
         return self.verdict == "fail" and not self.suppressed
 
-    def suppress(self) -> "Verdict":
+    def suppress(self) -> Verdict:
         return replace(self, suppressed=True)
 
     def to_dict(self) -> dict:

@@ -72,8 +72,14 @@ def _why_unreadable(path: str) -> str:
     return "not a regular file or folder, skipped"
 
 
-def _walk(folder: str, exclude: tuple[str, ...], files: list[str], problems: list[Problem],
-          seen_files: set[str], seen_dirs: set[str]) -> None:
+def _walk(
+    folder: str,
+    exclude: tuple[str, ...],
+    files: list[str],
+    problems: list[Problem],
+    seen_files: set[str],
+    seen_dirs: set[str],
+) -> None:
     stack = [folder]
     while stack:
         here = stack.pop()

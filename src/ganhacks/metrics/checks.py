@@ -19,7 +19,9 @@ def check_finite(name: str, x: torch.Tensor) -> torch.Tensor:
     bad = ~torch.isfinite(x)
     if bad.any():
         rows = int(bad.reshape(len(x), -1).any(1).sum()) if x.ndim > 0 and len(x) else int(bad.sum())
-        raise UserError(f"{name} contain NaN or infinite values ({rows} of {len(x)} rows); fix the source before measuring")
+        raise UserError(
+            f"{name} contain NaN or infinite values ({rows} of {len(x)} rows); fix the source before measuring"
+        )
     return x
 
 
@@ -64,9 +66,7 @@ def check_images(name: str, x: torch.Tensor) -> torch.Tensor:
         raise UserError(f"{name} must have shape (N, C, H, W); got {tuple(x.shape)}.{hint}")
     n, c, h, w = x.shape
     if c not in (1, 3) and w in (1, 3):
-        raise UserError(
-            f"{name} look channels-last {tuple(x.shape)}; pass (N, C, H, W), e.g. x.permute(0, 3, 1, 2)"
-        )
+        raise UserError(f"{name} look channels-last {tuple(x.shape)}; pass (N, C, H, W), e.g. x.permute(0, 3, 1, 2)")
     x = check_finite(name, x.to(torch.float32))
     lo, hi = (x.min().item(), x.max().item()) if x.numel() else (0.0, 0.0)
     if lo < -1 - RANGE_TOLERANCE or hi > 1 + RANGE_TOLERANCE:

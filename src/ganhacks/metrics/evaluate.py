@@ -216,13 +216,22 @@ def evaluate(
             "give both as images or both as points"
         )
     if fake.ndim == 4 and fake.shape[1] != real.shape[1]:
-        raise UserError(f"fake images have {fake.shape[1]} channels but real images have {real.shape[1]}; they must match")
+        raise UserError(
+            f"fake images have {fake.shape[1]} channels but real images have {real.shape[1]}; they must match"
+        )
     kwargs = {"weights": extractor_weights} if extractor_weights else {}
     ext = resolve_extractor(extractor, fake, **kwargs)
     f_fake, p_fake = extract(ext, fake, "fake", config.batch_size, device)
     f_real, _ = extract(ext, real, "real", config.batch_size, device)
     values = evaluate_features(
-        f_fake, f_real, names, fake_probs=p_fake, fake_samples=fake, mode_centers=mode_centers, mode_std=mode_std, config=config
+        f_fake,
+        f_real,
+        names,
+        fake_probs=p_fake,
+        fake_samples=fake,
+        mode_centers=mode_centers,
+        mode_std=mode_std,
+        config=config,
     )
     return {
         "metrics": values,

@@ -141,8 +141,10 @@ class InceptionExtractor:
             )
         try:
             torch.load(path, map_location="cpu", weights_only=True)  # refuses pickled objects
-        except Exception as exc:  # noqa: BLE001 - any failure means: not a plain tensor file
-            raise UserError(f"{path} is not a plain tensor file ({type(exc).__name__}); refusing to unpickle it") from None
+        except Exception as exc:
+            raise UserError(
+                f"{path} is not a plain tensor file ({type(exc).__name__}); refusing to unpickle it"
+            ) from None
         self.model = FeatureExtractorInceptionV3(
             "inception-v3-compat", ["2048", "logits_unbiased"], feature_extractor_weights_path=str(path)
         )

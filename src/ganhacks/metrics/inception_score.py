@@ -41,7 +41,9 @@ def inception_score(probs: torch.Tensor, splits: int = 10) -> tuple[float, float
     for chunk in p.chunk(splits):
         marginal = chunk.mean(0, keepdim=True)  # p(y) on this chunk
         log_ratio = torch.log(chunk) - torch.log(marginal)
-        kl = torch.where(chunk > 0, chunk * log_ratio, torch.zeros_like(chunk)).sum(1)  # KL(p(y|x) || p(y)), 0 log 0 = 0
+        kl = torch.where(chunk > 0, chunk * log_ratio, torch.zeros_like(chunk)).sum(
+            1
+        )  # KL(p(y|x) || p(y)), 0 log 0 = 0
         scores.append(kl.mean().exp())
     s = torch.stack(scores)
     return float(s.mean()), float(s.std(correction=0))

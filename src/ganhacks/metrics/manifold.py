@@ -67,7 +67,9 @@ def manifold_metrics(fake: torch.Tensor, real: torch.Tensor, k: int = 5) -> dict
     if k < 1:
         raise UserError(f"the k-NN metrics need k >= 1; got k={k}")
     for which, x in (("fake", fake), ("real", real)):
-        need_samples("precision/recall/density/coverage", len(x), k + 1, which, f"k={k} neighbours plus the point itself")
+        need_samples(
+            "precision/recall/density/coverage", len(x), k + 1, which, f"k={k} neighbours plus the point itself"
+        )
     r_real, r_fake = knn_radii_squared(real, k), knn_radii_squared(fake, k)  # squared radii
     fake_hits = torch.zeros(len(fake), dtype=torch.int64)  # per fake: real balls containing it
     real_in_fake = torch.zeros(len(real), dtype=torch.bool)  # per real: inside some fake ball

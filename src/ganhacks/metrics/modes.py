@@ -60,7 +60,8 @@ def mixture_modes(
         min_count: high-quality samples a mode needs to count as covered.
 
     Returns:
-        ``{"modes_covered", "modes_total", "high_quality", "mode_reverse_kl"}``; ``high_quality`` is the share in [0, 1].
+        ``{"modes_covered", "modes_total", "high_quality", "mode_reverse_kl"}``; ``high_quality`` is the
+        share in [0, 1].
     """
     points = check_features("points", points)
     centres = check_features("mode centres", centres)
@@ -78,10 +79,12 @@ def mixture_modes(
     return out
 
 
-def digit_labels(images: torch.Tensor, classifier: torch.nn.Module | None = None, batch_size: int = 2048) -> torch.Tensor:
+def digit_labels(
+    images: torch.Tensor, classifier: torch.nn.Module | None = None, batch_size: int = 2048
+) -> torch.Tensor:
     """Arg-max digit (N, C) of every channel of images (N, C, H, W) in [-1, 1], by the digits classifier."""
-    from ganhacks.metrics.classifier import load_digits_classifier, resize_to_digits
     from ganhacks.metrics.checks import check_images
+    from ganhacks.metrics.classifier import load_digits_classifier, resize_to_digits
 
     images = check_images("stacked digit images", images)
     model = classifier if classifier is not None else load_digits_classifier()

@@ -16,8 +16,16 @@ from ganhacks.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ganhacks.models.encoder import ConvEncoder, MLPEncoder
 from ganhacks.models.mlp import MLPDiscriminator, MLPGenerator
 
-__all__ = ["ConvEncoder", "DCGANDiscriminator", "DCGANGenerator", "MLPDiscriminator", "MLPEncoder", "MLPGenerator",
-           "build_encoder", "build_models"]
+__all__ = [
+    "ConvEncoder",
+    "DCGANDiscriminator",
+    "DCGANGenerator",
+    "MLPDiscriminator",
+    "MLPEncoder",
+    "MLPGenerator",
+    "build_encoder",
+    "build_models",
+]
 
 
 def _arch(config, sample_shape: tuple[int, ...]) -> str:
@@ -47,31 +55,82 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
         if len(sample_shape) != 1:
             raise UserError(f"model.arch='mlp' needs point data (N, F); this data has samples of shape {sample_shape}")
         if config.msg:
-            raise UserError(f"model.msg=true (S06, multi-scale gradients) needs image data and the DCGAN models; "
-                            f"this data has samples of shape {sample_shape}; set model.msg=false")
+            raise UserError(
+                f"model.msg=true (S06, multi-scale gradients) needs image data and the DCGAN models; "
+                f"this data has samples of shape {sample_shape}; set model.msg=false"
+            )
         if grow:
-            raise UserError(f"tricks.grow_steps (S05, progressive growing) needs image data and the DCGAN models; "
-                            f"this data has samples of shape {sample_shape}; set tricks.grow_steps=0")
-        g = MLPGenerator(config.z_dim, sample_shape[0], config.g_width, config.depth, config.g_activation,
-                         config.g_norm, config.g_dropout, num_classes, config.embed_dim)
-        d = MLPDiscriminator(sample_shape[0], config.d_width, config.depth, config.d_activation, config.d_norm,
-                             config.minibatch_std, config.minibatch_kernels, num_classes, cond, config.embed_dim)
+            raise UserError(
+                f"tricks.grow_steps (S05, progressive growing) needs image data and the DCGAN models; "
+                f"this data has samples of shape {sample_shape}; set tricks.grow_steps=0"
+            )
+        g = MLPGenerator(
+            config.z_dim,
+            sample_shape[0],
+            config.g_width,
+            config.depth,
+            config.g_activation,
+            config.g_norm,
+            config.g_dropout,
+            num_classes,
+            config.embed_dim,
+        )
+        d = MLPDiscriminator(
+            sample_shape[0],
+            config.d_width,
+            config.depth,
+            config.d_activation,
+            config.d_norm,
+            config.minibatch_std,
+            config.minibatch_kernels,
+            num_classes,
+            cond,
+            config.embed_dim,
+        )
         return g, d
     if arch == "dcgan":
         if len(sample_shape) != 3:
-            raise UserError(f"model.arch='dcgan' needs images (N, C, H, W); this data has samples of shape {sample_shape}")
+            raise UserError(
+                f"model.arch='dcgan' needs images (N, C, H, W); this data has samples of shape {sample_shape}"
+            )
         c, h, w = sample_shape
         if h != w:
             raise UserError(f"DCGAN models need square images, got {h}x{w}; set data.image_size")
         if config.msg and grow:
-            raise UserError("model.msg=true (S06) trains every scale at once instead of growing; "
-                            "set model.msg=false or tricks.grow_steps=0 (S05)")
+            raise UserError(
+                "model.msg=true (S06) trains every scale at once instead of growing; "
+                "set model.msg=false or tricks.grow_steps=0 (S05)"
+            )
         msg = config.msg
-        g = DCGANGenerator(config.z_dim, c, h, config.g_width, config.g_norm, config.g_activation, config.upsample,
-                           config.g_dropout, num_classes, config.embed_dim, msg=msg, grow=grow)
-        d = DCGANDiscriminator(c, h, config.d_width, config.d_norm, config.d_activation, config.downsample,
-                               config.minibatch_std, config.minibatch_kernels, num_classes, cond, config.embed_dim,
-                               msg=msg, grow=grow)
+        g = DCGANGenerator(
+            config.z_dim,
+            c,
+            h,
+            config.g_width,
+            config.g_norm,
+            config.g_activation,
+            config.upsample,
+            config.g_dropout,
+            num_classes,
+            config.embed_dim,
+            msg=msg,
+            grow=grow,
+        )
+        d = DCGANDiscriminator(
+            c,
+            h,
+            config.d_width,
+            config.d_norm,
+            config.d_activation,
+            config.downsample,
+            config.minibatch_std,
+            config.minibatch_kernels,
+            num_classes,
+            cond,
+            config.embed_dim,
+            msg=msg,
+            grow=grow,
+        )
         return g, d
     raise UserError(f"unknown model.arch '{arch}'. Valid choices: auto, mlp, dcgan")
 
@@ -94,5 +153,7 @@ def build_encoder(config, sample_shape: tuple[int, ...]):
     if arch == "dcgan" and len(sample_shape) == 3 and sample_shape[1] == sample_shape[2]:
         c, h, _ = sample_shape
         return ConvEncoder(c, h, config.z_dim, config.d_width, config.d_activation, config.downsample)
-    raise UserError(f"model.encoder (T07) has no encoder for model.arch='{arch}' and samples of shape {sample_shape}; "
-                    "use points with mlp or square images with dcgan")
+    raise UserError(
+        f"model.encoder (T07) has no encoder for model.arch='{arch}' and samples of shape {sample_shape}; "
+        "use points with mlp or square images with dcgan"
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ganhacks.tricks.conditional import ACGANHead, ProjectionHead
 from ganhacks.errors import UserError
+from ganhacks.tricks.conditional import ACGANHead, ProjectionHead
 from ganhacks.tricks.layers import MinibatchDiscrimination, norm_layer, spectral_norm_all
 
 NORMS = ("batch", "instance", "layer", "none", "spectral")

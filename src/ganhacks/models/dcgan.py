@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganhacks.errors import UserError
+from ganhacks.models.common import Head, LabelEmbedding, finish_discriminator, make_norm
 from ganhacks.tricks.layers import (
     AlwaysDropout,
     ConditionChannels,
@@ -25,7 +26,6 @@ from ganhacks.tricks.layers import (
     fade_in,
     image_pyramid,
 )
-from ganhacks.models.common import Head, LabelEmbedding, finish_discriminator, make_norm
 
 BASE = 4  # both networks work at 4x4 at their narrow end
 UPSAMPLERS = ("transposed", "pixelshuffle")
@@ -64,9 +64,21 @@ class DCGANGenerator(nn.Module):
     ``fade_in(low, high, alpha)``; ``alpha = 1`` (the default) is the plain network.
     """
 
-    def __init__(self, z_dim: int, channels: int, resolution: int, width: int = 64, norm: str = "batch",
-                 act: str = "relu", upsample: str = "transposed", dropout: float = 0.0, num_classes: int = 0,
-                 embed_dim: int = 8, msg: bool = False, grow: bool = False) -> None:
+    def __init__(
+        self,
+        z_dim: int,
+        channels: int,
+        resolution: int,
+        width: int = 64,
+        norm: str = "batch",
+        act: str = "relu",
+        upsample: str = "transposed",
+        dropout: float = 0.0,
+        num_classes: int = 0,
+        embed_dim: int = 8,
+        msg: bool = False,
+        grow: bool = False,
+    ) -> None:
         super().__init__()
         n = _stages(resolution)
         if msg and grow:
@@ -94,9 +106,9 @@ class DCGANGenerator(nn.Module):
         self.blocks = nn.Sequential(*blocks)
         self.to_image = nn.Sequential(nn.Conv2d(_channels(width, 0), channels, 3, padding=1), nn.Tanh())  # T01
         # S06: an image from what enters each stage (4x4, 8x8, ..., R/2), in [-1, 1] like the real pyramid
-        self.to_rgb = nn.ModuleList(
-            nn.Sequential(nn.Conv2d(ch, channels, 1), nn.Tanh()) for ch in stage_inputs
-        ) if msg else None
+        self.to_rgb = (
+            nn.ModuleList(nn.Sequential(nn.Conv2d(ch, channels, 1), nn.Tanh()) for ch in stage_inputs) if msg else None
+        )
         # S05: the image of the last stage's input, used while that stage fades in
         self.to_image_low = nn.Sequential(nn.Conv2d(stage_inputs[-1], channels, 1), nn.Tanh()) if grow else None
         if grow:
@@ -141,10 +153,22 @@ class DCGANDiscriminator(nn.Module):
     half-resolution image.
     """
 
-    def __init__(self, channels: int, resolution: int, width: int = 64, norm: str = "batch",
-                 act: str = "leaky_relu", down: str = "stride", minibatch_std: bool = False,
-                 minibatch_kernels: int = 0, num_classes: int = 0, conditioning: str = "none",
-                 embed_dim: int = 8, msg: bool = False, grow: bool = False) -> None:
+    def __init__(
+        self,
+        channels: int,
+        resolution: int,
+        width: int = 64,
+        norm: str = "batch",
+        act: str = "leaky_relu",
+        down: str = "stride",
+        minibatch_std: bool = False,
+        minibatch_kernels: int = 0,
+        num_classes: int = 0,
+        conditioning: str = "none",
+        embed_dim: int = 8,
+        msg: bool = False,
+        grow: bool = False,
+    ) -> None:
         super().__init__()
         n = _stages(resolution)
         if msg and grow:
@@ -153,7 +177,10 @@ class DCGANDiscriminator(nn.Module):
         self.num_scales = n + 1 if msg else 1
         self.input_cond = ConditionChannels(num_classes, embed_dim, resolution) if conditioning == "embedding" else None
         in_ch = channels + (embed_dim if self.input_cond is not None else 0)
-        layers: list[nn.Module] = [nn.Conv2d(in_ch, width, 3, padding=1), activation(act)]  # DCGAN: no norm on the input layer
+        layers: list[nn.Module] = [
+            nn.Conv2d(in_ch, width, 3, padding=1),
+            activation(act),
+        ]  # DCGAN: no norm on the input layer
         self._joins: dict[int, int] = {}  # S06: body index -> pyramid level concatenated before it
         for stage in range(n):
             in_ch, out_ch = _channels(width, stage), _channels(width, stage + 1)
@@ -180,8 +207,9 @@ class DCGANDiscriminator(nn.Module):
         wanted = [(self.channels, self.resolution >> k, self.resolution >> k) for k in range(self.num_scales)]
         got = [tuple(t.shape[1:]) for t in levels]
         if got != wanted:
-            raise UserError(f"this MSG discriminator (S06) takes a pyramid of per-sample shapes {wanted}, "
-                            f"finest first; got {got}")
+            raise UserError(
+                f"this MSG discriminator (S06) takes a pyramid of per-sample shapes {wanted}, finest first; got {got}"
+            )
         return levels
 
     def forward(self, x: Tensor | list[Tensor], y: Tensor | None = None, with_classes: bool = False):
@@ -189,8 +217,9 @@ class DCGANDiscriminator(nn.Module):
             levels = self._levels(x)
             x = levels[0]
         elif not isinstance(x, Tensor):
-            raise UserError("this discriminator takes one image batch; "
-                            "build it with msg=True (model.msg=true, S06) for a pyramid")
+            raise UserError(
+                "this discriminator takes one image batch; build it with msg=True (model.msg=true, S06) for a pyramid"
+            )
         if self.input_cond is not None:
             if y is None:
                 raise UserError("this discriminator is conditional (embedding channels): pass the labels y")

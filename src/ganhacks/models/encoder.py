@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from ganhacks.tricks.layers import activation, downsample
 from ganhacks.models.dcgan import BASE, _channels, _stages
+from ganhacks.tricks.layers import activation, downsample
 
 
 class ConvEncoder(nn.Module):
-    """``x (N, C, R, R) -> (mu, logvar)``, each ``(N, z_dim)``: 2x downsampling stages to 4x4, then a linear layer (T07).
+    """``x (N, C, R, R) -> (mu, logvar)``, each ``(N, z_dim)``: 2x downsampling stages to 4x4, then a
+    linear layer (T07).
 
     Args:
         channels: image channels C.
@@ -33,8 +34,9 @@ class ConvEncoder(nn.Module):
         torch.Size([2, 4])
     """
 
-    def __init__(self, channels: int, resolution: int, z_dim: int, width: int = 64, act: str = "leaky_relu",
-                 down: str = "stride") -> None:
+    def __init__(
+        self, channels: int, resolution: int, z_dim: int, width: int = 64, act: str = "leaky_relu", down: str = "stride"
+    ) -> None:
         super().__init__()
         n = _stages(resolution)
         layers: list[nn.Module] = [nn.Conv2d(channels, width, 3, padding=1), activation(act)]

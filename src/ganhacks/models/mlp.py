@@ -5,15 +5,25 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ganhacks.tricks.layers import AlwaysDropout, MinibatchStdDev, activation
 from ganhacks.models.common import Head, LabelEmbedding, finish_discriminator, make_norm
+from ganhacks.tricks.layers import AlwaysDropout, MinibatchStdDev, activation
 
 
 class MLPGenerator(nn.Module):
     """``z (N, z_dim) -> x (N, out_dim)`` in [-1, 1] through ``depth`` hidden layers and a tanh (T01)."""
 
-    def __init__(self, z_dim: int, out_dim: int, width: int = 128, depth: int = 3, act: str = "leaky_relu",
-                 norm: str = "none", dropout: float = 0.0, num_classes: int = 0, embed_dim: int = 8) -> None:
+    def __init__(
+        self,
+        z_dim: int,
+        out_dim: int,
+        width: int = 128,
+        depth: int = 3,
+        act: str = "leaky_relu",
+        norm: str = "none",
+        dropout: float = 0.0,
+        num_classes: int = 0,
+        embed_dim: int = 8,
+    ) -> None:
         super().__init__()
         self.z_dim, self.num_classes = z_dim, num_classes
         self.cond = LabelEmbedding(num_classes, embed_dim)
@@ -34,14 +44,24 @@ class MLPGenerator(nn.Module):
 class MLPDiscriminator(nn.Module):
     """``x (N, in_dim) -> logits (N,)``; optional minibatch std/discrimination (T15) and conditioning (T12/T16)."""
 
-    def __init__(self, in_dim: int, width: int = 128, depth: int = 3, act: str = "leaky_relu", norm: str = "none",
-                 minibatch_std: bool = False, minibatch_kernels: int = 0, num_classes: int = 0,
-                 conditioning: str = "none", embed_dim: int = 8) -> None:
+    def __init__(
+        self,
+        in_dim: int,
+        width: int = 128,
+        depth: int = 3,
+        act: str = "leaky_relu",
+        norm: str = "none",
+        minibatch_std: bool = False,
+        minibatch_kernels: int = 0,
+        num_classes: int = 0,
+        conditioning: str = "none",
+        embed_dim: int = 8,
+    ) -> None:
         super().__init__()
         self.input_embed = nn.Embedding(num_classes, embed_dim) if conditioning == "embedding" else None
         features = in_dim + (embed_dim if self.input_embed is not None else 0)
         layers: list[nn.Module] = []
-        for i in range(depth):
+        for _i in range(depth):
             layers += [nn.Linear(features, width), make_norm(norm, width, dim=1), activation(act)]
             features = width
         self.body = nn.Sequential(*layers)

@@ -14,6 +14,16 @@ from ganhacks.monitor.config import POLICIES, MonitorConfig
 from ganhacks.monitor.monitor import Monitor, TrainingStopped
 from ganhacks.monitor.symptoms import SYMPTOMS, Symptom, symptoms_for, tips_monitored
 
-__all__ = ["POLICIES", "SYMPTOMS", "Alert", "EventLog", "Monitor", "MonitorConfig", "Symptom",
-           "TrainingStopped", "at_least", "symptoms_for", "tips_monitored"]
-
+__all__ = [
+    "POLICIES",
+    "SYMPTOMS",
+    "Alert",
+    "EventLog",
+    "Monitor",
+    "MonitorConfig",
+    "Symptom",
+    "TrainingStopped",
+    "at_least",
+    "symptoms_for",
+    "tips_monitored",
+]

@@ -29,8 +29,10 @@ class Alert:
 
     def line(self) -> str:
         """One console line: ``[monitor] step 120 ERROR grad_explode: ... (tips T10, S08)``."""
-        return (f"[monitor] step {self.step} {self.severity.upper()} {self.symptom}: {self.message} "
-                f"Remedies: {', '.join(self.tips)} (see 'ganhacks tips {' '.join(self.tips[:2])}')")
+        return (
+            f"[monitor] step {self.step} {self.severity.upper()} {self.symptom}: {self.message} "
+            f"Remedies: {', '.join(self.tips)} (see 'ganhacks tips {' '.join(self.tips[:2])}')"
+        )
 
     def record(self) -> dict[str, Any]:
         """The events.jsonl form."""

@@ -21,27 +21,36 @@ class MonitorConfig:
     """How the monitor watches a run and what it does about a symptom (T10)."""
 
     enabled: bool = True  # watch every ``ganhacks train`` run
-    policy: str = "warn"  # "warn" (print + events.jsonl), "stop" the run, or "rollback" to a healthy state and lower the LRs
+    policy: str = (
+        "warn"  # "warn" (print + events.jsonl), "stop" the run, or "rollback" to a healthy state and lower the LRs
+    )
     act_on: str = "error"  # lowest severity that triggers stop/rollback ("warning", "error", "critical")
     window: int = 50  # steps of evidence the windowed symptoms look at
-    check_every: int = 10  # evaluate the windowed symptoms every N steps (NaN and gradient checks run every step; 5 cost 0.3% more)
+    check_every: int = (
+        10  # evaluate the windowed symptoms every N steps (NaN and gradient checks run every step; 5 cost 0.3% more)
+    )
     quiet_steps: int = 100  # an episode ends after this many steps without the symptom; a new one may then alert
     warmup: int = 100  # windowed symptoms start after this step (the first steps of every run are transients)
     d_acc_min: float = 0.9  # D wins: mean accuracy over the window at least this...
-    d_gap_min: float = 0.6  # ...and mean P(real) - P(fake) at least this (healthy runs: <= 0.37; one-sided smoothing caps it at 0.9)
+    d_gap_min: float = (
+        0.6  # ...and mean P(real) - P(fake) at least this (healthy runs: <= 0.37; one-sided smoothing caps it at 0.9)
+    )
     d_loss_floor: float = 0.05  # D wins when only losses are given: mean D loss below this
     grad_max: float = 100.0  # tip T10: a gradient norm above this explodes
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
-    coverage_min: float = 0.6  # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy mixtures held >= 0.69)...
+    # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy mixtures held >= 0.69)...
+    coverage_min: float = 0.6
     coverage_peak: float = 0.8  # ...after it had reached this (high-dimensional data rarely does; then spread decides)
     diversity_checks: int = 2  # ...at this many consecutive measurements
     fidelity_max: float = 3.0  # garbage: fakes farther from the data than this many real-to-real NN distances
     fooled_margin: float = 0.05  # D is fooled: mean P(fake) above mean P(real) by this
     saturation_p: float = 0.15  # D is confident: mean P(fake is real) below this...
-    g_loss_flat: float = 0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
+    g_loss_flat: float = (
+        0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
+    )
     overfit_rt: float = 0.9  # D overfits: r_t = E[sign D(real)] above this over the window (ADA's heuristic)...
     overfit_fidelity: float = 1.5  # ...while the fakes already sit on the data (fidelity/ratio at most this)
     oscillation_growth: float = 2.0  # amplitude of D's logit gap grows by this factor over three windows
@@ -50,22 +59,57 @@ class MonitorConfig:
     lr_factor: float = 0.5  # rollback multiplies both learning rates by this (S08)
     max_rollbacks: int = 3  # then the run stops
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
-    diversity_samples: int = 256  # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
+    # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
+    diversity_samples: int = 256
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
-            raise UserError(f"unknown monitor.policy '{self.policy}'.{did_you_mean(self.policy, POLICIES)} Valid choices: {', '.join(POLICIES)}")
+            raise UserError(
+                f"unknown monitor.policy '{self.policy}'.{did_you_mean(self.policy, POLICIES)} "
+                f"Valid choices: {', '.join(POLICIES)}"
+            )
         if self.act_on not in SEVERITIES[1:]:
-            raise UserError(f"unknown monitor.act_on '{self.act_on}'.{did_you_mean(self.act_on, SEVERITIES)} Valid choices: warning, error, critical")
-        for name in ("window", "check_every", "quiet_steps", "spikes_min", "diversity_every", "diversity_checks",
-                     "layer_every", "snapshot_every", "diversity_samples"):
+            raise UserError(
+                f"unknown monitor.act_on '{self.act_on}'.{did_you_mean(self.act_on, SEVERITIES)} "
+                "Valid choices: warning, error, critical"
+            )
+        for name in (
+            "window",
+            "check_every",
+            "quiet_steps",
+            "spikes_min",
+            "diversity_every",
+            "diversity_checks",
+            "layer_every",
+            "snapshot_every",
+            "diversity_samples",
+        ):
             check_positive(f"monitor.{name}", getattr(self, name))
         if not 0 < self.lr_factor <= 1:
-            raise UserError(f"monitor.lr_factor must be in (0, 1] (the learning rates are multiplied by it); got {self.lr_factor}")
-        for name in ("d_acc_min", "d_gap_min", "saturation_p", "fooled_margin", "coverage_min", "coverage_peak", "diversity_drop", "overfit_rt"):
+            raise UserError(
+                f"monitor.lr_factor must be in (0, 1] (the learning rates are multiplied by it); got {self.lr_factor}"
+            )
+        for name in (
+            "d_acc_min",
+            "d_gap_min",
+            "saturation_p",
+            "fooled_margin",
+            "coverage_min",
+            "coverage_peak",
+            "diversity_drop",
+            "overfit_rt",
+        ):
             check_probability(f"monitor.{name}", getattr(self, name))
-        for name in ("d_loss_floor", "grad_max", "spike_factor", "fidelity_max", "g_loss_flat", "overfit_fidelity",
-                     "oscillation_growth", "oscillation_floor"):
+        for name in (
+            "d_loss_floor",
+            "grad_max",
+            "spike_factor",
+            "fidelity_max",
+            "g_loss_flat",
+            "overfit_fidelity",
+            "oscillation_growth",
+            "oscillation_floor",
+        ):
             check_positive(f"monitor.{name}", getattr(self, name))
         check_positive("monitor.max_rollbacks", self.max_rollbacks, allow_zero=True)
         check_positive("monitor.warmup", self.warmup, allow_zero=True)

@@ -82,8 +82,13 @@ class History:
 
     def state_dict(self) -> dict[str, Any]:
         """Plain lists, checkpointed with the run."""
-        return {"size": self.size, "step": self.step, "latest": dict(self.latest), "peaks": dict(self.peaks),
-                "series": {k: [list(p) for p in v] for k, v in self.series.items()}}
+        return {
+            "size": self.size,
+            "step": self.step,
+            "latest": dict(self.latest),
+            "peaks": dict(self.peaks),
+            "series": {k: [list(p) for p in v] for k, v in self.series.items()},
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`."""
@@ -92,5 +97,7 @@ class History:
         self.step = int(state.get("step", 0))
         self.latest = {k: float(v) for k, v in state.get("latest", {}).items()}
         self.peaks = {k: float(v) for k, v in state.get("peaks", {}).items()}
-        self.series = {k: deque(((int(s), float(v)) for s, v in items), maxlen=self.size)
-                       for k, items in state.get("series", {}).items()}
+        self.series = {
+            k: deque(((int(s), float(v)) for s, v in items), maxlen=self.size)
+            for k, items in state.get("series", {}).items()
+        }

@@ -39,9 +39,16 @@ class MonitorLightningCallback(pl.Callback):
         generator, discriminator: attribute names of G and D on the LightningModule.
     """
 
-    def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
-                 loss: str | None = None, stream: TextIO | str | None = "stderr",
-                 generator: str = "generator", discriminator: str = "discriminator", **overrides: Any) -> None:
+    def __init__(
+        self,
+        config: MonitorConfig | None = None,
+        run_dir: str | Path | None = None,
+        loss: str | None = None,
+        stream: TextIO | str | None = "stderr",
+        generator: str = "generator",
+        discriminator: str = "discriminator",
+        **overrides: Any,
+    ) -> None:
         super().__init__()
         self.monitor = Monitor(config, run_dir=run_dir, loss=loss, stream=stream, **overrides)
         self.names = (generator, discriminator)

@@ -26,16 +26,15 @@ import torch
 from torch import Tensor, nn
 
 from ganhacks.errors import UserError
-from ganhacks.rundir import RunDir
 from ganhacks.monitor.actions import Alert, EventLog, at_least, print_alert
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
 from ganhacks.monitor.signals import (
     CORE,
+    RealReference,
     diversity_signals,
     layer_grad_norms,
     logit_signals,
-    RealReference,
     real_reference,
     scalar_signals,
     total_norm,
@@ -43,6 +42,7 @@ from ganhacks.monitor.signals import (
     weight_vector,
 )
 from ganhacks.monitor.symptoms import SYMPTOMS, symptoms_for
+from ganhacks.rundir import RunDir
 
 
 class TrainingStopped(RuntimeError):
@@ -60,17 +60,29 @@ class Monitor:
         stream: where alerts are printed (default: the current ``sys.stderr``; ``None``: silent).
     """
 
-    can_roll_back = False  # only the trainer's adapter can restore a whole run (ganhacks.train.callbacks.MonitorCallback)
+    can_roll_back = (
+        False  # only the trainer's adapter can restore a whole run (ganhacks.train.callbacks.MonitorCallback)
+    )
 
-    def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
-                 loss: str | None = None, stream: TextIO | str | None = "stderr", **overrides: Any) -> None:
+    def __init__(
+        self,
+        config: MonitorConfig | None = None,
+        run_dir: str | Path | None = None,
+        loss: str | None = None,
+        stream: TextIO | str | None = "stderr",
+        **overrides: Any,
+    ) -> None:
         try:
             self.config = replace(config or MonitorConfig(), **overrides)
         except TypeError as exc:
-            raise UserError(f"unknown Monitor setting ({exc}); see ganhacks.monitor.MonitorConfig for the fields") from None
+            raise UserError(
+                f"unknown Monitor setting ({exc}); see ganhacks.monitor.MonitorConfig for the fields"
+            ) from None
         if self.config.policy == "rollback" and not self.can_roll_back:
-            raise UserError("policy='rollback' needs the state of the whole run and exists only inside ganhacks train; "
-                            "use policy='warn' or 'stop' here")
+            raise UserError(
+                "policy='rollback' needs the state of the whole run and exists only inside ganhacks train; "
+                "use policy='warn' or 'stop' here"
+            )
         self.symptoms = symptoms_for(loss)
         self.history = History(size=3 * self.config.window)
         self.events = EventLog(RunDir(run_dir).events if run_dir is not None else None)
@@ -91,9 +103,16 @@ class Monitor:
 
     # ------------------------------------------------------------------ optional instruments
 
-    def watch(self, G: nn.Module | None = None, D: nn.Module | None = None,
-              opt_g: torch.optim.Optimizer | None = None, opt_d: torch.optim.Optimizer | None = None,
-              real: Tensor | None = None, z: Tensor | None = None, totals: bool = True) -> Monitor:
+    def watch(
+        self,
+        G: nn.Module | None = None,
+        D: nn.Module | None = None,
+        opt_g: torch.optim.Optimizer | None = None,
+        opt_d: torch.optim.Optimizer | None = None,
+        real: Tensor | None = None,
+        z: Tensor | None = None,
+        totals: bool = True,
+    ) -> Monitor:
         """Measure gradients and updates at each optimiser step, and diversity from ``G(z)`` vs ``real``.
 
         Hooks on the optimisers (``register_step_pre_hook``/``post_hook``) read the gradients just
@@ -107,12 +126,18 @@ class Monitor:
         for tag, opt, module in (("g", opt_g, G), ("d", opt_d, D)):
             if opt is None:
                 continue
-            params = list(module.parameters()) if module is not None else [p for g in opt.param_groups for p in g["params"]]
-            named = list(module.named_parameters()) if module is not None else [(f"p{i}", p) for i, p in enumerate(params)]
-            self._handles.append(opt.register_step_pre_hook(
-                lambda o, a, k, tag=tag, named=named: self._before_step(tag, named)))
-            self._handles.append(opt.register_step_post_hook(
-                lambda o, a, k, tag=tag, named=named: self._after_step(tag, named)))
+            params = (
+                list(module.parameters()) if module is not None else [p for g in opt.param_groups for p in g["params"]]
+            )
+            named = (
+                list(module.named_parameters()) if module is not None else [(f"p{i}", p) for i, p in enumerate(params)]
+            )
+            self._handles.append(
+                opt.register_step_pre_hook(lambda o, a, k, tag=tag, named=named: self._before_step(tag, named))
+            )
+            self._handles.append(
+                opt.register_step_post_hook(lambda o, a, k, tag=tag, named=named: self._after_step(tag, named))
+            )
         if G is not None and real is not None and z is not None:
             self.set_diversity_reference(G, z, real)
         return self
@@ -205,8 +230,12 @@ class Monitor:
         if not self.history.series and "missing" not in self.reported:  # say once what cannot be watched
             missing = [k for k in CORE if k not in values]
             if missing:
-                self._report_once(step, "missing", "missing", f"signals not reported: {', '.join(missing)}; "
-                                  "the symptoms that need them stay silent")
+                self._report_once(
+                    step,
+                    "missing",
+                    "missing",
+                    f"signals not reported: {', '.join(missing)}; the symptoms that need them stay silent",
+                )
         self.step_count = int(step)
         self.history.add(self.step_count, values)
         due = self.step_count % self.config.check_every == 0
@@ -228,12 +257,19 @@ class Monitor:
             print_alert(alert, self.stream)
         if self.config.policy == "stop" and any(at_least(a.severity, self.config.act_on) for a in new):
             self.should_stop = True
-            self.events.write({"event": "stop", "step": self.step_count,
-                               "reason": ", ".join(a.symptom for a in new)})
+            self.events.write({"event": "stop", "step": self.step_count, "reason": ", ".join(a.symptom for a in new)})
         return new
 
-    def step(self, step: int, *, d_loss: Any = None, g_loss: Any = None, d_real: Tensor | None = None,
-             d_fake: Tensor | None = None, **extra: Any) -> list[Alert]:
+    def step(
+        self,
+        step: int,
+        *,
+        d_loss: Any = None,
+        g_loss: Any = None,
+        d_real: Tensor | None = None,
+        d_fake: Tensor | None = None,
+        **extra: Any,
+    ) -> list[Alert]:
         """One call per iteration of a hand-written loop (see the module example).
 
         Args:
@@ -253,13 +289,17 @@ class Monitor:
         if isinstance(d_real, Tensor) and isinstance(d_fake, Tensor) and d_real.numel() and d_fake.numel():
             logs.update(logit_signals(d_real, d_fake))
         elif d_real is not None or d_fake is not None:
-            self._report_once(step, "skipped", "d_real/d_fake", "d_real/d_fake (need two non-empty tensors of D's logits)")
+            self._report_once(
+                step, "skipped", "d_real/d_fake", "d_real/d_fake (need two non-empty tensors of D's logits)"
+            )
         if self._diversity is not None and step % self.config.diversity_every == 0:
             self._pending.update(self.measure_diversity())
         alerts = self.observe(step, logs)
         if self.should_stop:
-            raise TrainingStopped(f"monitor stopped the run at step {step}: "
-                                  + "; ".join(a.line() for a in alerts if at_least(a.severity, self.config.act_on)))
+            raise TrainingStopped(
+                f"monitor stopped the run at step {step}: "
+                + "; ".join(a.line() for a in alerts if at_least(a.severity, self.config.act_on))
+            )
         return alerts
 
     def _report_once(self, step: int, kind: str, key: str, text: str) -> None:
@@ -271,10 +311,14 @@ class Monitor:
             print(f"[monitor] {kind}: {text}", file=self.stream, flush=True)
 
     def active(self, within: int | None = None, severity: str = "warning") -> list[str]:
-        """Symptom ids of ``severity`` or worse that fired within the last ``within`` steps (default: the quiet period)."""
+        """Symptom ids of ``severity`` or worse that fired within the last ``within`` steps (default: the
+        quiet period)."""
         span = self.config.quiet_steps if within is None else within
-        return [k for k, s in self.last_seen.items() if self.step_count - s <= span
-                and k in SYMPTOMS and at_least(SYMPTOMS.get(k).severity, severity)]
+        return [
+            k
+            for k, s in self.last_seen.items()
+            if self.step_count - s <= span and k in SYMPTOMS and at_least(SYMPTOMS.get(k).severity, severity)
+        ]
 
     def reset_evidence(self) -> None:
         """Forget the evidence windows and open episodes (after a rollback)."""
@@ -300,8 +344,13 @@ class Monitor:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`."""
         self.history.load_state_dict(state.get("history", {}))
-        self.alerts = [Alert(int(r["step"]), r["symptom"], r["severity"], r["message"], tuple(r["tips"]),
-                             dict(r.get("evidence", {}))) for r in state.get("alerts", []) if r.get("symptom") in SYMPTOMS]
+        self.alerts = [
+            Alert(
+                int(r["step"]), r["symptom"], r["severity"], r["message"], tuple(r["tips"]), dict(r.get("evidence", {}))
+            )
+            for r in state.get("alerts", [])
+            if r.get("symptom") in SYMPTOMS
+        ]
         self.last_seen = {str(k): int(v) for k, v in state.get("last_seen", {}).items()}
         self.reported = set(state.get("reported", []))
         self.should_stop = bool(state.get("should_stop", False))

@@ -107,8 +107,9 @@ def _series(run: RunData, name: str) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-def curve_figure(run: RunData, title: str, names: list[str], log: bool = False,
-                 hline: float | None = None) -> str | None:
+def curve_figure(
+    run: RunData, title: str, names: list[str], log: bool = False, hline: float | None = None
+) -> str | None:
     """A base64 PNG of ``names`` against step, with alerts marked as vertical lines; ``None`` when no data."""
     import matplotlib
 
@@ -127,8 +128,15 @@ def curve_figure(run: RunData, title: str, names: list[str], log: bool = False,
         ax.plot(xs, ys_plot, label=n, linewidth=1.2)
         bad = [x for x, y in zip(xs, ys) if not math.isfinite(y)]
         if bad:
-            ax.scatter(bad, [0.0 if not log else 1.0] * len(bad), marker="x", color="black", s=12,
-                       label=f"{n} NaN/Inf", zorder=3)
+            ax.scatter(
+                bad,
+                [0.0 if not log else 1.0] * len(bad),
+                marker="x",
+                color="black",
+                s=12,
+                label=f"{n} NaN/Inf",
+                zorder=3,
+            )
     if hline is not None:
         ax.axhline(hline, color="grey", linestyle=":", linewidth=1)
     seen = set()
@@ -176,17 +184,23 @@ def _timeline(run: RunData) -> str:
         if kind == "alert":
             tips = ", ".join(f"{t} ({TIPS_BY_ID[t].title})" if t in TIPS_BY_ID else str(t) for t in e.get("tips", []))
             colour = SEVERITY_COLOURS.get(str(e.get("severity")), "#888")
-            rows.append(f"<tr><td>{_esc(e.get('step'))}</td><td style='color:{colour}'><b>{_esc(e.get('severity'))}</b></td>"
-                        f"<td>{_esc(e.get('symptom'))}</td><td>{_esc(e.get('message'))}</td><td>{_esc(tips)}</td>"
-                        f"<td><code>{_esc(json.dumps(e.get('evidence', {}))[:300])}</code></td></tr>")
+            rows.append(
+                f"<tr><td>{_esc(e.get('step'))}</td><td style='color:{colour}'><b>{_esc(e.get('severity'))}</b></td>"
+                f"<td>{_esc(e.get('symptom'))}</td><td>{_esc(e.get('message'))}</td><td>{_esc(tips)}</td>"
+                f"<td><code>{_esc(json.dumps(e.get('evidence', {}))[:300])}</code></td></tr>"
+            )
         else:
             detail = {k: v for k, v in e.items() if k not in ("event", "step")}
-            rows.append(f"<tr><td>{_esc(e.get('step'))}</td><td>{_esc(kind)}</td><td colspan='4'>"
-                        f"<code>{_esc(json.dumps(detail)[:300])}</code></td></tr>")
+            rows.append(
+                f"<tr><td>{_esc(e.get('step'))}</td><td>{_esc(kind)}</td><td colspan='4'>"
+                f"<code>{_esc(json.dumps(detail)[:300])}</code></td></tr>"
+            )
     if not rows:
         return "<p>No symptoms were raised.</p>"
-    return ("<table><tr><th>step</th><th>severity</th><th>symptom</th><th>message</th><th>remedies</th>"
-            "<th>evidence</th></tr>" + "".join(rows) + "</table>")
+    return (
+        "<table><tr><th>step</th><th>severity</th><th>symptom</th><th>message</th><th>remedies</th>"
+        "<th>evidence</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _pick(items: list[Path], k: int) -> list[Path]:
@@ -200,16 +214,26 @@ def render_html(run: RunData) -> str:
     parts = [f"<h1>GAN run report: {_esc(run.path.name)}</h1>"]
     if run.config:
         c = run.config
-        parts.append(f"<p>preset <b>{_esc(c.get('preset', '?'))}</b>, data <b>{_esc((c.get('data') or {}).get('name', '?'))}</b>, "
-                     f"loss <b>{_esc((c.get('loss') or {}).get('name', '?'))}</b>, steps {_esc((c.get('train') or {}).get('steps', '?'))}, "
-                     f"monitor policy {_esc((c.get('monitor') or {}).get('policy', 'warn'))}</p>")
+        parts.append(
+            f"<p>preset <b>{_esc(c.get('preset', '?'))}</b>, "
+            f"data <b>{_esc((c.get('data') or {}).get('name', '?'))}</b>, "
+            f"loss <b>{_esc((c.get('loss') or {}).get('name', '?'))}</b>, "
+            f"steps {_esc((c.get('train') or {}).get('steps', '?'))}, "
+            f"monitor policy {_esc((c.get('monitor') or {}).get('policy', 'warn'))}</p>"
+        )
     steps = [int(r["step"]) for r in run.metrics]
-    parts.append(f"<p>{len(run.metrics)} logged steps{f' ({steps[0]}..{steps[-1]})' if steps else ''}, "
-                 f"{sum(e.get('event') == 'alert' for e in run.events)} alert(s), {len(run.samples)} sample grid(s).</p>")
+    parts.append(
+        f"<p>{len(run.metrics)} logged steps{f' ({steps[0]}..{steps[-1]})' if steps else ''}, "
+        f"{sum(e.get('event') == 'alert' for e in run.events)} alert(s), {len(run.samples)} sample grid(s).</p>"
+    )
     parts.append("<h2>Symptom timeline</h2>" + _timeline(run))
-    parts.append("<h2>Curves</h2><p>Dashed lines mark alerts (colour = severity); solid black lines mark rollbacks/stops.</p>")
+    parts.append(
+        "<h2>Curves</h2><p>Dashed lines mark alerts (colour = severity); solid black lines mark rollbacks/stops.</p>"
+    )
     evaluated = sorted({k for rec in run.metrics for k in rec if k.startswith("eval/") and not k.endswith("_std")})
-    figures = [*FIGURES, ("Metrics during training (train.eval_every)", evaluated, False, None)] if evaluated else FIGURES
+    figures = (
+        [*FIGURES, ("Metrics during training (train.eval_every)", evaluated, False, None)] if evaluated else FIGURES
+    )
     for title, names, log, hline in figures:
         png = curve_figure(run, title, names, log, hline)
         if png:
@@ -222,23 +246,34 @@ def render_html(run: RunData) -> str:
             except OSError as exc:
                 run.skipped.append(f"{p.name}: unreadable ({exc})")
                 continue
-            parts.append(f"<figure><img alt='{_esc(p.name)}' src='data:image/png;base64,{data}'><figcaption>{_esc(p.stem)}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='{_esc(p.name)}' src='data:image/png;base64,{data}'>"
+                f"<figcaption>{_esc(p.stem)}</figcaption></figure>"
+            )
         parts.append("</div>")
     parts.append("<h2>Final metrics</h2>")
     if run.final:
-        nested = run.final.get("metrics") if isinstance(run.final.get("metrics"), dict) else {}  # ganhacks eval's layout
+        nested = (
+            run.final.get("metrics") if isinstance(run.final.get("metrics"), dict) else {}
+        )  # ganhacks eval's layout
         flat = {k: v for k, v in {**nested, **run.final}.items() if isinstance(v, (int, float, str, bool))}
-        parts.append("<table>" + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in flat.items()) + "</table>")
+        parts.append(
+            "<table>" + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in flat.items()) + "</table>"
+        )
     else:
         parts.append("<p>No metrics.json in the run folder (run <code>ganhacks eval RUN</code>).</p>")
     if run.skipped:
         parts.append("<h2>Skipped</h2><ul>" + "".join(f"<li>{_esc(s)}</li>" for s in run.skipped) + "</ul>")
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-             "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
-             "figure{display:inline-block;margin:6px}img{max-width:100%}.grids img{width:240px;image-rendering:pixelated}"
-             "code{font-size:11px}")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>ganhacks report: {_esc(run.path.name)}</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+    style = (
+        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
+        "figure{display:inline-block;margin:6px}img{max-width:100%}.grids img{width:240px;image-rendering:pixelated}"
+        "code{font-size:11px}"
+    )
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>ganhacks report: {_esc(run.path.name)}</title>"
+        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
 
 
 def build_report(run_dir: str | Path, out: str | Path | None = None) -> tuple[Path, list[str]]:

@@ -17,8 +17,17 @@ import torch
 from torch import Tensor, nn
 
 # D's outputs a monitor understands; the rest of ``logs`` passes through when scalar.
-CORE = ("loss/d", "loss/g", "d_out/real", "d_out/fake", "d_prob/real", "d_prob/fake", "d_acc",
-        "grad_norm/d", "grad_norm/g")
+CORE = (
+    "loss/d",
+    "loss/g",
+    "d_out/real",
+    "d_out/fake",
+    "d_prob/real",
+    "d_prob/fake",
+    "d_acc",
+    "grad_norm/d",
+    "grad_norm/g",
+)
 
 
 def to_float(value: Any) -> float | None:
@@ -52,7 +61,9 @@ def scalar_signals(logs: Mapping[str, Any]) -> tuple[dict[str, float], list[str]
         v = to_float(value)
         if v is None:
             shape = tuple(getattr(value, "shape", ()))
-            skipped.append(f"{name} (not a scalar: shape {shape})" if shape else f"{name} (not a number: {type(value).__name__})")
+            skipped.append(
+                f"{name} (not a scalar: shape {shape})" if shape else f"{name} (not a number: {type(value).__name__})"
+            )
         else:
             out[str(name)] = v
     return out, skipped
@@ -141,8 +152,11 @@ def real_reference(real: Tensor, k: int = 5) -> RealReference:
     spread = pairwise_spread(flat)
     floor = 0.1 * spread  # tight mixtures have tiny real-to-real gaps: keep distances comparable to a healthy G's
     ref = flat[:half]
-    radii = (torch.cdist(ref, ref).kthvalue(k + 1, dim=1).values.clamp_min(floor)  # k+1: skip the point itself
-             if half > k else torch.full((half,), float("nan")))
+    radii = (
+        torch.cdist(ref, ref).kthvalue(k + 1, dim=1).values.clamp_min(floor)  # k+1: skip the point itself
+        if half > k
+        else torch.full((half,), float("nan"))
+    )
     return RealReference(flat, spread, max(nearest_distance(flat[half:], ref), floor), radii)
 
 

@@ -83,8 +83,11 @@ def detect_non_finite(h: History, c: MonitorConfig) -> Evidence | None:
 
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
     """A total gradient norm of G or D above ``grad_max`` (T10's "over 100") at the newest step."""
-    over = {k: _r(v) for k, v in h.latest.items()
-            if k in ("grad_norm/d", "grad_norm/g") and math.isfinite(v) and v > c.grad_max}
+    over = {
+        k: _r(v)
+        for k, v in h.latest.items()
+        if k in ("grad_norm/d", "grad_norm/g") and math.isfinite(v) and v > c.grad_max
+    }
     return {**over, "threshold": c.grad_max} if over else None
 
 
@@ -126,8 +129,13 @@ def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None
     falling = slope * len(g) < -(_pstdev(g) or 1e-12)  # the drop over the window exceeds the noise
     fooled = _mean(pf) >= _mean(pr) + c.fooled_margin
     if falling and fooled and fid[-1] > c.fidelity_max:
-        return {"loss/g_slope": _r(slope), "p_fake": _r(_mean(pf)), "p_real": _r(_mean(pr)),
-                "fidelity/ratio": _r(fid[-1]), "threshold": c.fidelity_max}
+        return {
+            "loss/g_slope": _r(slope),
+            "p_fake": _r(_mean(pf)),
+            "p_real": _r(_mean(pr)),
+            "fidelity/ratio": _r(fid[-1]),
+            "threshold": c.fidelity_max,
+        }
     return None
 
 
@@ -145,11 +153,17 @@ def detect_mode_collapse(h: History, c: MonitorConfig) -> Evidence | None:
             h.peaks[name] = max(h.peaks.get(name, vals[-1]), vals[-1])
     d_peak, c_peak = h.peaks.get("diversity/ratio", 0.0), h.peaks.get("coverage", 0.0)
     fell = len(d) == n and all(math.isfinite(v) and v < c.diversity_drop * d_peak for v in d)
-    uncovered = (len(cov) == n and c_peak >= c.coverage_peak
-                 and all(math.isfinite(v) and v < c.coverage_min for v in cov))
+    uncovered = (
+        len(cov) == n and c_peak >= c.coverage_peak and all(math.isfinite(v) and v < c.coverage_min for v in cov)
+    )
     if fell or uncovered:
-        return {"diversity/ratio": [_r(v) for v in d], "peak_diversity": _r(d_peak), "coverage": [_r(v) for v in cov],
-                "peak_coverage": _r(c_peak), "thresholds": [c.diversity_drop, c.coverage_min]}
+        return {
+            "diversity/ratio": [_r(v) for v in d],
+            "peak_diversity": _r(d_peak),
+            "coverage": [_r(v) for v in cov],
+            "peak_coverage": _r(c_peak),
+            "thresholds": [c.diversity_drop, c.coverage_min],
+        }
     return None
 
 
@@ -166,8 +180,12 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
     p, flat = _mean(pf), _mean([abs(v) for v in g])
     if p < c.saturation_p and flat < c.g_loss_flat:
         gn = h.window("grad_norm/g", c.window)
-        return {"p_fake": _r(p), "mean_abs_loss/g": _r(flat), "grad_norm/g": _r(_mean(gn)) if gn else None,
-                "thresholds": [c.saturation_p, c.g_loss_flat]}
+        return {
+            "p_fake": _r(p),
+            "mean_abs_loss/g": _r(flat),
+            "grad_norm/g": _r(_mean(gn)) if gn else None,
+            "thresholds": [c.saturation_p, c.g_loss_flat],
+        }
     return None
 
 
@@ -195,7 +213,7 @@ def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
     if len(r) < 3 * c.window or len(f) != len(r) or not all(map(math.isfinite, r + f)):
         return None
     gap = [a - b for a, b in zip(r, f)]
-    amps = [_pstdev(gap[i * c.window:(i + 1) * c.window]) for i in range(3)]
+    amps = [_pstdev(gap[i * c.window : (i + 1) * c.window]) for i in range(3)]
     growing = amps[0] < amps[1] < amps[2] and amps[2] >= c.oscillation_growth * max(amps[0], 1e-6)
     if growing and amps[2] >= c.oscillation_floor:
         return {"amplitudes": [_r(a) for a in amps], "growth": c.oscillation_growth, "floor": c.oscillation_floor}
@@ -203,24 +221,75 @@ def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 for _s in (
-    Symptom("non_finite", "critical", "NaN or Inf in the losses, D's outputs or the gradients: the run is broken.",
-            ("S08", "S01", "S03", "T01"), detect_non_finite, windowed=False),
-    Symptom("grad_explode", "error", "Gradient norm above the limit: updates are exploding.",
-            ("T10", "S08", "S01", "S02"), detect_grad_explode, windowed=False),
-    Symptom("d_loss_zero", "error", "D wins outright (its loss is heading to ~0): G gets no useful signal.",
-            ("T10", "T06", "T13", "S01", "S04"), detect_d_wins, needs_logits=True),
-    Symptom("d_loss_spiky", "warning", "D's loss spikes with high variance instead of settling down.",
-            ("T10", "S01", "S03", "S08"), detect_d_loss_spiky),
-    Symptom("g_fools_with_garbage", "warning", "G's loss keeps falling and D is fooled, but the samples are far from the data.",
-            ("T10", "T14", "S04"), detect_g_fools_with_garbage, needs_logits=True),
-    Symptom("mode_collapse", "error", "Samples are much less diverse than the data: G is collapsing onto few modes.",
-            ("T15", "S08", "T08", "T12", "T06"), detect_mode_collapse),
-    Symptom("saturating_g", "error", "D is confident and G's gradient has vanished: the saturating G loss stalls.",
-            ("T02", "T06", "T13"), detect_saturating_g, needs_logits=True),
-    Symptom("d_overfit", "warning", "D calls nearly every real sample real (r_t near +1): it may be memorising the training data.",
-            ("T13", "T06", "T17", "S03"), detect_d_overfit, needs_logits=True),
-    Symptom("oscillation", "warning", "D's judgement swings back and forth with growing amplitude.",
-            ("T08", "S07", "S03", "S08"), detect_oscillation),
+    Symptom(
+        "non_finite",
+        "critical",
+        "NaN or Inf in the losses, D's outputs or the gradients: the run is broken.",
+        ("S08", "S01", "S03", "T01"),
+        detect_non_finite,
+        windowed=False,
+    ),
+    Symptom(
+        "grad_explode",
+        "error",
+        "Gradient norm above the limit: updates are exploding.",
+        ("T10", "S08", "S01", "S02"),
+        detect_grad_explode,
+        windowed=False,
+    ),
+    Symptom(
+        "d_loss_zero",
+        "error",
+        "D wins outright (its loss is heading to ~0): G gets no useful signal.",
+        ("T10", "T06", "T13", "S01", "S04"),
+        detect_d_wins,
+        needs_logits=True,
+    ),
+    Symptom(
+        "d_loss_spiky",
+        "warning",
+        "D's loss spikes with high variance instead of settling down.",
+        ("T10", "S01", "S03", "S08"),
+        detect_d_loss_spiky,
+    ),
+    Symptom(
+        "g_fools_with_garbage",
+        "warning",
+        "G's loss keeps falling and D is fooled, but the samples are far from the data.",
+        ("T10", "T14", "S04"),
+        detect_g_fools_with_garbage,
+        needs_logits=True,
+    ),
+    Symptom(
+        "mode_collapse",
+        "error",
+        "Samples are much less diverse than the data: G is collapsing onto few modes.",
+        ("T15", "S08", "T08", "T12", "T06"),
+        detect_mode_collapse,
+    ),
+    Symptom(
+        "saturating_g",
+        "error",
+        "D is confident and G's gradient has vanished: the saturating G loss stalls.",
+        ("T02", "T06", "T13"),
+        detect_saturating_g,
+        needs_logits=True,
+    ),
+    Symptom(
+        "d_overfit",
+        "warning",
+        "D calls nearly every real sample real (r_t near +1): it may be memorising the training data.",
+        ("T13", "T06", "T17", "S03"),
+        detect_d_overfit,
+        needs_logits=True,
+    ),
+    Symptom(
+        "oscillation",
+        "warning",
+        "D's judgement swings back and forth with growing amplitude.",
+        ("T08", "S07", "S03", "S08"),
+        detect_oscillation,
+    ),
 ):
     SYMPTOMS.register(_s.id, _s)
 

@@ -17,22 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from ganhacks.errors import UserError, check_positive, check_probability
+from ganhacks.models.common import CONDITIONINGS, NORMS
+from ganhacks.monitor.config import MonitorConfig
+from ganhacks.registry import did_you_mean
 from ganhacks.tricks.hybrid import RECONSTRUCTIONS
 from ganhacks.tricks.labels import SMOOTHING
 from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.losses import LOSSES
-from ganhacks.models.common import CONDITIONINGS, NORMS
-from ganhacks.monitor.config import MonitorConfig
 from ganhacks.tricks.noise import KINDS as NOISE_KINDS
 from ganhacks.tricks.optim import OptimConfig
 from ganhacks.tricks.penalties import PENALTIES
-from ganhacks.registry import did_you_mean
 
 
 def _choice(section: str, name: str, value: str, choices) -> None:
     choices = list(choices)
     if value not in choices:
-        raise UserError(f"unknown {section}.{name} '{value}'.{did_you_mean(str(value), choices)} Valid choices: {', '.join(choices)}")
+        raise UserError(
+            f"unknown {section}.{name} '{value}'.{did_you_mean(str(value), choices)} "
+            f"Valid choices: {', '.join(choices)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ class ModelConfig:
     minibatch_kernels: int = 0  # minibatch-discrimination kernels in D's head (T15); 0 = off
     conditioning: str = "none"  # with labelled data: "embedding" (T16), "projection" or "acgan" (T12)
     embed_dim: int = 8  # size of label embeddings (T16: keep it low)
-    encoder: bool = False  # T07 hybrid VAE-GAN: an encoder E (D's width/activation) trained with G; see loss.recon_weight
+    encoder: bool = (
+        False  # T07 hybrid VAE-GAN: an encoder E (D's width/activation) trained with G; see loss.recon_weight
+    )
     msg: bool = False  # S06 MSG-GAN: G also emits every coarser scale (4x4 up), D reads the pyramid (DCGAN only)
 
     def __post_init__(self) -> None:
@@ -89,7 +94,8 @@ class LossConfig:
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
     acgan_weight: float = 1.0  # weight of the auxiliary classification loss (T12)
-    # T07 (model.encoder=true): G's loss gains (recon_weight * recon(x, G(E(x))) + kl_weight * KL(q(z|x) || N(0, I))) / d,
+    # T07 (model.encoder=true): G's loss gains
+    #   (recon_weight * recon(x, G(E(x))) + kl_weight * KL(q(z|x) || N(0, I))) / d,
     # both terms per-sample sums, d = elements per sample; with l2, 0.5 and 1 give the negative ELBO per element
     recon: str = "l2"  # reconstruction error per element: "l2" (squared) or "l1" (absolute)
     recon_weight: float = 1.0  # weight of the reconstruction term (1: the mean squared error per element); 0 = off
@@ -105,8 +111,10 @@ class LossConfig:
         check_positive("loss.recon_weight", self.recon_weight, allow_zero=True)
         check_positive("loss.kl_weight", self.kl_weight, allow_zero=True)
         if (self.smoothing != "none" or self.flip_p) and not LOSSES.get(self.name).accepts_targets:
-            raise UserError(f"loss '{self.name}' takes no targets, so label smoothing/flips (T06) cannot apply; "
-                            "set loss.smoothing=none and loss.flip_p=0 or use nonsaturating/least_squares")
+            raise UserError(
+                f"loss '{self.name}' takes no targets, so label smoothing/flips (T06) cannot apply; "
+                "set loss.smoothing=none and loss.flip_p=0 or use nonsaturating/least_squares"
+            )
 
 
 @dataclass(frozen=True)
@@ -234,9 +242,13 @@ def from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
     unknown = set(data) - set(SECTIONS) - {"preset"}
     if unknown:
         name = sorted(unknown)[0]
-        raise UserError(f"unknown config section '{name}'.{did_you_mean(name, SECTIONS)} Valid sections: {', '.join(SECTIONS)}")
+        raise UserError(
+            f"unknown config section '{name}'.{did_you_mean(name, SECTIONS)} Valid sections: {', '.join(SECTIONS)}"
+        )
     overrides = [f"{s}.{k}={v}" for s in SECTIONS for k, v in (data.get(s) or {}).items()]
-    config = apply_overrides(config, overrides, raw_values={f"{s}.{k}": v for s in SECTIONS for k, v in (data.get(s) or {}).items()})
+    config = apply_overrides(
+        config, overrides, raw_values={f"{s}.{k}": v for s in SECTIONS for k, v in (data.get(s) or {}).items()}
+    )
     if "preset" in data:
         config = replace(config, preset=str(data["preset"]))
     return config
@@ -252,11 +264,16 @@ def apply_overrides(config: RunConfig, overrides: list[str], raw_values: dict[st
             raise UserError(f"--set takes section.field=value, got '{item}' (e.g. --set loss.name=hinge)")
         section, name = key.split(".", 1)
         if section not in SECTIONS:
-            raise UserError(f"unknown config section '{section}'.{did_you_mean(section, SECTIONS)} Valid sections: {', '.join(SECTIONS)}")
+            raise UserError(
+                f"unknown config section '{section}'.{did_you_mean(section, SECTIONS)} "
+                f"Valid sections: {', '.join(SECTIONS)}"
+            )
         current = getattr(config, section)
         names = [f.name for f in fields(current)]
         if name not in names:
-            raise UserError(f"unknown field '{section}.{name}'.{did_you_mean(name, names)} Fields of {section}: {', '.join(names)}")
+            raise UserError(
+                f"unknown field '{section}.{name}'.{did_you_mean(name, names)} Fields of {section}: {', '.join(names)}"
+            )
         raw = value if raw_values is None else raw_values.get(key, value)
         grouped.setdefault(section, {})[name] = _convert(section, name, raw, getattr(current, name))
     changes = {s: replace(getattr(config, s), **kv) for s, kv in grouped.items()}

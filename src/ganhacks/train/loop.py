@@ -46,25 +46,25 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganhacks.tricks.conditional import acgan_loss
 from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
-from ganhacks.tricks.ema import EMA
 from ganhacks.errors import UserError
+from ganhacks.models import build_encoder, build_models
+from ganhacks.monitor.signals import d_output_stats
+from ganhacks.train.callbacks.base import Callback
+from ganhacks.train.config import RunConfig, to_dict
+from ganhacks.train.distributed import average_gradients, broadcast_buffers
+from ganhacks.tricks.conditional import acgan_loss
+from ganhacks.tricks.ema import EMA
 from ganhacks.tricks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
 from ganhacks.tricks.labels import LabelMaker
 from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.tricks.losses import get_loss
-from ganhacks.models import build_encoder, build_models
-from ganhacks.monitor.signals import d_output_stats
 from ganhacks.tricks.noise import InstanceNoise
 from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers
 from ganhacks.tricks.penalties import PENALTIES, interpolate
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
-from ganhacks.train.callbacks.base import Callback
-from ganhacks.train.config import RunConfig, to_dict
-from ganhacks.train.distributed import average_gradients, broadcast_buffers
 
 SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
@@ -107,8 +107,9 @@ def grad_norm(module: nn.Module) -> Tensor:
 def make_encoder_optimizer(encoder: nn.Module, config: OptimConfig) -> torch.optim.Optimizer:
     """E's optimiser for the hybrid VAE-GAN (T07): G's kind, learning rate, betas and decay."""
     params = [p for p in encoder.parameters() if p.requires_grad]
-    return OPTIMIZERS.get(config.g_optimizer)(params, config.g_lr, tuple(config.betas), config.momentum,
-                                              config.weight_decay)
+    return OPTIMIZERS.get(config.g_optimizer)(
+        params, config.g_lr, tuple(config.betas), config.momentum, config.weight_decay
+    )
 
 
 def load_data(config: RunConfig) -> Dataset:
@@ -172,8 +173,9 @@ class Trainer:
 
         torch.manual_seed(tc.seed)  # weights: identical on every rank
         self.grow_steps = tr.grow_steps  # S05
-        self.G, self.D = build_models(config.model, self.dataset.sample_shape, self.dataset.num_classes,
-                                      grow=self.grow_steps > 0)
+        self.G, self.D = build_models(
+            config.model, self.dataset.sample_shape, self.dataset.num_classes, grow=self.grow_steps > 0
+        )
         if self.grow_steps:
             self._set_alpha()
         self.G.to(self.device)
@@ -185,12 +187,12 @@ class Trainer:
         self.sample_z = SAMPLERS.get(tr.latent)
         self.schedule = StepSchedule(n_critic=tr.n_critic)
         self.noise = (
-            InstanceNoise(tr.noise_start, tr.noise_end, tr.noise_steps, tr.noise_kind)
-            if tr.noise_start > 0 else None
+            InstanceNoise(tr.noise_start, tr.noise_end, tr.noise_steps, tr.noise_kind) if tr.noise_start > 0 else None
         )
         self.balancer = (
             ThresholdBalancer(tr.balance_d_threshold, tr.balance_g_threshold)
-            if tr.balance_d_threshold or tr.balance_g_threshold else None
+            if tr.balance_d_threshold or tr.balance_g_threshold
+            else None
         )
         self.replay = ReplayBuffer(tr.replay_capacity, tr.replay_p, seed=tc.seed + 1) if tr.replay_p > 0 else None
         self.snapshots = SnapshotPool(seed=tc.seed + 2) if tr.snapshot_every > 0 else None
@@ -210,11 +212,10 @@ class Trainer:
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
         n_grid = SAMPLE_GRID if self.dataset.kind == "images" else 1000
         self.fixed_z = self.sample_z(n_grid, config.model.z_dim, generator=fixed)
-        self.fixed_y = (
-            torch.arange(n_grid) % self.dataset.num_classes if self.conditional else None
-        )
+        self.fixed_y = torch.arange(n_grid) % self.dataset.num_classes if self.conditional else None
         self.autocast = (
-            torch.autocast("cuda", dtype=torch.bfloat16) if tc.amp and self.device.type == "cuda"
+            torch.autocast("cuda", dtype=torch.bfloat16)
+            if tc.amp and self.device.type == "cuda"
             else contextlib.nullcontext()
         )
         if tc.compile:
@@ -226,8 +227,10 @@ class Trainer:
     def _build_encoder(self) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
         """E, its optimiser and its sampling generator (T07), from streams no other part uses."""
         if self.config.tricks.latent != "gaussian":
-            raise UserError(f"model.encoder=true (T07) pulls q(z|x) towards N(0, I), but tricks.latent="
-                            f"'{self.config.tricks.latent}'; set tricks.latent=gaussian")
+            raise UserError(
+                f"model.encoder=true (T07) pulls q(z|x) towards N(0, I), but tricks.latent="
+                f"'{self.config.tricks.latent}'; set tricks.latent=gaussian"
+            )
         seed = self.config.train.seed + ENCODER_SEED_OFFSET
         with torch.random.fork_rng(devices=[]):  # E's initialisation leaves the global stream (dropout) alone
             torch.manual_seed(seed)
@@ -242,8 +245,10 @@ class Trainer:
         n_g = sum(p.numel() for p in self.G.parameters())
         n_d = sum(p.numel() for p in self.D.parameters())
         n_e = f", E {sum(p.numel() for p in self.E.parameters()):,} params" if self.E is not None else ""
-        return (f"preset={self.config.preset} on {self.dataset.describe()}; G {n_g:,} params, D {n_d:,} params{n_e}; "
-                f"{self.total_steps} steps on {self.device}")
+        return (
+            f"preset={self.config.preset} on {self.dataset.describe()}; G {n_g:,} params, D {n_d:,} params{n_e}; "
+            f"{self.total_steps} steps on {self.device}"
+        )
 
     def _to(self, t: Tensor | None) -> Tensor | None:
         return None if t is None else t.to(self.device, non_blocking=True)
@@ -329,8 +334,9 @@ class Trainer:
         logs.update(d_output_stats(real_logits, fake_logits))  # the names the monitor reads (T10)
         return logs
 
-    def _penalty(self, real_in: Tensor, fake_in: Tensor, real_logits: Tensor, fake_logits: Tensor,
-                 y_real: Tensor | None) -> Tensor:
+    def _penalty(
+        self, real_in: Tensor, fake_in: Tensor, real_logits: Tensor, fake_logits: Tensor, y_real: Tensor | None
+    ) -> Tensor:
         name = self.config.loss.penalty
         if name == "r1":
             return self.penalty(real_logits, real_in)
@@ -500,8 +506,12 @@ class Trainer:
         was_training = g.training
         g.eval()
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            out = torch.cat([g(self._to(zc), self._to(y[i:i + chunk]) if y is not None else None).float().cpu()
-                             for i, zc in zip(range(0, len(z), chunk), z.split(chunk))])
+            out = torch.cat(
+                [
+                    g(self._to(zc), self._to(y[i : i + chunk]) if y is not None else None).float().cpu()
+                    for i, zc in zip(range(0, len(z), chunk), z.split(chunk))
+                ]
+            )
         g.train(was_training)
         return out
 
@@ -521,11 +531,16 @@ class Trainer:
             "gen": self.gen.get_state(),
             "rng": rng_state(),
             **{k: v.state_dict() for k, v in parts.items() if v is not None},
-            **({"E": self.E.state_dict(), "opt_e": self.opt_e.state_dict(), "gen_e": self.gen_e.get_state()}
-               if self.E is not None else {}),
+            **(
+                {"E": self.E.state_dict(), "opt_e": self.opt_e.state_dict(), "gen_e": self.gen_e.get_state()}
+                if self.E is not None
+                else {}
+            ),
             # batches the D step hands to the next G step (a relativistic G loss, T07's encoder): a run
             # resumed while an old D is swapped in (T08) has no D step before its first G step
-            "carried": {k: [t for t in getattr(self, k)] for k in ("_last_real", "_last_clean") if getattr(self, k) is not None},
+            "carried": {
+                k: [t for t in getattr(self, k)] for k in ("_last_real", "_last_clean") if getattr(self, k) is not None
+            },
             "callbacks": [cb.state_dict() for cb in self.callbacks],
         }
 
@@ -533,16 +548,20 @@ class Trainer:
         """Continue from :meth:`state_dict`."""
         if (self.E is None) != ("E" not in state):
             has = "has no" if "E" not in state else "has an"
-            raise UserError(f"the checkpoint {has} encoder but this config sets model.encoder={self.E is not None} (T07); "
-                            "resume with the run's own config.json")
+            raise UserError(
+                f"the checkpoint {has} encoder but this config sets model.encoder={self.E is not None} (T07); "
+                "resume with the run's own config.json"
+            )
         try:
             self.G.load_state_dict(state["G"])
             self.D.load_state_dict(state["D"])
             if self.E is not None:
                 self.E.load_state_dict(state["E"])
         except RuntimeError as exc:
-            raise UserError(f"the checkpoint's networks do not match this config ({str(exc).splitlines()[0]}); "
-                            "resume with the run's own config.json") from None
+            raise UserError(
+                f"the checkpoint's networks do not match this config ({str(exc).splitlines()[0]}); "
+                "resume with the run's own config.json"
+            ) from None
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         if self.E is not None:

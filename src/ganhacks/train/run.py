@@ -1,8 +1,9 @@
 """A run folder: create or resume one, wire the standard callbacks, and train.
 
 The folder's files are named by :class:`ganhacks.rundir.RunDir`.
-Under torchrun every rank trains and rank 0 alone writes. A folder that already holds a run is never overwritten: starting a new run there is refused,
-and ``--resume`` continues it from its newest readable checkpoint.
+Under torchrun every rank trains and rank 0 alone writes. A folder that already holds a run is
+never overwritten: starting a new run there is refused, and ``--resume`` continues it from its
+newest readable checkpoint.
 """
 
 from __future__ import annotations
@@ -58,13 +59,16 @@ def _make_trainer(config: RunConfig) -> Trainer:
     if world > 1 and config.monitor.enabled and config.monitor.policy != "warn":
         # the monitor runs on rank 0 only: stopping or rolling back there alone would leave the
         # other ranks waiting in an all-reduce, or training different weights
-        raise UserError(f"monitor.policy={config.monitor.policy} works in a single process only; "
-                        "use --set monitor.policy=warn under torchrun")
+        raise UserError(
+            f"monitor.policy={config.monitor.policy} works in a single process only; "
+            "use --set monitor.policy=warn under torchrun"
+        )
     return Trainer(config, callbacks=[], rank=rank, world_size=world)
 
 
-def start_run(config: RunConfig, run_dir: str | Path, progress: bool = True,
-              extra_callbacks: list[Callback] | None = None) -> Trainer:
+def start_run(
+    config: RunConfig, run_dir: str | Path, progress: bool = True, extra_callbacks: list[Callback] | None = None
+) -> Trainer:
     """Create ``run_dir`` for a new run of ``config`` and train it to the end."""
     rd = RunDir(run_dir)
     if rd.path.exists() and not rd.path.is_dir():
@@ -82,12 +86,15 @@ def start_run(config: RunConfig, run_dir: str | Path, progress: bool = True,
     return trainer
 
 
-def resume_run(run_dir: str | Path, steps: int | None = None, progress: bool = True,
-               extra_callbacks: list[Callback] | None = None) -> Trainer:
+def resume_run(
+    run_dir: str | Path, steps: int | None = None, progress: bool = True, extra_callbacks: list[Callback] | None = None
+) -> Trainer:
     """Continue the run in ``run_dir`` from its newest readable checkpoint (to ``steps`` if given)."""
     rd = RunDir(run_dir)
     if not rd.config.is_file():
-        raise UserError(f"{rd.path} is not a run folder (no {rd.config.name}); start one with ganhacks train --out {rd.path}")
+        raise UserError(
+            f"{rd.path} is not a run folder (no {rd.config.name}); start one with ganhacks train --out {rd.path}"
+        )
     config = load_config_file(rd.config)
     _, state = load_latest(rd.checkpoints)
     trainer = _make_trainer(config)
@@ -119,7 +126,9 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
     path = Path(path)
     if path.is_dir():
         if not RunDir(path).checkpoints.is_dir():
-            raise UserError(f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint")
+            raise UserError(
+                f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint"
+            )
         _, state = load_latest(RunDir(path).checkpoints)
         run_dir = path
     else:
@@ -131,4 +140,3 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
     trainer = Trainer(replace(config, train=replace(config.train, device=device)), callbacks=[])
     trainer.load_state_dict({**state, "callbacks": []})
     return trainer, run_dir
-

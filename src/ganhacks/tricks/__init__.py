@@ -8,7 +8,8 @@ One module per concept, each naming the tips it serves:
 * :mod:`~ganhacks.tricks.latent` — z samplers, slerp, truncation (T03)
 * :mod:`~ganhacks.tricks.noise` — instance noise with a decaying sigma (T13, S09)
 * :mod:`~ganhacks.tricks.replay` — past fakes and past weights (T08)
-* :mod:`~ganhacks.tricks.layers` — minibatch std/discrimination, PixelShuffle, fade-in, ... (T04, T05, T15-T17, S01, S05, S06)
+* :mod:`~ganhacks.tricks.layers` — minibatch std/discrimination, PixelShuffle, fade-in, ...
+  (T04, T05, T15-T17, S01, S05, S06)
 * :mod:`~ganhacks.tricks.ema` — EMA of G (S07)
 * :mod:`~ganhacks.tricks.optim` — Adam/SGD set-ups, TTUR, lowering the LR (T09, S04, S08)
 * :mod:`~ganhacks.tricks.conditional` — AC-GAN and projection heads (T12)

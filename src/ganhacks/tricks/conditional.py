@@ -33,7 +33,12 @@ def check_labels(labels: Tensor, num_classes: int, batch_size: int | None = None
     Raises:
         UserError: on a wrong dtype, shape, batch size or an id outside ``[0, K)``.
     """
-    if not isinstance(labels, Tensor) or labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
+    if (
+        not isinstance(labels, Tensor)
+        or labels.dtype.is_floating_point
+        or labels.dtype.is_complex
+        or labels.dtype == torch.bool
+    ):
         kind = labels.dtype if isinstance(labels, Tensor) else type(labels).__name__
         raise UserError(f"labels must be an integer tensor of class ids (e.g. torch.long), got {kind}")
     if labels.dim() != 1:
@@ -51,7 +56,9 @@ def check_labels(labels: Tensor, num_classes: int, batch_size: int | None = None
 def _check_features(h: Tensor, in_features: int) -> None:
     """Raise a :class:`UserError` unless ``h`` has shape ``(N, in_features)``."""
     if h.dim() != 2 or h.shape[1] != in_features:
-        raise UserError(f"expected features of shape (N, {in_features}), got {tuple(h.shape)}; flatten D's features first")
+        raise UserError(
+            f"expected features of shape (N, {in_features}), got {tuple(h.shape)}; flatten D's features first"
+        )
 
 
 class ACGANHead(nn.Module):
@@ -70,7 +77,9 @@ class ACGANHead(nn.Module):
     def __init__(self, in_features: int, num_classes: int) -> None:
         super().__init__()
         if in_features < 1 or num_classes < 2:
-            raise UserError(f"ACGANHead needs in_features >= 1 and num_classes >= 2, got {in_features} and {num_classes}")
+            raise UserError(
+                f"ACGANHead needs in_features >= 1 and num_classes >= 2, got {in_features} and {num_classes}"
+            )
         self.in_features = in_features
         self.num_classes = num_classes
         self.linear = nn.Linear(in_features, num_classes)
@@ -119,7 +128,9 @@ class ProjectionHead(nn.Module):
     def __init__(self, in_features: int, num_classes: int) -> None:
         super().__init__()
         if in_features < 1 or num_classes < 1:
-            raise UserError(f"ProjectionHead needs in_features >= 1 and num_classes >= 1, got {in_features} and {num_classes}")
+            raise UserError(
+                f"ProjectionHead needs in_features >= 1 and num_classes >= 1, got {in_features} and {num_classes}"
+            )
         self.in_features = in_features
         self.num_classes = num_classes
         self.embed = nn.Embedding(num_classes, in_features)

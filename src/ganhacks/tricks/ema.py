@@ -64,7 +64,9 @@ class EMA:
         new_buffers = dict(model.named_buffers())
         if ema_params.keys() != new_params.keys() or ema_buffers.keys() != new_buffers.keys():
             missing = sorted((ema_params.keys() ^ new_params.keys()) | (ema_buffers.keys() ^ new_buffers.keys()))
-            raise UserError(f"EMA.update got a model with different parameters/buffers than the tracked one: {missing[:5]}")
+            raise UserError(
+                f"EMA.update got a model with different parameters/buffers than the tracked one: {missing[:5]}"
+            )
         for name, p_ema in ema_params.items():
             p = new_params[name].detach().to(p_ema.device)
             if p_ema.dtype.is_floating_point:

@@ -89,7 +89,11 @@ class LabelMaker:
         _check_range("fake_range", self.fake_range)
 
     def __call__(
-        self, n_real: int, n_fake: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
+        self,
+        n_real: int,
+        n_fake: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
     ) -> tuple[Tensor, Tensor]:
         """Targets for ``n_real`` real and ``n_fake`` fake samples: ``(real_targets, fake_targets)``."""
         if self.smoothing == "two_sided":

@@ -22,7 +22,12 @@ def sample_gaussian(n: int, dim: int, generator: torch.Generator | None = None, 
 
 
 def sample_uniform(
-    n: int, dim: int, generator: torch.Generator | None = None, device: Device = None, low: float = -1.0, high: float = 1.0
+    n: int,
+    dim: int,
+    generator: torch.Generator | None = None,
+    device: Device = None,
+    low: float = -1.0,
+    high: float = 1.0,
 ) -> Tensor:
     """``(n, dim)`` codes from U(low, high)^dim — the box prior the tip advises against (kept for ablations)."""
     return low + (high - low) * torch.rand(n, dim, generator=generator, device=device)

@@ -26,9 +26,9 @@ from torch import Tensor, nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ganhacks.tricks.conditional import check_labels
 from ganhacks.errors import UserError, check_positive, check_probability
 from ganhacks.registry import Registry
+from ganhacks.tricks.conditional import check_labels
 
 # --------------------------------------------------------------------------- activations (T05)
 
@@ -118,7 +118,9 @@ DOWNSAMPLERS: Registry[Callable[[int, int], nn.Module]] = Registry("downsample")
 # strided conv: k4 s2 p1 maps H -> H/2 exactly (DCGAN's D)
 DOWNSAMPLERS.register("stride", lambda c_in, c_out: nn.Conv2d(c_in, c_out, 4, stride=2, padding=1))
 # conv3x3 keeps H, then 2x2 average pooling halves it
-DOWNSAMPLERS.register("avgpool", lambda c_in, c_out: nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.AvgPool2d(2)))
+DOWNSAMPLERS.register(
+    "avgpool", lambda c_in, c_out: nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.AvgPool2d(2))
+)
 
 
 def downsample(kind: str, in_ch: int, out_ch: int) -> nn.Module:
@@ -289,7 +291,10 @@ class ConditionChannels(nn.Module):
     def forward(self, x: Tensor, y: Tensor) -> Tensor:
         """Concatenate the embedding of labels ``y`` (N,) to images ``x`` (N, C, size, size)."""
         if x.dim() != 4 or x.shape[2:] != (self.size, self.size):
-            raise UserError(f"ConditionChannels(size={self.size}) expects images (N, C, {self.size}, {self.size}), got {tuple(x.shape)}")
+            raise UserError(
+                f"ConditionChannels(size={self.size}) expects images (N, C, {self.size}, {self.size}), got "
+                f"{tuple(x.shape)}"
+            )
         check_labels(y, self.num_classes, x.shape[0])
         e = self.embed(y)[:, :, None, None]  # (N, E, 1, 1)
         e = F.interpolate(e, size=(self.size, self.size), mode="nearest")  # (N, E, size, size), constant per sample
@@ -359,7 +364,9 @@ def spectral_norm_all(module: nn.Module, n_power_iterations: int = 1) -> nn.Modu
         if dim is None or parametrize.is_parametrized(layer, "weight"):
             continue
         if isinstance(layer.weight, nn.parameter.UninitializedParameter):
-            raise UserError(f"layer '{name}' is lazy and not initialised; run one forward pass before spectral_norm_all")
+            raise UserError(
+                f"layer '{name}' is lazy and not initialised; run one forward pass before spectral_norm_all"
+            )
         spectral_norm(layer, n_power_iterations=n_power_iterations, dim=dim)
     return module
 
@@ -380,9 +387,14 @@ def fade_in(low: Tensor, high: Tensor, alpha: float) -> Tensor:
     """
     alpha = check_probability("alpha", alpha)
     if low.dim() != 4 or high.dim() != 4 or low.shape[:2] != high.shape[:2]:
-        raise UserError(f"fade_in needs (N, C, h, w) and (N, C, H, W) with the same N and C, got {tuple(low.shape)} and {tuple(high.shape)}")
+        raise UserError(
+            f"fade_in needs (N, C, h, w) and (N, C, H, W) with the same N and C, got {tuple(low.shape)} and "
+            f"{tuple(high.shape)}"
+        )
     if low.shape[2] > high.shape[2] or low.shape[3] > high.shape[3]:
-        raise UserError(f"fade_in: 'low' {tuple(low.shape[2:])} must not be larger than 'high' {tuple(high.shape[2:])}; swap them")
+        raise UserError(
+            f"fade_in: 'low' {tuple(low.shape[2:])} must not be larger than 'high' {tuple(high.shape[2:])}; swap them"
+        )
     up = F.interpolate(low, size=high.shape[2:], mode="nearest")  # (N, C, H, W)
     return (1.0 - alpha) * up + alpha * high
 
@@ -421,7 +433,8 @@ def image_pyramid(x: Tensor, num_scales: int) -> list[Tensor]:
     h, w = x.shape[2:]
     if h % factor or w % factor:
         raise UserError(
-            f"a {h}x{w} image cannot give {num_scales} scales: H and W must be divisible by 2^{num_scales - 1} = {factor}; "
+            f"a {h}x{w} image cannot give {num_scales} scales: H and W must be divisible by 2^{num_scales - 1} = "
+            f"{factor}; "
             "use fewer scales or a larger image"
         )
     levels = [x]
@@ -448,8 +461,10 @@ def pack_pyramid(levels: list[Tensor]) -> Tensor:
         torch.Size([2, 240])
     """
     if not levels or any(t.dim() < 1 or t.shape[0] != levels[0].shape[0] for t in levels):
-        raise UserError(f"pack_pyramid needs a non-empty list of (N, ...) tensors with one batch size N, "
-                        f"got shapes {[tuple(t.shape) for t in levels]}")
+        raise UserError(
+            f"pack_pyramid needs a non-empty list of (N, ...) tensors with one batch size N, "
+            f"got shapes {[tuple(t.shape) for t in levels]}"
+        )
     n = levels[0].shape[0]
     return torch.cat([t.reshape(n, -1) for t in levels], dim=1)  # (N, sum_k C*H_k*W_k)
 

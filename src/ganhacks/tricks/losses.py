@@ -14,8 +14,8 @@ Identities used (s = sigmoid):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -64,7 +64,9 @@ def d_bce(real_logits: Tensor, fake_logits: Tensor, real_target: Target = 1.0, f
     """
     real = _check_logits("real_logits", real_logits)
     fake = _check_logits("fake_logits", fake_logits)
-    return _bce(real, _targets("real_target", real_target, real)) + _bce(fake, _targets("fake_target", fake_target, fake))
+    return _bce(real, _targets("real_target", real_target, real)) + _bce(
+        fake, _targets("fake_target", fake_target, fake)
+    )
 
 
 def g_minimax(fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
@@ -169,7 +171,9 @@ for _loss in (
     GANLoss("least_squares", d_least_squares, g_least_squares, accepts_targets=True),
     GANLoss("hinge", d_hinge, g_hinge, accepts_targets=False),
     GANLoss("wasserstein", d_wasserstein, g_wasserstein, accepts_targets=False),
-    GANLoss("relativistic_average", d_relativistic_average, g_relativistic_average, accepts_targets=False, g_needs_real=True),
+    GANLoss(
+        "relativistic_average", d_relativistic_average, g_relativistic_average, accepts_targets=False, g_needs_real=True
+    ),
 ):
     LOSSES.register(_loss.name, _loss)
 

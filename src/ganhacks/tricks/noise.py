@@ -74,6 +74,8 @@ class InstanceNoise:
             return x
         return x + s * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
 
-    def __call__(self, real: Tensor, fake: Tensor, step: int, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
+    def __call__(
+        self, real: Tensor, fake: Tensor, step: int, generator: torch.Generator | None = None
+    ) -> tuple[Tensor, Tensor]:
         """Noisy ``(real, fake)``: the same sigma on both sides, so noise is no cue for D (S09)."""
         return self.add(real, step, generator), self.add(fake, step, generator)

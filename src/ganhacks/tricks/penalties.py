@@ -18,7 +18,9 @@ from ganhacks.registry import Registry
 def input_grad_norms(outputs: Tensor, inputs: Tensor) -> Tensor:
     """Per-sample L2 norm of d(sum outputs)/d inputs, flattened over all non-batch dims: shape (N,)."""
     if not inputs.requires_grad:
-        raise UserError("inputs must require grad for a gradient penalty: call inputs.requires_grad_(True) before D(inputs)")
+        raise UserError(
+            "inputs must require grad for a gradient penalty: call inputs.requires_grad_(True) before D(inputs)"
+        )
     if outputs.shape[0] != inputs.shape[0]:
         raise UserError(f"outputs ({outputs.shape[0]}) and inputs ({inputs.shape[0]}) must have the same batch size")
     (grad,) = torch.autograd.grad(outputs.sum(), inputs, create_graph=True)
@@ -32,8 +34,12 @@ def interpolate(real: Tensor, fake: Tensor, generator: torch.Generator | None = 
     The result requires grad.
     """
     if real.shape != fake.shape:
-        raise UserError(f"real {tuple(real.shape)} and fake {tuple(fake.shape)} must have the same shape to interpolate")
-    a = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), generator=generator, device=real.device, dtype=real.dtype)
+        raise UserError(
+            f"real {tuple(real.shape)} and fake {tuple(fake.shape)} must have the same shape to interpolate"
+        )
+    a = torch.rand(
+        (real.shape[0],) + (1,) * (real.dim() - 1), generator=generator, device=real.device, dtype=real.dtype
+    )
     return (a * real.detach() + (1 - a) * fake.detach()).requires_grad_(True)
 
 

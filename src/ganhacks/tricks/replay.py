@@ -40,7 +40,9 @@ class ReplayBuffer:
         """Add ``samples`` (detached) so the buffer stays a uniform sample of all pushed (reservoir)."""
         samples = samples.detach()
         if self._items is not None and samples.shape[1:] != self._items.shape[1:]:
-            raise UserError(f"replay samples must keep shape {tuple(self._items.shape[1:])}, got {tuple(samples.shape[1:])}")
+            raise UserError(
+                f"replay samples must keep shape {tuple(self._items.shape[1:])}, got {tuple(samples.shape[1:])}"
+            )
         free = self.capacity - len(self)
         head, rest = samples[:free], samples[free:]
         if head.shape[0]:

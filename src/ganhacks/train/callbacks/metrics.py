@@ -38,7 +38,9 @@ class EvalCallback(Callback):
         extractor: as in :func:`ganhacks.metrics.evaluate` ("auto" by default).
     """
 
-    def __init__(self, every: int, metrics: str = "auto", n: int = 1000, seed: int = 0, extractor: str = "auto") -> None:
+    def __init__(
+        self, every: int, metrics: str = "auto", n: int = 1000, seed: int = 0, extractor: str = "auto"
+    ) -> None:
         if every < 1 or n < 2:
             raise UserError(f"evaluation needs every >= 1 and n >= 2; got every={every}, n={n}")
         self.every, self.metrics_spec, self.n, self.seed, self.extractor_spec = every, metrics, n, seed, extractor
@@ -55,9 +57,18 @@ class EvalCallback(Callback):
         self._real, real_probs = extract(self._extractor, self._ref.real, "real", self.config.batch_size)
         # the metrics of the reals against themselves: a setting they cannot work with (too few samples
         # for FID's covariance, "is" without class probabilities) fails now, not as NaN at every evaluation
-        self._keys = list(evaluate_features(self._real, self._real, self.names, fake_probs=real_probs,
-                                            fake_samples=self._ref.real, mode_centers=self._ref.mode_centers,
-                                            mode_std=self._ref.mode_std, config=self.config))
+        self._keys = list(
+            evaluate_features(
+                self._real,
+                self._real,
+                self.names,
+                fake_probs=real_probs,
+                fake_samples=self._ref.real,
+                mode_centers=self._ref.mode_centers,
+                mode_std=self._ref.mode_std,
+                config=self.config,
+            )
+        )
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
         if step % self.every == 0 or step == trainer.total_steps:
@@ -70,8 +81,16 @@ class EvalCallback(Callback):
         ref = self._ref
         try:
             feats, probs = extract(self._extractor, fake, "fake", self.config.batch_size)
-            values = evaluate_features(feats, self._real, self.names, fake_probs=probs, fake_samples=fake,
-                                       mode_centers=ref.mode_centers, mode_std=ref.mode_std, config=self.config)
+            values = evaluate_features(
+                feats,
+                self._real,
+                self.names,
+                fake_probs=probs,
+                fake_samples=fake,
+                mode_centers=ref.mode_centers,
+                mode_std=ref.mode_std,
+                config=self.config,
+            )
         except UserError as exc:  # NaN or out-of-range samples from a diverged G
             print(f"[eval] step {trainer.step}: metrics skipped ({exc})", file=sys.stderr)
             return {key: math.nan for key in self._keys}

@@ -49,8 +49,13 @@ class MonitorCallback(Callback):
         stream: where alerts are printed.
     """
 
-    def __init__(self, config: MonitorConfig | None = None, run_dir: str | Path | None = None,
-                 loss: str | None = None, stream: TextIO | str | None = "stderr") -> None:
+    def __init__(
+        self,
+        config: MonitorConfig | None = None,
+        run_dir: str | Path | None = None,
+        loss: str | None = None,
+        stream: TextIO | str | None = "stderr",
+    ) -> None:
         self.config = config or MonitorConfig()
         self.monitor = _TrainerMonitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
         self.run_dir = RunDir(run_dir) if run_dir is not None else None
@@ -92,7 +97,11 @@ class MonitorCallback(Callback):
             trainer.request_stop("monitor")  # the loop ends after this iteration; fit-end hooks still run
             mon.should_stop = False
             return
-        if self.config.policy == "rollback" and step % self.config.snapshot_every == 0 and not mon.active(self.config.window, self.config.act_on):
+        if (
+            self.config.policy == "rollback"
+            and step % self.config.snapshot_every == 0
+            and not mon.active(self.config.window, self.config.act_on)
+        ):
             self._snapshot(trainer)
 
     def on_fit_end(self, trainer: Trainer) -> None:
@@ -140,18 +149,31 @@ class MonitorCallback(Callback):
         self.snapshots = [s for s in self.snapshots if s[0] <= at]
         factor = self.config.lr_factor
         # the restored optimiser carries the snapshot's rates: aim at factor x the rates in use just now
-        lr_g, lr_d = (scale_lr(opt, factor * before[opt] / opt.param_groups[0]["lr"]) for opt in (trainer.opt_g, trainer.opt_d))
+        lr_g, lr_d = (
+            scale_lr(opt, factor * before[opt] / opt.param_groups[0]["lr"]) for opt in (trainer.opt_g, trainer.opt_d)
+        )
         self._recent.clear()  # fakes of the abandoned trajectory must not judge the restored G
         moved = self._set_aside_checkpoints(at)
         self.monitor.rollbacks += 1
         self.monitor.reset_evidence()
-        self.monitor.events.write({"event": "rollback", "step": step, "to_step": at, "lr_factor": factor,
-                                   "lr_g": lr_g, "lr_d": lr_d, "reason": ", ".join(a.symptom for a in alerts),
-                                   "checkpoints_set_aside": moved})
+        self.monitor.events.write(
+            {
+                "event": "rollback",
+                "step": step,
+                "to_step": at,
+                "lr_factor": factor,
+                "lr_g": lr_g,
+                "lr_d": lr_d,
+                "reason": ", ".join(a.symptom for a in alerts),
+                "checkpoints_set_aside": moved,
+            }
+        )
         if self.monitor.stream is not None:
-            print(f"[monitor] step {step}: rolled back to step {at}, learning rates x{factor:g} (S08)",
-                  file=self.monitor.stream, flush=True)
-
+            print(
+                f"[monitor] step {step}: rolled back to step {at}, learning rates x{factor:g} (S08)",
+                file=self.monitor.stream,
+                flush=True,
+            )
 
     def _set_aside_checkpoints(self, at: int) -> list[str]:
         """Move checkpoints newer than ``at`` (the abandoned path) to checkpoints/abandoned/: kept for
@@ -164,4 +186,3 @@ class MonitorCallback(Callback):
         for p in later:
             p.replace(self.run_dir.abandoned / p.name)
         return [p.name for p in later]
-
