@@ -60,5 +60,5 @@ def test_eval_errors_are_one_line_with_exit_code_2(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "missing.npy"), "--real", "digits"]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "bad.npy"), "--real", "digits", "--set", "kid_subsets=many"]) == 2
-    assert "takes a int" in capsys.readouterr().err
+    assert "kid_subsets expects int" in capsys.readouterr().err
     assert not (tmp_path / "metrics.json").exists()

@@ -172,3 +172,30 @@ def test_print_config_round_trips_through_config_flag(tmp_path, capsys):
     assert capsys.readouterr().out == text
     assert json.loads(text)["loss"]["penalty"] == "wgan_gp" and json.loads(text)["train"]["seed"] == 3
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("player", ["d", "g"])
+def test_threshold_balancer_repeats_each_player_up_to_its_cap(tiny, player):
+    # T11's counter-example must stay runnable for the bench: with an unreachable threshold every
+    # iteration repeats that player's step exactly balance_max_repeats times, never more (an
+    # earlier loop passed done=1 on every repeat, so a D threshold never ended the iteration, and
+    # the G threshold was never read)
+    config = tiny(
+        images=False,
+        steps=3,
+        extra=[f"tricks.balance_{player}_threshold=1e-9", "tricks.balance_max_repeats=4", "monitor.enabled=false"],
+    )
+    with pytest.warns(UserWarning, match="T11"):
+        trainer = Trainer(config)
+    calls = {"d": 0, "g": 0}
+    for name in ("d", "g"):
+        step = getattr(trainer, f"{name}_step")
+
+        def counted(step=step, name=name):
+            calls[name] += 1
+            return step()
+
+        setattr(trainer, f"{name}_step", counted)
+    trainer.fit()
+    other = "g" if player == "d" else "d"
+    assert calls[player] == 3 * 4 and calls[other] == 3

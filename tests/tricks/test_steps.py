@@ -59,3 +59,10 @@ def test_discriminate_passes_labels_and_splits_tuples():
         assert_close(fc, 2 * f)
     with pytest.raises(UserError, match="both"):
         steps.discriminate(d, real, fake, True, yr, None)
+
+
+def test_threshold_balancer_leaves_a_player_without_threshold_alone():
+    with pytest.warns(UserWarning, match="T11"):
+        b = steps.ThresholdBalancer(d_threshold=None, g_threshold=5.0, max_repeats=4)
+    assert not b.repeat("D", 1e9, done=1)  # no D threshold: D is never repeated
+    assert [b.repeat("G", 9.0, done) for done in (1, 2, 3, 4)] == [True, True, True, False]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 from pathlib import Path
 
 from ganhacks.errors import UserError
-from ganhacks.registry import did_you_mean
+from ganhacks.overrides import apply_to, parse_assignments
 from ganhacks.rundir import RunDir
 
 HELP = "Measure generated samples against real data: FID, KID, IS, precision/recall, density/coverage, NDB, modes."
@@ -60,20 +59,7 @@ def parse_settings(pairs: list[str]):
     """An EvalConfig from ``key=value`` strings; unknown keys and bad values raise a UserError."""
     from ganhacks.metrics import EvalConfig
 
-    fields = {f.name: f for f in dataclasses.fields(EvalConfig)}
-    values = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        if not sep:
-            raise UserError(f"--set takes KEY=VALUE; got '{pair}'")
-        if key not in fields:
-            raise UserError(f"unknown setting '{key}'.{did_you_mean(key, list(fields))} Valid: {', '.join(fields)}")
-        kind = type(getattr(EvalConfig(), key))
-        try:
-            values[key] = kind(text)
-        except ValueError:
-            raise UserError(f"setting {key} takes a {kind.__name__}; got '{text}'") from None
-    return EvalConfig(**values)
+    return apply_to(EvalConfig(), parse_assignments(pairs, example="--set k=3"))
 
 
 def _fmt(value: float) -> str:

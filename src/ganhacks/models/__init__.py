@@ -12,6 +12,7 @@ data into ``(G, D)``. Both networks share one calling convention:
 
 from __future__ import annotations
 
+from ganhacks.errors import UserError
 from ganhacks.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ganhacks.models.encoder import ConvEncoder, MLPEncoder
 from ganhacks.models.mlp import MLPDiscriminator, MLPGenerator
@@ -44,8 +45,6 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
         num_classes: number of classes for conditional models (0 = unconditional).
         grow: give the DCGAN pair the fade-in of progressive growing (S05).
     """
-    from ganhacks.errors import UserError
-
     cond = config.conditioning
     if cond != "none" and not num_classes:
         raise UserError(f"model.conditioning='{cond}' needs labelled data; this data set has no labels")
@@ -145,8 +144,6 @@ def build_encoder(config, sample_shape: tuple[int, ...]):
         config: a :class:`ganhacks.train.config.ModelConfig`.
         sample_shape: the shape of one real sample.
     """
-    from ganhacks.errors import UserError
-
     arch = _arch(config, sample_shape)
     if arch == "mlp" and len(sample_shape) == 1:
         return MLPEncoder(sample_shape[0], config.z_dim, config.d_width, config.depth, config.d_activation)

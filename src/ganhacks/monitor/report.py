@@ -19,6 +19,7 @@ from typing import Any
 
 from ganhacks.errors import UserError
 from ganhacks.rundir import RunDir, read_jsonl
+from ganhacks.tips import TIPS_BY_ID
 
 SEVERITY_COLOURS = {"info": "#888888", "warning": "#e6a700", "error": "#d62728", "critical": "#7b0000"}
 MAX_GRIDS = 8  # sample grids shown, evenly spaced over the run
@@ -176,8 +177,6 @@ def _esc(x: Any) -> str:
 
 
 def _timeline(run: RunData) -> str:
-    from ganhacks.tips import TIPS_BY_ID
-
     rows = []
     for e in run.events:
         kind = e.get("event", "alert")

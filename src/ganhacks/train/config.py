@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ganhacks.errors import UserError, check_positive, check_probability
+from ganhacks.metrics.evaluate import parse_metrics
 from ganhacks.models.common import CONDITIONINGS, NORMS
 from ganhacks.monitor.config import MonitorConfig
+from ganhacks.overrides import apply_to, split_assignment
 from ganhacks.registry import did_you_mean
 from ganhacks.tricks.hybrid import RECONSTRUCTIONS
 from ganhacks.tricks.labels import SMOOTHING
@@ -124,6 +125,7 @@ class TricksConfig:
     latent: str = "gaussian"  # z prior (T03): "gaussian", "uniform" or "truncated"
     separate_batches: bool = True  # real and fake through D in separate batches (T04)
     n_critic: int = 1  # D steps per G step (T14; 1 keeps the players balanced, S11)
+    g_every: int = 1  # G steps only on every g_every-th iteration (T14's other knob; 1 = every iteration)
     noise_start: float = 0.0  # instance-noise sigma at step 0 (T13); 0 = off
     noise_end: float = 0.0  # sigma reached at noise_steps
     noise_steps: int = 1000  # iterations over which sigma decays (absolute, so extending a run keeps the schedule)
@@ -134,8 +136,11 @@ class TricksConfig:
     snapshot_swap_p: float = 0.0  # per-step probability of swapping an old D in
     snapshot_swap_steps: int = 10  # how long an old D stays in
     ema_decay: float = 0.0  # EMA of G's weights (S07), e.g. 0.999; 0 = off
-    balance_d_threshold: float = 0.0  # opt-in loss-threshold balancing (T11, warns); 0 = off
-    balance_g_threshold: float = 0.0  # idem for G
+    balance_d_threshold: float = (
+        0.0  # T11's counter-example (opt-in, warns): repeat D steps while loss_D > this; 0 = off
+    )
+    balance_g_threshold: float = 0.0  # idem for G: repeat G steps while loss_G > this; 0 = off
+    balance_max_repeats: int = 5  # cap on the steps of one player in a row under the balancer
     grow_steps: int = 0  # S05: iterations at half resolution, then as many fading the last stage in (DCGAN); 0 = off
 
     def __post_init__(self) -> None:
@@ -144,8 +149,9 @@ class TricksConfig:
         check_probability("tricks.replay_p", self.replay_p)
         check_probability("tricks.snapshot_swap_p", self.snapshot_swap_p)
         check_probability("tricks.ema_decay", self.ema_decay)
-        if self.n_critic < 1:
-            raise UserError(f"tricks.n_critic must be >= 1, got {self.n_critic}")
+        for name in ("n_critic", "g_every", "balance_max_repeats"):
+            if getattr(self, name) < 1:
+                raise UserError(f"tricks.{name} must be >= 1, got {getattr(self, name)}")
         check_positive("tricks.grow_steps", self.grow_steps, allow_zero=True)
 
 
@@ -175,8 +181,6 @@ class TrainConfig:
             raise UserError(f"train.eval_n must be >= 2 samples; got {self.eval_n}")
         check_positive("train.eval_every", self.eval_every, allow_zero=True)
         if self.eval_metrics.strip() != "auto":
-            from ganhacks.metrics.evaluate import parse_metrics
-
             parse_metrics(self.eval_metrics)  # unknown names fail now, not after hours of training
         if self.batch_size < 2:
             raise UserError("train.batch_size must be >= 2")
@@ -204,38 +208,6 @@ def to_dict(config: RunConfig) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(config)))
 
 
-def _section_type(section: str) -> type:
-    return typing.get_type_hints(RunConfig)[section]
-
-
-def _convert(section: str, name: str, raw: Any, target: Any) -> Any:
-    """Convert ``raw`` (a string from the command line or a JSON value) to ``target``'s type."""
-    hint = typing.get_type_hints(_section_type(section))[name]
-    origin = typing.get_origin(hint)
-    try:
-        if hint is bool:
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        if hint is int:
-            if isinstance(raw, float) and not raw.is_integer():
-                raise ValueError
-            return int(float(raw)) if isinstance(raw, str) and "e" in raw.lower() else int(raw)
-        if hint is float:
-            return float(raw)
-        if origin is tuple:
-            parts = raw if isinstance(raw, (list, tuple)) else str(raw).strip("()[] ").split(",")
-            return tuple(float(p) for p in parts)
-        return str(raw)
-    except (TypeError, ValueError):
-        raise UserError(f"{section}.{name} expects {getattr(hint, '__name__', hint)}, got '{raw}'") from None
-
-
 def from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
     """A :class:`RunConfig` from a (possibly partial) dict, on top of ``base`` (default values)."""
     config = base or RunConfig()
@@ -255,28 +227,24 @@ def from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
 
 
 def apply_overrides(config: RunConfig, overrides: list[str], raw_values: dict[str, Any] | None = None) -> RunConfig:
-    """Apply ``section.field=value`` strings, validating names and types (with "did you mean")."""
+    """Apply ``section.field=value`` strings, validating names and types (with "did you mean").
+
+    ``raw_values`` maps ``section.field`` to a JSON value that replaces the text after ``=``
+    (so :func:`from_dict` keeps lists and numbers as they were written).
+    """
     grouped: dict[str, dict[str, Any]] = {}
     for item in overrides:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or "." not in key:
+        key, value = split_assignment(item, example="--set loss.name=hinge")
+        section, dot, name = key.partition(".")
+        if not dot:
             raise UserError(f"--set takes section.field=value, got '{item}' (e.g. --set loss.name=hinge)")
-        section, name = key.split(".", 1)
         if section not in SECTIONS:
             raise UserError(
                 f"unknown config section '{section}'.{did_you_mean(section, SECTIONS)} "
                 f"Valid sections: {', '.join(SECTIONS)}"
             )
-        current = getattr(config, section)
-        names = [f.name for f in fields(current)]
-        if name not in names:
-            raise UserError(
-                f"unknown field '{section}.{name}'.{did_you_mean(name, names)} Fields of {section}: {', '.join(names)}"
-            )
-        raw = value if raw_values is None else raw_values.get(key, value)
-        grouped.setdefault(section, {})[name] = _convert(section, name, raw, getattr(current, name))
-    changes = {s: replace(getattr(config, s), **kv) for s, kv in grouped.items()}
+        grouped.setdefault(section, {})[name] = value if raw_values is None else raw_values.get(key, value)
+    changes = {s: apply_to(getattr(config, s), kv, prefix=f"{s}.") for s, kv in grouped.items()}
     return replace(config, **changes)
 
 

@@ -53,16 +53,15 @@ from ganhacks.monitor.signals import d_output_stats
 from ganhacks.train.callbacks.base import Callback
 from ganhacks.train.config import RunConfig, to_dict
 from ganhacks.train.distributed import average_gradients, broadcast_buffers
-from ganhacks.tricks.conditional import acgan_loss
+from ganhacks.train.terms import Seen, Term, d_terms, g_terms
 from ganhacks.tricks.ema import EMA
-from ganhacks.tricks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
 from ganhacks.tricks.labels import LabelMaker
 from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.tricks.losses import get_loss
 from ganhacks.tricks.noise import InstanceNoise
 from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers
-from ganhacks.tricks.penalties import PENALTIES, interpolate
+from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
 
@@ -183,14 +182,13 @@ class Trainer:
         self.opt_g, self.opt_d = make_optimizers(self.G, self.D, config.optim)
         self.loss = get_loss(config.loss.name)
         self.labels = LabelMaker(smoothing=config.loss.smoothing, flip_p=config.loss.flip_p)
-        self.penalty = None if config.loss.penalty == "none" else PENALTIES.get(config.loss.penalty)
         self.sample_z = SAMPLERS.get(tr.latent)
-        self.schedule = StepSchedule(n_critic=tr.n_critic)
+        self.schedule = StepSchedule(n_critic=tr.n_critic, g_every=tr.g_every)
         self.noise = (
             InstanceNoise(tr.noise_start, tr.noise_end, tr.noise_steps, tr.noise_kind) if tr.noise_start > 0 else None
         )
-        self.balancer = (
-            ThresholdBalancer(tr.balance_d_threshold, tr.balance_g_threshold)
+        self.balancer = (  # T11's counter-example, opt-in: a threshold of 0 leaves that player alone
+            ThresholdBalancer(tr.balance_d_threshold or None, tr.balance_g_threshold or None, tr.balance_max_repeats)
             if tr.balance_d_threshold or tr.balance_g_threshold
             else None
         )
@@ -205,8 +203,8 @@ class Trainer:
         self.scales = [(c_r[0], c_r[1] >> k, c_r[2] >> k) for k in range(self.G.num_scales)] if config.model.msg else []
 
         self.last_fake: Tensor | None = None  # G's newest training batch (finest scale), for observers
-        self._last_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
-        self._last_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
+        self.carried_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
+        self.carried_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
         self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
@@ -223,6 +221,13 @@ class Trainer:
             self.E_fwd = torch.compile(self.E) if self.E is not None else None
         else:
             self.G_fwd, self.D_fwd, self.E_fwd = self.G, self.D, self.E
+
+        # the steps as data (train/terms.py): chosen once here, read by d_step/g_step
+        self.penalty_on = PENALTIES.get(config.loss.penalty).on if config.loss.penalty != "none" else None
+        self.d_terms, self.g_terms = d_terms(self), g_terms(self)
+        # (log name, network, optimiser) of the players each step updates; E learns with G (T07)
+        self.d_players = [("d", self.D, self.opt_d)]
+        self.g_players = [("g", self.G, self.opt_g)] + ([("e", self.E, self.opt_e)] if self.E is not None else [])
 
     def _build_encoder(self) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
         """E, its optimiser and its sampling generator (T07), from streams no other part uses."""
@@ -272,137 +277,108 @@ class Trainer:
         x_in = unpack_pyramid(x, self.scales) if self.scales else x
         return self.D_fwd(x_in, y, with_classes=True) if self.acgan else self.D_fwd(x_in, y)
 
+    def discriminate_one(self, x: Tensor, y: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """D's ``(logits, class logits or None)`` on one batch as the loop carries it."""
+        with self.autocast:
+            return self._split(self._d(x, y))
+
     def _noisy(self, x: Tensor) -> Tensor:
         if self.noise is None:
             return x
         sigma = self.noise.sigma(self.step)
         return x + sigma * torch.randn(x.shape, generator=self.gen).to(x) if sigma else x
 
+    def _faded(self, real: Tensor) -> Tensor:
+        """S05: while the last stage fades in, reals are blended like G's output."""
+        alpha = float(self.D.alpha) if self.grow_steps else 1.0
+        return fade_in(F.avg_pool2d(real, 2), real, alpha) if alpha < 1 else real
+
     @staticmethod
     def _split(out: Any) -> tuple[Tensor, Tensor | None]:
         return out if isinstance(out, tuple) else (out, None)
 
+    def _add_terms(self, loss: Tensor, terms: list[Term], seen: Seen) -> tuple[Tensor, dict[str, Tensor]]:
+        """``loss + sum_k weight_k * term_k(seen)``, and the unweighted terms to log."""
+        logs: dict[str, Tensor] = {}
+        for term in terms:
+            value = term.fn(seen)
+            loss = loss + term.weight * value
+            logs[term.log] = value.detach()
+        logs.update(seen.logs)
+        return loss, logs
+
+    def _update(self, players: list[tuple[str, nn.Module, torch.optim.Optimizer]], loss: Tensor) -> dict[str, Tensor]:
+        """Back-propagate ``loss`` and step each player's optimiser; returns their gradient norms (T10)."""
+        for _, _, opt in players:
+            opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norms = {}
+        for name, module, opt in players:
+            if self.world_size > 1:
+                average_gradients(module)
+            norms[f"grad_norm/{name}"] = grad_norm(module)
+            opt.step()
+        return norms
+
     # ------------------------------------------------------------------ the two steps
 
     def d_step(self) -> dict[str, Tensor]:
-        """One update of D on a fresh real batch and a batch of fakes."""
+        """One update of D on a fresh real batch and a batch of fakes:
+        ``loss_D = adversarial(D(x), D(G(z))) + sum_k weight_k * term_k``."""
         real, y_real = next(self.data)
-        real, y_real = self._to(real), self._to(y_real)
-        if self.grow_steps and float(self.D.alpha) < 1:  # S05: reals faded like G's output
-            real = fade_in(F.avg_pool2d(real, 2), real, float(self.D.alpha))
-        self._last_clean = (real.detach(), y_real)  # T07: the batch E encodes in the next G step (R1 marks real)
-        n = real.shape[0]
-        z, y_fake = self._z(n)
+        real, y_real = self._faded(self._to(real)), self._to(y_real)  # S05
+        self.carried_clean = (real.detach(), y_real)  # T07: the batch E encodes in the next G step
+        z, y_fake = self._z(real.shape[0])
         with torch.no_grad(), self.autocast:
             fake = self._g(z, y_fake).float()
-        real = self._real(real)
+        real = self._real(real)  # S06: its pyramid
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        if self.config.loss.penalty == "r1":
+        if self.penalty_on == "real":  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
-        if self.config.loss.penalty == "r2":
+        if self.penalty_on == "fake":
             fake_in.requires_grad_(True)
         labels = (y_real, y_fake) if self.conditional else (None, None)
         with self.autocast:
             real_out, fake_out = discriminate(self._d, real_in, fake_in, self.config.tricks.separate_batches, *labels)
         real_logits, real_cls = self._split(real_out)
         fake_logits, fake_cls = self._split(fake_out)
-        real_logits, fake_logits = real_logits.float(), fake_logits.float()
-        if self.loss.accepts_targets:
-            real_t, fake_t = self.labels(n, n, generator=self.gen)
-            loss = self.loss.d(real_logits, fake_logits, self._to(real_t), self._to(fake_t))
-        else:
-            loss = self.loss.d(real_logits, fake_logits)
-        logs: dict[str, Tensor] = {}
-        if self.penalty is not None:
-            penalty = self._penalty(real_in, fake_in, real_logits, fake_logits, y_real)
-            loss = loss + self.config.loss.penalty_weight * penalty
-            logs["loss/penalty"] = penalty.detach()
-        if self.acgan:
-            cls_loss = acgan_loss(real_cls.float(), y_real)
-            loss = loss + self.config.loss.acgan_weight * cls_loss
-            logs["loss/d_class"] = cls_loss.detach()
-        self.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        if self.world_size > 1:
-            average_gradients(self.D)
-        logs["grad_norm/d"] = grad_norm(self.D)
-        self.opt_d.step()
-        self._last_real = (real_in.detach(), y_real)
+        seen = Seen(real_in, fake_in, real_logits.float(), fake_logits.float(), real_cls, fake_cls, *labels)
+        loss, logs = self._add_terms(self._d_adversarial(seen), self.d_terms, seen)
+        logs.update(self._update(self.d_players, loss))
+        self.carried_real = (real_in.detach(), y_real)
         logs["loss/d"] = loss.detach()
-        logs.update(d_output_stats(real_logits, fake_logits))  # the names the monitor reads (T10)
+        logs.update(d_output_stats(seen.real_logits, seen.fake_logits))  # the names the monitor reads (T10)
         return logs
 
-    def _penalty(
-        self, real_in: Tensor, fake_in: Tensor, real_logits: Tensor, fake_logits: Tensor, y_real: Tensor | None
-    ) -> Tensor:
-        name = self.config.loss.penalty
-        if name == "r1":
-            return self.penalty(real_logits, real_in)
-        if name == "r2":
-            return self.penalty(fake_logits, fake_in)
-        x_hat = interpolate(real_in, fake_in, generator=self.gen)  # WGAN-GP/LP: between real and fake
-        out, _ = self._split(self._d(x_hat, y_real))
-        return self.penalty(out.float(), x_hat)
+    def _d_adversarial(self, seen: Seen) -> Tensor:
+        """D's adversarial loss, against soft or flipped targets when the loss takes them (T06)."""
+        if not self.loss.accepts_targets:
+            return self.loss.d(seen.real_logits, seen.fake_logits)
+        n = seen.real_logits.shape[0]
+        real_t, fake_t = self.labels(n, n, generator=self.gen)
+        return self.loss.d(seen.real_logits, seen.fake_logits, self._to(real_t), self._to(fake_t))
 
     def g_step(self) -> dict[str, Tensor]:
-        """One update of G through D (D's weights are not stepped)."""
-        n = self.config.train.batch_size
-        z, y_fake = self._z(n)
+        """One update of G through D (D's weights are not stepped):
+        ``loss_G = adversarial(D(G(z))[, D(x)]) + sum_k weight_k * term_k``."""
+        z, y_fake = self._z(self.config.train.batch_size)
         with self.autocast:
             fake = self._g(z, y_fake)
-            fake_logits, fake_cls = self._split(self._d(self._noisy(fake.float()), y_fake))
+        fake_in = self._noisy(fake.float())
+        fake_logits, fake_cls = self.discriminate_one(fake_in, y_fake)
         # observers (the monitor's diversity signal) may look at what G just made, at no extra cost
         self.last_fake = (unpack_pyramid(fake, self.scales)[0] if self.scales else fake).detach()
-        fake_logits = fake_logits.float()
         real_logits = None
-        if self.loss.g_needs_real:
-            real_in, y_real = self._last_real
-            with self.autocast:
-                real_logits, _ = self._split(self._d(real_in, y_real))
-            real_logits = real_logits.float()
-        loss = self.loss.g(fake_logits, real_logits)
-        logs: dict[str, Tensor] = {}
-        if self.acgan:
-            cls_loss = acgan_loss(fake_cls.float(), y_fake)
-            loss = loss + self.config.loss.acgan_weight * cls_loss
-            logs["loss/g_class"] = cls_loss.detach()
-        if self.E is not None:
-            vae_loss, vae_logs = self._vae_terms()
-            loss = loss + vae_loss
-            logs.update(vae_logs)
-            self.opt_e.zero_grad(set_to_none=True)
-        self.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        if self.world_size > 1:
-            average_gradients(self.G)
-        logs["grad_norm/g"] = grad_norm(self.G)
-        self.opt_g.step()
-        if self.E is not None:
-            if self.world_size > 1:
-                average_gradients(self.E)
-            logs["grad_norm/e"] = grad_norm(self.E)
-            self.opt_e.step()
+        if self.loss.g_needs_real:  # relativistic losses compare with D on the D step's reals
+            real_logits = self.discriminate_one(*self.carried_real)[0].float()
+        seen = Seen(None, fake_in, real_logits, fake_logits.float(), None, fake_cls, None, y_fake)
+        loss, logs = self._add_terms(self.loss.g(seen.fake_logits, real_logits), self.g_terms, seen)
+        logs.update(self._update(self.g_players, loss))
         self.D.zero_grad(set_to_none=True)  # G's backward left gradients in D; they must not leak into D's step
         logs["loss/g"] = loss.detach()
         return logs
-
-    def _vae_terms(self) -> tuple[Tensor, dict[str, Tensor]]:
-        """T07: the weighted reconstruction and KL terms of G(E(x)) on the D step's real batch."""
-        lc = self.config.loss
-        real, y_real = self._last_clean
-        with self.autocast:
-            mu, logvar = self.E_fwd(real)
-        mu, logvar = mu.float(), logvar.float()
-        z = reparameterize(mu, logvar, generator=self.gen_e)  # z = mu + sigma * eps
-        with self.autocast:
-            x_hat = self.G_fwd(z, y_real if self.conditional else None)  # the finest image, also with MSG
-        recon = reconstruction_loss(real, x_hat.float(), lc.recon)  # mean_i sum_j err(x_ij - x_hat_ij)
-        kl = kl_to_standard_normal(mu, logvar)  # mean_i KL(q(z|x_i) || N(0, I))
-        d = real[0].numel()  # elements per sample: the terms enter G's loss per element
-        loss = (lc.recon_weight * recon + lc.kl_weight * kl) / d
-        return loss, {"loss/recon": recon.detach(), "loss/kl": kl.detach()}
 
     # ------------------------------------------------------------------ the loop
 
@@ -413,12 +389,14 @@ class Trainer:
             logs["grow/alpha"] = torch.tensor(self._set_alpha())
         d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
         for phase in self.schedule.plan(self.step):
-            if phase == "D" and not d_frozen:
-                logs.update(self.d_step())
-                while self.balancer and self.balancer.repeat("D", float(logs["loss/d"]), 1):
-                    logs.update(self.d_step())
-            elif phase == "G":
-                logs.update(self.g_step())
+            if phase == "D" and d_frozen:
+                continue
+            step, key = (self.d_step, "loss/d") if phase == "D" else (self.g_step, "loss/g")
+            logs.update(step())
+            done = 1
+            while self.balancer is not None and self.balancer.repeat(phase, float(logs[key]), done):  # T11, opt-in
+                logs.update(step())
+                done += 1
         if self.world_size > 1:
             broadcast_buffers(self.G)
             broadcast_buffers(self.D)
@@ -538,9 +516,7 @@ class Trainer:
             ),
             # batches the D step hands to the next G step (a relativistic G loss, T07's encoder): a run
             # resumed while an old D is swapped in (T08) has no D step before its first G step
-            "carried": {
-                k: [t for t in getattr(self, k)] for k in ("_last_real", "_last_clean") if getattr(self, k) is not None
-            },
+            "carried": {k: list(v) for k, v in (("real", self.carried_real), ("clean", self.carried_clean)) if v},
             "callbacks": [cb.state_dict() for cb in self.callbacks],
         }
 
@@ -575,7 +551,7 @@ class Trainer:
             if part is not None and key in state:
                 part.load_state_dict(state[key])
         for key, pair in state.get("carried", {}).items():
-            setattr(self, key, (self._to(pair[0]), self._to(pair[1])))
+            setattr(self, f"carried_{key.removeprefix('_last_')}", (self._to(pair[0]), self._to(pair[1])))
         for cb, cb_state in zip(self.callbacks, state.get("callbacks", [])):
             cb.load_state_dict(cb_state)
         self.step = int(state["step"])

@@ -8,6 +8,9 @@ caller weights (e.g. ``10 * wgan_gp(...)`` or ``gamma / 2 * r1(...)``). The grap
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor
 
@@ -70,8 +73,20 @@ def wgan_lp(outputs: Tensor, inputs: Tensor) -> Tensor:
     return wgan_gp(outputs, inputs, one_sided=True)
 
 
-PENALTIES: Registry = Registry("penalty")
-PENALTIES.register("wgan_gp", wgan_gp)
-PENALTIES.register("wgan_lp", wgan_lp)
-PENALTIES.register("r1", r1)
-PENALTIES.register("r2", r2)
+@dataclass(frozen=True)
+class Penalty:
+    """A gradient penalty and the inputs it differentiates, as a trainer needs to know them."""
+
+    name: str
+    fn: Callable[[Tensor, Tensor], Tensor]  # fn(D's outputs, the inputs they came from) -> scalar
+    on: str  # "real" (R1), "fake" (R2) or "between" (WGAN-GP/LP: random points between real and fake)
+
+
+PENALTIES: Registry[Penalty] = Registry("penalty")
+for _penalty in (
+    Penalty("wgan_gp", wgan_gp, on="between"),
+    Penalty("wgan_lp", wgan_lp, on="between"),
+    Penalty("r1", r1, on="real"),
+    Penalty("r2", r2, on="fake"),
+):
+    PENALTIES.register(_penalty.name, _penalty)

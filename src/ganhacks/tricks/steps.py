@@ -107,9 +107,9 @@ class ThresholdBalancer:
     emits a :class:`UserWarning`.
     """
 
-    d_threshold: float  # repeat D steps while loss_D is above this
-    g_threshold: float  # repeat G steps while loss_G is above this
-    max_repeats: int = 5  # hard cap on consecutive steps of one phase
+    d_threshold: float | None  # repeat D steps while loss_D is above this (None: never repeat D)
+    g_threshold: float | None  # repeat G steps while loss_G is above this (None: never repeat G)
+    max_repeats: int = 5  # hard cap on consecutive steps of one phase, the first one included
 
     def __post_init__(self) -> None:
         if self.max_repeats < 1:
@@ -122,8 +122,14 @@ class ThresholdBalancer:
         )
 
     def repeat(self, phase: str, loss: float, done: int) -> bool:
-        """Whether to run ``phase`` once more after ``done`` steps of it ended at ``loss``."""
-        threshold = {"D": self.d_threshold, "G": self.g_threshold}.get(phase)
-        if threshold is None:
+        """Whether to run ``phase`` once more after ``done`` consecutive steps of it, the last ending at ``loss``.
+
+        Example:
+            >>> b = ThresholdBalancer(d_threshold=0.5, g_threshold=None, max_repeats=3)  # doctest: +SKIP
+            >>> [b.repeat("D", 0.9, done) for done in (1, 2, 3)], b.repeat("G", 9.0, 1)  # doctest: +SKIP
+            ([True, True, False], False)
+        """
+        if phase not in ("D", "G"):
             raise UserError(f"unknown phase '{phase}'. Valid choices: D, G")
-        return done < self.max_repeats and loss > threshold
+        threshold = self.d_threshold if phase == "D" else self.g_threshold
+        return threshold is not None and done < self.max_repeats and loss > threshold
