@@ -558,7 +558,3 @@ def parse_facts(path: str, text: str) -> FileFacts:
         scalings=c.scalings,
     )
 
-
-def is_layer(op: str) -> bool:
-    """Public alias of the layer test used by the project merge."""
-    return _is_layer(op)

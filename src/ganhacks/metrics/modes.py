@@ -15,8 +15,6 @@ C = 3). Modes covered and reverse KL are computed on that histogram.
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from ganhacks.errors import UserError
@@ -113,7 +111,3 @@ def stacked_digit_modes(
     place = 10 ** torch.arange(c - 1, -1, -1)  # channel 0 is the most significant digit
     return histogram_metrics((labels * place).sum(1), 10**c, min_count)
 
-
-def max_reverse_kl(n_modes: int) -> float:
-    """The largest possible reverse KL, log M (all samples on one mode)."""
-    return math.log(n_modes)
