@@ -40,6 +40,7 @@ def assert_same_weights(a: Trainer, b: Trainer):
     [
         (True, ALL_STATEFUL),
         (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
+        (False, ["loss.name=relativistic_pairing", "loss.smoothing=none", "loss.penalty=r1r2"]),
         (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"]),
         # resumed while an old D is swapped in: the first G step uses the carried real batch
         (

@@ -335,9 +335,9 @@ class Trainer:
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        if self.penalty_on == "real":  # R1 differentiates D at the reals, R2 at the fakes (S03)
+        if self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
-        if self.penalty_on == "fake":
+        if self.penalty_on in ("fake", "both"):
             fake_in.requires_grad_(True)
         labels = (y_real, y_fake) if self.conditional else (None, None)
         with self.autocast:
