@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "ganhacks.commands.doctor",
     "train": "ganhacks.commands.train",
     "report": "ganhacks.commands.report",
+    "bench": "ganhacks.commands.bench",
 }
 
 

@@ -26,14 +26,18 @@ from dataclasses import dataclass
 
 import torch
 
+from ganhacks.data import load_dataset
 from ganhacks.errors import UserError
-from ganhacks.metrics import evaluate, stacked_digit_modes
+from ganhacks.metrics import EvalConfig, evaluate, stacked_digit_modes
 from ganhacks.metrics.runs import SampleSource, generated, reference
 from ganhacks.registry import Registry
 
 Scorer = Callable[[SampleSource, int, int], dict[str, float]]  # (trained G, samples, seed) -> metrics
 
 DIGITS_TAG = "[digits-cnn]"  # suffix of metrics computed on the digits classifier's features
+# KID's mean over 20 subsets of 1,000 rather than 100: a fifth of the cost (docs/bench.md), and the
+# subset noise stays far below the seed-to-seed spread the verdicts are about
+DIGITS_EVAL = EvalConfig(kid_subsets=20)
 
 # +1: higher is better, -1: lower is better, 0: no better side (density > 1 can mean dropped modes)
 DIRECTIONS: dict[str, int] = {
@@ -97,7 +101,7 @@ def score_digits(source: SampleSource, n: int, seed: int) -> dict[str, float]:
     """FID, KID, precision/recall/F1, density/coverage on the digits CNN's features, named ``name[digits-cnn]``."""
     fake = generated(source, n, seed)
     ref = reference(source.dataset, n, seed + 1)
-    out = evaluate(fake, ref.real, "fid,kid,pr,dc", "digits")["metrics"]
+    out = evaluate(fake, ref.real, "fid,kid,pr,dc", "digits", config=DIGITS_EVAL)["metrics"]
     return {f"{k}{DIGITS_TAG}": v for k, v in out.items()}
 
 
@@ -186,6 +190,32 @@ BENCHMARKS.register(
         collapsed=lambda m: m[f"recall{DIGITS_TAG}"] < 0.05,
     ),
 )
+
+
+class RealSource:
+    """Fresh real samples posing as a generator, so a benchmark can score its own data (the best a
+    generator can do at this sample size: a floor for the reverse KLs, a ceiling for high quality)."""
+
+    def __init__(self, bench: Benchmark) -> None:
+        self.bench = bench
+        self.dataset = load_dataset(bench.data)
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        gen = generator or torch.Generator().manual_seed(0)
+        if self.dataset.mixture is not None:
+            mix = self.dataset.mixture
+            return mix.to_unit(mix.sample(n, gen))
+        seed = int(torch.randint(2**31 - 1, (1,), generator=gen))
+        return load_dataset(self.bench.data, n=n, seed=seed).x
+
+
+def real_data_scores(name: str, seed: int = 0) -> dict[str, float] | None:
+    """The benchmark's metrics on fresh real samples (None for ``digits``, whose real set is finite:
+    scoring it against itself says nothing)."""
+    bench = get_benchmark(name)
+    if bench.data == "digits":
+        return None
+    return bench.score(RealSource(bench), bench.eval_n, seed)
 
 
 def get_benchmark(name: str) -> Benchmark:
