@@ -30,6 +30,10 @@ from ganhacks.bench.worker import SPEC_FIELDS, run_job
 from ganhacks.errors import UserError
 
 PARENT_POLL_S = 1.0  # how often a worker checks that its runner is alive
+# Imported once by the fork server, so no job pays for them: the trainer and metrics, and what they
+# import lazily on first use (torch's optimisers pull in torch._dynamo, the digits come through
+# scikit-learn): without these every job spent about 2 CPU-seconds importing (docs/bench.md).
+PRELOAD = ["ganhacks.bench.worker", "torch._dynamo", "sklearn.datasets", "scipy.linalg"]
 
 
 class Backend(Protocol):
@@ -110,10 +114,21 @@ def _child(spec: dict[str, Any], conn: Any, parent_pid: int, log_path: str | Non
     conn.close()
 
 
+def pythonpath_with_this_ganhacks() -> str:
+    """``$PYTHONPATH`` with the folder holding this ganhacks first, so worker processes started from a
+    fresh interpreter (the fork server, Ray's workers) import this copy, not another install."""
+    src = str(Path(ganhacks.__file__).resolve().parents[1])
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != src]
+    return os.pathsep.join([src, *rest])
+
+
 def _context() -> multiprocessing.context.BaseContext:
+    # the fork server is a fresh interpreter that imports the preloaded modules before it learns the
+    # runner's sys.path (Python 3.11): it finds this ganhacks through the environment it inherits
+    os.environ["PYTHONPATH"] = pythonpath_with_this_ganhacks()
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ganhacks.bench.worker"])  # torch and the trainer, imported once
+        ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -196,8 +211,7 @@ class RayBackend:
         self.slots = workers
         self.started = not ray.is_initialized()
         if self.started:
-            src = str(Path(ganhacks.__file__).resolve().parents[1])  # this ganhacks, for local workers
-            env = {"env_vars": {"PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)}}
+            env = {"env_vars": {"PYTHONPATH": pythonpath_with_this_ganhacks()}}  # this ganhacks, for local workers
             common = {"include_dashboard": False, "log_to_driver": False}
             try:
                 if address:
