@@ -26,7 +26,7 @@ from ganhacks.bench.backends import Backend, LocalBackend, RayBackend
 from ganhacks.bench.plan import Job, Plan, TuneCell
 from ganhacks.bench.progress import Reporter, make_reporter
 from ganhacks.bench.results import PLAN, ResultsFile, folder_lock, latest_by_job, read_records
-from ganhacks.bench.tuning import best_params, next_params
+from ganhacks.bench.tuning import best_params, next_params, require_optuna
 from ganhacks.errors import UserError
 
 BACKENDS = ("local", "ray")
@@ -198,6 +198,8 @@ def run_plan(
     """
     out = Path(out)
     check_options(options)
+    if plan.cells:
+        require_optuna()
     check_out_dir(out)
     done = check_existing(plan, out)
     out.mkdir(parents=True, exist_ok=True)  # first write: every check has passed

@@ -14,12 +14,22 @@ import warnings
 import zlib
 from typing import Any
 
-import optuna
-
 from ganhacks.bench.benchmarks import direction, get_benchmark
 from ganhacks.bench.plan import TuneCell
+from ganhacks.errors import UserError
+
+try:  # an optional extra: only --tune needs it
+    import optuna
+except ImportError:  # pragma: no cover - exercised where optuna is not installed
+    optuna = None
 
 STARTUP_SHARE = 3  # the first max(2, N // STARTUP_SHARE) trials are random (TPE's start-up), the rest TPE
+
+
+def require_optuna() -> None:
+    """Raise a :class:`UserError` saying how to install Optuna when it is missing."""
+    if optuna is None:
+        raise UserError("--tune needs Optuna: pip install 'ganhacks[optuna]'")
 
 
 def _quiet() -> None:
@@ -41,12 +51,13 @@ def objective(cell: TuneCell, record: dict[str, Any]) -> float | None:
     return sign * float(value)
 
 
-def _distributions(cell: TuneCell) -> dict[str, optuna.distributions.FloatDistribution]:
+def _distributions(cell: TuneCell) -> dict[str, Any]:
     return {key: optuna.distributions.FloatDistribution(low, high, log=True) for key, low, high in cell.space}
 
 
 def next_params(cell: TuneCell, done: list[dict[str, Any]]) -> dict[str, str]:
     """The overrides (``section.field -> value``) of the next trial, given the finished trials in order."""
+    require_optuna()
     _quiet()
     dists = _distributions(cell)
     k = len(done)

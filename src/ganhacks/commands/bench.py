@@ -39,12 +39,15 @@ def _run(args: argparse.Namespace) -> int:
     from ganhacks.bench.runner import RunOptions, check_options, check_out_dir
     from ganhacks.bench.runner import run_plan as run_suite_plan
     from ganhacks.bench.suite import load_suite
+    from ganhacks.bench.tuning import require_optuna
     from ganhacks.errors import UserError
 
     options = RunOptions(workers=args.workers, backend=args.backend, address=args.address)
     check_options(options)
     if args.seeds is not None and args.seeds < 1:
         raise UserError(f"--seeds must be >= 1; got {args.seeds}")
+    if args.tune:
+        require_optuna()
     suite = load_suite(args.suite)
     out = Path(args.out) if args.out else Path("runs") / f"bench-{suite.name}"
     check_out_dir(out)
