@@ -31,9 +31,10 @@ from ganhacks.errors import UserError
 
 PARENT_POLL_S = 1.0  # how often a worker checks that its runner is alive
 # Imported once by the fork server, so no job pays for them: the trainer and metrics, and what they
-# import lazily on first use (torch's optimisers pull in torch._dynamo, the digits come through
-# scikit-learn): without these every job spent about 2 CPU-seconds importing (docs/bench.md).
-PRELOAD = ["ganhacks.bench.worker", "torch._dynamo", "sklearn.datasets", "scipy.linalg"]
+# import lazily on first use (torch's optimisers pull in torch._dynamo): without it every job spent
+# about 2 CPU-seconds importing (docs/bench.md). Image benchmarks add scikit-learn (the digits).
+PRELOAD = ("ganhacks.bench.worker", "torch._dynamo")
+PRELOAD_IMAGES = ("sklearn.datasets", "scipy.linalg")
 
 
 class Backend(Protocol):
@@ -122,13 +123,13 @@ def pythonpath_with_this_ganhacks() -> str:
     return os.pathsep.join([src, *rest])
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
     # the fork server is a fresh interpreter that imports the preloaded modules before it learns the
     # runner's sys.path (Python 3.11): it finds this ganhacks through the environment it inherits
     os.environ["PYTHONPATH"] = pythonpath_with_this_ganhacks()
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        ctx.set_forkserver_preload(list(preload))
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -139,14 +140,15 @@ class LocalBackend:
     Args:
         workers: jobs run at once.
         log_dir: folder for each job's stdout/stderr (``None``: inherit the runner's).
+        images: the jobs include image benchmarks (their imports are preloaded too).
     """
 
     name = "local"
 
-    def __init__(self, workers: int, log_dir: str | Path | None = None) -> None:
+    def __init__(self, workers: int, log_dir: str | Path | None = None, images: bool = True) -> None:
         self.slots = workers
         self.log_dir = Path(log_dir) if log_dir is not None else None
-        self.ctx = _context()
+        self.ctx = _context(PRELOAD + (PRELOAD_IMAGES if images else ()))
         self.running: list[tuple[Any, Any, dict[str, Any]]] = []  # (process, result connection, spec)
 
     def submit(self, spec: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ import torch
 
 from ganhacks import __version__
 from ganhacks.bench.backends import Backend, LocalBackend, RayBackend
+from ganhacks.bench.benchmarks import get_benchmark
 from ganhacks.bench.plan import Job, Plan, TuneCell
 from ganhacks.bench.progress import Reporter, make_reporter
 from ganhacks.bench.results import PLAN, ResultsFile, folder_lock, latest_by_job, read_records
@@ -178,14 +179,15 @@ class Scheduler:
         return sum(1 for i in self.plan.all_ids() if i not in self.done)
 
 
-def make_backend(options: RunOptions, out: Path) -> Backend:
+def make_backend(options: RunOptions, out: Path, plan: Plan) -> Backend:
     """The backend ``options`` asks for."""
     if options.backend == "ray":
         return RayBackend(options.workers, options.address)
     logs = out / "logs" if options.logs else None
     if logs is not None:
         logs.mkdir(exist_ok=True)
-    return LocalBackend(options.workers, logs)
+    images = any(get_benchmark(b).kind == "images" for b in plan.variants)
+    return LocalBackend(options.workers, logs, images=images)
 
 
 def run_plan(
@@ -212,7 +214,7 @@ def run_plan(
         already = [r for i, r in done.items() if i in ids]
         reporter = reporter or make_reporter(options.tty)
         counts = {"ok": 0, "diverged": 0, "crashed": 0}
-        backend = make_backend(options, out)
+        backend = make_backend(options, out, plan)
         reporter.start(len(ids), len(already), sum(r.get("status") != "ok" for r in already))
         try:
             while True:

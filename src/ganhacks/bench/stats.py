@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
-from scipy import stats as sps
+from scipy.special import stdtrit  # the t distribution's quantile (scipy.stats would cost a second to import)
 
 LEVEL = 0.95  # confidence level of every interval
 N_BOOT = 10_000  # bootstrap resamples
@@ -38,8 +39,8 @@ def expanded_alpha(n: int, level: float = LEVEL) -> float:
     alpha = 1.0 - level
     if n < 2:
         return alpha
-    z = math.sqrt(n / (n - 1)) * sps.t.ppf(1 - alpha / 2, n - 1)
-    return float(2 * sps.norm.sf(z))
+    z = math.sqrt(n / (n - 1)) * float(stdtrit(n - 1, 1 - alpha / 2))
+    return 2 * (1 - NormalDist().cdf(z))
 
 
 def bootstrap_ci(
@@ -128,11 +129,13 @@ def wilson_ci(failures: int, n: int, level: float = LEVEL) -> tuple[float, float
     """
     if n == 0:
         return (math.nan, math.nan)
-    z = float(sps.norm.ppf(1 - (1 - level) / 2))
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     p = failures / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    lo = 0.0 if failures == 0 else max(0.0, centre - half)  # exact ends where rounding would leave 1e-17
+    hi = 1.0 if failures == n else min(1.0, centre + half)
+    return (lo, hi)
 
 
 def combine(verdicts: Sequence[str]) -> str:

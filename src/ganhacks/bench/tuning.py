@@ -10,30 +10,32 @@ killed suite resumes with the same choices, and nothing but ``results.jsonl`` ho
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import warnings
 import zlib
+from types import ModuleType
 from typing import Any
 
 from ganhacks.bench.benchmarks import direction, get_benchmark
 from ganhacks.bench.plan import TuneCell
 from ganhacks.errors import UserError
 
-try:  # an optional extra: only --tune needs it
-    import optuna
-except ImportError:  # pragma: no cover - exercised where optuna is not installed
-    optuna = None
-
 STARTUP_SHARE = 3  # the first max(2, N // STARTUP_SHARE) trials are random (TPE's start-up), the rest TPE
 
 
 def require_optuna() -> None:
     """Raise a :class:`UserError` saying how to install Optuna when it is missing."""
-    if optuna is None:
+    if importlib.util.find_spec("optuna") is None:
         raise UserError("--tune needs Optuna: pip install 'ganhacks[optuna]'")
 
 
-def _quiet() -> None:
+def _optuna() -> ModuleType:
+    """Optuna, an optional extra imported when a search runs (a suite without --tune never pays for it)."""
+    require_optuna()
+    optuna = importlib.import_module("optuna")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    return optuna
 
 
 def trial_seed(cell: TuneCell, k: int) -> int:
@@ -51,15 +53,14 @@ def objective(cell: TuneCell, record: dict[str, Any]) -> float | None:
     return sign * float(value)
 
 
-def _distributions(cell: TuneCell) -> dict[str, Any]:
+def _distributions(optuna: ModuleType, cell: TuneCell) -> dict[str, Any]:
     return {key: optuna.distributions.FloatDistribution(low, high, log=True) for key, low, high in cell.space}
 
 
 def next_params(cell: TuneCell, done: list[dict[str, Any]]) -> dict[str, str]:
     """The overrides (``section.field -> value``) of the next trial, given the finished trials in order."""
-    require_optuna()
-    _quiet()
-    dists = _distributions(cell)
+    optuna = _optuna()
+    dists = _distributions(optuna, cell)
     k = len(done)
     sampler = optuna.samplers.TPESampler(
         seed=trial_seed(cell, k), n_startup_trials=max(2, cell.trials // STARTUP_SHARE)

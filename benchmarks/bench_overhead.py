@@ -1,0 +1,274 @@
+"""What ``ganhacks bench`` itself costs, and how long the quick suite takes.
+
+``overhead``: the same jobs run by hand (one process: build the config, train with the monitor,
+score, save the numbers) and by ``ganhacks bench run --workers 1`` (plan checks, fork server,
+one worker process per job, results file), in fresh processes, alternating, several rounds. The
+cost of each is the CPU time of its whole process tree (the process itself, the fork server and the
+job processes it reaped, from /proc), so other programs on the machine do not enter the figure;
+wall time is recorded beside it. The overhead is the median over rounds of bench / by hand - 1.
+Both must produce the same numbers for the same jobs (checked).
+
+``quick``: ``ganhacks bench run --suite quick --workers 2`` end to end: wall time, the CPU seconds
+of every job, and the load of the machine before and after (others share it).
+
+    python benchmarks/bench_overhead.py overhead --rounds 3 --seeds 2 --steps 1500
+    python benchmarks/bench_overhead.py quick
+
+Both write their section of docs/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "bench.json"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def suite_text(steps: int, seeds: int) -> str:
+    """The jobs both ways run: recommended and vanilla on ring8 at ``steps``, ``seeds`` seeds."""
+    return textwrap.dedent(
+        f"""
+        name = "overhead"
+        seeds = {seeds}
+        [benchmarks.ring8]
+        steps = [{steps}]
+        [variants.recommended]
+        preset = "recommended"
+        baseline = ""
+        [variants.vanilla]
+        preset = "vanilla"
+        baseline = "recommended"
+        """
+    )
+
+
+def tree_cpu_of_children() -> float:
+    """CPU seconds of this process's live children and of the children they reaped (/proc)."""
+    me = os.getpid()
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[1]) == me:  # field 4: ppid
+            total += sum(int(x) for x in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
+    return total
+
+
+def self_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def one_by_hand(steps: int, seeds: int, out: Path) -> dict:
+    """Run the jobs in this process the way a user would, with the library and no bench."""
+    import torch
+
+    from ganhacks.bench.benchmarks import score_mixture
+    from ganhacks.train.callbacks import MonitorCallback
+    from ganhacks.train.config import apply_overrides
+    from ganhacks.train.loop import Trainer
+    from ganhacks.train.presets import preset_config
+
+    torch.set_num_threads(1)
+    results = {}
+    for seed in range(seeds):
+        for preset in ("recommended", "vanilla"):
+            config = apply_overrides(
+                preset_config(preset),
+                ["data.name=ring8", "train.device=cpu", f"train.seed={seed}", f"train.steps={steps}"],
+            )
+            monitor = MonitorCallback(config.monitor, None, loss=config.loss.name, stream=None)
+            trainer = Trainer(config, callbacks=[monitor])
+            trainer.fit()
+            results[f"ring8/{steps}/{preset}/{seed}"] = score_mixture(trainer, 2500, seed)
+            (out / "by_hand.json").write_text(json.dumps(results))
+    return {"cpu_s": self_cpu() + tree_cpu_of_children(), "metrics": results}
+
+
+def one_bench(steps: int, seeds: int, out: Path) -> dict:
+    """Run the same jobs through the bench's runner (one worker), in this process."""
+    from ganhacks.bench.plan import make_plan
+    from ganhacks.bench.results import read_records
+    from ganhacks.bench.runner import RunOptions, run_plan
+    from ganhacks.bench.suite import parse_suite
+
+    plan = make_plan(parse_suite(suite_text(steps, seeds)))
+    run_plan(plan, out / "bench", RunOptions(workers=1, tty=False))
+    records = read_records(out / "bench" / "results.jsonl")
+    return {
+        "cpu_s": self_cpu() + tree_cpu_of_children(),
+        "metrics": {r["job"]: r["metrics"] for r in records},
+        "job_cpu_s": sum(r["cpu_s"] for r in records),
+    }
+
+
+def run_one(kind: str, steps: int, seeds: int) -> dict:
+    """``kind`` ("hand" or "bench") in a fresh process; its own measurement plus wall time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, __file__, "one", kind, "--steps", str(steps), "--seeds", str(seeds), "--dir", tmp]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"{kind} failed:\n{proc.stderr[-3000:]}")
+        result = json.loads(Path(tmp, "result.json").read_text())
+    return {**result, "wall_s": wall}
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def update(section: str, data: dict) -> None:
+    doc = json.loads(OUT.read_text()) if OUT.is_file() else {}
+    doc[section] = data
+    OUT.write_text(json.dumps(doc, indent=2) + "\n")
+    print(f"wrote {section} to {OUT}")
+
+
+def overhead(args: argparse.Namespace) -> None:
+    rounds = []
+    for r in range(args.rounds):
+        order = ("hand", "bench") if r % 2 == 0 else ("bench", "hand")  # drifts in load hit both alike
+        got = {kind: run_one(kind, args.steps, args.seeds) for kind in order}
+        same = all(
+            got["hand"]["metrics"][job] == got["bench"]["metrics"][job] for job in got["hand"]["metrics"]
+        ) and set(got["hand"]["metrics"]) == set(got["bench"]["metrics"])
+        rounds.append(
+            {
+                "hand_cpu_s": round(got["hand"]["cpu_s"], 2),
+                "bench_cpu_s": round(got["bench"]["cpu_s"], 2),
+                "bench_job_cpu_s": round(got["bench"]["job_cpu_s"], 2),
+                "hand_wall_s": round(got["hand"]["wall_s"], 2),
+                "bench_wall_s": round(got["bench"]["wall_s"], 2),
+                "cpu_overhead": round(got["bench"]["cpu_s"] / got["hand"]["cpu_s"] - 1, 4),
+                "extra_cpu_s": round(got["bench"]["cpu_s"] - got["hand"]["cpu_s"], 2),
+                "same_numbers": same,
+                "load_after": load(),
+            }
+        )
+        print(json.dumps(rounds[-1]))
+    update(
+        "overhead",
+        {
+            "command": f"python benchmarks/bench_overhead.py overhead --rounds {args.rounds} --seeds {args.seeds} "
+            f"--steps {args.steps}",
+            "jobs": 2 * args.seeds,
+            "steps": args.steps,
+            "rounds": rounds,
+            "median_cpu_overhead": round(statistics.median(r["cpu_overhead"] for r in rounds), 4),
+            "median_extra_cpu_s": round(statistics.median(r["extra_cpu_s"] for r in rounds), 2),
+            "same_numbers": all(r["same_numbers"] for r in rounds),
+            "cpus": os.cpu_count(),
+        },
+    )
+
+
+def quick(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "quick"
+        cmd = [
+            sys.executable,
+            "-m",
+            "ganhacks",
+            "bench",
+            "run",
+            "--suite",
+            "quick",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+        ]
+        before = load()
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        after = load()
+        records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+        runner = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            [sys.executable, "-m", "ganhacks", "bench", "report", str(out)],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            stdout=subprocess.DEVNULL,
+        )
+        evidence = json.loads((out / "evidence.json").read_text())
+    job_cpu = sum(r["cpu_s"] for r in records)
+    per_bench = {}
+    for b in sorted({r["benchmark"] for r in records}):
+        rs = [r for r in records if r["benchmark"] == b]
+        per_bench[b] = {"jobs": len(rs), "mean_job_cpu_s": round(job_cpu_of(rs) / len(rs), 1)}
+    cells = {
+        f"{c['benchmark']}/{c['variant']}": {
+            m: round(c["metrics"][m]["mean"], 4) for m in c["metrics"] if m in KEY_METRICS
+        }
+        for c in evidence["cells"]
+    }
+    update(
+        "quick_suite",
+        {
+            "command": "ganhacks bench run --suite quick --workers 2",
+            "jobs": len(records),
+            "statuses": {s: sum(r["status"] == s for r in records) for s in ("ok", "diverged", "crashed")},
+            "wall_s": round(wall, 1),
+            "wall_min": round(wall / 60, 1),
+            "job_cpu_s": round(job_cpu, 1),
+            "runner_cpu_s": round(runner.ru_utime + runner.ru_stime, 1),
+            "idle_2core_estimate_min": round((job_cpu / 2) / 60, 1),
+            "per_benchmark": per_bench,
+            "load_before": before,
+            "load_after": after,
+            "cpus": os.cpu_count(),
+            "means": cells,
+        },
+    )
+
+
+KEY_METRICS = ("quality_coverage", "modes_covered", "high_quality", "reverse_kl_hq", "fid[digits-cnn]")
+
+
+def job_cpu_of(records: list[dict]) -> float:
+    return sum(r["cpu_s"] for r in records)
+
+
+def one(args: argparse.Namespace) -> None:
+    out = Path(args.dir)
+    result = one_by_hand(args.steps, args.seeds, out) if args.kind == "hand" else one_bench(args.steps, args.seeds, out)
+    (out / "result.json").write_text(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    o = sub.add_parser("overhead")
+    o.add_argument("--rounds", type=int, default=3)
+    o.add_argument("--seeds", type=int, default=2)
+    o.add_argument("--steps", type=int, default=1500)
+    sub.add_parser("quick")
+    x = sub.add_parser("one")  # internal: one measured process
+    x.add_argument("kind", choices=("hand", "bench"))
+    x.add_argument("--steps", type=int, required=True)
+    x.add_argument("--seeds", type=int, required=True)
+    x.add_argument("--dir", required=True)
+    args = parser.parse_args()
+    {"overhead": overhead, "quick": quick, "one": one}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
