@@ -7,7 +7,6 @@ import pytest
 
 from ganhacks.bench import order_by_benefit, tip_verdicts, tips_measured
 from ganhacks.bench.evidence import analyse, failed
-from ganhacks.bench.report import write_report
 from ganhacks.bench.results import ResultsFile
 from ganhacks.cli import main
 from ganhacks.errors import UserError

@@ -178,6 +178,7 @@ class LocalBackend:
             else:
                 proc.join()
             conn.close()
+            proc.close()  # its file descriptors: a suite starts thousands of processes
             done.append((spec, record))
         self.running = still
         return done

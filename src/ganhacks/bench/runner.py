@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +91,7 @@ def check_existing(plan: Plan, out: Path) -> dict[str, dict[str, Any]]:
     return done
 
 
-def _plan_record(plan: Plan, options: RunOptions, origin: str) -> dict[str, Any]:
+def _plan_record(plan: Plan, options: RunOptions, origin: str, command: str | None) -> dict[str, Any]:
     return {
         "suite": plan.suite.name,
         "origin": origin,
@@ -105,7 +104,7 @@ def _plan_record(plan: Plan, options: RunOptions, origin: str) -> dict[str, Any]
         "skipped_variants": plan.skipped,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "versions": {"ganhacks": __version__, "torch": torch.__version__, "python": platform.python_version()},
-        "command": " ".join(["ganhacks", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("ganhacks") else None,
+        "command": command,
         "suite_text": plan.suite.source,
     }
 
@@ -191,9 +190,16 @@ def make_backend(options: RunOptions, out: Path, plan: Plan) -> Backend:
 
 
 def run_plan(
-    plan: Plan, out: str | Path, options: RunOptions = RunOptions(), origin: str = "", reporter: Reporter | None = None
+    plan: Plan,
+    out: str | Path,
+    options: RunOptions = RunOptions(),
+    origin: str = "",
+    reporter: Reporter | None = None,
+    command: str | None = None,
 ) -> dict[str, int]:
     """Run every unfinished job of ``plan`` into ``out``; returns counts of what happened.
+
+    ``origin`` (the suite's name or file) and ``command`` (how it was started) are kept in ``plan.json``.
 
     Raises:
         UserError: a bad option or output folder, or a folder that another run is writing.
@@ -208,7 +214,7 @@ def run_plan(
     with folder_lock(out):
         results = ResultsFile(out)
         results.repair()
-        _write_json(out / PLAN, _plan_record(plan, options, origin))
+        _write_json(out / PLAN, _plan_record(plan, options, origin, command))
         scheduler = Scheduler(plan, done)
         ids = set(plan.all_ids())
         already = [r for i, r in done.items() if i in ids]

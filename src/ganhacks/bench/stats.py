@@ -68,10 +68,12 @@ def bootstrap_ci(
 
 
 def summary(values: Sequence[float], seed: int = 0) -> dict[str, float]:
-    """``{"n", "mean", "lo", "hi"}`` of ``values`` (the interval is :func:`bootstrap_ci`)."""
+    """``{"n", "mean", "lo", "hi", "min", "max"}`` of ``values`` (the interval is :func:`bootstrap_ci`)."""
     x = [float(v) for v in values]
     lo, hi = bootstrap_ci(x, seed=seed)
-    return {"n": len(x), "mean": float(np.mean(x)) if x else math.nan, "lo": lo, "hi": hi}
+    if not x:
+        return {"n": 0, "mean": math.nan, "lo": lo, "hi": hi, "min": math.nan, "max": math.nan}
+    return {"n": len(x), "mean": float(np.mean(x)), "lo": lo, "hi": hi, "min": min(x), "max": max(x)}
 
 
 def verdict(lo: float, hi: float, sign: int, n: int, min_seeds: int = MIN_SEEDS) -> str:

@@ -59,7 +59,13 @@ def _run(args: argparse.Namespace) -> int:
         for s in plan.skipped:
             print(f"skipped {s['benchmark']}/{s['variant']}: {s['reason']}")
         return 0
-    counts = run_suite_plan(plan, out, options, origin=args.suite)
+    command = " ".join(
+        ["ganhacks bench run --suite", args.suite, "--seeds", str(len(plan.seeds)), "--workers", str(args.workers)]
+        + (["--tune", str(args.tune)] if args.tune else [])
+        + (["--backend", args.backend] if args.backend != "local" else [])
+        + ["--out", str(out)]
+    )
+    counts = run_suite_plan(plan, out, options, origin=args.suite, command=command)
     print(
         f"done: {counts['ok']} ok, {counts['diverged']} diverged, {counts['crashed']} crashed "
         f"({counts['skipped']} already in {out / 'results.jsonl'}); report it with: ganhacks bench report {out}"
