@@ -315,7 +315,7 @@ TIPS: tuple[Tip, ...] = (
         "Smaller steps reduce the overshooting that lets G jump between a few modes D currently under-rates.",
         "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for "
         "a year')",
-        ("ganhacks.tricks.optim.scale_lr",),
+        ("ganhacks.tricks.optim.scale_lr", "ganhacks.tricks.optim.schedule_lr"),
     ),
     Tip(
         "S09",

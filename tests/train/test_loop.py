@@ -146,6 +146,20 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, tiny):
     assert_same_weights(full, resumed)
 
 
+def test_a_run_stopped_mid_schedule_resumes_on_it(tmp_path, tiny):
+    # the rate schedule (S08) is a function of step / train.steps: a run interrupted during the decay
+    # and resumed lowers its rates exactly as the uninterrupted run did
+    extra = [*EVERY_STREAM, "optim.lr_schedule=linear", "optim.lr_decay_start=0.25"]
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        start_run(tiny(images=False, steps=8, extra=extra), run, progress=False, extra_callbacks=[SigintAt(5)])
+    resumed = resume_run(run, progress=False)
+    full = Trainer(tiny(images=False, steps=8, extra=extra))
+    full.fit()
+    assert_same_weights(full, resumed)
+    assert full.opt_g.param_groups[0]["lr"] == pytest.approx(2e-4 * (1 - 7 / 8) / 0.75)  # set at the last step
+
+
 def test_separate_batches_flag_changes_what_d_sees(tiny):
     sep = Trainer(tiny(preset="vanilla", steps=1, extra=["tricks.separate_batches=true"]))
     mixed = Trainer(tiny(preset="vanilla", steps=1, extra=["tricks.separate_batches=false"]))
