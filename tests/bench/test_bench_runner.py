@@ -76,6 +76,31 @@ def test_a_folder_of_another_suite_or_changed_configs_is_refused(tmp_path):
     assert (out / "results.jsonl").read_bytes() == before
 
 
+def test_a_resume_across_an_upgrade_that_only_adds_fields_is_accepted(tmp_path):
+    plan = make_plan(parse_suite(suite_text(steps=10, seeds=1)))
+    out = tmp_path / "out"
+    run_plan(plan, out, RunOptions(tty=False))
+    configs = [json.loads(line) for line in (out / "configs.jsonl").read_text().splitlines()]
+    assert len(configs) == 2  # one per distinct config
+    # pretend the jobs ran before optim.lr_schedule existed: their configs lack it, their hashes differ
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    for c in configs:
+        del c["config"]["optim"]["lr_schedule"]
+        old_hash = c["config_hash"]
+        c["config_hash"] = "old-" + old_hash
+        for r in records:
+            if r["config_hash"] == old_hash:
+                r["config_hash"] = c["config_hash"]
+    (out / "configs.jsonl").write_text("".join(json.dumps(c) + "\n" for c in configs))
+    (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert run_plan(plan, out, RunOptions(tty=False))["skipped"] == 2
+    # a changed value is still refused
+    configs[0]["config"]["optim"]["g_lr"] = 0.5
+    (out / "configs.jsonl").write_text("".join(json.dumps(c) + "\n" for c in configs))
+    with pytest.raises(UserError, match="run with another config"):
+        run_plan(plan, out, RunOptions(tty=False))
+
+
 def test_a_folder_in_use_is_refused(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -177,6 +177,27 @@ def job_config(benchmark: str, preset: str, overrides: list[str] | tuple[str, ..
     return apply_overrides(_preset(preset), [*head, *overrides, f"train.seed={seed}", f"train.steps={steps}"])
 
 
+def spec_config(spec: dict[str, Any]) -> RunConfig:
+    """The resolved config of a job spec (what its worker trains)."""
+    return job_config(spec["benchmark"], spec["preset"], spec["overrides"], spec["seed"], spec["steps"])
+
+
+def same_config(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a config recorded earlier (JSON form) is ``new`` as it was then: every field it had is unchanged.
+
+    Fields added to ganhacks since (absent from ``old``) are ignored, so a suite resumes across an
+    upgrade that only adds options; a changed preset or variant value does not pass.
+    """
+    for section, fields in old.items():
+        now = new.get(section)
+        if isinstance(fields, dict) and isinstance(now, dict):
+            if any(now.get(k, object()) != v for k, v in fields.items()):
+                return False
+        elif now != fields:
+            return False
+    return True
+
+
 def config_hash(config: RunConfig) -> str:
     """A fingerprint of a resolved config (16 hex digits of its canonical JSON's SHA-256)."""
     text = json.dumps(to_dict(config), sort_keys=True)

@@ -22,6 +22,7 @@ from ganhacks.errors import UserError
 from ganhacks.rundir import json_safe
 
 RESULTS = "results.jsonl"  # one line per finished job
+CONFIGS = "configs.jsonl"  # one line per distinct resolved config: {"config_hash", "config"}
 PLAN = "plan.json"  # what the run set out to do (suite text, options, every job id)
 LOCK = ".lock"  # held while a run writes to the folder
 
@@ -49,11 +50,29 @@ def latest_by_job(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-class ResultsFile:
-    """Appends records to ``DIR/results.jsonl`` atomically (one write per line, flushed and fsynced)."""
+def read_configs(folder: str | Path) -> dict[str, dict[str, Any]]:
+    """Config hash -> the resolved config (JSON form) that jobs with that hash ran, from ``DIR/configs.jsonl``."""
+    out = {}
+    path = Path(folder) / CONFIGS
+    if path.is_file():
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and "config_hash" in entry:
+                out[entry["config_hash"]] = entry["config"]
+    return out
 
-    def __init__(self, folder: str | Path) -> None:
-        self.path = Path(folder) / RESULTS
+
+class ResultsFile:
+    """Appends records to ``DIR/results.jsonl`` atomically (one write per line, flushed and fsynced).
+
+    ``name`` selects another JSON-lines file of the folder written the same way (``configs.jsonl``).
+    """
+
+    def __init__(self, folder: str | Path, name: str = RESULTS) -> None:
+        self.path = Path(folder) / name
 
     def records(self) -> list[dict[str, Any]]:
         """Every readable record."""

@@ -23,11 +23,21 @@ import torch
 from ganhacks import __version__
 from ganhacks.bench.backends import Backend, LocalBackend, RayBackend
 from ganhacks.bench.benchmarks import get_benchmark
-from ganhacks.bench.plan import Job, Plan, TuneCell
+from ganhacks.bench.plan import Job, Plan, TuneCell, same_config, spec_config
 from ganhacks.bench.progress import Reporter, make_reporter
-from ganhacks.bench.results import PLAN, ResultsFile, folder_lock, latest_by_job, read_records
+from ganhacks.bench.results import (
+    CONFIGS,
+    PLAN,
+    RESULTS,
+    ResultsFile,
+    folder_lock,
+    latest_by_job,
+    read_configs,
+    read_records,
+)
 from ganhacks.bench.tuning import best_params, next_params, require_optuna
 from ganhacks.errors import UserError
+from ganhacks.train.config import to_dict
 
 BACKENDS = ("local", "ray")
 POLL_S = 0.5  # longest wait for a finished job before the scheduler looks again
@@ -77,13 +87,17 @@ def check_existing(plan: Plan, out: Path) -> dict[str, dict[str, Any]]:
             raise UserError(
                 f"{out} holds results of suite '{previous['suite']}', not '{plan.suite.name}'; choose another --out"
             )
-    done = latest_by_job(read_records(out / "results.jsonl"))
+    done = latest_by_job(read_records(out / RESULTS))
+    configs = read_configs(out)
     for job in plan.jobs:
         record = done.get(job.id)
         if record is None or job.tune:
             continue
-        expected = job.spec()["config_hash"]
-        if record.get("config_hash") != expected:
+        spec = job.spec()
+        if record.get("config_hash") == spec["config_hash"]:
+            continue
+        old = configs.get(record.get("config_hash"))
+        if old is None or not same_config(old, to_dict(spec_config(spec))):
             raise UserError(
                 f"{out} already holds job {job.id} run with another config (the preset or variant changed since); "
                 "choose another --out to measure the new one"
@@ -212,8 +226,10 @@ def run_plan(
     done = check_existing(plan, out)
     out.mkdir(parents=True, exist_ok=True)  # first write: every check has passed
     with folder_lock(out):
-        results = ResultsFile(out)
+        results, configs = ResultsFile(out), ResultsFile(out, CONFIGS)
         results.repair()
+        configs.repair()
+        known = set(read_configs(out))
         _write_json(out / PLAN, _plan_record(plan, options, origin, command))
         scheduler = Scheduler(plan, done)
         ids = set(plan.all_ids())
@@ -225,6 +241,9 @@ def run_plan(
         try:
             while True:
                 while backend.in_flight() < backend.slots and (spec := scheduler.next_spec()) is not None:
+                    if spec["config_hash"] not in known:  # each distinct config once, for resuming across upgrades
+                        configs.append({"config_hash": spec["config_hash"], "config": to_dict(spec_config(spec))})
+                        known.add(spec["config_hash"])
                     backend.submit(spec)
                     reporter.running(backend.in_flight())
                 if not backend.in_flight():

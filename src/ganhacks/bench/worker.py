@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from ganhacks.bench.benchmarks import check_finite_samples, get_benchmark
-from ganhacks.bench.plan import job_config
+from ganhacks.bench.plan import spec_config
 from ganhacks.errors import UserError
 from ganhacks.train.callbacks import Callback, MonitorCallback
 from ganhacks.train.loop import Trainer
@@ -95,7 +95,7 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
     train_wall = train_cpu = 0.0
     try:
         bench = get_benchmark(spec["benchmark"])
-        config = job_config(spec["benchmark"], spec["preset"], spec["overrides"], spec["seed"], spec["steps"])
+        config = spec_config(spec)
         watch = FirstNonFinite()
         monitor = (
             MonitorCallback(config.monitor, None, loss=config.loss.name, stream=None)
