@@ -206,40 +206,24 @@ def summarise() -> None:
 
 
 def quick(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "quick"
-        cmd = [
-            sys.executable,
-            "-m",
-            "ganhacks",
-            "bench",
-            "run",
-            "--suite",
-            "quick",
-            "--workers",
-            "2",
-            "--out",
-            str(out),
-        ]
-        before = load()
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.DEVNULL)
-        wall = time.perf_counter() - start
-        after = load()
-        records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-        runner = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(
-            [sys.executable, "-m", "ganhacks", "bench", "report", str(out)],
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-            stdout=subprocess.DEVNULL,
-        )
-        evidence = json.loads((out / "evidence.json").read_text())
+    out = Path(args.out)
+    fresh = not (out / "results.jsonl").exists()
+    cmd = [sys.executable, "-m", "ganhacks", "bench", "run", "--suite", "quick", "--workers", "2", "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    before = load()
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = load()
+    runner = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, "-m", "ganhacks", "bench", "report", str(out)], check=True, env=env, stdout=subprocess.DEVNULL
+    )
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    evidence = json.loads((out / "evidence.json").read_text())
     job_cpu = sum(r["cpu_s"] for r in records)
-    per_bench = {}
-    for b in sorted({r["benchmark"] for r in records}):
-        rs = [r for r in records if r["benchmark"] == b]
-        per_bench[b] = {"jobs": len(rs), "mean_job_cpu_s": round(job_cpu_of(rs) / len(rs), 1)}
+    costs = cost_model(records)
+    costs["stacked_digits"] = stacked_probe()
     cells = {
         f"{c['benchmark']}/{c['variant']}": {
             m: round(c["metrics"][m]["mean"], 4) for m in c["metrics"] if m in KEY_METRICS
@@ -250,28 +234,84 @@ def quick(args: argparse.Namespace) -> None:
         "quick_suite",
         {
             "command": "ganhacks bench run --suite quick --workers 2",
+            "measured_in_one_go": fresh,  # False: resumed, so wall_s covers only the last part
             "jobs": len(records),
-            "statuses": {s: sum(r["status"] == s for r in records) for s in ("ok", "diverged", "crashed")},
+            "statuses": {st: sum(r["status"] == st for r in records) for st in ("ok", "diverged", "crashed")},
             "wall_s": round(wall, 1),
             "wall_min": round(wall / 60, 1),
             "job_cpu_s": round(job_cpu, 1),
+            "job_cpu_min": round(job_cpu / 60, 1),
             "runner_cpu_s": round(runner.ru_utime + runner.ru_stime, 1),
             "idle_2core_estimate_min": round((job_cpu / 2) / 60, 1),
-            "per_benchmark": per_bench,
+            "costs": costs,
             "load_before": before,
             "load_after": after,
             "cpus": os.cpu_count(),
             "means": cells,
         },
     )
+    update("full_suite_estimate", full_estimate(costs))
     summarise()
 
 
+def cost_model(records: list[dict]) -> dict:
+    """Per benchmark: CPU seconds per training step, per scoring, and for the rest of a job (building it)."""
+    out = {}
+    for b in sorted({r["benchmark"] for r in records}):
+        rs = [r for r in records if r["benchmark"] == b and r["status"] == "ok"]
+        out[b] = {
+            "jobs": len(rs),
+            "train_cpu_s_per_step": round(statistics.mean(r["train_cpu_s"] / r["steps"] for r in rs), 5),
+            "eval_cpu_s": round(statistics.mean(r["eval_cpu_s"] for r in rs), 2),
+            "other_cpu_s": round(statistics.mean(r["cpu_s"] - r["train_cpu_s"] - r["eval_cpu_s"] for r in rs), 2),
+            "mean_job_cpu_s": round(statistics.mean(r["cpu_s"] for r in rs), 1),
+        }
+    return out
+
+
+def stacked_probe(steps: int = 100) -> dict:
+    """The same costs for the stacked digits (not in the quick suite): one recommended job, in this process."""
+    import torch._dynamo  # noqa: F401  (imported up front, as the fork server does, so it is not timed)
+
+    from ganhacks.bench.plan import Job
+    from ganhacks.bench.worker import run_job
+
+    job = Job("probe", "stacked_digits", steps, "recommended", 0, "recommended", (), None, "probe", (), 1, 26_000)
+    r = run_job(job.spec())
+    return {
+        "jobs": 1,
+        "train_cpu_s_per_step": round(r["train_cpu_s"] / steps, 5),
+        "eval_cpu_s": round(r["eval_cpu_s"], 2),
+        "other_cpu_s": round(r["cpu_s"] - r["train_cpu_s"] - r["eval_cpu_s"], 2),
+        "mean_job_cpu_s": round(r["cpu_s"], 1),
+    }
+
+
+def full_estimate(costs: dict) -> dict:
+    """The full suite's CPU, from its job list and these per-benchmark costs (recommended's and the quick
+    variants' mean per step; costlier variants such as wgan-gp's five critic steps make it an underestimate)."""
+    from ganhacks.bench.plan import make_plan
+    from ganhacks.bench.suite import load_suite
+
+    plan = make_plan(load_suite("full"))
+    total = 0.0
+    per_bench: dict[str, float] = {}
+    for job in plan.jobs:
+        c = costs[job.benchmark]
+        cost = job.steps * c["train_cpu_s_per_step"] + c["eval_cpu_s"] + c["other_cpu_s"]
+        per_bench[job.benchmark] = per_bench.get(job.benchmark, 0.0) + cost
+        total += cost
+    return {
+        "command": "ganhacks bench run --suite full",
+        "jobs": len(plan.jobs),
+        "cpu_h": round(total / 3600, 1),
+        "cpu_h_per_benchmark": {b: round(v / 3600, 1) for b, v in per_bench.items()},
+        "hours_on_2_workers": round(total / 3600 / 2, 1),
+        "hours_on_16_workers": round(total / 3600 / 16, 1),
+    }
+
+
 KEY_METRICS = ("quality_coverage", "modes_covered", "high_quality", "reverse_kl_hq", "fid[digits-cnn]")
-
-
-def job_cpu_of(records: list[dict]) -> float:
-    return sum(r["cpu_s"] for r in records)
 
 
 def one(args: argparse.Namespace) -> None:
@@ -287,7 +327,12 @@ def main() -> None:
     o.add_argument("--rounds", type=int, default=3)
     o.add_argument("--seeds", type=int, default=5, help="the larger run has 2 x seeds jobs (the smaller: 2)")
     o.add_argument("--steps", type=int, default=50, help="steps per job (short: the training is the same both ways)")
-    sub.add_parser("quick")
+    q = sub.add_parser("quick")
+    q.add_argument(
+        "--out",
+        default=str(Path(tempfile.gettempdir()) / "ganhacks-bench-quick"),
+        help="the suite's folder (a rerun resumes it; then its wall time covers only the rest)",
+    )
     x = sub.add_parser("one")  # internal: one measured process
     x.add_argument("kind", choices=("hand", "bench"))
     x.add_argument("--steps", type=int, required=True)
