@@ -10,6 +10,7 @@ says which variants measure each tip.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import defaultdict
@@ -227,6 +228,11 @@ def order_by_benefit(
 def tips_measured(suite: str = "full") -> dict[str, list[str]]:
     """Tip id -> the variants of a suite (default: the built-in full suite) that measure it, derived from
     the presets as they are now (by the cheap rules: no trainer is built, see :func:`candidate_variants`)."""
+    return {tip: list(names) for tip, names in _tips_measured(suite).items()}
+
+
+@functools.cache
+def _tips_measured(suite: str) -> dict[str, tuple[str, ...]]:
     parsed = load_suite(suite)
     out: dict[str, set[str]] = defaultdict(set)
     for bp in parsed.benchmarks:
@@ -234,7 +240,7 @@ def tips_measured(suite: str = "full") -> dict[str, list[str]]:
         for v in chosen:
             for tip in v.tips:
                 out[tip].add(v.name)
-    return {tip: sorted(names) for tip, names in sorted(out.items())}
+    return {tip: tuple(sorted(names)) for tip, names in sorted(out.items())}
 
 
 def _config(benchmark: str, preset: str, overrides: tuple[str, ...]):
