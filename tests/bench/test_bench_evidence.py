@@ -1,12 +1,15 @@
 """From records to evidence and the report, on hand-made records with known answers (no training)."""
 
+import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ganhacks.bench import order_by_benefit, tip_verdicts, tips_measured
 from ganhacks.bench.evidence import analyse, failed
+from ganhacks.bench.report import write_report
 from ganhacks.bench.results import ResultsFile
 from ganhacks.cli import main
 from ganhacks.errors import UserError
@@ -116,6 +119,22 @@ def test_report_files_and_tip_verdicts_from_a_folder(tmp_path, capsys):
     assert verdicts == tip_verdicts(tmp_path / "evidence.json")
     assert tip_verdicts(tmp_path / "results.jsonl")["S01"]["ring8"]["verdict"] == "hurts"
     assert order_by_benefit(["S01", "T13", "T06", "T02"], verdicts) == ["T06", "T13", "S01", "T02"]
+
+
+def test_every_figure_of_the_report_is_in_its_evidence_json(tmp_path):
+    # so docs/EVIDENCE.md, made from report.md, passes the docs figures check with evidence.json as its source
+    spec = importlib.util.spec_from_file_location("docs_figures", Path(__file__).parents[1] / "test_docs_figures.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    results = ResultsFile(tmp_path)
+    for r in synthetic():
+        results.append(r)
+    write_report(tmp_path)
+    candidates = check.numbers(json.loads((tmp_path / "evidence.json").read_text()))
+    found = check.figures((tmp_path / "report.md").read_text())
+    assert found
+    missing = [shown for shown, value, decimals in found if not check.matches(value, decimals, candidates)]
+    assert not missing
 
 
 def test_report_of_an_empty_or_wrong_folder_is_refused(tmp_path, capsys):

@@ -18,6 +18,7 @@ import json
 import math
 import time
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ def document(
     name = plan.get("suite") or "suite"
     statuses = [r.get("status") for r in records]
     evals = [r for r in records if r.get("phase", "eval") == "eval"]
-    cpu_h = sum(r.get("cpu_s") or 0 for r in records) / 3600
+    cpu_h = evidence["totals"]["cpu_h"]
     planned = len(plan.get("jobs", [])) or len(records)
     seeds = sorted({int(r["seed"]) for r in evals})
     command = plan.get("command") or f"ganhacks bench run --suite {name} --seeds {len(seeds)}"
@@ -370,6 +371,20 @@ def render_html(blocks: list[Block], root: Path) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+def totals(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts and CPU of a suite's records."""
+    statuses = [r.get("status") for r in records]
+    cpu = sum(r.get("cpu_s") or 0 for r in records)
+    return {
+        "jobs": len(records),
+        "ok": statuses.count("ok"),
+        "diverged": statuses.count("diverged"),
+        "crashed": statuses.count("crashed"),
+        "cpu_s": cpu,
+        "cpu_h": cpu / 3600,
+    }
+
+
 def reference_scores(out: Path, benchmarks: list[str]) -> dict[str, Any]:
     """Real-data scores of ``benchmarks``, computed once and kept in ``DIR/reference.json``."""
     path = out / REFERENCE
@@ -398,11 +413,18 @@ def write_report(out: str | Path) -> dict[str, Path]:
         plan = json.loads((out / PLAN).read_text()) if (out / PLAN).is_file() else {}
     except (OSError, json.JSONDecodeError):
         plan = {}
-    evidence = analyse(records)
-    evidence = {"suite": plan.get("suite"), "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **evidence}
-    (out / EVIDENCE).write_text(json.dumps(evidence, indent=1, default=str) + "\n")
     benches = sorted({r["benchmark"] for r in records} & {"ring8", "grid25", "stacked_digits"})
     reference = reference_scores(out, benches)
+    evidence = {
+        "suite": plan.get("suite"),
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "totals": totals(records),
+        **analyse(records),
+        # every number the page quotes is in this file (docs/*.md figures must come from a JSON)
+        "published": [asdict(p) for p in PUBLISHED],
+        "reference": reference,
+    }
+    (out / EVIDENCE).write_text(json.dumps(evidence, indent=1, default=str) + "\n")
     blocks = document(evidence, records, plan, reference, out / "figures")
     (out / "report.md").write_text(render_markdown(blocks))
     (out / "report.html").write_text(render_html(blocks, out))
