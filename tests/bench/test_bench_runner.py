@@ -62,6 +62,9 @@ def test_run_writes_every_job_once_and_a_rerun_skips_them(tmp_path):
     # more seeds later: only the new jobs run
     more = run_plan(make_plan(parse_suite(suite_text()), seeds=3), out, RunOptions(workers=2, tty=False))
     assert more["skipped"] == 4 and more["ok"] == 2 and len(ids_in(out)) == 6
+    # a piece of the suite (fewer seeds) adds nothing and forgets nothing of the plan
+    run_plan(make_plan(parse_suite(suite_text()), seeds=1), out, RunOptions(tty=False))
+    assert len(json.loads((out / "plan.json").read_text())["jobs"]) == 6
 
 
 def test_a_folder_of_another_suite_or_changed_configs_is_refused(tmp_path):

@@ -123,6 +123,14 @@ def _plan_record(plan: Plan, options: RunOptions, origin: str, command: str | No
     }
 
 
+def _previous_jobs(out: Path) -> list[str]:
+    """The job ids an earlier run of this suite planned in ``out`` (none when there was none)."""
+    try:
+        return list(json.loads((out / PLAN).read_text()).get("jobs", []))
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return []
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -230,7 +238,9 @@ def run_plan(
         results.repair()
         configs.repair()
         known = set(read_configs(out))
-        _write_json(out / PLAN, _plan_record(plan, options, origin, command))
+        record = _plan_record(plan, options, origin, command)
+        record["jobs"] = list(dict.fromkeys(_previous_jobs(out) + record["jobs"]))  # a suite run in pieces
+        _write_json(out / PLAN, record)
         scheduler = Scheduler(plan, done)
         ids = set(plan.all_ids())
         already = [r for i, r in done.items() if i in ids]
