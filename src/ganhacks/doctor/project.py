@@ -1,25 +1,18 @@
 """Merge the facts of several files into one project (models in one file, training in another).
 
-Files are grouped into *units*: connected components of the local-import graph, so a
-``train.py`` that does ``from models import Generator`` is audited together with ``models.py``,
-while unrelated scripts in the same folder are audited separately. A :class:`Project` holds
-one unit and answers the questions the rules (T01..T17) ask: which builders are G or D,
-which layers each uses (through helper blocks and submodules), which calls run D or G, and
-what value a label tensor holds at a given line.
+A :class:`Project` holds one unit (files grouped by :func:`ganhacks.doctor.walk.group_units`)
+and answers the questions the rules (T01..T17) ask: which builders are G or D, which layers
+each uses (through helper blocks and submodules), which calls run D or G, and what value a
+label tensor holds at a given line.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ganhacks.doctor.source import (
-    _NN_STAR as NN_STAR,
-)
-from ganhacks.doctor.source import (
-    PASSTHROUGH,
     Builder,
     CallSite,
     Event,
@@ -29,72 +22,7 @@ from ganhacks.doctor.source import (
     role_of_name,
     tail,
 )
-
-_MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module", "nn.Module", "Module"}
-_NOT_A_MODEL_CALL = {
-    "loss",
-    "losses",
-    "step",
-    "train",
-    "training",
-    "opt",
-    "optim",
-    "optimizer",
-    "optimiser",
-    "sched",
-    "scheduler",
-    "criterion",
-    "err",
-    "update",
-    "lr",
-    "params",
-    "parameters",
-    "grad",
-    "penalty",
-    "gp",
-    "zero",
-    "save",
-    "load",
-    "state",
-    "dict",
-    "weights",
-    "init",
-    "apply",
-    "eval",
-    "sample",
-    "samples",
-}
-FAKE_TOKENS = {"fake", "fakes", "gen", "generated", "synthetic", "xg", "g"}
-RANDOM_NORMAL = {
-    "torch.randn",
-    "torch.randn_like",
-    "torch.normal",
-    "numpy.random.normal",
-    "numpy.random.randn",
-    "numpy.random.standard_normal",
-    "torch.distributions.Normal",
-    "torch.distributions.normal.Normal",
-    "method:normal_",
-    "method:randn",
-    "method:normal",
-    "method:standard_normal",
-}
-RANDOM_UNIFORM = {
-    "torch.rand",
-    "torch.rand_like",
-    "numpy.random.uniform",
-    "numpy.random.rand",
-    "numpy.random.random",
-    "numpy.random.random_sample",
-    "torch.distributions.Uniform",
-    "torch.distributions.uniform.Uniform",
-    "random.random",
-    "random.uniform",
-    "method:uniform_",
-    "method:uniform",
-    "method:rand",
-    "method:random",
-}
+from ganhacks.doctor.vocab import FAKE_TOKENS, MODULE_BASES, NN_STAR, NOT_A_MODEL_CALL, PASSTHROUGH, RAND_SHORT
 
 
 def call_name(call: ast.Call, facts: FileFacts) -> str | None:
@@ -168,7 +96,7 @@ class Project:
     # --- models ------------------------------------------------------------------------
     def _is_model_class(self, b: Builder, seen: frozenset = frozenset()) -> bool:
         for base in b.bases:
-            if base in _MODULE_BASES or base.endswith("nn.Module") or base.endswith("LightningModule"):
+            if base in MODULE_BASES or base.endswith("nn.Module") or base.endswith("LightningModule"):
                 return True
             short = base.rsplit(".", 1)[-1]
             if short in self.builders and short not in seen and self.builders[short][0].kind == "class":
@@ -224,7 +152,7 @@ class Project:
         b = self.builders.get(cs.callee)
         if b is not None and b[0].kind in {"class", "function"}:
             return None  # constructing, not running
-        if set(name_tokens(cs.callee)) & _NOT_A_MODEL_CALL:
+        if set(name_tokens(cs.callee)) & NOT_A_MODEL_CALL:
             return None
         roles = {role_of_name(cs.callee)} - {None}
         for ctor in self.bound.get(cs.callee, ()):
@@ -407,9 +335,6 @@ class Project:
         return bool(isinstance(node, ast.Attribute) and set(name_tokens(node.attr)) & FAKE_TOKENS)
 
 
-RAND_SHORT = {"rand", "rand_like", "uniform", "random", "random_sample", "randn", "randn_like", "normal"}
-
-
 def _has_random(node: ast.AST, f: FileFacts) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
@@ -422,50 +347,3 @@ def _has_random(node: ast.AST, f: FileFacts) -> bool:
 def has_random(node: ast.AST, f: FileFacts) -> bool:
     """Whether ``node`` draws random numbers (rand, randn, uniform, normal...)."""
     return _has_random(node, f)
-
-
-# --- grouping files into units ------------------------------------------------------------
-def _module_keys(path: str) -> list[str]:
-    parts = list(os.path.normpath(path).replace("\\", "/").split("/"))
-    parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return [".".join(parts[-k:]) for k in range(1, min(len(parts), 6) + 1) if parts[-k:]]
-
-
-def group_units(files: list[FileFacts]) -> list[list[FileFacts]]:
-    """Split files into connected components of their local imports (each a unit to audit)."""
-    index: dict[str, list[int]] = {}
-    for i, f in enumerate(files):
-        for key in _module_keys(f.path):
-            index.setdefault(key, []).append(i)
-    parent = list(range(len(files)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, f in enumerate(files):
-        here = os.path.dirname(os.path.normpath(f.path))
-        for mod, level in f.imports:
-            if level:
-                base = here
-                for _ in range(level - 1):
-                    base = os.path.dirname(base)
-                rel = os.path.relpath(base) if os.path.isabs(base) != os.path.isabs(f.path) else base
-                key = ".".join(
-                    [p for p in rel.replace("\\", "/").split("/") if p not in {"", "."}] + ([mod] if mod else [])
-                )
-                cands = [j for j in index.get(key, []) + index.get(mod, []) if j != i] if key or mod else []
-            else:
-                cands = [j for j in index.get(mod, []) if j != i]
-            if not cands:
-                continue
-            best = max(cands, key=lambda j: len(os.path.commonprefix([os.path.dirname(files[j].path), here])))
-            parent[find(best)] = find(i)
-    groups: dict[int, list[FileFacts]] = {}
-    for i, f in enumerate(files):
-        groups.setdefault(find(i), []).append(f)
-    return list(groups.values())

@@ -14,82 +14,10 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-# torch.nn names that star imports (``from torch.nn import *``) are assumed to provide.
-_NN_STAR = {
-    "Module",
-    "Sequential",
-    "ModuleList",
-    "Linear",
-    "Conv1d",
-    "Conv2d",
-    "Conv3d",
-    "ConvTranspose1d",
-    "ConvTranspose2d",
-    "ConvTranspose3d",
-    "ReLU",
-    "ReLU6",
-    "LeakyReLU",
-    "PReLU",
-    "ELU",
-    "SELU",
-    "GELU",
-    "Tanh",
-    "Sigmoid",
-    "MaxPool1d",
-    "MaxPool2d",
-    "MaxPool3d",
-    "AvgPool2d",
-    "BatchNorm1d",
-    "BatchNorm2d",
-    "BatchNorm3d",
-    "InstanceNorm2d",
-    "LayerNorm",
-    "Dropout",
-    "Dropout2d",
-    "Embedding",
-    "Upsample",
-    "PixelShuffle",
-    "BCELoss",
-    "BCEWithLogitsLoss",
-    "MSELoss",
-    "CrossEntropyLoss",
-    "NLLLoss",
-    "Flatten",
-}
-# Methods that return (a view of) the same tensor or module: followed through when unwrapping.
-PASSTHROUGH = {
-    "to",
-    "cuda",
-    "cpu",
-    "float",
-    "double",
-    "half",
-    "detach",
-    "view",
-    "view_as",
-    "reshape",
-    "squeeze",
-    "unsqueeze",
-    "flatten",
-    "contiguous",
-    "type",
-    "type_as",
-    "requires_grad_",
-    "clone",
-    "permute",
-    "train",
-    "apply",
-    "squeeze_",
-    "unsqueeze_",
-    "expand",
-    "expand_as",
-    "repeat",
-}
+from ganhacks.doctor.vocab import D_TOKENS, G_TOKENS, NN_STAR, PASSTHROUGH, RANDOM_CALLS
+
 _SUPPRESS = re.compile(r"#\s*ganhacks:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]*)\])?")
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[A-Za-z]*")
-
-G_TOKENS = {"g", "gen", "generator", "netg", "generators"}
-D_TOKENS = {"d", "disc", "dis", "discriminator", "critic", "netd", "discriminators"}
 
 
 def name_tokens(name: str) -> list[str]:
@@ -248,7 +176,7 @@ class _Collector(ast.NodeVisitor):
         if isinstance(node, ast.Name):
             if node.id in self.aliases:
                 return self.aliases[node.id]
-            if node.id in _NN_STAR and "torch.nn" in self.star:
+            if node.id in NN_STAR and "torch.nn" in self.star:
                 return f"torch.nn.{node.id}"
             return None
         if isinstance(node, ast.Attribute):
@@ -481,22 +409,8 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-_RANDOM_CALLS = {
-    "rand",
-    "randn",
-    "rand_like",
-    "randn_like",
-    "uniform",
-    "normal",
-    "randint",
-    "uniform_",
-    "normal_",
-    "random",
-}
-
-
 def _draws_random(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and tail(n.func) in _RANDOM_CALLS for n in ast.walk(node))
+    return any(isinstance(n, ast.Call) and tail(n.func) in RANDOM_CALLS for n in ast.walk(node))
 
 
 def scaling_kind(node: ast.BinOp) -> str | None:
@@ -557,4 +471,3 @@ def parse_facts(path: str, text: str) -> FileFacts:
         star=c.star,
         scalings=c.scalings,
     )
-

@@ -1,0 +1,136 @@
+"""The update schedule: replayed fakes or checkpoints (T08), no balancing by loss thresholds (T11),
+several D steps per G step (T14)."""
+
+from __future__ import annotations
+
+import ast
+
+from ganhacks.doctor.config import DoctorConfig
+from ganhacks.doctor.detect import cite, is_loss_name, optimisers, trick_idents
+from ganhacks.doctor.project import Project
+from ganhacks.doctor.rules.registry import rule, verdict
+from ganhacks.doctor.source import const_value, name_tokens, role_of_name, tail
+from ganhacks.doctor.verdict import Verdict
+
+
+@rule("T08")
+def check_rl_tricks(p: Project, cfg: DoctorConfig) -> Verdict:
+    """T08: a replay buffer of past fakes or a pool of past G/D checkpoints."""
+    ev = trick_idents(
+        p,
+        lambda t, low: bool(
+            t & {"replay", "snapshot", "snapshots", "experience"}
+            or ("pool" in t and t & {"image", "fake", "img", "history", "sample"})
+            or ("history" in t and t & {"fake", "buffer", "fakes"})
+            or "replaybuffer" in low
+            or "imagepool" in low
+        ),
+    )
+    if ev:
+        return verdict("T08", "pass", "past fakes or checkpoints are replayed to D", "", ev)
+    return verdict(
+        "T08",
+        "absent",
+        "no replay buffer or checkpoint pool",
+        "optionally show D some past fakes (ganhacks.tricks.replay.ReplayBuffer)",
+    )
+
+
+def _loss_compare(test: ast.AST) -> bool:
+    for n in ast.walk(test):
+        if isinstance(n, ast.Compare) and isinstance(n.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
+            for side in [n.left, *n.comparators]:
+                if any(isinstance(x, (ast.Name, ast.Attribute)) and is_loss_name(tail(x)) for x in ast.walk(side)):
+                    return True
+    return False
+
+
+def _trains(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Call):
+                t = tail(n.func) or ""
+                if t == "step" or (set(name_tokens(t)) & {"train", "update"} and t != "train"):
+                    return True
+    return False
+
+
+@rule("T11")
+def check_no_loss_balancing(p: Project, cfg: DoctorConfig) -> Verdict:
+    """T11: no ``while loss_D > A: train D`` style balancing of G and D by loss thresholds."""
+    bad = []
+    for f in p.files:
+        for node, _ in f.loops:
+            if isinstance(node, ast.While) and _loss_compare(node.test):
+                bad.append(cite(f, node.lineno))
+        for node, _ in f.ifs:
+            if _loss_compare(node.test) and _trains(node.body):
+                bad.append(cite(f, node.lineno))
+    fix = "use a fixed schedule (e.g. 1 D step per G step, or n_critic for WGAN) instead of loss thresholds"
+    if bad:
+        return verdict("T11", "fail", "G/D updates are balanced by loss thresholds", fix, bad)
+    steps = [(cs, f) for cs, f in p.all_calls() if cs.callee in {"step", "backward"} and cs.method]
+    if not steps:
+        return verdict("T11", "na", "no training loop found in this code")
+    return verdict(
+        "T11",
+        "pass",
+        "the update schedule does not depend on loss thresholds",
+        "",
+        [cite(steps[0][1], steps[0][0].line)],
+    )
+
+
+def _step_role(call: ast.Call, p: Project) -> str | None:
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "step"):
+        return None
+    owner = tail(call.func.value)
+    role = role_of_name(owner)
+    if role:
+        return role
+    gv = p.global_value(owner or "")
+    if gv is not None and isinstance(gv[0], ast.Call):
+        for o in optimisers(p):
+            if o[3] is gv[0]:
+                return o[1]
+    return None
+
+
+def _steps_in(body: list[ast.stmt], p: Project) -> set[str]:
+    return {r for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call) for r in [_step_role(n, p)] if r}
+
+
+@rule("T14")
+def check_more_d_steps(p: Project, cfg: DoctorConfig) -> Verdict:
+    """T14: several D (critic) steps per G step, as an explicit n_critic schedule."""
+    ev = []
+    for f in p.files:
+        for node, _ in f.loops:
+            if (
+                isinstance(node, ast.For)
+                and isinstance(node.iter, ast.Call)
+                and tail(node.iter.func) == "range"
+                and node.iter.args
+            ):
+                n = node.iter.args[-1] if len(node.iter.args) == 1 else None
+                many = (const_value(n) or 0) > 1 or (
+                    isinstance(n, (ast.Name, ast.Attribute))
+                    and set(name_tokens(tail(n) or "")) & {"critic", "d", "disc", "k", "diters", "citers"}
+                )
+                if many and _steps_in(node.body, p) == {"D"}:
+                    ev.append(cite(f, node.lineno))
+        for node, _ in f.ifs:
+            if (
+                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test))
+                and "G" in _steps_in(node.body, p)
+                and "D" not in _steps_in(node.body, p)
+            ):
+                ev.append(cite(f, node.lineno))
+    if ev:
+        return verdict("T14", "pass", "D takes several steps per G step", "", ev)
+    return verdict(
+        "T14",
+        "absent",
+        "one D step per G step",
+        "optional: try n_critic > 1 D steps per G step (ganhacks.tricks.steps.StepSchedule)",
+    )
