@@ -53,13 +53,13 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def score_corpus(folder: str) -> Score:
-    """Audit ``folder`` with default settings and compare every verdict to its label.
+def score_corpus(folder: str, config: DoctorConfig | None = None) -> Score:
+    """Audit ``folder`` (default settings unless ``config``) and compare every verdict to its label.
 
     Raises:
         UserError: a unit has no ``# expect:`` labels, or more than one labelled file.
     """
-    report = audit([folder], DoctorConfig())
+    report = audit([folder], config or DoctorConfig())
     n = agree = tp = fp = fn = 0
     mism = []
     for unit in report.units:
