@@ -10,10 +10,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from ganhacks.doctor.adversarial import adversarial
 from ganhacks.doctor.project import FileFacts, Model, Project, call_name, canon
-from ganhacks.doctor.source import CallSite, const_value, name_tokens, role_of_name, tail
+from ganhacks.doctor.source import const_value, name_tokens, role_of_name, tail
 from ganhacks.doctor.verdict import Evidence
-from ganhacks.doctor.vocab import ACT, BCE_LOSSES, CE_LOSSES, LINEAR, LOSS_TOKENS, MSE_LOSSES
+from ganhacks.doctor.vocab import ACT, LINEAR, LOSS_TOKENS
 
 
 def cite(f: FileFacts, line: int) -> Evidence:
@@ -192,23 +193,33 @@ def enclosing_fn(f: FileFacts, line: int) -> ast.AST | None:
 
 
 def data_scaling(p: Project) -> list[tuple[str, Evidence]]:
-    """How the unit scales its data: ("signed", ..) for [-1, 1], ("unit", ..) for [0, 1], ("standardised", ..)."""
+    """How the unit scales its data: ("signed", ..) for [-1, 1], ("unit", ..) for [0, 1], ("standardised", ..).
+
+    ``Normalize`` arguments are folded (keywords, ``[0.5] * 3``, module constants); arithmetic such
+    as ``x / 127.5 - 1``, ``x.mul(2).sub(1)`` or ``(x - 0.5) / 0.5`` is read by the fact collector.
+    """
+    t = p.tracer
     out: list[tuple[str, Evidence]] = []
     to_tensor: list[Evidence] = []
     for cs, f in p.all_calls():
         short = short_name(canon(cs.name) or cs.callee or "")
-        if short == "Normalize" and len(cs.node.args) >= 2:
-            mean, std = (consts(a) for a in cs.node.args[:2])
+        if short not in {"Normalize", "ToTensor", "MinMaxScaler", "to_signed_unit", "scale_to_signed"}:
+            continue
+        ctx = p.ctx(f, cs.scope, cs.line)
+        args = next((a for op, a in t.op(cs.node, ctx) if op == short), {})
+        if short == "Normalize":
+            mean = t.numbers(*args["mean"]) if "mean" in args else None
+            std = t.numbers(*args["std"]) if "std" in args else None
             if mean and std:
                 kind = "signed" if all(abs(v - 0.5) < 1e-6 for v in mean + std) else "standardised"
                 out.append((kind, cite(f, cs.line)))
         elif short == "ToTensor":
             to_tensor.append(cite(f, cs.line))
         elif short == "MinMaxScaler":
-            rng = next((kw.value for kw in cs.node.keywords if kw.arg == "feature_range"), None)
-            vals = consts(rng) if rng is not None else [0.0, 1.0]
+            rng = args.get("feature_range")
+            vals = t.numbers(*rng) if rng else [0.0, 1.0]
             out.append(("signed" if vals == [-1.0, 1.0] else "unit", cite(f, cs.line)))
-        elif short in {"to_signed_unit", "scale_to_signed"}:
+        else:
             out.append(("signed", cite(f, cs.line)))
     for f in p.files:
         out += [(kind, cite(f, line)) for kind, line in f.scalings]
@@ -217,82 +228,21 @@ def data_scaling(p: Project) -> list[tuple[str, Evidence]]:
     return out
 
 
-def consts(node: ast.AST | None) -> list[float]:
-    if isinstance(node, (ast.Tuple, ast.List)):
-        vals = [const_value(e) for e in node.elts]
-        return [v for v in vals if v is not None] if all(v is not None for v in vals) else []
-    v = const_value(node)
-    return [v] if v is not None else []
-
-
-def loss_kind(cs: CallSite, f: FileFacts, p: Project) -> str | None:
-    """ "bce", "mse", "ce" (classification) or None for the loss a call computes."""
-    names = [canon(cs.name) or ""]
-    if cs.name is None and cs.callee:
-        gv = p.global_value(cs.callee)
-        if gv is not None and isinstance(gv[0], ast.Call):
-            names.append(canon(call_name(gv[0], gv[1])) or "")
-    for n in names:
-        s = short_name(n)
-        if s in BCE_LOSSES:
-            return "bce"
-        if s in MSE_LOSSES:
-            return "mse"
-        if s in CE_LOSSES:
-            return "ce"
-    return None
-
-
-def loss_calls(p: Project) -> list[tuple[CallSite, FileFacts, str]]:
-    if "loss_calls" in p.memo:
-        return p.memo["loss_calls"]
-    out = p.memo["loss_calls"] = []
-    for cs, f in p.all_calls():
-        k = loss_kind(cs, f, p)
-        if k:
-            out.append((cs, f, k))
-    return out
-
-
-def loss_target(cs: CallSite) -> ast.AST | None:
-    if len(cs.node.args) >= 2:
-        return cs.node.args[1]
-    return next((kw.value for kw in cs.node.keywords if kw.arg in {"target", "targets"}), None)
-
-
 def is_loss_name(name: str | None) -> bool:
+    """Whether an identifier names a loss (``g_loss``, ``errD``, ``cost``)."""
     return bool(name) and bool(set(name_tokens(name)) & LOSS_TOKENS)
-
-
-def g_loss_exprs(p: Project) -> list[tuple[ast.AST, FileFacts, str, int]]:
-    """Expressions assigned to the G loss (``g_loss``, ``errG``, ``loss_G``) or returned by a G-loss function."""
-    out = []
-    for f in p.files:
-        for ev in f.events:
-            fn_role = role_of_name(ev.scope.split(".")[-1]) if ev.scope else None
-            if (
-                ev.kind in {"assign", "aug"}
-                and is_loss_name(ev.name)
-                and (role_of_name(ev.name) == "G" or (fn_role == "G" and role_of_name(ev.name) is None))
-            ):
-                value = ev.value.value if isinstance(ev.value, ast.AugAssign) else ev.value
-                out.append((value, f, ev.scope, ev.line))
-        for scope, rets in f.returns.items():
-            name = scope.split(".")[-1]
-            if role_of_name(name) == "G" and is_loss_name(name):
-                out += [(r, f, scope, r.lineno) for r in rets]
-    return out
 
 
 def loss_family(p: Project) -> set[str]:
     """Which adversarial losses the unit uses: bce, mse, wgan (critic without log), hinge."""
     if "family" in p.memo:
         return p.memo["family"]
-    fam = p.memo["family"] = {k for _, _, k in loss_calls(p) if k != "ce"}
+    adv = adversarial(p)
+    fam = p.memo["family"] = {k for k in adv.kinds() if k != "ce"}
+    for term in adv.g_terms + adv.d_terms:
+        fam.add({"critic": "wgan", "hinge": "hinge", "sq": "mse", "logD": "bce", "log1mD": "bce"}[term.kind])
     for cs, _f in p.all_calls():
         short = short_name(canon(cs.name) or cs.callee or "")
-        if short == "grad" and (canon(cs.name) or "").startswith("torch.autograd"):
-            fam.add("wgan")
         if short == "clamp_" and cs.method and any(isinstance(a, ast.UnaryOp) for a in cs.node.args):
             fam.add("wgan")
         if short in {"wgan_gp", "d_wasserstein", "g_wasserstein", "gradient_penalty", "compute_gradient_penalty"}:

@@ -22,7 +22,9 @@ from ganhacks.doctor.source import (
     role_of_name,
     tail,
 )
+from ganhacks.doctor.values import Ctx, Tracer
 from ganhacks.doctor.vocab import FAKE_TOKENS, MODULE_BASES, NN_STAR, NOT_A_MODEL_CALL, PASSTHROUGH, RAND_SHORT
+from ganhacks.doctor.walk import module_keys
 
 
 def call_name(call: ast.Call, facts: FileFacts) -> str | None:
@@ -93,6 +95,19 @@ class Project:
                 if ctor in self.builders:
                     self.bound.setdefault(inst, set()).add(ctor)
 
+    @cached_property
+    def tracer(self) -> Tracer:
+        """Value tracing over this unit's files (see :mod:`ganhacks.doctor.values`)."""
+        module_of: dict[str, FileFacts] = {}
+        for f in self.files:
+            for key in module_keys(f.path):
+                module_of.setdefault(key, f)
+        return Tracer(self.files, module_of)
+
+    def ctx(self, f: FileFacts, scope: str, line: int) -> Ctx:
+        """A tracing context at ``line`` of ``scope`` in ``f``."""
+        return Ctx(f, scope, line)
+
     # --- models ------------------------------------------------------------------------
     def _is_model_class(self, b: Builder, seen: frozenset = frozenset()) -> bool:
         for base in b.bases:
@@ -147,7 +162,7 @@ class Project:
     # --- calls -------------------------------------------------------------------------
     def callee_role(self, cs: CallSite) -> str | None:
         """``"G"``/``"D"`` when the call runs a generator/discriminator forward (not its constructor)."""
-        if cs.name is not None or not cs.callee:
+        if (cs.name is not None and not self.tracer.is_local_module(cs.name)) or not cs.callee:
             return None
         b = self.builders.get(cs.callee)
         if b is not None and b[0].kind in {"class", "function"}:
@@ -158,6 +173,18 @@ class Project:
         for ctor in self.bound.get(cs.callee, ()):
             roles |= {r for m in self.models if m.name == ctor for r in m.roles}
         return roles.pop() if len(roles) == 1 else None
+
+    def call_role(self, call: ast.Call, ctx: Ctx) -> str | None:
+        """Like :meth:`callee_role` for a call met while tracing (a parameter bound to ``netD`` counts as D)."""
+        name = self.tracer.canonical(call.func, ctx.f)
+        cs = CallSite(call, name, tail(call.func), False, call.lineno, ctx.scope, None, None)
+        role = self.callee_role(cs)
+        if role is None and isinstance(call.func, ast.Name) and ctx.env is not None and call.func.id in ctx.env.params:
+            bound, bctx = ctx.env.params[call.func.id]
+            if isinstance(bound, (ast.Name, ast.Attribute)):
+                fake = ast.Call(func=bound, args=[], keywords=[], lineno=call.lineno, col_offset=0)
+                return self.call_role(fake, bctx)
+        return role
 
     @cached_property
     def role_calls(self) -> list[tuple[CallSite, FileFacts, str]]:

@@ -14,7 +14,15 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from ganhacks.doctor.vocab import D_TOKENS, G_TOKENS, NN_STAR, PASSTHROUGH, RANDOM_CALLS
+from ganhacks.doctor.vocab import (
+    D_TOKENS,
+    G_TOKENS,
+    NN_STAR,
+    NOT_A_MODEL_CALL,
+    PASSTHROUGH,
+    RANDOM_CALLS,
+    TENSOR_MATH,
+)
 
 _SUPPRESS = re.compile(r"#\s*ganhacks:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]*)\])?")
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[A-Za-z]*")
@@ -74,6 +82,10 @@ class CallSite:
     negated: bool = False  # the call sits under a unary minus within its statement
 
 
+# Where a statement sits inside if/else arms of its function: ((id of the If node, True for its body), ...).
+Branch = tuple[tuple[int, bool], ...]
+
+
 @dataclass
 class Event:
     """A name gets a value: ``x = expr`` or ``x.fill_(v)`` / ``x.uniform_(a, b)`` (value = the call)."""
@@ -82,7 +94,18 @@ class Event:
     line: int
     scope: str
     value: ast.AST
-    kind: str  # "assign" | "inplace"
+    kind: str  # "assign" | "inplace" | "aug" | "param" (a function parameter's default)
+    branch: Branch = ()  # the if/else arms the statement sits in (within its function)
+
+
+@dataclass
+class AttrDef:
+    """``self.name = value`` (or ``self.register_buffer("name", value)``) inside a method of a class."""
+
+    value: ast.AST
+    method: str  # the method it is set in ("__init__")
+    line: int
+    branch: Branch = ()
 
 
 @dataclass
@@ -90,13 +113,14 @@ class Builder:
     """Something that builds network layers: an nn.Module class, an nn.Sequential value or a function."""
 
     name: str
-    kind: str  # "class" | "sequential" | "function"
+    kind: str  # "class" | "sequential" | "function" (returns layers) | "forward" (a model as plain tensor math)
     path: str
     line: int
     ops: list[tuple[str, int]] = field(default_factory=list)  # canonical op name, line
     refs: set[str] = field(default_factory=set)  # local callees (helper blocks, submodule classes)
     bases: list[str] = field(default_factory=list)  # canonical or local base names
-    attrs: dict[str, ast.AST] = field(default_factory=dict)  # self.x = value (classes)
+    attrs: dict[str, ast.AST] = field(default_factory=dict)  # self.x = value (classes): the last one
+    attr_defs: dict[str, list[AttrDef]] = field(default_factory=dict)  # every self.x = value, in order
     methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
     node: ast.AST | None = None  # ClassDef, Call (Sequential) or FunctionDef
 
@@ -123,6 +147,10 @@ class FileFacts:
     subscript_assigns: list[tuple[ast.Assign, str]]
     star: set[str] = field(default_factory=set)  # modules star-imported (from torch.nn import *)
     scalings: list[tuple[str, int]] = field(default_factory=list)  # ("signed"|"unit", line) data-scaling arithmetic
+    scopes: dict[str, ast.FunctionDef] = field(default_factory=dict)  # qualified name -> function ("Cls.forward")
+    branch_at: dict[int, Branch] = field(default_factory=dict)  # line -> if/else arms of its statement
+    if_nodes: dict[int, ast.If] = field(default_factory=dict)  # id -> If node (to fold a branch's test)
+    tree: ast.Module | None = None  # the parsed file (for passes over statement order)
 
     def snippet(self, line: int) -> str:
         """The stripped source line ``line`` (1-based), shortened to 120 characters."""
@@ -169,6 +197,18 @@ class _Collector(ast.NodeVisitor):
         self.func_builders: list[Builder] = []
         self.target: str | None = None
         self.neg = 0
+        self.scopes: dict[str, ast.FunctionDef] = {}
+        self.branch: list[tuple[int, bool]] = []
+        self.branch_at: dict[int, Branch] = {}
+        self.if_nodes: dict[int, ast.If] = {}
+        self.math: list[bool] = []  # per enclosing top-level function: does it compute with tensors?
+
+    def visit(self, node: ast.AST):
+        if isinstance(node, ast.stmt):
+            here = tuple(self.branch)
+            for line in range(node.lineno, (getattr(node, "end_lineno", None) or node.lineno) + 1):
+                self.branch_at[line] = here
+        return super().visit(node)
 
     # --- names -------------------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
@@ -229,15 +269,46 @@ class _Collector(ast.NodeVisitor):
         if not self.cls:
             fb = Builder(node.name, "function", self.path, node.lineno, node=node)
             self.func_builders.append(fb)
+            self.math.append(False)
         self.scope.append(node.name)
         qual = self._scope()
+        self.scopes[qual] = node  # type: ignore[assignment]
+        outer, self.branch = self.branch, []
+        self._params(node, qual)
         self.generic_visit(node)
+        self.branch = outer
         self.scope.pop()
         if fb is not None:
             self.func_builders.pop()
+            math = self.math.pop()
             has_layer = any(_is_layer(op) for op, _ in fb.ops)
             if has_layer and qual in self.returns:
                 self.builders.setdefault(node.name, fb)
+            elif math and qual in self.returns and _forward_name(node.name):
+                fb.kind = "forward"
+                self.builders.setdefault(node.name, fb)
+
+    def _params(self, node: ast.FunctionDef, qual: str) -> None:
+        """Parameters with defaults become "param" events (their value when no caller is known)."""
+        args = node.args
+        positional = args.posonlyargs + args.args
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for a, d in list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults)):
+            self.identifiers.add(a.arg)
+            if d is not None:
+                self.events.append(Event(a.arg, node.lineno, qual, d, "param"))
+
+    def visit_If(self, node: ast.If) -> None:
+        self.ifs.append((node, self._scope()))
+        self.if_nodes[id(node)] = node
+        self.visit(node.test)
+        self.branch.append((id(node), True))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.branch[-1] = (id(node), False)
+        for stmt in node.orelse:
+            self.visit(stmt)
+        self.branch.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
@@ -261,12 +332,18 @@ class _Collector(ast.NodeVisitor):
         for t in node.targets:
             if isinstance(t, ast.Subscript):
                 self.subscript_assigns.append((node, self._scope()))
-            for el in t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]:
+            for idx, el in enumerate(t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
                 n = tail(el) if isinstance(el, (ast.Name, ast.Attribute)) else None
-                if n and isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)):
-                    idx = t.elts.index(el)
+                if not n or not isinstance(t, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in t.elts):
+                    continue
+                if isinstance(node.value, (ast.Tuple, ast.List)):
                     if idx < len(node.value.elts):
                         self._record_assign(n, el, node.value.elts[idx], node)
+                else:  # a, b = f(x): a is f(x)[0]
+                    item = ast.Subscript(value=node.value, slice=ast.Constant(idx), ctx=ast.Load())
+                    ast.copy_location(item, node.value)
+                    ast.copy_location(item.slice, node.value)
+                    self._record_assign(n, el, item, node)
         for t in node.targets:
             if isinstance(t, (ast.Name, ast.Attribute)):
                 self._record_assign(tail(t) or "", t, node.value, node)
@@ -280,21 +357,21 @@ class _Collector(ast.NodeVisitor):
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         n = tail(node.target)
         if n:
-            self.events.append(Event(n, node.lineno, self._scope(), node, "aug"))
+            self.events.append(Event(n, node.lineno, self._scope(), node, "aug", tuple(self.branch)))
         self._visit_with_target(node, n)
 
     def _record_assign(self, name: str, target: ast.AST, value: ast.AST, stmt: ast.AST) -> None:
         if not name:
             return
         self.identifiers.add(name)
-        self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign"))
+        self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign", tuple(self.branch)))
         if (
             self.cls
             and isinstance(target, ast.Attribute)
             and isinstance(target.value, ast.Name)
             and target.value.id == "self"
         ):
-            self.cls[-1].attrs[name] = value
+            self._attr(name, value, stmt.lineno)
         ctor = self._constructor(value)
         if ctor is None:
             return
@@ -307,6 +384,12 @@ class _Collector(ast.NodeVisitor):
             self.builders.setdefault(name, b)
         elif kind == "local":
             self.bindings.append((name, ref, stmt.lineno))
+
+    def _attr(self, name: str, value: ast.AST, line: int) -> None:
+        b = self.cls[-1]
+        b.attrs[name] = value
+        method = self.scope[-1] if self.scope and self.scope[-1] != b.name else ""
+        b.attr_defs.setdefault(name, []).append(AttrDef(value, method, line, tuple(self.branch)))
 
     def _constructor(self, value: ast.AST) -> tuple[str, object] | None:
         """What ``value`` constructs: ("sequential", call) or ("local", class/function name)."""
@@ -332,9 +415,12 @@ class _Collector(ast.NodeVisitor):
     def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            n = tail(call.func.value)
+            owner = call.func.value
+            while isinstance(owner, ast.Attribute) and owner.attr == "data":  # z.data.normal_() acts on z
+                owner = owner.value
+            n = tail(owner)
             if n and call.func.attr.endswith("_") and call.func.attr not in {"backward"}:
-                self.events.append(Event(n, node.lineno, self._scope(), call, "inplace"))
+                self.events.append(Event(n, node.lineno, self._scope(), call, "inplace", tuple(self.branch)))
         self._visit_with_target(node, None)
 
     def visit_For(self, node: ast.For) -> None:
@@ -350,10 +436,6 @@ class _Collector(ast.NodeVisitor):
         self.loops.append((node, self._scope()))
         self.generic_visit(node)
 
-    def visit_If(self, node: ast.If) -> None:
-        self.ifs.append((node, self._scope()))
-        self.generic_visit(node)
-
     def visit_Name(self, node: ast.Name) -> None:
         self.identifiers.add(node.id)
 
@@ -362,6 +444,8 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, ast.MatMult) and self.math:
+            self.math[-1] = True
         kind = scaling_kind(node)
         if kind and not _draws_random(node):
             self.scalings.append((kind, node.lineno))
@@ -406,6 +490,19 @@ class _Collector(ast.NodeVisitor):
         )
         for b in ([self.cls[-1]] if self.cls else []) + self.func_builders[-1:]:
             self._add_op(b, node)
+        if self.math and canon and canon.startswith("torch.") and canon.rsplit(".", 1)[-1] in TENSOR_MATH:
+            self.math[-1] = True
+        if (
+            self.cls
+            and callee == "register_buffer"
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "self"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            self._attr(node.args[0].value, node.args[1], node.lineno)
         self.generic_visit(node)
 
 
@@ -432,6 +529,11 @@ def scaling_kind(node: ast.BinOp) -> str | None:
     return None
 
 
+def _forward_name(name: str) -> bool:
+    """Whether a function's name says it is G or D itself (``generator``, ``D``), not a loss or a step."""
+    return role_of_name(name) is not None and not set(name_tokens(name)) & NOT_A_MODEL_CALL
+
+
 def _is_layer(op: str) -> bool:
     """Whether an op name is a torch.nn layer class (not a loss, not a container helper)."""
     if not op.startswith("torch.nn."):
@@ -449,6 +551,7 @@ def parse_facts(path: str, text: str) -> FileFacts:
     tree = ast.parse(text, filename=path)
     c = _Collector(path)
     c.visit(tree)
+    c.branch_at.setdefault(0, ())
     lines = text.splitlines()
     by_line, whole = _suppressions(lines)
     return FileFacts(
@@ -470,4 +573,8 @@ def parse_facts(path: str, text: str) -> FileFacts:
         subscript_assigns=c.subscript_assigns,
         star=c.star,
         scalings=c.scalings,
+        scopes=c.scopes,
+        branch_at=c.branch_at,
+        if_nodes=c.if_nodes,
+        tree=tree,
     )

@@ -119,6 +119,27 @@ NOT_A_MODEL_CALL = {
     "sample",
     "samples",
 }
+# torch functions that make a plain function a model when its name says G or D (a forward without nn layers).
+TENSOR_MATH = {
+    "linear",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
+    "matmul",
+    "mm",
+    "bmm",
+    "addmm",
+    "einsum",
+    "relu",
+    "leaky_relu",
+    "tanh",
+    "sigmoid",
+    "elu",
+    "gelu",
+    "softplus",
+    "batch_norm",
+    "layer_norm",
+}
 # Words of a name that holds generator output.
 FAKE_TOKENS = {"fake", "fakes", "gen", "generated", "synthetic", "xg", "g"}
 # Words of a name that holds a loss.

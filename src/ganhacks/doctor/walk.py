@@ -139,7 +139,8 @@ def read_source(path: str, max_bytes: int) -> tuple[str | None, Problem | None]:
 
 
 # --- grouping files into units ------------------------------------------------------------
-def _module_keys(path: str) -> list[str]:
+def module_keys(path: str) -> list[str]:
+    """Dotted names a file may be imported as: ``a/b/nets.py`` -> ["nets", "b.nets", "a.b.nets"]."""
     parts = list(os.path.normpath(path).replace("\\", "/").split("/"))
     parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
     if parts[-1] == "__init__":
@@ -151,7 +152,7 @@ def group_units(files: list[FileFacts]) -> list[list[FileFacts]]:
     """Split files into connected components of their local imports (each a unit to audit)."""
     index: dict[str, list[int]] = {}
     for i, f in enumerate(files):
-        for key in _module_keys(f.path):
+        for key in module_keys(f.path):
             index.setdefault(key, []).append(i)
     parent = list(range(len(files)))
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from ganhacks.doctor.adversarial import adversarial
 from ganhacks.doctor.config import DoctorConfig
-from ganhacks.doctor.detect import cite, loss_calls, short_name
+from ganhacks.doctor.detect import cite, short_name
 from ganhacks.doctor.project import Project, canon
 from ganhacks.doctor.rules.registry import rule, verdict
 from ganhacks.doctor.source import name_tokens, tail
@@ -50,15 +51,9 @@ def check_use_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     discs = p.models_with("D")
     if not discs:
         return verdict("T12", "na", "no discriminator found in this code")
-    ce = [(cs, f) for cs, f, k in loss_calls(p) if k == "ce"]
+    ce = [cite(site.f, site.line) for site in adversarial(p).loss_sites if site.kind == "ce"]
     if ce:
-        return verdict(
-            "T12",
-            "pass",
-            "D also classifies the samples (auxiliary classifier)",
-            "",
-            [cite(f, cs.line) for cs, f in ce],
-        )
+        return verdict("T12", "pass", "D also classifies the samples (auxiliary classifier)", "", ce)
     cond = [o for m in discs for o in m.has("Embedding")]
     for cs, f in p.calls_of("D"):  # D(x, labels): conditioned by concatenation or projection
         extra = cs.node.args[1:] + [k.value for k in cs.node.keywords]

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import ast
 
+from ganhacks.doctor.adversarial import adversarial
 from ganhacks.doctor.config import DoctorConfig
-from ganhacks.doctor.detect import Outputs, cite, data_scaling, short_name
-from ganhacks.doctor.project import FileFacts, Project, call_name, canon, has_random
+from ganhacks.doctor.detect import Outputs, cite, data_scaling
+from ganhacks.doctor.project import Project, canon
 from ganhacks.doctor.rules.registry import rule, verdict
-from ganhacks.doctor.source import const_value, name_tokens, tail
+from ganhacks.doctor.source import name_tokens, tail
+from ganhacks.doctor.values import Ctx
 from ganhacks.doctor.verdict import Verdict
-from ganhacks.doctor.vocab import BATCHNORM
+from ganhacks.doctor.vocab import BATCHNORM, RAND_SHORT
 
 
 @rule("T01")
@@ -69,23 +71,29 @@ def check_normalised_inputs(p: Project, cfg: DoctorConfig) -> Verdict:
     )
 
 
-def _mixed_batch(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int) -> int | None:
+def _mixed_batch(p: Project, node: ast.AST, ctx: Ctx) -> int | None:
     """Line of a ``torch.cat([real, fake])`` (along the batch) that ``node`` holds, else None."""
-    node = p.value_of(p.unwrap(node, f), f, scope, line)
-    node = p.unwrap(node, f)
-    if not isinstance(node, ast.Call):
-        return None
-    short = short_name(canon(call_name(node, f)) or "")
-    if short not in {"cat", "concat", "concatenate", "vstack", "row_stack"} or not node.args:
-        return None
-    dim = (
-        node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in {"dim", "axis"}), None)
-    )
-    if short in {"cat", "concat", "concatenate"} and dim is not None and const_value(dim) != 0:
-        return None
-    elts = node.args[0].elts if isinstance(node.args[0], (ast.List, ast.Tuple)) else []
-    fakes = [p.is_fake(e, f, scope, line) for e in elts]
-    return node.lineno if any(fakes) and not all(fakes) else None
+    adv = adversarial(p)
+    todo, seen = [(node, ctx)], 0
+    while todo and seen < 12:
+        cur, cctx = todo.pop()
+        seen += 1
+        if isinstance(cur, ast.Call):
+            for op, _args in p.tracer.op(cur, cctx):
+                if op not in {"cat", "concat", "concatenate", "vstack", "row_stack"} or not cur.args:
+                    continue
+                dim = (
+                    cur.args[1]
+                    if len(cur.args) > 1
+                    else next((k.value for k in cur.keywords if k.arg in {"dim", "axis"}), None)
+                )
+                if op in {"cat", "concat", "concatenate"} and dim is not None and p.tracer.number(dim, cctx) != 0:
+                    return None
+                elts = cur.args[0].elts if isinstance(cur.args[0], (ast.List, ast.Tuple)) else []
+                fakes = [adv.is_fake(e, cctx) for e in elts]
+                return cur.lineno if any(fakes) and not all(fakes) else None
+        todo += p.tracer.step(cur, cctx)
+    return None
 
 
 @rule("T04")
@@ -100,7 +108,7 @@ def check_separate_batches(p: Project, cfg: DoctorConfig) -> Verdict:
     mixed = []
     for cs, f in p.calls_of("D"):
         if cs.node.args:
-            at = _mixed_batch(p, cs.node.args[0], f, cs.scope, cs.line)
+            at = _mixed_batch(p, cs.node.args[0], p.ctx(f, cs.scope, cs.line))
             if at:
                 mixed += [cite(f, at), cite(f, cs.line)]
     bn_ev = [cite(o[2], o[1]) for _, o in bn]
@@ -112,20 +120,52 @@ def check_separate_batches(p: Project, cfg: DoctorConfig) -> Verdict:
     return verdict("T04", "pass", "D has BatchNorm and sees real and fake in separate batches", "", bn_ev[:1])
 
 
-def _noisy(p: Project, node: ast.AST, f: FileFacts, scope: str, line: int) -> bool:
-    node = p.value_of(p.unwrap(node, f), f, scope, line)
-    for n in ast.walk(node):
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
-            if has_random(n.left, f) != has_random(n.right, f):
+def _noisy(p: Project, node: ast.AST, ctx: Ctx) -> bool:
+    """Whether D's input ``node`` has noise added (``x + sigma * randn_like(x)``, an instance-noise helper).
+
+    Followed through names and wrappers, not into functions that produce the data (a toy sampler
+    ``randn(n, 2) * 0.1 + centre`` is the data distribution, not noise on D's input).
+    """
+    t = p.tracer
+    todo, seen = [(node, ctx)], 0
+    while todo and seen < 12:
+        cur, cctx = todo.pop()
+        seen += 1
+        if isinstance(cur, ast.BinOp) and isinstance(cur.op, ast.Add):
+            left, right = _random(p, cur.left, cctx), _random(p, cur.right, cctx)
+            if left != right and not _constant(p, cur.right if left else cur.left, cctx):
                 return True
-        if isinstance(n, ast.Call):
-            t = tail(n.func) or ""
-            toks = set(name_tokens(t))
-            if toks & {"noise", "noisy"} and not toks & {"sample", "z"} or "InstanceNoise" in t:
+        if isinstance(cur, ast.Call):
+            name = tail(cur.func) or ""
+            toks = set(name_tokens(name))
+            if toks & {"noise", "noisy"} and not toks & {"sample", "z"} or "InstanceNoise" in name:
                 return True
-            if isinstance(n.func, ast.Name) and n.func.id in p.bound and any("Noise" in c for c in p.bound[n.func.id]):
+            if any("Noise" in i.cls.name for i in t.instances(cur.func, cctx)):
                 return True
+            if p.call_role(cur, cctx) or any(c.kind in {"func", "method", "lambda"} for c in t.callees(cur.func, cctx)):
+                continue
+        todo += t.step(cur, cctx)
     return False
+
+
+def _random(p: Project, node: ast.AST, ctx: Ctx) -> bool:
+    """Whether ``node``'s value is drawn at random here (not inside a G/D call or a data function)."""
+    model = adversarial(p)._model_call
+    return any(
+        isinstance(n, ast.Call) and (tail(n.func) or "") in RAND_SHORT | {"normal_", "uniform_", "randn_like"}
+        for n, c in p.tracer.reach(node, ctx, stop=model, limit=60)
+    )
+
+
+def _constant(p: Project, node: ast.AST, ctx: Ctx) -> bool:
+    if p.tracer.numbers(node, ctx) is not None:
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and (tail(node.func) or "") in {"tensor", "Tensor", "FloatTensor", "as_tensor"}
+        and bool(node.args)
+        and p.tracer.numbers(node.args[0], ctx) is not None
+    )
 
 
 @rule("T13")
@@ -136,8 +176,9 @@ def check_instance_noise(p: Project, cfg: DoctorConfig) -> Verdict:
     for cs, f in p.calls_of("D"):
         if not cs.node.args:
             continue
-        side = "fake" if p.is_fake(cs.node.args[0], f, cs.scope, cs.line) else "real"
-        (noisy if _noisy(p, cs.node.args[0], f, cs.scope, cs.line) else plain)[side].append(cite(f, cs.line))
+        ctx = p.ctx(f, cs.scope, cs.line)
+        side = "fake" if adversarial(p).is_fake(cs.node.args[0], ctx) else "real"
+        (noisy if _noisy(p, cs.node.args[0], ctx) else plain)[side].append(cite(f, cs.line))
     for cs, f in p.all_calls():
         if (canon(cs.name) or "").startswith("ganhacks.tricks.noise"):
             noisy["real"].append(cite(f, cs.line))

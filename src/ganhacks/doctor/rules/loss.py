@@ -4,141 +4,38 @@ from __future__ import annotations
 
 import ast
 
+from ganhacks.doctor.adversarial import adversarial
 from ganhacks.doctor.config import DoctorConfig
-from ganhacks.doctor.detect import (
-    cite,
-    g_loss_exprs,
-    is_loss_name,
-    is_z_name,
-    loss_calls,
-    loss_family,
-    loss_kind,
-    loss_target,
-    short_name,
-)
-from ganhacks.doctor.project import FileFacts, Project, call_name, canon, has_random
+from ganhacks.doctor.detect import cite, is_z_name, loss_family, short_name
+from ganhacks.doctor.project import Project, canon, has_random
 from ganhacks.doctor.rules.registry import rule, verdict
-from ganhacks.doctor.source import CallSite, const_value, name_tokens, role_of_name, tail
+from ganhacks.doctor.source import name_tokens, tail
 from ganhacks.doctor.verdict import Evidence, Verdict
 from ganhacks.doctor.vocab import LABEL_TOKENS
-
-
-def _g_loss_style(
-    p: Project, expr: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0
-) -> list[tuple[str, int]]:
-    """Styles found in a G-loss expression: saturating, nonsaturating, critic, lsgan."""
-    found: list[tuple[str, int]] = []
-    if depth > 3:
-        return found
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Call):
-            name = canon(call_name(node, f)) or ""
-            short = short_name(name)
-            if short in {"log", "log1p"} and node.args:
-                arg = node.args[0]
-                if (
-                    short == "log1p"
-                    and isinstance(arg, ast.UnaryOp)
-                    or isinstance(arg, ast.BinOp)
-                    and isinstance(arg.op, ast.Sub)
-                    and const_value(arg.left) == 1
-                ):
-                    found.append(("saturating", node.lineno))
-                else:
-                    found.append(("nonsaturating", node.lineno))
-            elif short == "softplus" and node.args:
-                neg_arg = isinstance(node.args[0], ast.UnaryOp)
-                negated = any(
-                    isinstance(u, ast.UnaryOp) and isinstance(u.op, ast.USub) and node in ast.walk(u)
-                    for u in ast.walk(expr)
-                )
-                found.append(("nonsaturating" if neg_arg or not negated else "saturating", node.lineno))
-            elif short in {"g_nonsaturating", "generator_loss_ns"}:
-                found.append(("nonsaturating", node.lineno))
-            elif short in {"g_minimax", "g_saturating"}:
-                found.append(("saturating", node.lineno))
-            elif short in {"g_wasserstein", "g_hinge"}:
-                found.append(("critic", node.lineno))
-    inside = {id(n) for n in ast.walk(expr) if isinstance(n, ast.Call)}
-    for cs in f.calls:
-        if id(cs.node) in inside:
-            kind = loss_kind(cs, f, p)
-            if kind == "mse":
-                found.append(("lsgan", cs.line))
-            elif kind == "bce":
-                tgt = loss_target(cs)
-                lab = p.label_kind(tgt, f, cs.scope, cs.line) if tgt is not None else None
-                negated = _negated_in(expr, cs.node)
-                if lab == "zero" and negated:
-                    found.append(("saturating", cs.line))
-                elif lab in {"one", "soft"} and not negated:
-                    found.append(("nonsaturating", cs.line))
-    if not found:
-        for node in ast.walk(expr):  # follow names of partial losses one hop (g_loss = g_adv + l1)
-            if isinstance(node, ast.Name) and is_loss_name(node.id):
-                value = p.value_of(node, f, scope, line)
-                if value is not node:
-                    found += _g_loss_style(p, value, f, scope, getattr(value, "lineno", line), depth + 1)
-    if not found and _negated_in(expr, None) and _mentions_d(p, expr, f):
-        found.append(("critic", line))
-    return found
-
-
-def _negated_in(expr: ast.AST, target: ast.AST | None) -> bool:
-    for u in ast.walk(expr):
-        if isinstance(u, ast.UnaryOp) and isinstance(u.op, ast.USub):
-            if target is None or any(n is target for n in ast.walk(u)):
-                return True
-        if (
-            isinstance(u, ast.BinOp)
-            and isinstance(u.op, ast.Sub)
-            and target is not None
-            and any(n is target for n in ast.walk(u.right))
-        ):
-            return True
-    return False
-
-
-def _mentions_d(p: Project, expr: ast.AST, f: FileFacts) -> bool:
-    for n in ast.walk(expr):
-        if isinstance(n, ast.Call) and p.callee_role(CallSite(n, None, tail(n.func), False, 0, "", None, None)) == "D":
-            return True
-        if isinstance(n, ast.Name) and role_of_name(n.id) == "D":
-            return True
-    return False
 
 
 @rule("T02")
 def check_nonsaturating_loss(p: Project, cfg: DoctorConfig) -> Verdict:
     """T02: G minimises -log D(G(z)) (fakes labelled real), not log(1 - D(G(z)))."""
-    styles: dict[str, list[Evidence]] = {}
-    for expr, f, scope, line in g_loss_exprs(p):
-        for style, at in _g_loss_style(p, expr, f, scope, line):
-            styles.setdefault(style, []).append(cite(f, at or line))
+    terms = adversarial(p).g_terms
+    saturating = [cite(t.f, t.line) for t in terms if t.kind == "log1mD" and t.sign > 0]
+    nonsaturating = [cite(t.f, t.line) for t in terms if t.kind == "logD" and t.sign < 0]
     fix = (
         "train G with BCEWithLogits(D(G(z)), ones) / softplus(-D(G(z))).mean() (ganhacks.tricks.losses.g_nonsaturating)"
     )
-    if "saturating" in styles:
+    if saturating:
         return verdict(
-            "T02",
-            "fail",
-            "G minimises log(1 - D(G(z))): its gradient vanishes while D rejects fakes",
-            fix,
-            styles["saturating"],
+            "T02", "fail", "G minimises log(1 - D(G(z))): its gradient vanishes while D rejects fakes", fix, saturating
         )
-    if "nonsaturating" in styles:
-        return verdict(
-            "T02", "pass", "G uses the non-saturating loss (fakes labelled real)", "", styles["nonsaturating"]
-        )
+    if nonsaturating:
+        return verdict("T02", "pass", "G uses the non-saturating loss (fakes labelled real)", "", nonsaturating)
     fam = loss_family(p)
-    if "critic" in styles or "lsgan" in styles or fam & {"wgan", "hinge"} or fam == {"mse"}:
-        which = "least-squares" if "lsgan" in styles or fam == {"mse"} else "Wasserstein/hinge critic"
+    critic = [cite(t.f, t.line) for t in terms if t.kind in {"critic", "hinge"}]
+    squares = [cite(t.f, t.line) for t in terms if t.kind == "sq"]
+    if critic or squares or fam & {"wgan", "hinge"} or fam == {"mse"}:
+        which = "least-squares" if (squares and not critic) or fam == {"mse"} else "Wasserstein/hinge critic"
         return verdict(
-            "T02",
-            "na",
-            f"the G loss is a {which} loss, not the log loss this tip is about",
-            "",
-            styles.get("critic", []) + styles.get("lsgan", []),
+            "T02", "na", f"the G loss is a {which} loss, not the log loss this tip is about", "", critic + squares
         )
     return verdict(
         "T02", "absent", "no generator loss could be identified", "name it g_loss/errG or use ganhacks.tricks.losses"
@@ -176,13 +73,18 @@ def _flip_evidence(p: Project) -> list[Evidence]:
 @rule("T06")
 def check_soft_noisy_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     """T06: D's targets are smoothed (real ~0.9 or 0.7-1.2) and/or occasionally flipped."""
-    soft, hard = [], []
-    for cs, f, kind in loss_calls(p):
-        if kind not in {"bce", "mse"}:
+    adv = adversarial(p)
+    soft: list[Evidence] = []
+    hard: list[Evidence] = []
+    for site in adv.loss_sites:
+        if site.kind not in {"bce", "mse"} or site.target is None:
             continue
-        tgt = loss_target(cs)
-        lab = p.label_kind(tgt, f, cs.scope, cs.line) if tgt is not None else None
-        (soft if lab in {"soft", "noisy"} else hard if lab in {"one", "zero"} else []).append(cite(f, cs.line))
+        kinds = adv.label_kinds(*site.target)
+        if kinds & {"soft", "noisy"}:
+            soft.append(cite(site.f, site.line))
+        elif kinds:
+            hard.append(cite(site.f, site.line))
+    hard += [cite(t.f, t.line) for t in adv.d_terms if t.kind in {"logD", "log1mD"}]  # log losses: hard labels
     for f in p.files:
         for ev in f.events:
             toks = set(name_tokens(ev.name))
@@ -190,10 +92,10 @@ def check_soft_noisy_labels(p: Project, cfg: DoctorConfig) -> Verdict:
                 ev.kind == "assign"
                 and toks & LABEL_TOKENS
                 and not toks & {"loss", "err", "out", "output", "pred", "gen"}
+                and not is_z_name(ev.name)
+                and adv.label_kinds(ev.value, p.ctx(f, ev.scope, ev.line)) & {"soft", "noisy"}
             ):
-                lab = p.label_kind(ev.value, f, ev.scope, ev.line)
-                if lab in {"soft", "noisy"} and not is_z_name(ev.name):
-                    soft.append(cite(f, ev.line))
+                soft.append(cite(f, ev.line))
     soft += _flip_evidence(p)
     fix = "smooth D's real targets (e.g. 0.9, or uniform 0.7-1.2) and flip a few labels (ganhacks.tricks.labels)"
     if soft:

@@ -7,9 +7,9 @@ import ast
 
 from ganhacks.doctor.config import DoctorConfig
 from ganhacks.doctor.detect import cite, is_loss_name, optimisers, trick_idents
-from ganhacks.doctor.project import Project
+from ganhacks.doctor.project import FileFacts, Project
 from ganhacks.doctor.rules.registry import rule, verdict
-from ganhacks.doctor.source import const_value, name_tokens, role_of_name, tail
+from ganhacks.doctor.source import name_tokens, role_of_name, tail
 from ganhacks.doctor.verdict import Verdict
 
 
@@ -96,8 +96,21 @@ def _step_role(call: ast.Call, p: Project) -> str | None:
     return None
 
 
-def _steps_in(body: list[ast.stmt], p: Project) -> set[str]:
-    return {r for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call) for r in [_step_role(n, p)] if r}
+def _steps_in(body: list[ast.stmt], p: Project, f: FileFacts, scope: str, depth: int = 0) -> set[str]:
+    """Roles whose optimiser steps in ``body`` (also inside local helpers it calls: ``self.d_step(x)``)."""
+    out: set[str] = set()
+    for stmt in body:
+        for n in ast.walk(stmt):
+            if not isinstance(n, ast.Call):
+                continue
+            role = _step_role(n, p)
+            if role:
+                out.add(role)
+            elif depth < 2 and not p.call_role(n, p.ctx(f, scope, n.lineno)):
+                for c in p.tracer.callees(n.func, p.ctx(f, scope, n.lineno)):
+                    if c.kind in {"func", "method"} and c.node is not None and c.ctx is not None:
+                        out |= _steps_in(c.node.body, p, c.ctx.f, c.qual, depth + 1)
+    return out
 
 
 @rule("T14")
@@ -105,7 +118,7 @@ def check_more_d_steps(p: Project, cfg: DoctorConfig) -> Verdict:
     """T14: several D (critic) steps per G step, as an explicit n_critic schedule."""
     ev = []
     for f in p.files:
-        for node, _ in f.loops:
+        for node, scope in f.loops:
             if (
                 isinstance(node, ast.For)
                 and isinstance(node.iter, ast.Call)
@@ -113,18 +126,23 @@ def check_more_d_steps(p: Project, cfg: DoctorConfig) -> Verdict:
                 and node.iter.args
             ):
                 n = node.iter.args[-1] if len(node.iter.args) == 1 else None
-                many = (const_value(n) or 0) > 1 or (
-                    isinstance(n, (ast.Name, ast.Attribute))
-                    and set(name_tokens(tail(n) or "")) & {"critic", "d", "disc", "k", "diters", "citers"}
+                count = p.tracer.number(n, p.ctx(f, scope, node.lineno)) if n is not None else None
+                many = (
+                    count > 1
+                    if count is not None
+                    else bool(
+                        isinstance(n, (ast.Name, ast.Attribute))
+                        and set(name_tokens(tail(n) or "")) & {"critic", "d", "disc", "k", "diters", "citers"}
+                    )
                 )
-                if many and _steps_in(node.body, p) == {"D"}:
+                if many and _steps_in(node.body, p, f, scope) == {"D"}:
                     ev.append(cite(f, node.lineno))
-        for node, _ in f.ifs:
-            if (
-                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test))
-                and "G" in _steps_in(node.body, p)
-                and "D" not in _steps_in(node.body, p)
-            ):
+        for node, scope in f.ifs:
+            mods = [n for n in ast.walk(node.test) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod)]
+            if not mods or any(p.tracer.number(m.right, p.ctx(f, scope, node.lineno)) == 1 for m in mods):
+                continue
+            roles = _steps_in(node.body, p, f, scope)
+            if "G" in roles and "D" not in roles:
                 ev.append(cite(f, node.lineno))
     if ev:
         return verdict("T14", "pass", "D takes several steps per G step", "", ev)
