@@ -80,7 +80,7 @@ class Outputs:
         b, f = self.p.builders[name]
         if b.kind == "sequential":
             return self.layer(b.node, f, b.node, "")
-        if b.kind == "function":
+        if b.kind in {"function", "forward"}:
             rets = f.returns.get(qual(f, b.node), [])
             return self.expr(rets[-1], f, b, b.node, qual(f, b.node)) if rets else (None, 0)
         fwd = b.methods.get("forward") or b.methods.get("__call__") or b.methods.get("call")
@@ -100,12 +100,20 @@ class Outputs:
         if isinstance(node, ast.Name):
             value = self.p.value_of(node, f, scope, line)
             return (None, 0) if value is node else self.expr(value, f, b, fn, scope, depth + 1)
+        if isinstance(node, ast.BinOp) and (
+            isinstance(node.op, ast.MatMult)
+            or isinstance(node.op, ast.Add)
+            and any(isinstance(x, ast.BinOp) and isinstance(x.op, ast.MatMult) for x in (node.left, node.right))
+        ):
+            return "linear", line  # h @ W + b
         if not isinstance(node, ast.Call):
             return None, 0
         name = canon(call_name(node, f)) or ""
         short = short_name(name)
         if name.startswith("torch") and short in ACT:
             return ACT[short], line
+        if name in {"torch.nn.functional.linear", "torch.matmul", "torch.mm", "torch.addmm"}:
+            return "linear", line
         if name.startswith("torch.nn.") and short[:1].isupper():
             return self.layer(node, f, fn, scope, depth + 1)
         if name.startswith("torch.clamp") or short in {"clamp", "clip"}:

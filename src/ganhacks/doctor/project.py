@@ -169,7 +169,10 @@ class Project:
             return None  # constructing, not running
         if set(name_tokens(cs.callee)) & NOT_A_MODEL_CALL:
             return None
-        roles = {role_of_name(cs.callee)} - {None}
+        named = role_of_name(cs.callee)
+        if named:  # the instance's own name wins over a class shared by G and D (MLP(4, 2), MLP(2, 1))
+            return named
+        roles = set()
         for ctor in self.bound.get(cs.callee, ()):
             roles |= {r for m in self.models if m.name == ctor for r in m.roles}
         return roles.pop() if len(roles) == 1 else None

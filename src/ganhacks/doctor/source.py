@@ -376,7 +376,8 @@ class _Collector(ast.NodeVisitor):
         if ctor is None:
             return
         kind, ref = ctor
-        if kind == "sequential" and not self.cls:
+        if kind == "sequential" and (not self.cls or not any("Module" in b for b in self.cls[-1].bases)):
+            # a model built at module level, or held by a plain (non-nn.Module) trainer class
             b = Builder(name, "sequential", self.path, stmt.lineno, node=ref)
             for sub in ast.walk(ref):
                 if isinstance(sub, ast.Call):

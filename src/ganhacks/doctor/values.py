@@ -669,8 +669,24 @@ class Tracer:
             c.inst,
         )
         qual = c.qual or fn.name
-        rets = f.returns.get(qual, [])
-        return [(r, Ctx(f, qual, r.lineno + 1, env, ctx.depth + 1)) for r in rets]
+        out = []
+        for r in sorted(f.returns.get(qual, []), key=lambda r: r.lineno):
+            rctx = Ctx(f, qual, r.lineno + 1, env, ctx.depth + 1)
+            taken = [self._arm_state(if_id, arm, rctx) for if_id, arm in f.branch_at.get(r.lineno, ())]
+            if False in taken:
+                continue  # in an if/else arm that cannot run with these arguments
+            out.append((r, rctx))
+            if all(taken):
+                break  # this return always runs: later ones are unreachable
+        return out
+
+    def _arm_state(self, if_id: int, arm: bool, ctx: Ctx) -> bool | None:
+        """True when the if/else arm is taken for sure, False when it cannot be, None when unknown."""
+        node = ctx.f.if_nodes.get(if_id)
+        test = self.fold(node.test, ctx) if node is not None else _UNKNOWN
+        if test is _UNKNOWN:
+            return None
+        return bool(test) == arm
 
     def inline(self, call: ast.Call, ctx: Ctx) -> list[tuple[ast.AST, Ctx]]:
         """What a call to local code returns (empty for library calls or unknown callees)."""

@@ -292,4 +292,13 @@ LABELLED_DATASETS = {
     "EMNIST",
     "KMNIST",
     "load_digits",
+    "LSUN",
+    "CelebA",
+    "ImageNet",
+    "Places365",
+    "Caltech101",
+    "Flowers102",
+    "OxfordIIITPet",
+    "StanfordCars",
+    "QMNIST",
 }
