@@ -149,6 +149,12 @@ class Outputs:
             return None, 0
         if isinstance(node.func, ast.Name) and node.func.id in self.p.builders:
             return self.of_builder(node.func.id)
+        if isinstance(node.func, ast.Name):  # a small local helper: return torch_tanh(x) / return act(x)
+            local = self.p.tracer.local_function(node.func.id, self.p.ctx(f, scope, line))
+            if local is not None:
+                fd, ff, q = local
+                rets = ff.returns.get(q, [])
+                return self.expr(rets[-1], ff, b, fd, q, depth + 1) if rets else (None, 0)
         return None, 0
 
     def layer(self, node, f, fn, scope, depth=0) -> tuple[str | None, int]:

@@ -202,6 +202,7 @@ class _Collector(ast.NodeVisitor):
         self.branch_at: dict[int, Branch] = {}
         self.if_nodes: dict[int, ast.If] = {}
         self.math: list[bool] = []  # per enclosing top-level function: does it compute with tensors?
+        self.arith = 0  # depth inside an arithmetic expression (only the outermost one is a data scaling)
 
     def visit(self, node: ast.AST):
         if isinstance(node, ast.stmt):
@@ -376,8 +377,8 @@ class _Collector(ast.NodeVisitor):
         if ctor is None:
             return
         kind, ref = ctor
-        if kind == "sequential" and (not self.cls or not any("Module" in b for b in self.cls[-1].bases)):
-            # a model built at module level, or held by a plain (non-nn.Module) trainer class
+        if kind == "sequential" and (not self.cls or _container(self.cls[-1])):
+            # a model built at module level, or held by a trainer class (plain or a LightningModule)
             b = Builder(name, "sequential", self.path, stmt.lineno, node=ref)
             for sub in ast.walk(ref):
                 if isinstance(sub, ast.Call):
@@ -447,10 +448,17 @@ class _Collector(ast.NodeVisitor):
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if isinstance(node.op, ast.MatMult) and self.math:
             self.math[-1] = True
-        kind = scaling_kind(node)
-        if kind and not _draws_random(node):
-            self.scalings.append((kind, node.lineno))
-        self.generic_visit(node)
+        self._scaling(node)
+
+    def _scaling(self, node: ast.AST) -> None:
+        """Record the data scaling of the outermost arithmetic expression, then visit inside it."""
+        if self.arith == 0:
+            kind = scaling_kind(node)
+            if kind and not _draws_random(node):
+                self.scalings.append((kind, node.lineno))
+        self.arith += 1
+        self.generic_visit(node) if isinstance(node, ast.BinOp) else self._visit_call(node)
+        self.arith -= 1
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if isinstance(node.op, ast.USub):
@@ -473,6 +481,14 @@ class _Collector(ast.NodeVisitor):
             b.refs.add(call.func.id)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if is_arithmetic(node):
+            self._scaling(node)
+            return
+        outer, self.arith = self.arith, 0  # arithmetic inside a call's arguments starts afresh
+        self._visit_call(node)
+        self.arith = outer
+
+    def _visit_call(self, node: ast.Call) -> None:
         canon = self.resolve(node.func)
         callee = tail(node.func)
         method = isinstance(node.func, ast.Attribute) and canon is None
@@ -511,23 +527,90 @@ def _draws_random(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and tail(n.func) in RANDOM_CALLS for n in ast.walk(node))
 
 
-def scaling_kind(node: ast.BinOp) -> str | None:
-    """T01 data scaling: "signed" for ``x*2-1``, ``x/127.5-1``, ``(x-0.5)/0.5``; "unit" for ``x/255``."""
-    if isinstance(node.op, ast.Sub) and const_value(node.right) == 1 and isinstance(node.left, ast.BinOp):
-        if {const_value(n) for n in ast.walk(node.left)} & {2.0, 127.5}:
-            return "signed"
-    if isinstance(node.op, ast.Div):
-        c = const_value(node.right)
-        if (
-            isinstance(node.left, ast.BinOp)
-            and isinstance(node.left.op, ast.Sub)
-            and c in {0.5, 127.5}
-            and const_value(node.left.right) == c
-        ):
-            return "signed"
-        if c == 255:
-            return "unit"
+_ARITH_METHODS = {
+    "mul": ast.Mult,
+    "mul_": ast.Mult,
+    "multiply": ast.Mult,
+    "div": ast.Div,
+    "div_": ast.Div,
+    "true_divide": ast.Div,
+    "divide": ast.Div,
+    "sub": ast.Sub,
+    "sub_": ast.Sub,
+    "subtract": ast.Sub,
+    "add": ast.Add,
+    "add_": ast.Add,
+}
+
+
+def is_arithmetic(node: ast.AST) -> bool:
+    """A BinOp (+ - * /) or an arithmetic tensor method (``x.mul(2)``, ``x.sub_(1)``)."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _ARITH_METHODS
+        and len(node.args) == 1
+    )
+
+
+def affine(node: ast.AST) -> tuple[float, float] | None:
+    """``node`` as ``a * x + b`` of one non-constant value x (``(1, 0)`` for x itself), else None."""
+    if const_value(node) is not None:
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        left, right = const_value(node.left), const_value(node.right)
+        if right is not None and left is None:
+            inner = affine(node.left)
+            return None if inner is None else _apply(inner, type(node.op), right, True)
+        if left is not None and right is None:
+            inner = affine(node.right)
+            return None if inner is None else _apply(inner, type(node.op), left, False)
+        return None
+    if is_arithmetic(node):
+        c = const_value(node.args[0])
+        inner = affine(node.func.value)
+        if c is None or inner is None:
+            return None
+        return _apply(inner, _ARITH_METHODS[node.func.attr], c, True)
+    return (1.0, 0.0)
+
+
+def _apply(ab: tuple[float, float], op: type, c: float, const_right: bool) -> tuple[float, float] | None:
+    a, b = ab
+    if op is ast.Add:
+        return a, b + c
+    if op is ast.Sub:
+        return (a, b - c) if const_right else (-a, c - b)
+    if op is ast.Mult:
+        return a * c, b * c
+    if op is ast.Div and const_right and c != 0:
+        return a / c, b / c
     return None
+
+
+def scaling_kind(node: ast.AST) -> str | None:
+    """T01 data scaling of an arithmetic expression: "signed" when it maps [0, 1] or [0, 255] onto
+    [-1, 1] (``x * 2 - 1``, ``x / 127.5 - 1``, ``(x - 0.5) / 0.5``, ``x.mul(2).sub(1)``), "unit" for ``x / 255``."""
+    ab = affine(node)
+    if ab is None:
+        return None
+    a, b = ab
+
+    def close(u: float, v: float) -> bool:
+        return abs(u - v) <= 1e-6 * max(1.0, abs(v))
+
+    if close(b, -1.0) and (close(a, 2.0) or close(a, 2.0 / 255.0)):
+        return "signed"
+    if close(a, 1.0 / 255.0) and close(b, 0.0):
+        return "unit"
+    return None
+
+
+def _container(cls: Builder) -> bool:
+    """Whether a class holds G and D rather than being a network: a plain class or a LightningModule."""
+    return not any("Module" in b for b in cls.bases) or any(b.endswith("LightningModule") for b in cls.bases)
 
 
 def _forward_name(name: str) -> bool:

@@ -10,6 +10,7 @@ from ganhacks.doctor.detect import cite, short_name
 from ganhacks.doctor.project import Project, canon
 from ganhacks.doctor.rules.registry import rule, verdict
 from ganhacks.doctor.source import name_tokens, tail
+from ganhacks.doctor.values import Ctx
 from ganhacks.doctor.verdict import Evidence, Verdict
 from ganhacks.doctor.vocab import CLASS_TOKENS, LABELLED_DATASETS
 
@@ -45,6 +46,26 @@ def _labels_available(p: Project) -> list[Evidence]:
     return out
 
 
+def _class_name(n: ast.AST) -> bool:
+    return isinstance(n, (ast.Name, ast.Attribute)) and bool(set(name_tokens(tail(n) or "")) & CLASS_TOKENS)
+
+
+def _joined_with_labels(p: Project, node: ast.AST, ctx: Ctx) -> bool:
+    """D(torch.cat([x, y_map], 1)): label maps joined to D's input along the channels."""
+    stop = adversarial(p)._model_call
+    for sub, sctx in p.tracer.reach(node, ctx, stop=stop, limit=60):
+        if isinstance(sub, ast.Call) and (tail(sub.func) or "") in {"cat", "concat", "concatenate"}:
+            dim = (
+                sub.args[1]
+                if len(sub.args) > 1
+                else next((k.value for k in sub.keywords if k.arg in {"dim", "axis"}), None)
+            )
+            if dim is not None and p.tracer.number(dim, sctx) not in (0.0, None) and sub.args:
+                if any(_class_name(n) for n in ast.walk(sub.args[0])):
+                    return True
+    return False
+
+
 @rule("T12")
 def check_use_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     """T12: when the data has labels, D also classifies (AC-GAN) or is conditioned on them."""
@@ -57,10 +78,8 @@ def check_use_labels(p: Project, cfg: DoctorConfig) -> Verdict:
     cond = [o for m in discs for o in m.has("Embedding")]
     for cs, f in p.calls_of("D"):  # D(x, labels): conditioned by concatenation or projection
         extra = cs.node.args[1:] + [k.value for k in cs.node.keywords]
-        if any(
-            isinstance(n, (ast.Name, ast.Attribute)) and set(name_tokens(tail(n) or "")) & CLASS_TOKENS
-            for a in extra
-            for n in ast.walk(a)
+        if any(_class_name(n) for a in extra for n in ast.walk(a)) or (
+            cs.node.args and _joined_with_labels(p, cs.node.args[0], p.ctx(f, cs.scope, cs.line))
         ):
             cond.append(("call", cs.line, f))
     if cond:

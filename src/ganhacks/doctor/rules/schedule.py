@@ -55,6 +55,16 @@ def _trains(body: list[ast.stmt]) -> bool:
     return False
 
 
+def _is_trainer(func: ast.AST) -> bool:
+    """``trainer.fit`` / ``pl.Trainer(...).fit``: Lightning runs the training loop."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call):
+        owner = owner.func
+    return "trainer" in (tail(owner) or "").lower()
+
+
 @rule("T11")
 def check_no_loss_balancing(p: Project, cfg: DoctorConfig) -> Verdict:
     """T11: no ``while loss_D > A: train D`` style balancing of G and D by loss thresholds."""
@@ -69,7 +79,8 @@ def check_no_loss_balancing(p: Project, cfg: DoctorConfig) -> Verdict:
     fix = "use a fixed schedule (e.g. 1 D step per G step, or n_critic for WGAN) instead of loss thresholds"
     if bad:
         return verdict("T11", "fail", "G/D updates are balanced by loss thresholds", fix, bad)
-    steps = [(cs, f) for cs, f in p.all_calls() if cs.callee in {"step", "backward"} and cs.method]
+    steps = [(cs, f) for cs, f in p.all_calls() if cs.callee in {"step", "backward", "manual_backward"} and cs.method]
+    steps += [(cs, f) for cs, f in p.all_calls() if cs.callee == "fit" and _is_trainer(cs.node.func)]  # Lightning
     if not steps:
         return verdict("T11", "na", "no training loop found in this code")
     return verdict(
