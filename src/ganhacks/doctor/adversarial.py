@@ -24,7 +24,7 @@ from functools import cached_property
 from ganhacks.doctor.project import Project
 from ganhacks.doctor.source import FileFacts, name_tokens, role_of_name, tail
 from ganhacks.doctor.values import Ctx
-from ganhacks.doctor.vocab import FAKE_TOKENS, LOSS_TOKENS, RAND_SHORT
+from ganhacks.doctor.vocab import FAKE_TOKENS, LOSS_TOKENS, PASSTHROUGH, RAND_SHORT
 
 # Functional loss name -> family of the adversarial loss it computes.
 LOSS_KINDS = {
@@ -37,6 +37,37 @@ LOSS_KINDS = {
 }
 _PASS_OPS = {"mean", "sum", "clamp", "clip", "clamp_min", "abs", "squeeze", "flatten"}
 _EPS_MAX = 0.05  # a constant added inside a log up to this size is an epsilon, not a change of form
+# Methods that never compute a loss (skipped when looking for loss sites).
+_NEVER_LOSS = PASSTHROUGH | {
+    "zero_grad",
+    "step",
+    "backward",
+    "item",
+    "size",
+    "parameters",
+    "append",
+    "extend",
+    "fill_",
+    "normal_",
+    "uniform_",
+    "copy_",
+    "resize_",
+    "resize_as_",
+    "numel",
+    "dim",
+    "add_argument",
+    "parse_args",
+    "format",
+    "join",
+    "mean",
+    "sum",
+    "print",
+    "tolist",
+    "numpy",
+    "save",
+    "load_state_dict",
+    "state_dict",
+}
 _STEP_WORDS = {"g": "G", "gen": "G", "generator": "G", "d": "D", "disc": "D", "dis": "D", "critic": "D"}
 
 
@@ -78,6 +109,7 @@ class Adversarial:
         self.t = p.tracer
         self._labels: dict = {}
         self._terms: dict = {}
+        self._calls: dict = {}
 
     # --- labels --------------------------------------------------------------------------
     def label_kinds(self, node: ast.AST | None, ctx: Ctx, depth: int = 0) -> frozenset[str]:
@@ -105,6 +137,8 @@ class Adversarial:
         if isinstance(node, ast.BinOp):
             return self._label_binop(node, ctx, depth)
         if isinstance(node, ast.Call):
+            if self.p.call_role(node, ctx):
+                return frozenset()  # a model's output is not a label
             name = self.t.canonical(node.func, ctx.f) or ""
             short = (tail(node.func) or "").removeprefix("method:")
             if name.startswith("ganhacks.tricks.labels") or short in {"smooth_labels", "noisy_labels", "flip_labels"}:
@@ -132,14 +166,15 @@ class Adversarial:
             return self.label_kinds(*fill, depth + 1) if fill else frozenset()
         if op == "where":
             return frozenset({"noisy"})
-        if op in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"} and node.args:
-            seq = node.args[0]
+        if op in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"} and "tensors" in args:
+            seq, sctx = args["tensors"]
             if isinstance(seq, (ast.List, ast.Tuple)):
-                kinds = set().union(*(self.label_kinds(e, ctx, depth + 1) for e in seq.elts)) if seq.elts else set()
+                kinds = set().union(*(self.label_kinds(e, sctx, depth + 1) for e in seq.elts)) if seq.elts else set()
                 return frozenset({"soft"} if kinds & {"soft", "noisy"} else kinds)
             return frozenset()
-        if op in {"tensor", "Tensor", "FloatTensor", "array", "asarray", "as_tensor", "LongTensor"} and node.args:
-            arg = node.args[0]
+        data = args.get("data") or args.get("object") or args.get("a")
+        if op in {"tensor", "Tensor", "FloatTensor", "array", "asarray", "as_tensor", "LongTensor"} and data:
+            arg, ctx = data
             if isinstance(arg, (ast.List, ast.Tuple)) and arg.elts:
                 return frozenset().union(*(self.label_kinds(e, ctx, depth + 1) for e in arg.elts))
             vals = self.t.numbers(arg, ctx)
@@ -178,11 +213,16 @@ class Adversarial:
         out: list[LossSite] = []
         for f in self.p.files:
             for cs in f.calls:
+                if cs.method and cs.callee in _NEVER_LOSS:
+                    continue
                 ctx = Ctx(f, cs.scope, cs.line)
                 self._sites(cs.node, ctx, f, cs.line, out, 0)
         return out
 
     def _sites(self, call: ast.Call, ctx: Ctx, f: FileFacts, line: int, out: list[LossSite], depth: int) -> None:
+        callees = self.t.callees(call.func, ctx.deeper(call))
+        if not any(c.kind in {"func", "lambda", "method"} or c.name.rsplit(".", 1)[-1] in LOSS_KINDS for c in callees):
+            return  # neither a library loss nor local code that may compute one
         found = False
         for op, args in self.t.op(call, ctx):
             kind = LOSS_KINDS.get(op)
@@ -207,8 +247,16 @@ class Adversarial:
             env = body_env[0][1].env if body_env else None
             qual = c.qual or getattr(c.node, "name", "")
             scope = qual if c.kind != "lambda" else c.ctx.scope
-            for sub in _calls_in(c.node):
+            for sub in self._body_calls(c.node):
                 self._sites(sub, Ctx(c.ctx.f, scope, sub.lineno + 1, env, ctx.depth + 1), f, line, out, depth + 1)
+
+    def _body_calls(self, fn: ast.AST) -> list[ast.Call]:
+        key = id(fn)
+        if key not in self._calls:
+            self._calls[key] = [
+                c for c in _calls_in(fn) if not (isinstance(c.func, ast.Attribute) and c.func.attr in _NEVER_LOSS)
+            ]
+        return self._calls[key]
 
     def kinds(self) -> set[str]:
         """The loss families computed in the unit ("bce", "mse", "ce")."""
@@ -430,13 +478,24 @@ class Adversarial:
 
     def _stepped_by(self, role: str) -> list[tuple[ast.AST, Ctx]]:
         """Losses whose ``backward()`` is followed by a step of ``role``'s optimiser."""
+        return [(loss, ctx) for loss, ctx, r in self._backward_then_step if r == role]
+
+    @cached_property
+    def _backward_then_step(self) -> list[tuple[ast.AST, Ctx, str]]:
+        """(loss, ctx, role of the next optimiser step) for every backward call, in each function's order."""
         out = []
         for f in self.p.files:
-            bodies = [("", f.tree.body if f.tree is not None else [])] + [(q, fd.body) for q, fd in f.scopes.items()]
-            for scope, body in bodies:
+            by_scope: dict[str, list] = {}
+            for cs in f.calls:
+                if cs.callee in {"backward", "manual_backward", "step"}:
+                    by_scope.setdefault(cs.scope, []).append(cs.node)
+            for scope, calls in by_scope.items():
+                calls.sort(key=lambda c: (c.lineno, c.col_offset))
                 events: list[tuple[str, object, int]] = []
-                for call in _ordered_calls(body):
+                for call in calls:
                     loss = _backward_of(call)
+                    if loss is not None and self._is_trainer_object(call, Ctx(f, scope, call.lineno)):
+                        loss = call.args[0]
                     if loss is not None:
                         if self._negative_gradient(call, Ctx(f, scope, call.lineno)):  # loss.backward(mone)
                             loss = ast.UnaryOp(op=ast.USub(), operand=loss, lineno=call.lineno, col_offset=0)
@@ -449,9 +508,21 @@ class Adversarial:
                     if kind != "backward":
                         continue
                     nxt = next((e for e in events[i + 1 :] if e[0] == "step"), None)
-                    if nxt is not None and nxt[1] == role:
-                        out.append((what, Ctx(f, scope, line + 1)))
+                    if nxt is not None and nxt[1] in {"G", "D"}:
+                        out.append((what, Ctx(f, scope, line + 1), nxt[1]))
         return out
+
+    def _is_trainer_object(self, call: ast.Call, ctx: Ctx) -> bool:
+        """``acc.backward(loss)`` where ``acc = Accelerator()``: the argument is the loss, not a gradient."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "backward" and call.args):
+            return False
+        for value, vctx in self.t.step(func.value, ctx):
+            if isinstance(value, ast.Call):
+                name = self.t.canonical(value.func, vctx.f) or tail(value.func) or ""
+                if name.rsplit(".", 1)[-1] in _BACKWARD_CLASSES:
+                    return True
+        return False
 
     def _negative_gradient(self, call: ast.Call, ctx: Ctx) -> bool:
         """``loss.backward(mone)`` with ``mone = one * -1`` (WGAN code that ascends by a negative gradient)."""
@@ -545,6 +616,10 @@ def _opt_role(name: str | None) -> str | None:
     return None
 
 
+_BACKWARD_OWNERS = {"accelerator", "fabric", "engine", "trainer", "autograd", "torch"}
+_BACKWARD_CLASSES = {"Accelerator", "Fabric"}  # objects whose .backward(loss) takes the loss
+
+
 def _calls_in(fn: ast.AST) -> list[ast.Call]:
     """Calls in a function body (or lambda), not inside nested functions or classes."""
     body = [fn.body] if isinstance(fn, ast.Lambda) else list(getattr(fn, "body", []))
@@ -588,14 +663,7 @@ def _backward_of(call: ast.Call) -> ast.AST | None:
         return None
     if isinstance(func, ast.Attribute):
         owner = func.value
-        if isinstance(owner, ast.Name) and owner.id in {
-            "accelerator",
-            "fabric",
-            "engine",
-            "trainer",
-            "autograd",
-            "torch",
-        }:
+        if isinstance(owner, ast.Name) and owner.id in _BACKWARD_OWNERS:
             return call.args[0] if call.args else None
         if isinstance(owner, ast.Attribute) and owner.attr in {"autograd", "accelerator", "fabric"}:
             return call.args[0] if call.args else None

@@ -108,6 +108,8 @@ class Outputs:
             return "linear", line  # h @ W + b
         if not isinstance(node, ast.Call):
             return None, 0
+        if isinstance(node.func, ast.Call):  # nn.Tanh()(x): the layer object applied at once
+            return self.layer(node.func, f, fn, scope, depth + 1)
         name = canon(call_name(node, f)) or ""
         short = short_name(name)
         if name.startswith("torch") and short in ACT:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ganhacks.doctor.vocab import (
     D_TOKENS,
@@ -28,11 +29,13 @@ _SUPPRESS = re.compile(r"#\s*ganhacks:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]*)\])
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[A-Za-z]*")
 
 
-def name_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def name_tokens(name: str) -> tuple[str, ...]:
     """Split an identifier into lower-case words: ``netD`` -> [net, d], ``g_loss`` -> [g, loss]."""
-    return [t.lower() for t in _TOKEN.findall(name)]
+    return tuple(t.lower() for t in _TOKEN.findall(name))
 
 
+@lru_cache(maxsize=8192)
 def role_of_name(name: str | None) -> str | None:
     """``"G"``, ``"D"`` or None from an identifier's words (``netG``, ``critic``, ``loss_D``)."""
     if not name:
@@ -203,13 +206,25 @@ class _Collector(ast.NodeVisitor):
         self.if_nodes: dict[int, ast.If] = {}
         self.math: list[bool] = []  # per enclosing top-level function: does it compute with tensors?
         self.arith = 0  # depth inside an arithmetic expression (only the outermost one is a data scaling)
+        self.consts: dict[str, float] = {}  # module-level NAME = number, bound once (for data scalings)
+        self.rebound: set[str] = set()
 
-    def visit(self, node: ast.AST):
-        if isinstance(node, ast.stmt):
-            here = tuple(self.branch)
-            for line in range(node.lineno, (getattr(node, "end_lineno", None) or node.lineno) + 1):
-                self.branch_at[line] = here
-        return super().visit(node)
+    def _mark(self, stmt: ast.stmt) -> None:
+        """Remember the if/else arms around each line of ``stmt`` (inner statements overwrite later)."""
+        here = tuple(self.branch)
+        for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+            self.branch_at[line] = here
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for _field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        if isinstance(item, ast.stmt):
+                            self._mark(item)
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     # --- names -------------------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
@@ -283,10 +298,12 @@ class _Collector(ast.NodeVisitor):
             self.func_builders.pop()
             math = self.math.pop()
             has_layer = any(_is_layer(op) for op, _ in fb.ops)
-            if has_layer and qual in self.returns:
-                self.builders.setdefault(node.name, fb)
-            elif math and qual in self.returns and _forward_name(node.name):
+            if qual not in self.returns or set(name_tokens(node.name)) & NOT_A_MODEL_CALL:
+                pass  # a loss, a training step, a sampler: not a model
+            elif math and _forward_name(node.name):  # G/D as plain tensor math (layers applied inline too)
                 fb.kind = "forward"
+                self.builders.setdefault(node.name, fb)
+            elif has_layer:  # a factory that builds and returns layers
                 self.builders.setdefault(node.name, fb)
 
     def _params(self, node: ast.FunctionDef, qual: str) -> None:
@@ -305,9 +322,11 @@ class _Collector(ast.NodeVisitor):
         self.visit(node.test)
         self.branch.append((id(node), True))
         for stmt in node.body:
+            self._mark(stmt)
             self.visit(stmt)
         self.branch[-1] = (id(node), False)
         for stmt in node.orelse:
+            self._mark(stmt)
             self.visit(stmt)
         self.branch.pop()
 
@@ -364,6 +383,13 @@ class _Collector(ast.NodeVisitor):
     def _record_assign(self, name: str, target: ast.AST, value: ast.AST, stmt: ast.AST) -> None:
         if not name:
             return
+        if not self.scope and isinstance(target, ast.Name):
+            v = const_value(value)
+            if v is None or name in self.consts or name in self.rebound:
+                self.consts.pop(name, None)
+                self.rebound.add(name)
+            else:
+                self.consts[name] = v
         self.identifiers.add(name)
         self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign", tuple(self.branch)))
         if (
@@ -453,7 +479,7 @@ class _Collector(ast.NodeVisitor):
     def _scaling(self, node: ast.AST) -> None:
         """Record the data scaling of the outermost arithmetic expression, then visit inside it."""
         if self.arith == 0:
-            kind = scaling_kind(node)
+            kind = scaling_kind(node, self.consts)
             if kind and not _draws_random(node):
                 self.scalings.append((kind, node.lineno))
         self.arith += 1
@@ -507,7 +533,12 @@ class _Collector(ast.NodeVisitor):
         )
         for b in ([self.cls[-1]] if self.cls else []) + self.func_builders[-1:]:
             self._add_op(b, node)
-        if self.math and canon and canon.startswith("torch.") and canon.rsplit(".", 1)[-1] in TENSOR_MATH:
+        if self.math and (
+            canon
+            and canon.startswith("torch.")
+            and canon.rsplit(".", 1)[-1] in TENSOR_MATH
+            or isinstance(node.func, ast.Call)  # nn.Tanh()(h): a layer applied where it is built
+        ):
             self.math[-1] = True
         if (
             self.cls
@@ -555,22 +586,35 @@ def is_arithmetic(node: ast.AST) -> bool:
     )
 
 
-def affine(node: ast.AST) -> tuple[float, float] | None:
-    """``node`` as ``a * x + b`` of one non-constant value x (``(1, 0)`` for x itself), else None."""
-    if const_value(node) is not None:
+def affine(node: ast.AST, consts: dict[str, float] | None = None) -> tuple[float, float] | None:
+    """``node`` as ``a * x + b`` of one non-constant value x (``(1, 0)`` for x itself), else None.
+
+    ``consts`` gives the values of module constants (``HALF = 127.5``) that may stand for numbers.
+    """
+    consts = consts or {}
+
+    def num(n: ast.AST) -> float | None:
+        v = const_value(n)
+        if v is None and isinstance(n, ast.Name):
+            v = consts.get(n.id)
+        if v is None and isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Name):
+            v = -consts[n.operand.id] if n.operand.id in consts else None
+        return v
+
+    if num(node) is not None:
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-        left, right = const_value(node.left), const_value(node.right)
+        left, right = num(node.left), num(node.right)
         if right is not None and left is None:
-            inner = affine(node.left)
+            inner = affine(node.left, consts)
             return None if inner is None else _apply(inner, type(node.op), right, True)
         if left is not None and right is None:
-            inner = affine(node.right)
+            inner = affine(node.right, consts)
             return None if inner is None else _apply(inner, type(node.op), left, False)
         return None
     if is_arithmetic(node):
-        c = const_value(node.args[0])
-        inner = affine(node.func.value)
+        c = num(node.args[0])
+        inner = affine(node.func.value, consts)
         if c is None or inner is None:
             return None
         return _apply(inner, _ARITH_METHODS[node.func.attr], c, True)
@@ -590,10 +634,10 @@ def _apply(ab: tuple[float, float], op: type, c: float, const_right: bool) -> tu
     return None
 
 
-def scaling_kind(node: ast.AST) -> str | None:
+def scaling_kind(node: ast.AST, consts: dict[str, float] | None = None) -> str | None:
     """T01 data scaling of an arithmetic expression: "signed" when it maps [0, 1] or [0, 255] onto
     [-1, 1] (``x * 2 - 1``, ``x / 127.5 - 1``, ``(x - 0.5) / 0.5``, ``x.mul(2).sub(1)``), "unit" for ``x / 255``."""
-    ab = affine(node)
+    ab = affine(node, consts)
     if ab is None:
         return None
     a, b = ab

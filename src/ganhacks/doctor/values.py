@@ -82,6 +82,19 @@ SIGNATURES = {
     "uniform_": ("self", "from", "to"),
     "normal_": ("self", "mean", "std"),
     "Normalize": ("mean", "std", "inplace"),
+    "cat": ("tensors", "dim"),
+    "concat": ("tensors", "dim"),
+    "concatenate": ("tensors", "axis"),
+    "stack": ("tensors", "dim"),
+    "vstack": ("tensors",),
+    "hstack": ("tensors",),
+    "row_stack": ("tensors",),
+    "tensor": ("data",),
+    "as_tensor": ("data",),
+    "Tensor": ("data",),
+    "FloatTensor": ("data",),
+    "array": ("object",),
+    "asarray": ("a",),
     "MinMaxScaler": ("feature_range",),
     "add_argument": ("name",),
 }
@@ -214,6 +227,9 @@ class Tracer:
                 if "." not in qual:
                     self.functions.setdefault(qual, (fd, f, qual))
         self.argparse = self._argparse_defaults()
+        self._callees: dict = {}  # memo: (callee node, env, file, scope, line) -> callees
+        self._defs: dict = {}  # memo: (name, env, file, scope, line) -> definitions
+        self._envs: list[Env] = []  # keeps memoised envs alive (their ids are memo keys)
 
     # --- contexts ------------------------------------------------------------------------
     def at(self, f: FileFacts, scope: str, line: int) -> Ctx:
@@ -236,6 +252,12 @@ class Tracer:
         """The expressions ``name`` may hold at ``ctx`` (empty when unknown)."""
         if ctx.env is not None and name in ctx.env.params:
             return [ctx.env.params[name]]
+        key = (name, id(ctx.env), ctx.f.path, ctx.scope, ctx.line)
+        if key not in self._defs:
+            self._defs[key] = self._defs_of(name, ctx)
+        return self._defs[key]
+
+    def _defs_of(self, name: str, ctx: Ctx) -> list[tuple[ast.AST, Ctx]]:
         scope = ctx.scope
         while True:
             evs = self.events.get((ctx.f.path, name, scope), [])
@@ -442,6 +464,13 @@ class Tracer:
         """What calling ``func`` (the callee expression) may invoke."""
         if ctx.depth > MAX_DEPTH:
             return []
+        key = (id(func), id(ctx.env), ctx.f.path, ctx.scope, ctx.line)
+        if key not in self._callees:
+            self._callees[key] = []  # a cycle (f = g; g = f) ends here
+            self._callees[key] = self._callees_of(func, ctx)
+        return self._callees[key]
+
+    def _callees_of(self, func: ast.AST, ctx: Ctx) -> list[Callee]:
         canon = self.canonical(func, ctx.f)
         if canon and not self.is_local_module(canon):
             if canon in {"functools.partial", "partial"}:

@@ -54,14 +54,14 @@ def _joined_with_labels(p: Project, node: ast.AST, ctx: Ctx) -> bool:
     """D(torch.cat([x, y_map], 1)): label maps joined to D's input along the channels."""
     stop = adversarial(p)._model_call
     for sub, sctx in p.tracer.reach(node, ctx, stop=stop, limit=60):
-        if isinstance(sub, ast.Call) and (tail(sub.func) or "") in {"cat", "concat", "concatenate"}:
-            dim = (
-                sub.args[1]
-                if len(sub.args) > 1
-                else next((k.value for k in sub.keywords if k.arg in {"dim", "axis"}), None)
-            )
-            if dim is not None and p.tracer.number(dim, sctx) not in (0.0, None) and sub.args:
-                if any(_class_name(n) for n in ast.walk(sub.args[0])):
+        if not isinstance(sub, ast.Call):
+            continue
+        for op, args in p.tracer.op(sub, sctx):
+            if op not in {"cat", "concat", "concatenate"} or "tensors" not in args:
+                continue
+            dim = args.get("dim") or args.get("axis")
+            if dim is not None and p.tracer.number(*dim) not in (0.0, None):
+                if any(_class_name(n) for n in ast.walk(args["tensors"][0])):
                     return True
     return False
 

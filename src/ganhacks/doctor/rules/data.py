@@ -79,18 +79,15 @@ def _mixed_batch(p: Project, node: ast.AST, ctx: Ctx) -> int | None:
         cur, cctx = todo.pop()
         seen += 1
         if isinstance(cur, ast.Call):
-            for op, _args in p.tracer.op(cur, cctx):
-                if op not in {"cat", "concat", "concatenate", "vstack", "row_stack"} or not cur.args:
+            for op, args in p.tracer.op(cur, cctx):
+                if op not in {"cat", "concat", "concatenate", "vstack", "row_stack"} or "tensors" not in args:
                     continue
-                dim = (
-                    cur.args[1]
-                    if len(cur.args) > 1
-                    else next((k.value for k in cur.keywords if k.arg in {"dim", "axis"}), None)
-                )
-                if op in {"cat", "concat", "concatenate"} and dim is not None and p.tracer.number(dim, cctx) != 0:
+                dim = args.get("dim") or args.get("axis")
+                if op in {"cat", "concat", "concatenate"} and dim is not None and p.tracer.number(*dim) != 0:
                     return None
-                elts = cur.args[0].elts if isinstance(cur.args[0], (ast.List, ast.Tuple)) else []
-                fakes = [adv.is_fake(e, cctx) for e in elts]
+                seq, sctx = args["tensors"]
+                elts = seq.elts if isinstance(seq, (ast.List, ast.Tuple)) else []
+                fakes = [adv.is_fake(e, sctx) for e in elts]
                 return cur.lineno if any(fakes) and not all(fakes) else None
         todo += p.tracer.step(cur, cctx)
     return None
@@ -142,7 +139,10 @@ def _noisy(p: Project, node: ast.AST, ctx: Ctx) -> bool:
                 return True
             if any("Noise" in i.cls.name for i in t.instances(cur.func, cctx)):
                 return True
-            if p.call_role(cur, cctx) or any(c.kind in {"func", "method", "lambda"} for c in t.callees(cur.func, cctx)):
+            if p.call_role(cur, cctx):
+                continue
+            data_source = not any(t.number(a, cctx) is None for a in cur.args)  # sample_data(128): makes data
+            if data_source and any(c.kind in {"func", "method", "lambda"} for c in t.callees(cur.func, cctx)):
                 continue
         todo += t.step(cur, cctx)
     return False

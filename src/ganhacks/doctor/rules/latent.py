@@ -67,9 +67,11 @@ def z_kinds(p: Project, node: ast.AST, ctx: Ctx, depth: int = 0) -> list[tuple[s
             return [("uniform", node.lineno)]
         if attr in {"sample", "rsample", "sample_n"} and not name:  # prior.sample((b, nz))
             return z_kinds(p, node.func.value, ctx.deeper(node), depth + 1)
-        for c in t.callees(node.func, ctx.deeper(node)):  # partial(torch.rand, ...)() and the like
+        for c in t.callees(node.func, ctx.deeper(node)):  # partial(torch.rand, ...)(), Tensor = torch.FloatTensor
             if c.kind == "op" and c.name in RANDOM_NORMAL | RANDOM_UNIFORM:
                 return [("gaussian" if c.name in RANDOM_NORMAL else "uniform", node.lineno)]
+            if c.kind == "op" and c.name.rsplit(".", 1)[-1] in _WRAPPERS and node.args and not method:
+                short = c.name.rsplit(".", 1)[-1]
         if short in _WRAPPERS:
             inner = node.args[0] if node.args and not method else node.func.value if method else None
             if inner is not None:

@@ -11,6 +11,7 @@ from ganhacks.doctor.project import FileFacts, Project
 from ganhacks.doctor.rules.registry import rule, verdict
 from ganhacks.doctor.source import name_tokens, role_of_name, tail
 from ganhacks.doctor.verdict import Verdict
+from ganhacks.doctor.vocab import PASSTHROUGH
 
 
 @rule("T08")
@@ -107,6 +108,19 @@ def _step_role(call: ast.Call, p: Project) -> str | None:
     return None
 
 
+def _maybe_helper(call: ast.Call, f: FileFacts) -> bool:
+    """A call that may run local code holding optimiser steps (not a library call, not a tensor method)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id not in f.aliases
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+        and func.attr not in PASSTHROUGH
+    )
+
+
 def _steps_in(body: list[ast.stmt], p: Project, f: FileFacts, scope: str, depth: int = 0) -> set[str]:
     """Roles whose optimiser steps in ``body`` (also inside local helpers it calls: ``self.d_step(x)``)."""
     out: set[str] = set()
@@ -117,7 +131,7 @@ def _steps_in(body: list[ast.stmt], p: Project, f: FileFacts, scope: str, depth:
             role = _step_role(n, p)
             if role:
                 out.add(role)
-            elif depth < 2 and not p.call_role(n, p.ctx(f, scope, n.lineno)):
+            elif depth < 2 and _maybe_helper(n, f) and not p.call_role(n, p.ctx(f, scope, n.lineno)):
                 for c in p.tracer.callees(n.func, p.ctx(f, scope, n.lineno)):
                     if c.kind in {"func", "method"} and c.node is not None and c.ctx is not None:
                         out |= _steps_in(c.node.body, p, c.ctx.f, c.qual, depth + 1)
