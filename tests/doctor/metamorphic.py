@@ -26,8 +26,8 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from ganhacks.doctor.source import name_tokens
 from ganhacks.doctor import vocab
+from ganhacks.doctor.source import name_tokens
 
 # Words the doctor may read in an identifier (roles, losses, labels, codes, tricks): kept, with a suffix.
 ROLE_WORDS = (
@@ -362,7 +362,7 @@ def _loop_assignments(module: cst.Module) -> list[cst.SimpleStatementLine]:
             if V.depth and len(node.body) == 1 and isinstance(node.body[0], cst.Assign):
                 a = node.body[0]
                 if len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name) and _has_call(a.value):
-                    if not isinstance(a.value, cst.Call) or not _dotted(a.value.func) in {"next", "iter"}:
+                    if not isinstance(a.value, cst.Call) or _dotted(a.value.func) not in {"next", "iter"}:
                         found.append(node)
 
     module.visit(V())
@@ -1031,7 +1031,8 @@ _METHODS = {
 
 
 def method_chain(code: str) -> str | None:
-    """``torch.mean(x)`` -> ``x.mean()``, ``torch.log(1 - p)`` -> ``(1 - p).log()``, ``torch.clamp(x, a, b)`` -> ``x.clamp(a, b)``."""
+    """``torch.mean(x)`` -> ``x.mean()``, ``torch.log(1 - p)`` -> ``(1 - p).log()``,
+    ``torch.clamp(x, a, b)`` -> ``x.clamp(a, b)``."""
     module = cst.parse_module(code)
     aliases = imports_of(module)
 

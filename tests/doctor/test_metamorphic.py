@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("libcst")
 
-import metamorphic as mm  # noqa: E402  (tests/doctor/metamorphic.py, beside this file)
+import metamorphic as mm
 
 HERE = os.path.dirname(__file__)
 CORPUS = os.path.join(HERE, "corpus")
@@ -61,7 +61,8 @@ def test_rewrites_change_the_code_and_keep_it_valid():
         "G = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2), nn.Tanh())\n"
         "criterion = nn.BCELoss()\n"
         "def helper(p):\n    return torch.log(1 - p)\n"
-        "for x in data:\n    a = torch.mean(F.relu(x))\n    b = helper(torch.sigmoid(x))\n    c = torch.cat([a, b], 0)\n"
+        "for x in data:\n    a = torch.mean(F.relu(x))\n    b = helper(torch.sigmoid(x))\n"
+        "    c = torch.cat([a, b], 0)\n"
     )
     for kind, rewrite in mm.REWRITES.items():
         out = rewrite(src)
