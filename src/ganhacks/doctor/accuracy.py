@@ -3,7 +3,8 @@
 A corpus is a folder of scripts; the unit a script belongs to carries its expected verdicts in
 header comments such as ``# expect: T01=pass T02=fail ...`` (one unit, one set of labels). Run::
 
-    python -m ganhacks.doctor.accuracy tests/doctor/corpus
+    python -m ganhacks.doctor.accuracy tests/doctor/corpus --exclude=heldout   # the tuning part
+    python -m ganhacks.doctor.accuracy tests/doctor/corpus/heldout             # the held-out part
 """
 
 from __future__ import annotations
@@ -52,6 +53,21 @@ class Score:
         """TP / (TP + FN) of ``fail`` (1.0 when nothing is labelled fail)."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    def to_dict(self) -> dict:
+        """The score as JSON-ready data (mismatches as {unit, tip, expected, got})."""
+        return {
+            "units": self.units,
+            "verdicts": self.verdicts,
+            "agree": self.agree,
+            "agreement": round(self.agree / max(self.verdicts, 1), 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "mismatches": [dict(zip(("unit", "tip", "expected", "got"), m)) for m in self.mismatches],
+        }
+
 
 def score_corpus(folder: str, config: DoctorConfig | None = None) -> Score:
     """Audit ``folder`` (default settings unless ``config``) and compare every verdict to its label.
@@ -87,7 +103,8 @@ def score_corpus(folder: str, config: DoctorConfig | None = None) -> Score:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     folder = argv[0] if argv else "tests/doctor/corpus"
-    s = score_corpus(folder)
+    exclude = tuple(a.removeprefix("--exclude=") for a in argv[1:] if a.startswith("--exclude="))
+    s = score_corpus(folder, DoctorConfig(exclude=(*DoctorConfig().exclude, *exclude)))
     print(f"units={s.units} verdicts={s.verdicts} agree={s.agree} ({s.agree / max(s.verdicts, 1):.3f})")
     print(f"fail: tp={s.tp} fp={s.fp} fn={s.fn} precision={s.precision:.3f} recall={s.recall:.3f}")
     for m in s.mismatches:

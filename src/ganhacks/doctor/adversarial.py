@@ -635,21 +635,6 @@ def _calls_in(fn: ast.AST) -> list[ast.Call]:
     return out
 
 
-def _ordered_calls(body: list[ast.stmt]) -> list[ast.Call]:
-    """Calls of a statement list in execution order (not entering nested functions or classes)."""
-    out: list[ast.Call] = []
-    stack: list[ast.AST] = list(body)
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(n, ast.Call):
-            out.append(n)
-        stack.extend(ast.iter_child_nodes(n))
-    out.sort(key=lambda c: (c.lineno, c.col_offset))
-    return out
-
-
 def _backward_of(call: ast.Call) -> ast.AST | None:
     """The loss a backward call differentiates: ``loss.backward()``, ``manual_backward(loss)``,
     ``accelerator.backward(loss)``, ``scaler.scale(loss).backward()``, ``torch.autograd.backward(loss)``."""

@@ -17,13 +17,12 @@ from ganhacks.doctor.source import (
     CallSite,
     Event,
     FileFacts,
-    const_value,
     name_tokens,
     role_of_name,
     tail,
 )
 from ganhacks.doctor.values import Ctx, Tracer
-from ganhacks.doctor.vocab import FAKE_TOKENS, MODULE_BASES, NN_STAR, NOT_A_MODEL_CALL, PASSTHROUGH, RAND_SHORT
+from ganhacks.doctor.vocab import MODULE_BASES, NN_STAR, NOT_A_MODEL_CALL, PASSTHROUGH, RAND_SHORT
 from ganhacks.doctor.walk import module_keys
 
 
@@ -211,12 +210,6 @@ class Project:
                     found = (ev.value, f)
         return found
 
-    def funcdef(self, name: str) -> tuple[ast.FunctionDef, FileFacts] | None:
-        for f in self.files:
-            if name in f.funcdefs:
-                return f.funcdefs[name], f
-        return None
-
     def all_calls(self):
         for f in self.files:
             for cs in f.calls:
@@ -261,108 +254,6 @@ class Project:
                     continue
             break
         return node
-
-    def label_kind(self, node: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> str | None:
-        """Classify a target/label value: ``one``, ``zero``, ``soft`` or ``noisy`` (None: unknown).
-
-        Hard labels (T02's real target, T06's absent case) are 1 and 0; soft labels are
-        constants strictly between (one-sided 0.9, fake 0.1) or random in a band (0.7..1.2);
-        noisy labels are flipped at random.
-        """
-        if depth > 8:
-            return None
-        node = self.unwrap(node, f)
-        v = const_value(node)
-        if v is not None:
-            return "one" if v == 1 else "zero" if v == 0 else "soft" if 0 < v < 1.3 else None
-        if isinstance(node, ast.Name):
-            ev = self.last_event(node.id, f, scope, line)
-            if ev is None or ev.value is node:
-                return None
-            if ev.kind == "inplace":
-                return self._inplace_kind(ev.value, f, scope, ev.line, depth)
-            if ev.kind == "aug":
-                return "soft"
-            return self.label_kind(ev.value, f, scope, ev.line, depth + 1)
-        if isinstance(node, ast.BinOp):
-            if _has_random(node, f):
-                return "soft"
-            kinds = [self.label_kind(x, f, scope, line, depth + 1) for x in (node.left, node.right)]
-            consts = [const_value(x) for x in (node.left, node.right)]
-            if isinstance(node.op, ast.Mult) and "one" in kinds:
-                other = kinds[1 - kinds.index("one")]
-                return other
-            if isinstance(node.op, (ast.Sub, ast.Add)) and kinds[0] in {"one", "zero"} and consts[1] not in (None, 0.0):
-                return "soft"
-            if isinstance(node.op, ast.Sub) and consts[0] == 1 and kinds[1] in {"one", "zero"}:
-                return "zero" if kinds[1] == "one" else "one"
-            return None
-        if isinstance(node, ast.Call):
-            name = canon(call_name(node, f)) or ""
-            short = name.rsplit(".", 1)[-1].removeprefix("method:")
-            if name.startswith("ganhacks.tricks.labels") or short in {"smooth_labels", "noisy_labels", "flip_labels"}:
-                return "soft"
-            if short in {"fill_", "uniform_", "normal_"} and isinstance(node.func, ast.Attribute):
-                return self._inplace_kind(node, f, scope, line, depth)
-            if short in {"ones", "ones_like", "new_ones"}:
-                return "one"
-            if short in {"zeros", "zeros_like", "new_zeros"}:
-                return "zero"
-            if short in {"full", "full_like", "new_full"} and len(node.args) >= 2:
-                return self.label_kind(node.args[1], f, scope, line, depth + 1)
-            if short in {"full", "full_like", "new_full"}:
-                for kw in node.keywords:
-                    if kw.arg == "fill_value":
-                        return self.label_kind(kw.value, f, scope, line, depth + 1)
-            if short in {"where"}:
-                return "noisy"
-            if (
-                short in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"}
-                and node.args
-                and isinstance(node.args[0], (ast.List, ast.Tuple))
-            ):
-                kinds = {self.label_kind(e, f, scope, line, depth + 1) for e in node.args[0].elts}
-                return "soft" if kinds & {"soft", "noisy"} else "one" if kinds & {"one", "zero"} else None
-            if short in {"tensor", "Tensor", "FloatTensor", "array", "asarray"} and node.args:
-                arg = node.args[0]
-                if isinstance(arg, (ast.List, ast.Tuple)) and arg.elts:
-                    kinds = {self.label_kind(e, f, scope, line, depth + 1) for e in arg.elts}
-                    return kinds.pop() if len(kinds) == 1 else None
-                if isinstance(arg, ast.BinOp) and isinstance(arg.left, ast.List) and arg.left.elts:
-                    return self.label_kind(arg.left.elts[0], f, scope, line, depth + 1)
-                return self.label_kind(arg, f, scope, line, depth + 1) if const_value(arg) is not None else None
-            if short in RAND_SHORT:
-                return "soft"
-        return None
-
-    def _inplace_kind(self, call: ast.Call, f: FileFacts, scope: str, line: int, depth: int) -> str | None:
-        attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if attr == "fill_" and call.args:
-            return self.label_kind(call.args[0], f, scope, line, depth + 1)
-        if attr in {"uniform_", "normal_"}:
-            return "soft"
-        if isinstance(call.func, ast.Attribute):
-            return self.label_kind(call.func.value, f, scope, line, depth + 1)
-        return None
-
-    # --- fake vs real ------------------------------------------------------------------
-    def is_fake(self, node: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> bool:
-        """Whether ``node`` holds generator output (a G call, or a name like ``fake``/``gen_imgs``)."""
-        if depth > 5:
-            return False
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Call):
-                cs = CallSite(sub, _resolve(sub.func, f), tail(sub.func), False, sub.lineno, scope, None, None)
-                if self.callee_role(cs) == "G":
-                    return True
-        node = self.unwrap(node, f)
-        if isinstance(node, ast.Name):
-            if set(name_tokens(node.id)) & FAKE_TOKENS:
-                return True
-            value = self.value_of(node, f, scope, line)
-            if value is not node:
-                return self.is_fake(value, f, scope, line, depth + 1)
-        return bool(isinstance(node, ast.Attribute) and set(name_tokens(node.attr)) & FAKE_TOKENS)
 
 
 def _has_random(node: ast.AST, f: FileFacts) -> bool:

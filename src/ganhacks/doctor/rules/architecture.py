@@ -53,8 +53,14 @@ def check_dcgan_or_hybrid(p: Project, cfg: DoctorConfig) -> Verdict:
         if set(name_tokens(i)) & {"reparameterize", "reparametrize", "reparam", "logvar", "kld"}
         or i.lower() in {"log_var", "kl_loss", "kl_div", "kl_divergence"}
     }
-    up = [o for m in gens for o in m.has("ConvTranspose2d", "PixelShuffle", "Upsample", "interpolate")]
-    down = [o for m in discs for o in m.has("Conv2d")]
+    up = [
+        o
+        for m in gens
+        for o in m.has(
+            "ConvTranspose2d", "PixelShuffle", "Upsample", "interpolate", "conv_transpose2d", "pixel_shuffle"
+        )
+    ]
+    down = [o for m in discs for o in m.has("Conv2d", "conv2d")]
     if up and down:
         return verdict(
             "T07",
