@@ -644,7 +644,10 @@ def _log_rewrite(code: str, wrap: Callable[[cst.BaseExpression], cst.BaseExpress
                     or (_dotted(updated.func.value) or "").split(".")[0] not in aliases
                 ):
                     T.changed = True
-                    return updated.with_changes(func=updated.func.with_changes(value=wrap(updated.func.value)))
+                    receiver = wrap(updated.func.value)  # (p + 1e-8).log(): the receiver needs its parentheses
+                    if not receiver.lpar:
+                        receiver = receiver.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                    return updated.with_changes(func=updated.func.with_changes(value=receiver))
             return updated
 
     new = module.visit(T())

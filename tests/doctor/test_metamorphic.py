@@ -71,6 +71,16 @@ def test_rewrites_change_the_code_and_keep_it_valid():
             ast.parse(text)
 
 
+def test_eps_inside_a_method_log_keeps_the_precedence():
+    import ast
+
+    out = mm.add_eps("import torch\ny = (1 - p).clamp(min=1e-7).log().mean()\n")
+    log = ast.parse(out).body[1].value.func.value  # (...).log()
+    assert isinstance(log.func.value, ast.BinOp)  # the epsilon is added inside the log, not to its result
+    out = mm.add_clamp("import torch\ny = (1 - p).log()\n")
+    assert isinstance(ast.parse(out).body[1].value.func.value, ast.Call)  # ((1 - p).clamp(min=..)).log()
+
+
 def test_published_full_suite_passed():
     path = os.path.join(HERE, "..", "..", "docs", "doctor_accuracy.json")
     with open(path, encoding="utf-8") as fh:
