@@ -8,6 +8,10 @@ other jobs on a shared machine do not inflate). Run::
 
     python benchmarks/doctor_speed.py            # 1000 files, best of 3; writes docs/doctor_speed.json
     python benchmarks/doctor_speed.py --files 5000 --repeat 1 --out /tmp/speed.json
+    python benchmarks/doctor_speed.py --compare-ref ca588fe   # also time the doctor of a git revision
+
+With ``--compare-ref``, both versions audit the same tree in alternating child processes (CPU time
+of each child), so the ratio holds even on a busy machine.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import json
 import os
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -42,11 +48,42 @@ def make_tree(root: str, n_files: int) -> int:
     return total
 
 
+_CHILD = (
+    "import sys, time; sys.path.insert(0, sys.argv[1]);"
+    "from ganhacks.doctor import audit; from ganhacks.doctor.config import DoctorConfig;"
+    "c = time.process_time(); audit([sys.argv[2]], DoctorConfig()); print(time.process_time() - c)"
+)
+
+
+def _child_cpu(src: str, tree: str) -> float:
+    out = subprocess.run([sys.executable, "-c", _CHILD, src, tree], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def compare(ref: str, tree: str, repeat: int) -> dict:
+    """CPU seconds of this checkout's doctor and of git revision ``ref``'s on ``tree`` (alternating runs)."""
+    here = os.path.join(ROOT, "src")
+    with tempfile.TemporaryDirectory() as old:
+        archive = subprocess.run(["git", "-C", ROOT, "archive", ref, "src"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        new_runs, old_runs = [], []
+        for _ in range(repeat):
+            new_runs.append(_child_cpu(here, tree))
+            old_runs.append(_child_cpu(os.path.join(old, "src"), tree))
+    return {
+        "ref": ref,
+        "this_cpu_s": round(min(new_runs), 2),
+        "ref_cpu_s": round(min(old_runs), 2),
+        "ratio": round(min(new_runs) / min(old_runs), 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="number of files to audit (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported (default 3)")
     parser.add_argument("--out", default=OUT, help="JSON to write (default docs/doctor_speed.json)")
+    parser.add_argument("--compare-ref", metavar="REF", help="also time the doctor of this git revision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as root:
         size = make_tree(root, args.files)
@@ -56,8 +93,10 @@ def main() -> None:
             report = audit([root], DoctorConfig())
             walls.append(time.perf_counter() - w)
             cpus.append(time.process_time() - c)
+        compared = compare(args.compare_ref, root, args.repeat) if args.compare_ref else None
     data = {
-        "command": "python benchmarks/doctor_speed.py",
+        "command": "python benchmarks/doctor_speed.py"
+        + (f" --compare-ref {args.compare_ref}" if args.compare_ref else ""),
         "files": report.files_audited,
         "units": len(report.units),
         "bytes": size,
@@ -71,6 +110,8 @@ def main() -> None:
         "problems": len(report.problems),
         "environment": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()[0]},
     }
+    if compared:
+        data["compared"] = compared
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
         fh.write("\n")

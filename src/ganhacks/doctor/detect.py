@@ -293,7 +293,10 @@ def trick_idents(p: Project, test: Callable[[set[str], str], bool]) -> list[Evid
 
 
 def optimisers(p: Project) -> list[tuple[str, str | None, Evidence, ast.Call]]:
-    out = []
+    """Every torch.optim optimiser built in the unit: (class name, role of its parameters, evidence, call)."""
+    if "optimisers" in p.memo:
+        return p.memo["optimisers"]
+    out = p.memo["optimisers"] = []
     for cs, f in p.all_calls():
         name = canon(cs.name) or ""
         short = short_name(name)

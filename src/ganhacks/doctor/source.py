@@ -176,6 +176,13 @@ def _suppressions(lines: list[str]) -> tuple[dict[int, set[str]], set[str]]:
     return by_line, whole
 
 
+_VISITORS: dict[type, object] = {  # node type -> the collector's visit_ method (None: generic)
+    ast.Constant: lambda self, node: None,  # leaves with nothing to collect
+    ast.Load: lambda self, node: None,
+    ast.Store: lambda self, node: None,
+}
+
+
 class _Collector(ast.NodeVisitor):
     """One pass over the tree that fills a :class:`FileFacts`."""
 
@@ -216,7 +223,8 @@ class _Collector(ast.NodeVisitor):
             self.branch_at[line] = here
 
     def generic_visit(self, node: ast.AST) -> None:
-        for _field, value in ast.iter_fields(node):
+        for name in node._fields:
+            value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
@@ -225,6 +233,14 @@ class _Collector(ast.NodeVisitor):
                         self.visit(item)
             elif isinstance(value, ast.AST):
                 self.visit(value)
+
+    def visit(self, node: ast.AST):
+        method = _VISITORS.get(type(node))
+        if method is None:
+            method = _VISITORS[type(node)] = getattr(type(self), "visit_" + type(node).__name__, None)
+        if method is None:
+            return self.generic_visit(node) if node._fields else None
+        return method(self, node)
 
     # --- names -------------------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:

@@ -125,16 +125,28 @@ def _steps_in(body: list[ast.stmt], p: Project, f: FileFacts, scope: str, depth:
     """Roles whose optimiser steps in ``body`` (also inside local helpers it calls: ``self.d_step(x)``)."""
     out: set[str] = set()
     for stmt in body:
-        for n in ast.walk(stmt):
-            if not isinstance(n, ast.Call):
-                continue
-            role = _step_role(n, p)
-            if role:
-                out.add(role)
-            elif depth < 2 and _maybe_helper(n, f) and not p.call_role(n, p.ctx(f, scope, n.lineno)):
-                for c in p.tracer.callees(n.func, p.ctx(f, scope, n.lineno)):
-                    if c.kind in {"func", "method"} and c.node is not None and c.ctx is not None:
-                        out |= _steps_in(c.node.body, p, c.ctx.f, c.qual, depth + 1)
+        out |= _stmt_steps(stmt, p, f, scope, depth)
+    return out
+
+
+def _stmt_steps(stmt: ast.stmt, p: Project, f: FileFacts, scope: str, depth: int) -> set[str]:
+    """The optimiser steps of one statement (memoised: loops nest, their bodies are asked again)."""
+    memo = p.memo.setdefault("steps", {})
+    key = (id(stmt), depth)
+    if key in memo:
+        return memo[key]
+    out: set[str] = set()
+    for n in ast.walk(stmt):
+        if not isinstance(n, ast.Call):
+            continue
+        role = _step_role(n, p)
+        if role:
+            out.add(role)
+        elif depth < 2 and _maybe_helper(n, f) and not p.call_role(n, p.ctx(f, scope, n.lineno)):
+            for c in p.tracer.callees(n.func, p.ctx(f, scope, n.lineno)):
+                if c.kind in {"func", "method"} and c.node is not None and c.ctx is not None:
+                    out |= _steps_in(c.node.body, p, c.ctx.f, c.qual, depth + 1)
+    memo[key] = out
     return out
 
 
