@@ -51,3 +51,41 @@ def test_precision_and_recall_targets():
     assert s.fp == 0 and s.precision == 1.0
     assert s.recall >= 0.9
     assert s.tp >= 15
+
+
+def test_held_out_labels_come_with_reasons_and_every_tip():
+    held = [(p, read_expectations(p)) for p in _labelled(os.path.join(CORPUS, "heldout")) if read_expectations(p)]
+    assert len(held) >= 25
+    for path, exp in held:
+        assert sorted(exp) == [f"T{i:02d}" for i in range(1, 18)], path
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        for tip, verdict in exp.items():
+            if verdict == "fail":
+                assert f"# reason: {tip}=fail" in text, f"{path}: a fail label needs its reason"
+
+
+def _labelled(folder):
+    for here, _dirs, files in os.walk(folder):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(here, name)
+
+
+def test_published_figures_are_the_doctors_current_ones():
+    """docs/doctor_accuracy.json (and so docs/doctor.md) matches what the doctor says today."""
+    import json
+
+    with open(os.path.join(CORPUS, "..", "..", "..", "docs", "doctor_accuracy.json"), encoding="utf-8") as fh:
+        published = json.load(fh)
+    for part, folder, config in (
+        ("tuning", CORPUS, TUNING),
+        ("heldout", os.path.join(CORPUS, "heldout"), DoctorConfig()),
+        ("whole", CORPUS, DoctorConfig()),
+    ):
+        s = score_corpus(folder, config)
+        got = {k: getattr(s, k) for k in ("units", "verdicts", "agree", "tp", "fp", "fn")}
+        assert got == {k: published[part][k] for k in got}, part
+    whole = score_corpus(CORPUS, DoctorConfig())
+    assert whole.precision >= 0.98 and whole.recall >= 0.9  # issue 11's bar on the whole corpus
+    assert published["original"]["mismatches"] == []  # no label of the first corpus lost

@@ -4,6 +4,7 @@ files that do not parse are never touched; T09 only with --unsafe-fixes."""
 import ast
 import os
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -79,18 +80,20 @@ def test_the_base_script_passes_every_fixable_tip(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "tip,change", [(tip, c) for tip, cs in CASES.items() for c in cs], ids=[f"{t}-{i}" for t in CASES for i in range(len(CASES[t]))]
+    "tip,change",
+    [(tip, c) for tip, cs in CASES.items() for c in cs],
+    ids=[f"{t}-{i}" for t in CASES for i in range(len(CASES[t]))],
 )
 def test_each_fix_parses_and_passes_its_tip(tmp_path, capsys, tip, change):
     path = _script(tmp_path, **change)
     assert _verdicts(path)[tip] == "fail"
-    before = open(path).read()
+    before = Path(path).read_text()
     assert main(["doctor", path, "--diff"]) == 1
     diff = capsys.readouterr().out
     assert diff.startswith("--- a/") and "+++ b/" in diff
-    assert open(path).read() == before  # --diff changes nothing
+    assert Path(path).read_text() == before  # --diff changes nothing
     main(["doctor", path, "--fix"])
-    after = open(path).read()
+    after = Path(path).read_text()
     ast.parse(after)
     assert after != before and _verdicts(path)[tip] == "pass"
     assert "fixed" in capsys.readouterr().err
@@ -102,15 +105,15 @@ def test_each_fix_parses_and_passes_its_tip(tmp_path, capsys, tip, change):
 def test_fix_keeps_formatting_and_comments(tmp_path):
     path = _script(tmp_path, z="torch.rand(64,   8)  # uniform, on purpose")
     main(["doctor", path, "--fix"])
-    assert "torch.randn(64,   8)  # uniform, on purpose" in open(path).read()
+    assert "torch.randn(64,   8)  # uniform, on purpose" in Path(path).read_text()
 
 
 def test_optimiser_fix_only_with_unsafe_fixes(tmp_path):
     path = _script(tmp_path, opt_g="torch.optim.SGD(G.parameters(), lr=0.01, momentum=0.9)")
     assert main(["doctor", path, "--fix"]) == 1  # T09 still fails: not a safe fix
-    assert "SGD" in open(path).read()
+    assert "SGD" in Path(path).read_text()
     assert main(["doctor", path, "--fix", "--unsafe-fixes"]) == 0
-    text = open(path).read()
+    text = Path(path).read_text()
     assert "torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))" in text
     assert _verdicts(path)["T09"] == "pass"
 
@@ -130,7 +133,7 @@ def test_files_that_do_not_parse_are_never_touched(tmp_path):
     before = broken.read_bytes()
     main(["doctor", str(tmp_path), "--fix"])
     assert broken.read_bytes() == before
-    assert "torch.randn(64, 8)" in open(good).read()
+    assert "torch.randn(64, 8)" in Path(good).read_text()
 
 
 def test_no_fix_when_nothing_fails(tmp_path, capsys):
@@ -142,7 +145,7 @@ def test_no_fix_when_nothing_fails(tmp_path, capsys):
 def test_fix_of_suppressed_tip_is_not_offered(tmp_path):
     path = _script(tmp_path, z="torch.rand(64, 8)  # ganhacks: ignore[T03]")
     main(["doctor", path, "--fix"])
-    assert "torch.rand(64, 8)" in open(path).read()
+    assert "torch.rand(64, 8)" in Path(path).read_text()
 
 
 def test_project_fix_edits_the_file_holding_the_evidence(tmp_path):
@@ -151,12 +154,14 @@ def test_project_fix_edits_the_file_holding_the_evidence(tmp_path):
         "D = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Linear(32, 1))\n"
         "G = nn.Sequential(nn.Linear(8, 32), nn.LeakyReLU(0.2), nn.Linear(32, 4), nn.Tanh())\n"
     )
-    train = _script(tmp_path).replace("", "")
-    text = open(train).read().replace(
-        "G = nn.Sequential(nn.Linear(8, 32), nn.LeakyReLU(0.2), nn.Linear(32, 4), nn.Tanh())\n", ""
+    train = _script(tmp_path)
+    text = (
+        Path(train)
+        .read_text()
+        .replace("G = nn.Sequential(nn.Linear(8, 32), nn.LeakyReLU(0.2), nn.Linear(32, 4), nn.Tanh())\n", "")
     )
     text = text.replace("D = nn.Sequential(nn.Linear(4, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))\n", "")
-    open(train, "w").write(text.replace("import numpy as np\n", "import numpy as np\nfrom models import D, G\n"))
+    Path(train).write_text(text.replace("import numpy as np\n", "import numpy as np\nfrom models import D, G\n"))
     assert main(["doctor", str(tmp_path), "--fix"]) == 0
     assert "nn.LeakyReLU(0.2), nn.Linear(32, 1)" in (tmp_path / "models.py").read_text()
     assert os.path.exists(train)
