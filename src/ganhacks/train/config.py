@@ -90,7 +90,7 @@ class LossConfig:
     """The objective (tips T02, T06, S02, S03, S10)."""
 
     name: str = "nonsaturating"  # T02; see ganhacks.tricks.losses.LOSSES for the others
-    penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2" (S02, S03)
+    penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2", "r1r2" (S02, S03)
     penalty_weight: float = 10.0  # lambda for WGAN-GP (Gulrajani et al.); use gamma/2 for R1
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
