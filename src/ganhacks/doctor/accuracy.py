@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ganhacks.doctor.audit import audit
 from ganhacks.doctor.config import DoctorConfig
+from ganhacks.doctor.report import UnitReport
 from ganhacks.errors import UserError
 
 _EXPECT = re.compile(r"^#\s*expect:\s*(.*)$", re.MULTILINE)
@@ -75,10 +76,14 @@ def score_corpus(folder: str, config: DoctorConfig | None = None) -> Score:
     Raises:
         UserError: a unit has no ``# expect:`` labels, or more than one labelled file.
     """
-    report = audit([folder], config or DoctorConfig())
+    return score_units(audit([folder], config or DoctorConfig()).units)
+
+
+def score_units(units: list[UnitReport]) -> Score:
+    """Compare the verdicts of already-audited units to their labels (see :func:`score_corpus`)."""
     n = agree = tp = fp = fn = 0
     mism = []
-    for unit in report.units:
+    for unit in units:
         labelled = [(p, read_expectations(p)) for p in unit.files]
         labelled = [(p, e) for p, e in labelled if e]
         if not labelled and not unit.gan_code:
@@ -97,7 +102,7 @@ def score_corpus(folder: str, config: DoctorConfig | None = None) -> Score:
             fn += want == "fail" and got != "fail"
             if want != got:
                 mism.append((unit.name, v.tip, want, got))
-    return Score(sum(1 for u in report.units if u.gan_code), n, agree, tp, fp, fn, tuple(mism))
+    return Score(sum(1 for u in units if u.gan_code), n, agree, tp, fp, fn, tuple(mism))
 
 
 def main(argv: list[str] | None = None) -> int:
