@@ -119,7 +119,7 @@ class Adversarial:
         """
         if node is None or depth > 14 or ctx.depth > 16:
             return frozenset()
-        key = (id(node), id(ctx.env), ctx.line, ctx.scope)
+        key = (id(node), ctx.env, ctx.line, ctx.scope)
         if key in self._labels:
             return self._labels[key]
         self._labels[key] = frozenset()  # recursion guard
@@ -340,7 +340,7 @@ class Adversarial:
         """Signed terms of a loss expression over D's output (see the module docstring)."""
         if depth > 16 or ctx.depth > 18:
             return []
-        key = (id(node), id(ctx.env), ctx.line, ctx.scope, sign, params_are_d)
+        key = (id(node), ctx.env, ctx.line, ctx.scope, sign, params_are_d)
         if key in self._terms:
             return self._terms[key]
         self._terms[key] = []

@@ -229,13 +229,8 @@ class Tracer:
         self.argparse = self._argparse_defaults()
         self._callees: dict = {}  # memo: (callee node, env, file, scope, line) -> callees
         self._defs: dict = {}  # memo: (name, env, file, scope, line) -> definitions
-        self._envs: list[Env] = []  # keeps memoised envs alive (their ids are memo keys)
 
-    # --- contexts ------------------------------------------------------------------------
-    def at(self, f: FileFacts, scope: str, line: int) -> Ctx:
-        """A fresh context: ``line`` of ``scope`` in file ``f``."""
-        return Ctx(f, scope, line)
-
+    # --- classes -------------------------------------------------------------------------
     def enclosing_class(self, ctx: Ctx) -> tuple[Builder, FileFacts] | None:
         """The class whose method ``ctx`` is in (or the class of the bound instance)."""
         if ctx.env is not None and ctx.env.inst is not None:
@@ -252,7 +247,7 @@ class Tracer:
         """The expressions ``name`` may hold at ``ctx`` (empty when unknown)."""
         if ctx.env is not None and name in ctx.env.params:
             return [ctx.env.params[name]]
-        key = (name, id(ctx.env), ctx.f.path, ctx.scope, ctx.line)
+        key = (name, ctx.env, ctx.f.path, ctx.scope, ctx.line)
         if key not in self._defs:
             self._defs[key] = self._defs_of(name, ctx)
         return self._defs[key]
@@ -464,7 +459,7 @@ class Tracer:
         """What calling ``func`` (the callee expression) may invoke."""
         if ctx.depth > MAX_DEPTH:
             return []
-        key = (id(func), id(ctx.env), ctx.f.path, ctx.scope, ctx.line)
+        key = (id(func), ctx.env, ctx.f.path, ctx.scope, ctx.line)
         if key not in self._callees:
             self._callees[key] = []  # a cycle (f = g; g = f) ends here
             self._callees[key] = self._callees_of(func, ctx)
@@ -891,9 +886,6 @@ class Tracer:
             return [float(x) for x in v]
         return None
 
-    def is_unknown(self, value) -> bool:
-        return value is _UNKNOWN
-
     def is_param(self, name: str, ctx: Ctx) -> bool:
         """Whether ``name`` is a parameter of the function ``ctx`` is in."""
         fn = ctx.f.scopes.get(ctx.scope)
@@ -915,7 +907,7 @@ class Tracer:
         n = 0
         while stack and n < limit:
             cur, cctx = stack.pop()
-            key = (id(cur), id(cctx.env))
+            key = (id(cur), cctx.env)
             if key in seen or cctx.depth > MAX_DEPTH:
                 continue
             seen.add(key)
