@@ -171,10 +171,11 @@ class Plan:
 
 
 def job_config(benchmark: str, preset: str, overrides: list[str] | tuple[str, ...], seed: int, steps: int) -> RunConfig:
-    """The resolved config of one job: the preset, the benchmark's data on the CPU, the overrides, seed and budget."""
+    """The resolved config of one job: the preset for the benchmark's data (with that data family's
+    defaults), on the CPU, then the variant's overrides, the seed and the budget."""
     bench = get_benchmark(benchmark)
-    head = [f"data.name={bench.data}", "train.device=cpu"]
-    return apply_overrides(_preset(preset), [*head, *overrides, f"train.seed={seed}", f"train.steps={steps}"])
+    tail = [f"train.seed={seed}", f"train.steps={steps}"]
+    return apply_overrides(_preset(preset, bench.data), ["train.device=cpu", *overrides, *tail])
 
 
 def spec_config(spec: dict[str, Any]) -> RunConfig:
@@ -230,8 +231,8 @@ def _forbidden(bench: Benchmark, overrides: tuple[str, ...]) -> str | None:
 
 
 @functools.cache
-def _preset(name: str) -> RunConfig:
-    return preset_config(name)  # configs are frozen: one resolution per preset is enough
+def _preset(name: str, data: str) -> RunConfig:
+    return preset_config(name, data)  # configs are frozen: one resolution per preset and data is enough
 
 
 class _Builder:

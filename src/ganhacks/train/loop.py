@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
+from ganhacks.data import BatchIterator, Dataset, batches, data_family, load_dataset
 from ganhacks.errors import UserError
 from ganhacks.models import build_encoder, build_models
 from ganhacks.monitor.signals import d_output_stats
@@ -114,7 +114,7 @@ def make_encoder_optimizer(encoder: nn.Module, config: OptimConfig) -> torch.opt
 def load_data(config: RunConfig) -> Dataset:
     """The run's data set, as ``config.data`` says."""
     d = config.data
-    is_mixture_or_generated = d.name in ("ring8", "grid25")
+    is_mixture_or_generated = data_family(d.name) == "points"
     return load_dataset(
         d.name,
         image_size=d.image_size or None,
