@@ -72,3 +72,25 @@ def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert load_checkpoint(path)["step"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["step-000001.pt"]
+
+
+def test_unreadable_newer_checkpoints_never_push_out_the_good_ones(tmp_path, tiny):
+    """Issue 10's data loss: three unreadable files numbered above the good checkpoints (left by a
+    crash or a copy) made pruning delete every readable checkpoint, the one just written included."""
+    from ganhacks.train.run import resume_run, start_run
+
+    run = tmp_path / "run"
+    extra = ["train.checkpoint_every=2", "train.keep_checkpoints=3", "monitor.enabled=false"]
+    start_run(tiny(steps=6, extra=extra), run, progress=False)
+    folder = run / "checkpoints"
+    junk = {step: os.urandom(3000 + step) for step in (100, 200, 300)}
+    for step, raw in junk.items():
+        checkpoint_path(folder, step).write_bytes(raw)
+    resumed = resume_run(run, steps=10, progress=False)
+    assert resumed.step == 10
+    path, state = load_latest(folder)  # the next --resume finds the run's own newest state
+    assert path.name == "step-000010.pt" and state["step"] == 10
+    assert [p.name for p in list_checkpoints(folder)] == ["step-000006.pt", "step-000008.pt", "step-000010.pt"]
+    # the unreadable files were moved aside, byte for byte, never deleted nor trusted
+    for step, raw in junk.items():
+        assert (folder / "unreadable" / f"step-{step:06d}.pt").read_bytes() == raw
