@@ -9,6 +9,7 @@ newest readable checkpoint.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,10 +27,12 @@ from ganhacks.train.callbacks import (
     SampleWriter,
     TensorBoardWriter,
 )
-from ganhacks.train.checkpoint import load_checkpoint, load_latest
+from ganhacks.train.checkpoint import Skipped, load_checkpoint, load_latest, set_aside
 from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
 from ganhacks.train.distributed import init_from_env, is_main_process
 from ganhacks.train.loop import Trainer, select_device
+
+log = logging.getLogger(__name__)
 
 
 def standard_callbacks(run_dir: str | Path, config: RunConfig, progress: bool = True) -> list[Callback]:
@@ -96,8 +99,12 @@ def resume_run(
             f"{rd.path} is not a run folder (no {rd.config.name}); start one with ganhacks train --out {rd.path}"
         )
     config = load_config_file(rd.config)
-    _, state = load_latest(rd.checkpoints)
+    skipped: list[Skipped] = []
+    path, state = load_latest(rd.checkpoints, skipped=skipped)
     trainer = _make_trainer(config)
+    if is_main_process():  # the run writes here again: newer unusable files go aside, never overwritten
+        for s in skipped:
+            set_aside(s.path, s.reason, rd.unreadable)
     if is_main_process():
         trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
     trainer.load_state_dict(state)
@@ -109,6 +116,7 @@ def resume_run(
             rd.config.write_text(json.dumps(to_dict(trainer.config), indent=2) + "\n")
     if is_main_process():
         truncate_jsonl(rd.metrics, step=trainer.step)
+        log.info("resuming from %s at step %d of %d", path.relative_to(rd.path), trainer.step, trainer.total_steps)
     trainer.fit()
     return trainer
 
