@@ -264,7 +264,9 @@ FAULTS = {
     # the temporary file holds half the state
     "torn temp write": lambda m: m.setattr(torch, "save", torn_write),
     # the temporary file is complete and synced, not renamed
-    "after temp write": lambda m: m.setattr(os, "replace", crash_once(lambda src, dst: ".tmp-" in str(src))(real_replace)),
+    "after temp write": lambda m: m.setattr(
+        os, "replace", crash_once(lambda src, dst: ".tmp-" in str(src))(real_replace)
+    ),
     # renamed into place; the folder not synced, nothing pruned
     "after rename": lambda m: m.setattr(ckpt, "_fsync_folder", crash_once(lambda folder: True)(lambda folder: None)),
     # pruning: while moving an unreadable file aside
