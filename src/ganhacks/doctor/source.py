@@ -557,3 +557,4 @@ def parse_facts(path: str, text: str) -> FileFacts:
         star=c.star,
         scalings=c.scalings,
     )
+
