@@ -99,16 +99,18 @@ def run(args: argparse.Namespace) -> int:
     from ganhacks.metrics import evaluate, parse_metrics
     from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
     from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
+    from ganhacks.train.loop import select_device
 
     if args.metrics.strip() != "auto":
         parse_metrics(args.metrics)  # validate names before any loading
     if args.n < 1:
         raise UserError(f"--n must be >= 1; got {args.n}")
     config = parse_settings(args.set)
+    device = str(select_device(args.device, option="--device"))
     if _is_run(args.samples):
         from ganhacks.train.run import load_trained
 
-        trainer, run_dir = load_trained(args.samples, args.device)
+        trainer, run_dir = load_trained(args.samples, device)
         fake = generated(trainer, args.n, args.seed)
         ref = reference(trainer.dataset, args.n, args.seed + 1) if args.real is None else None
         source = {"run": str(run_dir), "step": trainer.step, "generator": "ema" if trainer.ema is not None else "G"}
@@ -141,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         mode_centers=ref.mode_centers,
         mode_std=ref.mode_std,
         config=config,
-        device=args.device,
+        device=device,
         extractor_weights=args.extractor_weights,
     )
     result = {**source, "real": args.real or "the run's training data", **result}

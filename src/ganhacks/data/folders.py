@@ -8,7 +8,7 @@ Rules, so a user can predict what is loaded:
 - 16-bit/32-bit grey images are read as 0..65535, 8-bit ones as 0..255, then mapped to [-1, 1];
 - labels come from sub-folder names when every image sits below a first-level sub-folder of
   the root and there are at least two of them (classes in sorted name order); else no labels;
-- unreadable or corrupt files are skipped, counted, named in a warning and in ``describe()``;
+- unreadable or corrupt files are skipped, counted, named in one logged warning and in ``describe()``;
   a folder where nothing can be read is an error;
 - all images must share one size unless ``image_size`` is given (then each is centre-cropped
   to a square and resized).
@@ -16,7 +16,7 @@ Rules, so a user can predict what is loaded:
 
 from __future__ import annotations
 
-import warnings
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ from ganhacks.data.dataset import Dataset
 from ganhacks.data.images import check_image_size, resize_images
 from ganhacks.data.scaling import to_signed_unit
 from ganhacks.errors import UserError
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")  # what counts as an image file (compared lower-case)
 GREY_MODES = ("1", "L", "LA")  # 8-bit (or 1-bit) grey Pillow modes
@@ -110,7 +112,7 @@ def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dat
     if bad:
         shown = ", ".join(str(p.relative_to(root)) for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
         msg = f"skipped {len(bad)} unreadable image file(s): {shown}"
-        warnings.warn(f"{root}: {msg}", UserWarning, stacklevel=2)
+        log.warning("%s: %s", root, msg)
         notes.append(msg)
     channels = max(a.shape[0] for a in images)
     tensors = [torch.from_numpy(a).expand(channels, -1, -1) for a in images]  # grey -> RGB if needed
@@ -122,7 +124,7 @@ def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dat
             (h1, w1), (h2, w2) = sorted(sizes)[:2]
             raise UserError(
                 f"images under {root} have {len(sizes)} different sizes (e.g. {h1}x{w1} and {h2}x{w2}); "
-                f"pass --image-size N (image_size=N) to resize them all to N x N"
+                f"resize them all to N x N with image_size=N (ganhacks train: --set data.image_size=N)"
             )
     x = torch.stack(tensors).contiguous()  # (N, C, H, W)
     y, class_names = folder_labels(root, paths)  # classes from all files, so a skipped one shifts nothing

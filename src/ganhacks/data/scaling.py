@@ -121,6 +121,8 @@ def infer_value_range(x: np.ndarray | torch.Tensor, name: str = "data") -> tuple
     Raises:
         UserError: NaN/Inf, booleans, or values outside every known range.
     """
+    if not isinstance(x, torch.Tensor) and np.asarray(x).dtype.kind not in "biufc":
+        raise UserError(f"{name} has dtype {np.asarray(x).dtype}, not numbers; store images as uint8 or float values")
     t = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x
     if t.dtype == torch.bool or t.is_complex():
         raise UserError(f"{name} has dtype {t.dtype}; store images as uint8 or float values")

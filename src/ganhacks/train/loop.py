@@ -69,16 +69,20 @@ SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
 
 
-def select_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated)."""
+def select_device(name: str, option: str = "train.device") -> torch.device:
+    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated).
+
+    ``option`` is how the user set it (``train.device``, ``--device``), named in the error.
+    """
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise UserError(f"unknown device '{name}'; use auto, cpu or cuda[:N]") from None
+        raise UserError(f"unknown device '{name}' for {option}; use auto, cpu or cuda[:N]") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise UserError(f"train.device={name} but CUDA is not available; use train.device=cpu or auto")
+        sep = " " if option.startswith("-") else "="
+        raise UserError(f"{option}{sep}{name} but CUDA is not available; use {option}{sep}cpu or auto")
     return device
 
 

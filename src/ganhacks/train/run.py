@@ -27,7 +27,7 @@ from ganhacks.train.callbacks import (
     SampleWriter,
     TensorBoardWriter,
 )
-from ganhacks.train.checkpoint import Skipped, load_checkpoint, load_latest, set_aside
+from ganhacks.train.checkpoint import Skipped, finite_weights, load_checkpoint, load_latest, set_aside
 from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
 from ganhacks.train.distributed import init_from_env, is_main_process
 from ganhacks.train.loop import Trainer, select_device
@@ -107,7 +107,7 @@ def resume_run(
             set_aside(s.path, s.reason, rd.unreadable)
     if is_main_process():
         trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
-    trainer.load_state_dict(state)
+    restore(trainer, state, path)
     if steps is not None and steps != trainer.total_steps:
         if steps < trainer.step:
             raise UserError(f"--steps {steps} is below the {trainer.step} steps already trained")
@@ -119,6 +119,28 @@ def resume_run(
         log.info("resuming from %s at step %d of %d", path.relative_to(rd.path), trainer.step, trainer.total_steps)
     trainer.fit()
     return trainer
+
+
+def restore(trainer: Trainer, state: dict, source: Path) -> None:
+    """Load a checkpoint's ``state`` into ``trainer``.
+
+    Raises:
+        UserError: the state is not a complete trainer state for this config (a hand-made or
+            foreign file that carries our marker, or one written for other networks).
+    """
+    step = state.get("step")
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise UserError(f"checkpoint {source} holds no valid step ({step!r}); it was not written by ganhacks train")
+    try:
+        trainer.load_state_dict(state)
+    except UserError:
+        raise
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as exc:
+        what = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:100]}" if str(exc).strip() else repr(exc)
+        raise UserError(
+            f"checkpoint {source} is not a complete trainer state for its config ({what}); "
+            "use a checkpoint written by ganhacks train"
+        ) from None
 
 
 def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
@@ -137,14 +159,16 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
             raise UserError(
                 f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint"
             )
-        _, state = load_latest(RunDir(path).checkpoints)
+        source, state = load_latest(RunDir(path).checkpoints)
         run_dir = path
     else:
-        state = load_checkpoint(path)
+        source, state = path, load_checkpoint(path)
+        if not finite_weights(state):
+            raise UserError(f"cannot use checkpoint {path}: its weights hold NaN/Inf")
         run_dir = path.parent.parent if RunDir(path.parent.parent).checkpoints == path.parent else path.parent
     if not isinstance(state.get("config"), dict):
-        raise UserError(f"{path} holds no run config; it was not written by ganhacks train")
+        raise UserError(f"{source} holds no run config; it was not written by ganhacks train")
     config = from_dict(state["config"])
     trainer = Trainer(replace(config, train=replace(config.train, device=device)), callbacks=[])
-    trainer.load_state_dict({**state, "callbacks": []})
+    restore(trainer, {**state, "callbacks": []}, source)
     return trainer, run_dir
