@@ -16,10 +16,11 @@ from pathlib import Path
 import torch.distributed as dist
 
 from ganhacks.errors import UserError
-from ganhacks.rundir import RunDir, truncate_jsonl
+from ganhacks.rundir import RunDir, read_jsonl, truncate_jsonl
 from ganhacks.train.callbacks import (
     Callback,
     CheckpointWriter,
+    CurrentStderr,
     EvalCallback,
     MetricsWriter,
     MonitorCallback,
@@ -27,7 +28,8 @@ from ganhacks.train.callbacks import (
     SampleWriter,
     TensorBoardWriter,
 )
-from ganhacks.train.checkpoint import Skipped, finite_weights, load_checkpoint, load_latest, set_aside
+from ganhacks.train.callbacks.progress import format_seconds
+from ganhacks.train.checkpoint import Skipped, finite_weights, list_checkpoints, load_checkpoint, load_latest, set_aside
 from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
 from ganhacks.train.distributed import init_from_env, is_main_process
 from ganhacks.train.loop import Trainer, select_device
@@ -35,11 +37,20 @@ from ganhacks.train.loop import Trainer, select_device
 log = logging.getLogger(__name__)
 
 
-def standard_callbacks(run_dir: str | Path, config: RunConfig, progress: bool = True) -> list[Callback]:
-    """Monitor, metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``."""
+def standard_callbacks(
+    run_dir: str | Path, config: RunConfig, progress: bool = True, progress_mode: str = "auto"
+) -> list[Callback]:
+    """Monitor, metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``.
+
+    ``progress_mode``: ``auto`` (a bar on a terminal, plain lines otherwise), ``bar`` or ``lines``.
+    """
     rd = RunDir(run_dir)
     tc = config.train
-    monitor = [MonitorCallback(config.monitor, rd.path, loss=config.loss.name)] if config.monitor.enabled else []
+    monitor = (
+        [MonitorCallback(config.monitor, rd.path, loss=config.loss.name, stream=CurrentStderr())]
+        if config.monitor.enabled
+        else []
+    )
     evaluator = [EvalCallback(tc.eval_every, tc.eval_metrics, tc.eval_n, tc.seed)] if tc.eval_every else []
     cbs: list[Callback] = [
         *evaluator,  # before the monitor and the writers, so both see the eval/ values of this step
@@ -49,7 +60,7 @@ def standard_callbacks(run_dir: str | Path, config: RunConfig, progress: bool = 
         CheckpointWriter(rd.checkpoints, tc.checkpoint_every, tc.keep_checkpoints),
     ]
     if progress:
-        cbs.append(ProgressPrinter())
+        cbs.append(ProgressPrinter(progress_mode))
     if tc.tensorboard:
         cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every))
     return cbs
@@ -70,7 +81,11 @@ def _make_trainer(config: RunConfig) -> Trainer:
 
 
 def start_run(
-    config: RunConfig, run_dir: str | Path, progress: bool = True, extra_callbacks: list[Callback] | None = None
+    config: RunConfig,
+    run_dir: str | Path,
+    progress: bool = True,
+    extra_callbacks: list[Callback] | None = None,
+    progress_mode: str = "auto",
 ) -> Trainer:
     """Create ``run_dir`` for a new run of ``config`` and train it to the end."""
     rd = RunDir(run_dir)
@@ -84,13 +99,17 @@ def start_run(
     if is_main_process():
         rd.path.mkdir(parents=True, exist_ok=True)
         rd.config.write_text(json.dumps(to_dict(config), indent=2) + "\n")
-        trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
+        trainer.callbacks = standard_callbacks(rd.path, config, progress, progress_mode) + list(extra_callbacks or [])
     trainer.fit()
     return trainer
 
 
 def resume_run(
-    run_dir: str | Path, steps: int | None = None, progress: bool = True, extra_callbacks: list[Callback] | None = None
+    run_dir: str | Path,
+    steps: int | None = None,
+    progress: bool = True,
+    extra_callbacks: list[Callback] | None = None,
+    progress_mode: str = "auto",
 ) -> Trainer:
     """Continue the run in ``run_dir`` from its newest readable checkpoint (to ``steps`` if given)."""
     rd = RunDir(run_dir)
@@ -106,7 +125,7 @@ def resume_run(
         for s in skipped:
             set_aside(s.path, s.reason, rd.unreadable)
     if is_main_process():
-        trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
+        trainer.callbacks = standard_callbacks(rd.path, config, progress, progress_mode) + list(extra_callbacks or [])
     restore(trainer, state, path)
     if steps is not None and steps != trainer.total_steps:
         if steps < trainer.step:
@@ -172,3 +191,36 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
     trainer = Trainer(replace(config, train=replace(config.train, device=device)), callbacks=[])
     restore(trainer, {**state, "callbacks": []}, source)
     return trainer, run_dir
+
+
+def summary_lines(trainer: Trainer, run_dir: str | Path) -> list[str]:
+    """The end-of-run summary: steps and time, final losses, checkpoints, alerts, what to run next.
+
+    Read from public state: the run folder's files and the trainer's callbacks (the progress
+    printer's timing, the monitor's alerts).
+    """
+    rd = RunDir(run_dir)
+    printer = next((cb for cb in trainer.callbacks if isinstance(cb, ProgressPrinter)), None)
+    done = trainer.step - (printer.first_step if printer else 0)
+    how = f" (stopped early: {trainer.stop_reason})" if trainer.stop_reason else ""
+    timing = ""
+    if printer is not None and printer.seconds > 0:
+        timing = f" in {format_seconds(printer.seconds)}, {done / printer.seconds:.1f} it/s"
+        if printer.first_step:
+            timing += f" (resumed at step {printer.first_step})"
+    lines = [f"done: {trainer.step} steps{how}{timing}"]
+    records = [r for r in read_jsonl(rd.metrics) if "loss/d" in r] if rd.metrics.is_file() else []
+    if records:
+        last = records[-1]
+        losses = "  ".join(f"{k} {last[k]:.4f}" for k in ("loss/d", "loss/g") if isinstance(last.get(k), float))
+        lines.append(f"final losses (step {last.get('step')}): {losses}")
+    kept = list_checkpoints(rd.checkpoints) if rd.checkpoints.is_dir() else []
+    if kept:
+        lines.append(f"checkpoints: {kept[-1]} (newest of {len(kept)} kept)")
+    monitors = [cb.monitor for cb in trainer.callbacks if isinstance(cb, MonitorCallback)]
+    if monitors:
+        alerts = monitors[0].alerts
+        named = ", ".join(f"{a.symptom} at step {a.step}" for a in alerts[:3]) + (", ..." if len(alerts) > 3 else "")
+        lines.append(f"monitor: {len(alerts)} alert(s): {named}; see {rd.events}" if alerts else "monitor: no alerts")
+    lines.append(f"next: ganhacks eval {rd.path}  |  ganhacks report {rd.path}")
+    return lines
