@@ -110,8 +110,12 @@ def load_mode_spec(spec: str) -> tuple[torch.Tensor, torch.Tensor] | None:
 
 
 def subsample(x: torch.Tensor, n: int | None, seed: int = 0) -> torch.Tensor:
-    """At most n rows of x, drawn without replacement with a fixed seed (all rows when n is None or larger)."""
+    """At most n rows of x, drawn without replacement with a fixed seed (all rows when n is None or larger).
+
+    ``x`` may also be the lazy images of a streamed folder (:class:`ganhacks.data.stream.LazyImages`):
+    only the rows drawn are decoded.
+    """
     if n is None or len(x) <= n:
-        return x
+        return x if isinstance(x, torch.Tensor) else x[torch.arange(len(x))]
     idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
     return x[idx.sort().values]

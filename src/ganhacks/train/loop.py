@@ -124,6 +124,8 @@ def load_data(config: RunConfig) -> Dataset:
         image_size=d.image_size or None,
         n=d.points if is_mixture_or_generated else None,
         seed=config.train.seed,
+        stream=d.stream,
+        workers=d.workers,
     )
 
 
@@ -210,7 +212,14 @@ class Trainer:
         self.carried_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
         self.carried_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
-        self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
+        self.data: BatchIterator = batches(  # a large image folder streams from disk (data.stream)
+            self.dataset,
+            tc.batch_size,
+            seed=tc.seed,
+            rank=rank,
+            world_size=world_size,
+            pin_memory=self.device.type == "cuda",
+        )
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
         n_grid = SAMPLE_GRID if self.dataset.kind == "images" else 1000
         self.fixed_z = self.sample_z(n_grid, config.model.z_dim, generator=fixed)
