@@ -115,7 +115,7 @@ def child(mode: str, data: str, steps: int) -> dict:
             if step == 1:
                 first["cpu"], first["wall"] = time.process_time(), time.perf_counter()
 
-    t0, c0 = time.perf_counter(), time.process_time()
+    c0 = time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         trainer = start_run(config, Path(tmp) / "run", progress=False, extra_callbacks=[FirstStep()])
     t1, c1 = time.perf_counter(), time.process_time()
