@@ -43,7 +43,7 @@ VERSION = 2  # 2: carries a SHA-256 digest of its contents ("sha256")
 HEADER = ("format", "version", "sha256")  # keys our writer adds around the trainer's state
 NAME = re.compile(r"step-(\d+)\.pt$")
 TEMP_GLOB = ".step-*.pt.tmp-*"  # what a crash mid-write leaves behind (never a finished checkpoint)
-UNREADABLE = "unreadable"  # sub-folder for files that fail verification
+UNREADABLE = "unreadable"  # default sub-folder for files that fail verification (as RunDir.unreadable)
 
 
 def checkpoint_path(folder: Path, step: int) -> Path:

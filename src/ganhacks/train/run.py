@@ -57,7 +57,7 @@ def standard_callbacks(
         *monitor,  # next: it adds its signals to the logs the writers record, and may roll back or stop
         MetricsWriter(rd.metrics, tc.log_every),
         SampleWriter(rd.samples, tc.sample_every),
-        CheckpointWriter(rd.checkpoints, tc.checkpoint_every, tc.keep_checkpoints),
+        CheckpointWriter(rd.checkpoints, tc.checkpoint_every, tc.keep_checkpoints, rd.unreadable),
     ]
     if progress:
         cbs.append(ProgressPrinter(progress_mode))

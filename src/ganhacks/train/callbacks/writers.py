@@ -42,8 +42,9 @@ class CheckpointWriter(Callback):
     that verify (:func:`ganhacks.train.checkpoint.prune_checkpoints`: unreadable files are set aside,
     the file just written is never removed)."""
 
-    def __init__(self, folder: Path, every: int, keep: int) -> None:
+    def __init__(self, folder: Path, every: int, keep: int, unreadable: Path | None = None) -> None:
         self.folder, self.every, self.keep = Path(folder), every, keep
+        self.unreadable = unreadable  # where files that fail verification go (default: folder/unreadable)
         self.last: Path | None = None  # the newest checkpoint this writer saved
 
     def save(self, trainer: Trainer) -> Path | None:
@@ -55,7 +56,7 @@ class CheckpointWriter(Callback):
             )
             return None
         path = save_checkpoint(checkpoint_path(self.folder, trainer.step), state)
-        prune_checkpoints(self.folder, self.keep, protect=path)
+        prune_checkpoints(self.folder, self.keep, protect=path, unreadable=self.unreadable)
         self.last = path
         return path
 
