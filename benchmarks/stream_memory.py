@@ -31,6 +31,7 @@ import numpy as np
 
 SIZE = 32  # pixels per side of the generated images
 PARTS = 10  # sub-folders of the generated set
+SAMPLE_S = 0.1  # seconds between two memory samples
 CONFIG = [
     "model.g_width=16",
     "model.d_width=16",
@@ -100,7 +101,7 @@ def child(mode: str, data: str, steps: int) -> dict:
         while not done.is_set():
             total = pss_mib(me) + sum(pss_mib(c) for c in children(me))
             peak["pss"] = max(peak["pss"], total)
-            time.sleep(0.1)
+            time.sleep(SAMPLE_S)
 
     threading.Thread(target=sample, daemon=True).start()
     config = apply_overrides(
@@ -133,6 +134,23 @@ def child(mode: str, data: str, steps: int) -> dict:
     }
 
 
+def summarise(runs: list[dict], n: int) -> dict:
+    """The figures docs/data.md quotes, computed from the runs: growth of each path's peak from the
+    smallest to the largest folder, and the in-memory peak over the decoded size of the largest."""
+    by = {(r["mode"], r["images"]): r for r in runs}
+    small, large = min(r["images"] for r in runs), max(r["images"] for r in runs)
+    decoded = large * 3 * SIZE * SIZE * 4 / 2**20
+    return {
+        "decoded_float32_mib_largest": round(decoded, 1),
+        "stream_peak_growth_mib": round(by["stream", large]["peak_pss_mib"] - by["stream", small]["peak_pss_mib"], 1),
+        "memory_peak_growth_mib": round(by["memory", large]["peak_pss_mib"] - by["memory", small]["peak_pss_mib"], 1),
+        "memory_peak_over_decoded": round(by["memory", large]["peak_pss_mib"] / decoded, 2),
+        "stream_peak_share_of_memory_peak": round(
+            by["stream", large]["peak_pss_mib"] / by["memory", large]["peak_pss_mib"], 3
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="images in the generated folder")
@@ -140,9 +158,16 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--out", type=Path, default=Path("docs/stream_memory.json"))
     parser.add_argument("--child", nargs=3, metavar=("MODE", "DATA", "STEPS"), help=argparse.SUPPRESS)
+    parser.add_argument("--resummarise", action="store_true", help="recompute the summary of --out's runs only")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], args.child[1], int(args.child[2]))))
+        return
+    if args.resummarise:  # the measured runs stay as they were; only what is computed from them is redone
+        result = json.loads(args.out.read_text())
+        result.update(steps=args.steps, pss_sample_interval_s=SAMPLE_S, summary=summarise(result["runs"], args.n))
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.out}")
         return
     t = time.perf_counter()
     make_folder(args.folder, args.n)
@@ -167,7 +192,10 @@ def main() -> None:
         },
         "decoded_float32_mib_per_10k": round(10_000 * 3 * SIZE * SIZE * 4 / 2**20, 1),
         "config": CONFIG,
+        "steps": args.steps,
+        "pss_sample_interval_s": SAMPLE_S,
         "runs": runs,
+        "summary": summarise(runs, args.n),
     }
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
