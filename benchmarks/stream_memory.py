@@ -134,6 +134,13 @@ def child(mode: str, data: str, steps: int) -> dict:
     }
 
 
+def auto_budget_gib() -> float:
+    """The cap of ``data.stream=auto`` (streams above min(this, RAM / 8) of decoded images), GiB."""
+    from ganhacks.data.stream import BUDGET_CAP
+
+    return BUDGET_CAP / 2**30
+
+
 def summarise(runs: list[dict], n: int) -> dict:
     """The figures docs/data.md quotes, computed from the runs: growth of each path's peak from the
     smallest to the largest folder, and the in-memory peak over the decoded size of the largest."""
@@ -165,7 +172,8 @@ def main() -> None:
         return
     if args.resummarise:  # the measured runs stay as they were; only what is computed from them is redone
         result = json.loads(args.out.read_text())
-        result.update(steps=args.steps, pss_sample_interval_s=SAMPLE_S, summary=summarise(result["runs"], args.n))
+        result.update(steps=args.steps, pss_sample_interval_s=SAMPLE_S, auto_stream_above_gib=auto_budget_gib())
+        result["summary"] = summarise(result["runs"], args.n)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.out}")
         return
@@ -194,6 +202,7 @@ def main() -> None:
         "config": CONFIG,
         "steps": args.steps,
         "pss_sample_interval_s": SAMPLE_S,
+        "auto_stream_above_gib": auto_budget_gib(),
         "runs": runs,
         "summary": summarise(runs, args.n),
     }
