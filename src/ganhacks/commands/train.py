@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         trainer = resume_run(args.resume, steps=args.steps, progress_mode=mode)
         out = Path(args.resume)
     else:
-        config = load_config_file(args.config) if args.config else preset_config(args.preset)
+        config = load_config_file(args.config) if args.config else preset_config(args.preset, data=args.data)
         overrides = list(args.set)
         if args.data:
             overrides.insert(0, f"data.name={args.data}")
@@ -65,9 +65,15 @@ def run(args: argparse.Namespace) -> int:
         config = apply_overrides(config, overrides)
         if args.print_config:
             import json
+            import sys
 
             from ganhacks.train.config import to_dict
+            from ganhacks.train.presets import family_defaults
 
+            if not args.config:  # the data-dependent defaults, one line each, on stderr (stdout stays JSON)
+                family, chosen = family_defaults(args.preset, args.data)
+                for override, why in chosen:
+                    print(f"# {args.preset} on {family} data: {override} ({why})", file=sys.stderr)
             print(json.dumps(to_dict(config), indent=2))
             return 0
         data_tag = Path(config.data.name).name or "data"

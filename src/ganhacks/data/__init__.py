@@ -10,13 +10,14 @@ python batches. :func:`load_dataset` reads any of them; :func:`batches` streams 
 from ganhacks.data.batches import Batch, BatchIterator, batches
 from ganhacks.data.dataset import Dataset
 from ganhacks.data.images import resize_images
-from ganhacks.data.load import DATASETS, load_dataset
+from ganhacks.data.load import DATASETS, POINT_DATASETS, data_family, load_dataset
 from ganhacks.data.mixtures import Mixture, grid, grid25, ring, ring8
 from ganhacks.data.scaling import check_signed_unit, from_signed_unit, to_signed_unit
 from ganhacks.data.stream import StreamingBatches, StreamingDataset, stream_image_folder
 
 __all__ = [
     "DATASETS",
+    "POINT_DATASETS",
     "Batch",
     "BatchIterator",
     "Dataset",
@@ -25,6 +26,7 @@ __all__ = [
     "StreamingDataset",
     "batches",
     "check_signed_unit",
+    "data_family",
     "from_signed_unit",
     "grid",
     "grid25",

@@ -29,6 +29,7 @@ from ganhacks.data.stream import DEFAULT_WORKERS, StreamingDataset, decoded_byte
 from ganhacks.errors import UserError
 from ganhacks.registry import Registry, did_you_mean
 
+POINT_DATASETS = ("ring8", "grid25")  # the built-in 2-D mixtures: the "points" data family
 DEFAULT_POINTS = 50_000  # points drawn for ring8 / grid25 when n is not given
 DEFAULT_STACKED = 10_000  # images drawn for stacked_digits when n is not given
 STREAM_CHOICES = ("auto", "on", "off")  # data.stream
@@ -69,6 +70,12 @@ def _digits(n: int | None, image_size: int | None, seed: int) -> Dataset:
 @DATASETS.register("stacked_digits")
 def _stacked(n: int | None, image_size: int | None, seed: int) -> Dataset:
     return stacked_digits_dataset(DEFAULT_STACKED if n is None else n, image_size, seed)
+
+
+def data_family(spec: str | os.PathLike[str]) -> str:
+    """``"points"`` for the 2-D mixtures, ``"images"`` for everything else (built-in or a path), without
+    loading anything: presets may choose defaults by family (``ganhacks.train.presets``)."""
+    return "points" if isinstance(spec, str) and spec in POINT_DATASETS else "images"
 
 
 def _file_head(path: Path, size: int = 8) -> bytes:

@@ -557,4 +557,3 @@ def parse_facts(path: str, text: str) -> FileFacts:
         star=c.star,
         scalings=c.scalings,
     )
-

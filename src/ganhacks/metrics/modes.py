@@ -110,4 +110,3 @@ def stacked_digit_modes(
     c = labels.shape[1]
     place = 10 ** torch.arange(c - 1, -1, -1)  # channel 0 is the most significant digit
     return histogram_metrics((labels * place).sum(1), 10**c, min_count)
-

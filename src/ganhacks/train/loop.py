@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
+from ganhacks.data import BatchIterator, Dataset, batches, data_family, load_dataset
 from ganhacks.errors import UserError
 from ganhacks.models import build_encoder, build_models
 from ganhacks.monitor.signals import d_output_stats
@@ -60,7 +60,7 @@ from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.tricks.losses import get_loss
 from ganhacks.tricks.noise import InstanceNoise
-from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers
+from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers, schedule_lr
 from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
@@ -118,7 +118,7 @@ def make_encoder_optimizer(encoder: nn.Module, config: OptimConfig) -> torch.opt
 def load_data(config: RunConfig) -> Dataset:
     """The run's data set, as ``config.data`` says."""
     d = config.data
-    is_mixture_or_generated = d.name in ("ring8", "grid25")
+    is_mixture_or_generated = data_family(d.name) == "points"
     return load_dataset(
         d.name,
         image_size=d.image_size or None,
@@ -348,9 +348,9 @@ class Trainer:
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        if self.penalty_on == "real":  # R1 differentiates D at the reals, R2 at the fakes (S03)
+        if self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
-        if self.penalty_on == "fake":
+        if self.penalty_on in ("fake", "both"):
             fake_in.requires_grad_(True)
         labels = (y_real, y_fake) if self.conditional else (None, None)
         with self.autocast:
@@ -400,6 +400,11 @@ class Trainer:
         logs: dict[str, Tensor] = {}
         if self.grow_steps:
             logs["grow/alpha"] = torch.tensor(self._set_alpha())
+        oc = self.config.optim
+        if oc.lr_schedule != "constant":  # S08: a function of the step, so a resumed run follows it exactly
+            progress = self.step / self.total_steps
+            for _, _, opt in self.d_players + self.g_players:
+                logs["lr/factor"] = torch.tensor(schedule_lr(opt, oc.lr_schedule, progress, oc.lr_decay_start))
         d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
         for phase in self.schedule.plan(self.step):
             if phase == "D" and d_frozen:
