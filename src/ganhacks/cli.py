@@ -79,6 +79,9 @@ def console_messages(verb: str) -> Iterator[None]:
     handler, level = ConsoleHandler(verb), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    for name, other in logging.root.manager.loggerDict.items():  # this process is ours: a library's
+        if name.split(".")[0] == "ganhacks" and isinstance(other, logging.Logger):  # dictConfig must not
+            other.disabled = False  # silence our notices (disable_existing_loggers)
 
     def one_line(message, category, filename, lineno, file=None, line=None):
         logger.warning("%s", str(message).strip().splitlines()[0] if str(message).strip() else category.__name__)
