@@ -99,7 +99,7 @@ def load_config(start: str | None, **overrides) -> DoctorConfig:
         section = data.get("tool", {}).get("ganhacks", {})
         table = section.get("doctor", {}) if isinstance(section, dict) else None
         if not isinstance(table, dict):
-            raise UserError(f"{path}: [tool.ganhacks.doctor] must be a table of settings, e.g. ignore = [\"T05\"]")
+            raise UserError(f'{path}: [tool.ganhacks.doctor] must be a table of settings, e.g. ignore = ["T05"]')
         values = dict(table)
         known = {f.name for f in fields(DoctorConfig)}
         for key in values:

@@ -55,7 +55,7 @@ def _libcst():
         import libcst
         import libcst.metadata
     except ImportError:  # a dependency, but an environment may have lost it
-        raise UserError("ganhacks doctor --fix/--diff needs libcst, a dependency of ganhacks: pip install libcst") from None
+        raise UserError("ganhacks doctor --fix/--diff needs libcst (a dependency): pip install libcst") from None
     return libcst
 
 
