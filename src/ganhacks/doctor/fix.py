@@ -54,8 +54,8 @@ def _libcst():
     try:
         import libcst
         import libcst.metadata
-    except ImportError:  # libcst is an optional (dev) dependency
-        raise UserError("ganhacks doctor --fix/--diff needs libcst: pip install libcst") from None
+    except ImportError:  # a dependency, but an environment may have lost it
+        raise UserError("ganhacks doctor --fix/--diff needs libcst (a dependency): pip install libcst") from None
     return libcst
 
 

@@ -46,6 +46,14 @@ class DataConfig:
     name: str = "digits"  # built-in ("ring8", "grid25", "digits", "stacked_digits") or a local path
     image_size: int = 0  # resize images to this many pixels per side; 0 keeps the native size
     points: int = 20_000  # samples drawn from a 2-D mixture (ignored for images)
+    stream: str = "auto"  # image folders: "on" decodes batches from disk in DataLoader workers, "off" loads
+    # every image into memory, "auto" streams when the decoded images exceed min(2 GiB, RAM / 8)
+    workers: int = 4  # DataLoader worker processes that decode streamed images (0: the training process)
+
+    def __post_init__(self) -> None:
+        _choice("data", "stream", self.stream, ("auto", "on", "off"))
+        if isinstance(self.workers, bool) or self.workers < 0:
+            raise UserError(f"data.workers must be a whole number >= 0, got {self.workers}")
 
 
 @dataclass(frozen=True)

@@ -69,16 +69,20 @@ SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
 
 
-def select_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated)."""
+def select_device(name: str, option: str = "train.device") -> torch.device:
+    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated).
+
+    ``option`` is how the user set it (``train.device``, ``--device``), named in the error.
+    """
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise UserError(f"unknown device '{name}'; use auto, cpu or cuda[:N]") from None
+        raise UserError(f"unknown device '{name}' for {option}; use auto, cpu or cuda[:N]") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise UserError(f"train.device={name} but CUDA is not available; use train.device=cpu or auto")
+        sep = " " if option.startswith("-") else "="
+        raise UserError(f"{option}{sep}{name} but CUDA is not available; use {option}{sep}cpu or auto")
     return device
 
 
@@ -120,6 +124,8 @@ def load_data(config: RunConfig) -> Dataset:
         image_size=d.image_size or None,
         n=d.points if is_mixture_or_generated else None,
         seed=config.train.seed,
+        stream=d.stream,
+        workers=d.workers,
     )
 
 
@@ -206,7 +212,14 @@ class Trainer:
         self.carried_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
         self.carried_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
-        self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
+        self.data: BatchIterator = batches(  # a large image folder streams from disk (data.stream)
+            self.dataset,
+            tc.batch_size,
+            seed=tc.seed,
+            rank=rank,
+            world_size=world_size,
+            pin_memory=self.device.type == "cuda",
+        )
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
         n_grid = SAMPLE_GRID if self.dataset.kind == "images" else 1000
         self.fixed_z = self.sample_z(n_grid, config.model.z_dim, generator=fixed)
