@@ -6,7 +6,7 @@ variants (wrong dtype, wrong shape, NaN/Inf) and the command line that reads it.
 with every kind of malformed file in :data:`KINDS`; the outcome must be the verb's documented exit
 code, one clear line on stderr when it refuses (``ganhacks VERB: error: ...``), no traceback, and
 no file of the user's changed (only the verb's own outputs may appear). Random bytes and truncation
-points come from hypothesis. A new verb (``bench``) plugs in by adding its slots to :data:`SLOTS`.
+points come from hypothesis. A new verb plugs in by adding its slots to :data:`SLOTS` (``bench`` has).
 
 Tests run as root, who reads any file whatever its mode bits: the "unreadable" case drops the
 calling thread's CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH while the command runs, so the mode bits
@@ -251,6 +251,35 @@ IMAGES_NPY = {
     "huge": lambda: npy_claiming((10**11, 1, 8, 8)),
 }
 
+BENCH_SUITE = b"""name = "fuzz"
+seeds = 1
+[variants.a]
+preset = "recommended"
+set = ["model.g_width=8", "model.d_width=8", "model.z_dim=4", "train.batch_size=16", "data.points=64"]
+baseline = ""
+[benchmarks.ring8]
+steps = [5]
+eval_n = 100
+"""  # the benchmark table last: a suite cut anywhere has none, and is refused
+BENCH_RESULTS = b"".join(
+    json.dumps(
+        {
+            "job": f"digits/5/{v}/0",
+            "benchmark": "digits",
+            "variant": v,
+            "steps": 5,
+            "seed": 0,
+            "status": "ok",
+            "baseline": None if v == "a" else "a",
+            "metrics": {"fid[digits-cnn]": fid, "recall[digits-cnn]": 0.5},
+            "collapsed": False,
+            "cpu_s": 1.0,
+        }
+    ).encode()
+    + b"\n"
+    for v, fid in (("a", 6.5), ("b", 21.0))
+)
+
 SLOTS: list[Slot] = [
     # ------------------------------------------------------------ train
     Slot(
@@ -477,6 +506,45 @@ SLOTS: list[Slot] = [
             ),
         )
     ],
+    # ------------------------------------------------------------ bench: a suite file, a results folder
+    Slot(
+        "bench",
+        "suite .toml",
+        "suite.toml",
+        lambda: BENCH_SUITE,
+        lambda root, p: ["bench", "run", "--suite", str(p), "--out", "{out}", "--dry-run"],
+        {
+            "wrong_dtype": lambda: BENCH_SUITE.replace(b"seeds = 1", b'seeds = "one"'),
+            "wrong_shape": lambda: b"benchmarks = [1, 2]\n",
+            "nonfinite": lambda: BENCH_SUITE.replace(b"seeds = 1", b"seeds = nan"),
+        },
+    ),
+    Slot(
+        "bench",
+        "results.jsonl",
+        "bench/results.jsonl",
+        lambda: BENCH_RESULTS,
+        lambda root, p: ["bench", "report", str(root / "bench")],
+        {
+            "wrong_dtype": lambda: b'{"job": 1, "benchmark": 2, "seed": "x", "metrics": []}\n',
+            "wrong_shape": lambda: b"[1, 2]\n3\n",
+            "nonfinite": lambda: BENCH_RESULTS.replace(b"6.5", b"NaN").replace(b"21.0", b"Infinity"),
+        },
+        codes=frozenset({0, 2}),  # unreadable lines are skipped (documented); no record left: refused
+        outputs=tuple(f"bench/{o}" for o in ("report.md", "report.html", "evidence.json", "figures", "reference.json")),
+        fixed_name=True,
+    ),
+    Slot(
+        "bench",
+        "plan.json",
+        "bench/plan.json",
+        lambda: b'{"suite": "fuzz", "jobs": ["digits/5/a/0", "digits/5/b/0"]}',
+        lambda root, p: ["bench", "status", str(root / "bench")],
+        {"wrong_dtype": lambda: b'{"suite": 3, "jobs": 5}', "wrong_shape": lambda: b"[]", "nonfinite": lambda: b"NaN"},
+        setup=lambda root: write(root / "bench" / "results.jsonl", BENCH_RESULTS),
+        codes=frozenset({0}),  # the results alone say what ran
+        fixed_name=True,
+    ),
     # ------------------------------------------------------------ doctor (exit 1 = a tip fails, documented)
     Slot(
         "doctor",

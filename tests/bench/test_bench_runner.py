@@ -111,16 +111,28 @@ def test_a_folder_in_use_is_refused(tmp_path):
         run_plan(make_plan(parse_suite(suite_text(steps=10, seeds=1))), out, RunOptions(tty=False))
 
 
+def minimal(job):
+    return {"job": job, "benchmark": "ring8", "variant": "v", "steps": 1, "seed": 0, "status": "ok", "metrics": {}}
+
+
 def test_a_torn_last_line_is_cut_before_appending(tmp_path):
     results = ResultsFile(tmp_path)
-    results.append({"job": "a", "status": "ok"})
+    results.append(minimal("a"))
     with open(results.path, "ab") as f:
         f.write(b'{"job": "b", "sta')  # a run killed mid-write
     assert [r["job"] for r in results.records()] == ["a"]
     results.repair()
-    results.append({"job": "c", "status": "ok"})
+    results.append(minimal("c"))
     assert [r["job"] for r in results.records()] == ["a", "c"]
     assert results.path.read_text().count("\n") == 2
+
+
+def test_lines_without_the_shape_of_a_record_are_skipped(tmp_path):
+    results = ResultsFile(tmp_path)
+    for bad in ([1, 2], {"job": 3}, {**minimal("x"), "benchmark": "mnist"}, {**minimal("y"), "seed": "0"}):
+        results.append(bad)
+    results.append(minimal("ok"))
+    assert [r["job"] for r in results.records()] == ["ok"]
 
 
 def _holders(folder):

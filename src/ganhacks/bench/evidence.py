@@ -131,9 +131,34 @@ def tip_verdict(comparison_verdict: str, effect: int) -> str:
     return FLIP.get(comparison_verdict, comparison_verdict) if effect < 0 else comparison_verdict
 
 
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def clean(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with its optional fields in the types the analysis expects (a hand-edited or older line
+    gets defaults rather than crashing the report)."""
+    r = dict(record)
+    r["baseline"] = r.get("baseline") if isinstance(r.get("baseline"), str) else None
+    r["tips"] = [t for t in r.get("tips") or [] if isinstance(t, str)] if isinstance(r.get("tips"), list) else []
+    r["effect"] = -1 if r.get("effect") == -1 else 1
+    r["tune"] = r.get("tune") if isinstance(r.get("tune"), int) and not isinstance(r.get("tune"), bool) else 0
+    r["phase"] = r.get("phase") if r.get("phase") in ("eval", "tune") else "eval"
+    r["collapsed"] = r.get("collapsed") if isinstance(r.get("collapsed"), bool) else None
+    r["alerts"] = [a for a in r.get("alerts") or [] if isinstance(a, dict) and isinstance(a.get("symptom"), str)]
+    r["group"] = r.get("group") if isinstance(r.get("group"), str) else ""
+    r["note"] = r.get("note") if isinstance(r.get("note"), str) else ""
+    for key in ("cpu_s", "train_cpu_s", "eval_cpu_s", "wall_s", "steps_per_s"):
+        r[key] = _number(r.get(key))
+    if not isinstance(r.get("tuning"), dict):
+        r.pop("tuning", None)
+    return r
+
+
 def analyse(records: list[dict[str, Any]], min_seeds: int = MIN_SEEDS) -> dict[str, Any]:
     """The evidence of a suite's records: cells, comparisons and per-tip verdicts (the form of evidence.json)."""
-    evals = [r for r in records if r.get("phase", "eval") == "eval"]
+    records = [clean(r) for r in records]
+    evals = [r for r in records if r["phase"] == "eval"]
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = defaultdict(list)
     for r in evals:
         groups[cell_key(r)].append(r)

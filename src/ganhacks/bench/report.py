@@ -25,8 +25,8 @@ from typing import Any
 from matplotlib.figure import Figure  # the object API: no pyplot state, no window, any backend
 
 from ganhacks.bench.benchmarks import BENCHMARKS, PUBLISHED, direction, get_benchmark, real_data_scores
-from ganhacks.bench.evidence import EVIDENCE, FAILED, analyse
-from ganhacks.bench.results import PLAN, RESULTS, read_records
+from ganhacks.bench.evidence import EVIDENCE, FAILED, analyse, clean
+from ganhacks.bench.results import PLAN, RESULTS, read_json_object, read_records
 from ganhacks.bench.stats import LEVEL, MIN_SEEDS
 from ganhacks.errors import UserError
 from ganhacks.tips import TIPS
@@ -371,6 +371,21 @@ def render_html(blocks: list[Block], root: Path) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+def clean_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``plan.json`` the page uses, each only when it has the right type."""
+    out: dict[str, Any] = {k: plan[k] for k in ("suite", "description", "command") if isinstance(plan.get(k), str)}
+    if isinstance(plan.get("tune"), int) and not isinstance(plan.get("tune"), bool):
+        out["tune"] = plan["tune"]
+    if isinstance(plan.get("jobs"), list):
+        out["jobs"] = [j for j in plan["jobs"] if isinstance(j, str)]
+    if isinstance(plan.get("skipped_variants"), list):
+        keys = ("benchmark", "variant", "reason")
+        out["skipped_variants"] = [
+            s for s in plan["skipped_variants"] if isinstance(s, dict) and all(isinstance(s.get(k), str) for k in keys)
+        ]
+    return out
+
+
 def totals(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Counts and CPU of a suite's records."""
     statuses = [r.get("status") for r in records]
@@ -409,12 +424,10 @@ def write_report(out: str | Path) -> dict[str, Path]:
     records = read_records(out / RESULTS)
     if not records:
         raise UserError(f"{out / RESULTS} holds no finished job yet")
-    try:
-        plan = json.loads((out / PLAN).read_text()) if (out / PLAN).is_file() else {}
-    except (OSError, json.JSONDecodeError):
-        plan = {}
+    plan = clean_plan(read_json_object(out / PLAN))
     benches = sorted({r["benchmark"] for r in records} & {"ring8", "grid25", "stacked_digits"})
     reference = reference_scores(out, benches)
+    records = [clean(r) for r in records]
     evidence = {
         "suite": plan.get("suite"),
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ganhacks.bench.benchmarks import BENCHMARKS
 from ganhacks.errors import UserError
 from ganhacks.rundir import json_safe
 
@@ -27,19 +28,54 @@ PLAN = "plan.json"  # what the run set out to do (suite text, options, every job
 LOCK = ".lock"  # held while a run writes to the folder
 
 
+# field -> the types a record's value must have (a hand-edited or foreign line that lacks them is skipped)
+RECORD_FIELDS: dict[str, tuple[type, ...]] = {
+    "job": (str,),
+    "benchmark": (str,),
+    "variant": (str,),
+    "steps": (int,),
+    "seed": (int,),
+    "status": (str,),
+    "metrics": (dict,),
+}
+
+
+def is_record(obj: Any) -> bool:
+    """Whether ``obj`` has the shape of a job record (the fields every reader relies on, of the right types)."""
+    if not isinstance(obj, dict):
+        return False
+    for key, types in RECORD_FIELDS.items():
+        value = obj.get(key)
+        if not isinstance(value, types) or isinstance(value, bool):
+            return False
+    return obj["benchmark"] in BENCHMARKS.names() and all(
+        isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in obj["metrics"].values()
+    )
+
+
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """The records of a results file, in order; a torn or unreadable line (a crash mid-write) is skipped."""
+    """The records of a results file, in order; a torn or unreadable line (a crash mid-write), or one
+    without the fields of a job record, is skipped."""
     if not path.is_file():
         return []
     out = []
     for line in path.read_text(errors="replace").splitlines():
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
-        if isinstance(record, dict) and "job" in record:
+        if is_record(record):
             out.append(record)
     return out
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path`` ({} when the file is missing, unreadable or not an object)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def latest_by_job(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -60,7 +96,11 @@ def read_configs(folder: str | Path) -> dict[str, dict[str, Any]]:
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(entry, dict) and "config_hash" in entry:
+            if (
+                isinstance(entry, dict)
+                and isinstance(entry.get("config_hash"), str)
+                and isinstance(entry.get("config"), dict)
+            ):
                 out[entry["config_hash"]] = entry["config"]
     return out
 

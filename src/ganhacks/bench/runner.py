@@ -33,6 +33,7 @@ from ganhacks.bench.results import (
     folder_lock,
     latest_by_job,
     read_configs,
+    read_json_object,
     read_records,
 )
 from ganhacks.bench.tuning import best_params, next_params, require_optuna
@@ -77,12 +78,8 @@ def check_out_dir(out: Path) -> None:
 
 def check_existing(plan: Plan, out: Path) -> dict[str, dict[str, Any]]:
     """The finished jobs already in ``out``; refuses another suite's folder and jobs whose config changed."""
-    plan_path = out / PLAN
-    if plan_path.is_file():
-        try:
-            previous = json.loads(plan_path.read_text())
-        except (OSError, json.JSONDecodeError):
-            previous = {}
+    previous = read_json_object(out / PLAN)
+    if previous:
         if previous.get("suite") not in (None, plan.suite.name):
             raise UserError(
                 f"{out} holds results of suite '{previous['suite']}', not '{plan.suite.name}'; choose another --out"
@@ -125,10 +122,8 @@ def _plan_record(plan: Plan, options: RunOptions, origin: str, command: str | No
 
 def _previous_jobs(out: Path) -> list[str]:
     """The job ids an earlier run of this suite planned in ``out`` (none when there was none)."""
-    try:
-        return list(json.loads((out / PLAN).read_text()).get("jobs", []))
-    except (OSError, json.JSONDecodeError, AttributeError):
-        return []
+    jobs = read_json_object(out / PLAN).get("jobs")
+    return [j for j in jobs if isinstance(j, str)] if isinstance(jobs, list) else []
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -82,23 +81,21 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from ganhacks.bench.results import PLAN, RESULTS, is_locked, latest_by_job, read_records
+    from ganhacks.bench.results import PLAN, RESULTS, is_locked, latest_by_job, read_json_object, read_records
     from ganhacks.errors import UserError
 
     out = Path(args.dir)
     if not (out / PLAN).is_file() and not (out / RESULTS).is_file():
         raise UserError(f"{out} is not a bench folder (no {PLAN} or {RESULTS}); give the --out of ganhacks bench run")
-    try:
-        plan = json.loads((out / PLAN).read_text()) if (out / PLAN).is_file() else {}
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read {out / PLAN}: {exc}") from None
+    plan = read_json_object(out / PLAN)  # unreadable or malformed: the results alone say what ran
     done = latest_by_job(read_records(out / RESULTS))
-    planned = plan.get("jobs") or list(done)
+    jobs = plan.get("jobs")
+    planned = [j for j in jobs if isinstance(j, str)] if isinstance(jobs, list) and jobs else list(done)
     statuses = Counter(done[j].get("status") for j in planned if j in done)
     finished = sum(statuses.values())
     state = "running now" if is_locked(out) else "not running"
     print(
-        f"suite {plan.get('suite', '?')} in {out}: {finished} of {len(planned)} jobs finished "
+        f"suite {plan.get('suite') or '?'} in {out}: {finished} of {len(planned)} jobs finished "
         f"({statuses['ok']} ok, {statuses['diverged']} diverged, {statuses['crashed']} crashed), "
         f"{len(planned) - finished} to go; {state}"
     )
