@@ -11,5 +11,6 @@ def test_names_carry_their_feature_space():
 
 def test_values_are_rounded_for_reading():
     assert format_metric(1.2316887699758445) == "1.232" and format_metric(10.0) == "10"
-    assert format_metric(0.000123456) == "1.235e-04" and format_metric(123456.7) == "123457"
+    assert format_metric(0.000123456) == "0.0001235" and format_metric(123456.7) == "123457"
+    assert format_metric(0.0000123456) == "1.235e-05"
     assert format_metric(math.nan) == "nan" and format_metric(None) == "None"

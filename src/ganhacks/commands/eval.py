@@ -93,8 +93,8 @@ def _is_run(spec: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ganhacks.metrics import evaluate, parse_metrics
     from ganhacks.display import feature_space
+    from ganhacks.metrics import evaluate, parse_metrics
     from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
     from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
     from ganhacks.train.loop import select_device
