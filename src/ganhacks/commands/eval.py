@@ -68,7 +68,7 @@ def print_table(result: dict) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ganhacks.metrics.display import format_metric, metric_label
+    from ganhacks.display import format_metric, metric_label
 
     table = Table(title="ganhacks eval")
     table.add_column("metric")
@@ -93,8 +93,8 @@ def _is_run(spec: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ganhacks.display import feature_space
     from ganhacks.metrics import evaluate, parse_metrics
-    from ganhacks.metrics.display import feature_space
     from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
     from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
     from ganhacks.train.loop import select_device
