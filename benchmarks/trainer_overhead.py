@@ -23,6 +23,12 @@ round to round, after one short untimed run of each; each round gives paired rat
 (``(trainer - no_monitor) / trainer``), summarised by their mean with a 95 % t-interval and a
 bootstrap percentile interval over rounds.
 
+Between runs, CPU time still varies by several per cent when other programs load the machine
+(caches, memory bandwidth), which is more than the monitor costs. So the trainer arm also
+attributes its CPU in the same run: the seconds spent inside each standard callback's hooks and
+inside the optimiser step hooks (the monitor's per-layer statistics are the only ones), as a share
+of that run's CPU (``share_of_trainer_run``; ``monitor_share_ab`` is the noisier A/B estimate).
+
 ``--steps`` should be a multiple of the sample and checkpoint cadences (default 500: one
 checkpoint and two sample grids per run, the same rate as a long run). Before timing, a check
 that the bare loop computes what the Trainer computes: both are fed the same batches and codes
@@ -36,6 +42,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
 import io
 import json
 import math
@@ -57,6 +64,7 @@ from scipy import stats
 from ganhacks.data import batches
 from ganhacks.models import build_models
 from ganhacks.train import Trainer, apply_overrides, preset_config
+from ganhacks.train.callbacks import CheckpointWriter, MetricsWriter, MonitorCallback, ProgressPrinter, SampleWriter
 from ganhacks.train.config import RunConfig, to_dict
 from ganhacks.train.loop import load_data
 from ganhacks.train.run import start_run
@@ -219,16 +227,57 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def run_arm(arm: str, workload: str, steps: int) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one whole run of ``arm``."""
+HOOKS = ("on_fit_start", "on_step_end", "on_fit_end")
+OPT_HOOKS = ("register_step_pre_hook", "register_step_post_hook")
+CALLBACKS = (MonitorCallback, MetricsWriter, SampleWriter, CheckpointWriter, ProgressPrinter)
+
+
+@contextlib.contextmanager
+def attributed(spent: dict[str, float]):
+    """Add the CPU seconds spent in each standard callback's hooks to ``spent[class name]``, and in
+    optimiser step hooks to ``spent["MonitorCallback"]`` (the monitor registers the only ones: its
+    per-layer gradient and update statistics). Each wrapper reads the clock twice, about 1 us."""
+
+    def timed(fn, key):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[key] = spent.get(key, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    saved = [(cls, name, cls.__dict__[name]) for cls in CALLBACKS for name in HOOKS if name in cls.__dict__]
+    saved += [(torch.optim.Optimizer, name, torch.optim.Optimizer.__dict__[name]) for name in OPT_HOOKS]
+    try:
+        for cls, name, fn in saved:
+            if cls is torch.optim.Optimizer:
+                setattr(cls, name, lambda self, hook, _r=fn: _r(self, timed(hook, "MonitorCallback")))
+            else:
+                setattr(cls, name, timed(fn, cls.__name__))
+        yield spent
+    finally:
+        for cls, name, fn in saved:
+            setattr(cls, name, fn)
+
+
+def run_arm(arm: str, workload: str, steps: int) -> tuple[float, float, dict[str, float]]:
+    """(CPU seconds, wall seconds, CPU seconds inside each callback) of one whole run of ``arm``."""
     config = config_for(workload, steps, monitor=arm != "no_monitor")
-    with tempfile.TemporaryDirectory(prefix="ganhacks-overhead-") as tmp, contextlib.redirect_stderr(io.StringIO()):
+    spent: dict[str, float] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="ganhacks-overhead-") as tmp,
+        contextlib.redirect_stderr(io.StringIO()),
+        attributed(spent) if arm != "bare" else contextlib.nullcontext(),
+    ):
         cpu, wall = cpu_seconds(), time.perf_counter()
         if arm == "bare":
             bare_run(config)
         else:
             start_run(config, Path(tmp) / "run", progress_mode="lines")
-        return cpu_seconds() - cpu, time.perf_counter() - wall
+        return cpu_seconds() - cpu, time.perf_counter() - wall, spent
 
 
 def interval(values: list[float], rng: np.random.Generator) -> dict:
@@ -256,8 +305,10 @@ def measure(workload: str, steps: int, pairs: int) -> dict:
         cost = {arm: run_arm(arm, workload, steps) for arm in order}
         rounds.append({"order": list(order), **{f"{a}_cpu_s": cost[a][0] for a in ARMS}})
         rounds[-1].update({f"{a}_wall_s": cost[a][1] for a in ARMS})
-        print(workload, r, " ".join(f"{a} {cost[a][0]:.2f}s" for a in ARMS), flush=True)
+        rounds[-1]["trainer_callbacks_cpu_s"] = cost["trainer"][2]
+        print(workload, r, " ".join(f"{a} {cost[a][0]:.2f}s" for a in ARMS), json.dumps(cost["trainer"][2]), flush=True)
     cpu = {a: [x[f"{a}_cpu_s"] for x in rounds] for a in ARMS}
+    inside = [x["trainer_callbacks_cpu_s"] for x in rounds]
     rng = np.random.default_rng(0)
     config = config_for(workload, steps)
     return {
@@ -267,9 +318,16 @@ def measure(workload: str, steps: int, pairs: int) -> dict:
         "cadence": {k: getattr(config.train, k) for k in ("log_every", "sample_every", "checkpoint_every")},
         "cpu_s_per_step": {a: float(np.median(cpu[a])) / steps for a in ARMS},
         "cpu_ms_per_step": {a: 1000 * float(np.median(cpu[a])) / steps for a in ARMS},
+        # A/B, between runs: CPU of the whole run against the bare loop's, per round
         "ratio_trainer_vs_bare": interval([t / b for t, b in zip(cpu["trainer"], cpu["bare"])], rng),
         "ratio_no_monitor_vs_bare": interval([t / b for t, b in zip(cpu["no_monitor"], cpu["bare"])], rng),
-        "monitor_share_of_trainer": interval([(t - o) / t for t, o in zip(cpu["trainer"], cpu["no_monitor"])], rng),
+        "monitor_share_ab": interval([(t - o) / t for t, o in zip(cpu["trainer"], cpu["no_monitor"])], rng),
+        # in the same run: CPU inside each callback (and the monitor's optimiser hooks) / the run's CPU
+        "share_of_trainer_run": {
+            name: interval([x.get(name, 0.0) / t for x, t in zip(inside, cpu["trainer"])], rng)
+            for name in sorted({k for x in inside for k in x})
+        },
+        "callbacks_share_of_trainer_run": interval([sum(x.values()) / t for x, t in zip(inside, cpu["trainer"])], rng),
         "same_math": same_math(workload),
         "rounds": rounds,
     }
@@ -308,7 +366,7 @@ def main() -> None:
         results["workloads"][workload] = measure(workload, args.steps, args.pairs)
         summary = results["workloads"][workload]
         print(workload, json.dumps({k: summary[k] for k in ("cpu_ms_per_step", "same_math")}), flush=True)
-        for key in ("ratio_trainer_vs_bare", "ratio_no_monitor_vs_bare", "monitor_share_of_trainer"):
+        for key in ("ratio_trainer_vs_bare", "ratio_no_monitor_vs_bare", "monitor_share_ab", "share_of_trainer_run"):
             print(f"  {key}: {json.dumps(summary[key])}", flush=True)
     results["loadavg_end"] = list(os.getloadavg())
     if args.out:
