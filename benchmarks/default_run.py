@@ -4,7 +4,9 @@ Each command runs in a fresh process (the ``ganhacks`` console script's ``ganhac
 its wall time, CPU seconds (user + system of the process and its children) and peak RSS are read
 from ``os.wait4``, and the run's metrics from the ``metrics.json`` that ``ganhacks eval`` writes. The
 load average before and after says whether other work shared the machine (wall time then grows,
-CPU seconds much less).
+CPU seconds much less). One thread by default: on a loaded machine several OpenMP threads spend
+much of their CPU time waiting for each other (a 20-step smoke run of the default config took 1.5
+CPU seconds per step with 2 threads at load 5).
 
     nice -n 10 python benchmarks/default_run.py --out docs/default_run.json
     nice -n 10 python benchmarks/default_run.py --data ring8 --metrics modes,pr,dc --out docs/default_run_ring8.json
@@ -54,7 +56,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="passed to ganhacks train --steps (default: the preset's)")
     parser.add_argument("--metrics", default="fid,kid,is,pr,dc,modes", help="ganhacks eval --metrics")
     parser.add_argument("--n", type=int, default=2000, help="ganhacks eval --n")
-    parser.add_argument("--threads", type=int, default=2, help="OMP_NUM_THREADS of each command")
+    parser.add_argument("--threads", type=int, default=1, help="OMP_NUM_THREADS of each command")
     parser.add_argument("--out", help="write the results to this JSON file")
     args = parser.parse_args()
     result = {
