@@ -35,6 +35,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     "grid25": {"modes_every_seed": 25, "high_quality": 0.95, "reverse_kl_hq": 0.02},
 }
 CPU_BUDGET_S = 300.0
+MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 
 
 def publish(folder: Path, name: str) -> dict[str, Any]:
@@ -108,6 +109,90 @@ def shipped(evidence: dict[str, Any]) -> dict[str, Any]:
     return {"source": "docs/EVIDENCE.md (benchmarks/recipe_evidence.py)", "tips": tips}
 
 
+def pct(stat: dict[str, Any] | None) -> str:
+    """``85.4 % [83.0, 87.1]`` from a summary of a share."""
+    if not stat or stat.get("n", 0) == 0:
+        return "-"
+    return f"{100 * stat['mean']:.1f} % [{100 * stat['lo']:.1f}, {100 * stat['hi']:.1f}]"
+
+
+def num(stat: dict[str, Any] | None, digits: int = 3) -> str:
+    """``0.0045 [0.0031, 0.0062]`` from a summary (significant digits)."""
+    if not stat or stat.get("n", 0) == 0:
+        return "-"
+    return f"{stat['mean']:.{digits}g} [{stat['lo']:.{digits}g}, {stat['hi']:.{digits}g}]"
+
+
+def markdown(out: dict[str, Any]) -> str:
+    """The tables docs/EVIDENCE.md shows between its `tables` markers (every number is in recipe.json)."""
+    lines = ["### Leave-one-out on ring8 (2,000 steps, paired over seeds)", ""]
+    lines += [
+        "| variant | what it changes | runs | modes (min) | high quality | reverse KL (HQ) | CPU s | "
+        "Δ high quality vs recommended | verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    comps = {c["variant"]: c for c in out["ablation"]["comparisons"]}
+    for cell in sorted(out["ablation"]["cells"], key=lambda c: -c["metrics"]["high_quality"]["mean"]):
+        m, c = cell["metrics"], comps.get(cell["variant"])
+        d = c["metrics"]["high_quality"] if c else None
+        delta = f"{100 * d['mean']:+.1f} pts [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}]" if d and d["n"] else "-"
+        lines.append(
+            f"| {cell['variant']} | {cell['note']} | {cell['ok']}/{cell['runs']} | "
+            f"{m['modes_covered']['min']:.0f} | {pct(m['high_quality'])} | {num(m['reverse_kl_hq'])} | "
+            f"{cell['cpu_s']:.0f} | {delta} | {c['verdict'] if c else 'baseline'} |"
+        )
+    lines += ["", "### Per tip (the monitor's remedies read this table)", ""]
+    lines += ["| tip | benchmark | variant | benefit | verdict |", "|---|---|---|---|---|"]
+    for t in out["tips"]:
+        benefit = f"{t['benefit']:+.3f}" if t["benefit"] is not None else "-"
+        lines.append(f"| {t['tip']} | {t['benchmark']} | {t['variant']} | {benefit} | {t['verdict']} |")
+    lines += ["", "### The targets at the default budget", ""]
+    lines += [
+        "| data | steps | seeds | modes: min / mean | high quality | reverse KL (HQ) | CPU s / run: mean (max) | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in out["targets"]:
+        met = ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in r["met"].items())
+        lines.append(
+            f"| {r['benchmark']} | {r['steps']:,} | {r['ok']}/{r['seeds']} | {r['modes_min']:.0f} / "
+            f"{r['modes_mean']:.2f} | {pct(r['high_quality'])} | {num(r['reverse_kl_hq'])} | "
+            f"{r['cpu_s_mean']:.0f} ({r['cpu_s_max']:.0f}) | {met} |"
+        )
+    lines += ["", "### Against the previous recommended at the same budget", ""]
+    lines += [
+        "| data | steps | variant | runs | modes (min) | high quality | reverse KL (HQ) | CPU s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for cell in out["cells"]:
+        if cell["runs"] < MIN_PAIRS:  # a seed left from an earlier plan of the suite
+            continue
+        m = cell["metrics"]
+        lines.append(
+            f"| {cell['benchmark']} | {cell['steps']:,} | {cell['variant']} | {cell['ok']}/{cell['runs']} | "
+            f"{m['modes_covered']['min']:.0f} | {pct(m['high_quality'])} | {num(m['reverse_kl_hq'])} | "
+            f"{cell['cpu_s']:.0f} |"
+        )
+    for c in out["comparisons"]:
+        d = c["metrics"]["high_quality"]
+        if d["n"] >= MIN_PAIRS:
+            lines.append("")
+            lines.append(
+                f"Paired over {d['n']} seeds on {c['benchmark']}: {c['variant']} minus {c['baseline']}, "
+                f"high quality {100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], verdict: "
+                f"{c['verdict']}."
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_tables(page: Path, tables: str) -> None:
+    """Replace what lies between ``<!-- tables:start -->`` and ``<!-- tables:end -->`` in ``page``."""
+    text = page.read_text()
+    start, end = "<!-- tables:start -->", "<!-- tables:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        page.write_text(head + start + "\n\n" + tables + "\n" + end + rest.split(end, 1)[1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
@@ -128,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     (DOCS / "evidence" / "recipe.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
     MEASURED_PATH.write_text(json.dumps(shipped(ablation), indent=1) + "\n")
+    if (DOCS / "EVIDENCE.md").is_file():
+        write_tables(DOCS / "EVIDENCE.md", markdown(out))
     for row in out["targets"]:
         print(json.dumps({k: row[k] for k in ("benchmark", "seeds", "modes_min", "cpu_s_max", "met")}))
         print(f"  high_quality {row['high_quality']}  reverse_kl_hq {row['reverse_kl_hq']}")
