@@ -27,7 +27,9 @@ from ganhacks.bench.suite import load_suite
 from ganhacks.errors import UserError
 
 EVIDENCE = "evidence.json"  # written by `ganhacks bench report DIR`
-MEASURED = "measured.json"  # the per-tip verdicts the package ships (benchmarks/recipe_evidence.py, docs/EVIDENCE.md)
+# the per-tip verdicts the package ships (benchmarks/recipe_evidence.py, docs/EVIDENCE.md); in assets/ so
+# that the monitor's remedies can read them without importing bench
+MEASURED = "assets/measured.json"
 FAILED = "failed"  # the pseudo-metric of a run's failure (diverged or collapsed): 1 or 0, lower is better
 FLIP = {"helps": "hurts", "hurts": "helps"}
 
@@ -276,10 +278,10 @@ def _config(benchmark: str, preset: str, overrides: tuple[str, ...]):
 
 def measured_verdicts() -> dict[str, dict[str, dict[str, Any]]]:
     """Tip id -> benchmark -> ``{"verdict", "benefit", "variant", "steps", "n"}``: the evidence that ships
-    with ganhacks (``ganhacks/bench/measured.json``, written from the suites docs/EVIDENCE.md reports);
+    with ganhacks (``ganhacks/assets/measured.json``, written from the suites docs/EVIDENCE.md reports);
     ``{}`` when the file is absent or unreadable."""
     try:
-        data = json.loads(resources.files("ganhacks.bench").joinpath(MEASURED).read_text())
+        data = json.loads(resources.files("ganhacks").joinpath(MEASURED).read_text())
     except (OSError, ValueError):
         return {}
     return data.get("tips", {}) if isinstance(data, dict) else {}
