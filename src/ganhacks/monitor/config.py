@@ -36,7 +36,10 @@ class MonitorConfig:
         0.6  # ...and mean P(real) - P(fake) at least this (healthy runs: <= 0.37; one-sided smoothing caps it at 0.9)
     )
     d_loss_floor: float = 0.05  # D wins when only losses are given: mean D loss below this
-    grad_max: float = 100.0  # tip T10: a gradient norm above this explodes
+    grad_max: float = 100.0  # tip T10: a gradient norm whose median over grad_window readings stays above this explodes
+    grad_window: int = 10  # readings the gradient-norm level is judged over (a single reading never fires)
+    grad_growth: float = 20.0  # ...or a median that grew by this factor over the median of the window before...
+    grad_floor: float = 5.0  # ...and is above this (tiny norms growing from tinier ones are not an explosion)
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
@@ -51,8 +54,10 @@ class MonitorConfig:
     g_loss_flat: float = (
         0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
     )
-    overfit_rt: float = 0.9  # D overfits: r_t = E[sign D(real)] above this over the window (ADA's heuristic)...
-    overfit_fidelity: float = 1.5  # ...while the fakes already sit on the data (fidelity/ratio at most this)
+    overfit_every: int = 25  # measure D on training reals, held-out reals and fakes every N steps (3 D forwards)
+    overfit_rv: float = 0.5  # D overfits: r_v = (D(train) - D(held-out)) / (D(train) - D(fake)) at least this...
+    overfit_z: float = 3.0  # ...and the train - held-out difference at least this many standard errors...
+    overfit_checks: int = 3  # ...at this many consecutive measurements
     oscillation_growth: float = 2.0  # amplitude of D's logit gap grows by this factor over three windows
     oscillation_floor: float = 1.0  # ...and ends above this amplitude (logits)
     layer_every: int = 50  # per-layer gradient norms, weight norms and update ratios every N steps
@@ -61,6 +66,7 @@ class MonitorConfig:
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
     # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
     diversity_samples: int = 256
+    evidence: str = "docs/EVIDENCE.md"  # measured benefit of each tip (ganhacks bench); remedies are listed best first
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -83,6 +89,9 @@ class MonitorConfig:
             "layer_every",
             "snapshot_every",
             "diversity_samples",
+            "grad_window",
+            "overfit_every",
+            "overfit_checks",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         if not 0 < self.lr_factor <= 1:
@@ -97,7 +106,6 @@ class MonitorConfig:
             "coverage_min",
             "coverage_peak",
             "diversity_drop",
-            "overfit_rt",
         ):
             check_probability(f"monitor.{name}", getattr(self, name))
         for name in (
@@ -106,7 +114,10 @@ class MonitorConfig:
             "spike_factor",
             "fidelity_max",
             "g_loss_flat",
-            "overfit_fidelity",
+            "grad_growth",
+            "grad_floor",
+            "overfit_rv",
+            "overfit_z",
             "oscillation_growth",
             "oscillation_floor",
         ):

@@ -3,9 +3,15 @@
 A detector is a pure function ``detect(history, config) -> evidence | None``: it reads the
 evidence window of a :class:`~ganhacks.monitor.history.History` and returns a dict of the
 numbers that made it fire (or ``None``). A :class:`Symptom` adds the id, the severity, a
-plain-language message and the catalog tips that remedy it. Thresholds come from
+plain-language message, the likely cause, the catalog tips that remedy it, the capabilities of
+the loss it needs (:mod:`ganhacks.monitor.losskinds`) and the symptoms it is a known consequence
+of (``follows``: an incident opened by one of those absorbs it, see
+:mod:`ganhacks.monitor.incidents`). Thresholds come from
 :class:`~ganhacks.monitor.config.MonitorConfig`; docs/monitor.md gives the measurements behind
 every default.
+
+The registry's order is the order of diagnosis: when several symptoms fire at one step, the
+first in this order opens the incident and the others that follow from it fold into it.
 """
 
 from __future__ import annotations
@@ -18,26 +24,33 @@ from typing import Any
 
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
+from ganhacks.monitor.losskinds import DECISION, FLOOR, SATURATING, LossKind
 from ganhacks.registry import Registry
 
 Evidence = dict[str, Any]
 Detector = Callable[[History, MonitorConfig], Evidence | None]
 
-# Losses whose D output is a critic score, not a logit: probability-based symptoms do not apply.
-CRITIC_LOSSES = ("wasserstein",)
-
 
 @dataclass(frozen=True)
 class Symptom:
-    """One failure symptom: what it is, how bad, what fixes it, and its detector (T10)."""
+    """One failure symptom: what it is, how bad, why, what fixes it, and its detector (T10)."""
 
     id: str  # stable id used in events.jsonl and the report
     severity: str  # "warning", "error" or "critical"
-    message: str  # plain language, one sentence
-    tips: tuple[str, ...]  # remedy tip ids from ganhacks.tips
+    message: str  # what is seen, plain language, one sentence
+    cause: str  # the likely cause, plain language
+    tips: tuple[str, ...]  # remedy tip ids from ganhacks.tips (catalog order; see remedies.rank_tips)
     detect: Detector  # pure function of the history
     windowed: bool = True  # False: checked every step (cheap, urgent)
-    needs_logits: bool = False  # True: meaningless for critic losses (Wasserstein)
+    needs: frozenset[str] = frozenset()  # loss capabilities it needs (losskinds.DECISION, FLOOR, SATURATING)
+    signals: tuple[str, ...] = ()  # signals it cannot work without (said once when they never come)
+    follows: tuple[str, ...] = ()  # symptoms it is a known consequence of (folds into their incident)
+
+    def applies_to(self, kind: LossKind | None) -> bool:
+        """Whether the symptom means something for this loss (``None``: unknown loss, only loss-free ones)."""
+        if not self.needs:
+            return True
+        return kind is not None and self.needs <= kind.offers
 
 
 SYMPTOMS: Registry[Symptom] = Registry("symptom")
@@ -81,24 +94,65 @@ def detect_non_finite(h: History, c: MonitorConfig) -> Evidence | None:
     return {"non_finite": bad} if bad else None
 
 
+GRAD_NAMES = ("grad_norm/d", "grad_norm/g")
+
+
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
-    """A total gradient norm of G or D above ``grad_max`` (T10's "over 100") at the newest step."""
-    over = {
-        k: _r(v)
-        for k, v in h.latest.items()
-        if k in ("grad_norm/d", "grad_norm/g") and math.isfinite(v) and v > c.grad_max
-    }
-    return {**over, "threshold": c.grad_max} if over else None
+    """A gradient norm of G or D that stays above ``grad_max`` (T10's "over 100"), or grows by
+    ``grad_growth`` times its earlier level, over the last ``grad_window`` readings.
+
+    A single large reading is not an explosion: healthy runs show isolated jumps. Both tests use
+    the median of the recent readings, so more than half of them must be high.
+    """
+    for name in GRAD_NAMES:
+        latest = h.latest.get(name)
+        if latest is None or not math.isfinite(latest) or latest <= c.grad_floor:
+            continue  # cheap exit on almost every step: the newest reading is not even high
+        recent = h.values(name, last=c.grad_window)
+        if len(recent) < c.grad_window:
+            continue
+        level = statistics.median(recent)
+        before = h.values(name, last=c.grad_window + c.window)[: -c.grad_window]
+        base = statistics.median(before) if len(before) >= c.grad_window else None
+        grown = base is not None and base > 0 and level >= c.grad_growth * base and level > c.grad_floor
+        if level > c.grad_max or grown:
+            return {
+                "signal": name,
+                "median_recent": _r(level),
+                "median_before": _r(base) if base is not None else None,
+                "latest": _r(latest),
+                "limits": {"level": c.grad_max, "growth": c.grad_growth},
+            }
+    return None
+
+
+def _flat_g_loss(h: History, c: MonitorConfig) -> float | None:
+    g = _full(h, "loss/g", c)
+    return _mean([abs(v) for v in g]) if g else None
 
 
 def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
-    """D separates real from fake almost perfectly for a whole window: its loss heads to ~0."""
+    """D separates real from fake almost perfectly for a whole window: its loss heads to ~0.
+
+    Read in the loss's own decision space (probabilities from logits, least-squares outputs
+    clamped to [0, 1]). When G's loss is also flat near 0 the better diagnosis is the saturating
+    G loss (:func:`detect_saturating_g`), reported instead.
+    """
     acc, pr, pf = _full(h, "d_acc", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
-    loss = h.window("loss/d", c.window)
-    if acc and pr and pf:
-        a, gap = _mean(acc), _mean(pr) - _mean(pf)
-        if a >= c.d_acc_min and gap >= c.d_gap_min:
-            return {"d_acc": _r(a), "p_real_minus_p_fake": _r(gap), "loss/d": _r(_mean(loss)) if loss else None}
+    if pr and pf:
+        gap = _mean(pr) - _mean(pf)
+        a = _mean(acc) if acc else None
+        if gap >= c.d_gap_min and (a is None or a >= c.d_acc_min):
+            flat = _flat_g_loss(h, c)
+            if flat is not None and flat < c.g_loss_flat and _mean(pf) < c.saturation_p:
+                return None  # the saturating G loss explains it better
+            loss = h.window("loss/d", c.window)
+            return {
+                "d_acc": _r(a) if a is not None else None,
+                "p_real_minus_p_fake": _r(gap),
+                "loss/d": _r(_mean(loss)) if loss else None,
+                "thresholds": [c.d_acc_min, c.d_gap_min],
+            }
         return None
     if (loss := _full(h, "loss/d", c)) and 0 <= _mean(loss) < c.d_loss_floor:
         return {"loss/d": _r(_mean(loss)), "threshold": c.d_loss_floor}
@@ -140,7 +194,7 @@ def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None
 
 
 def detect_mode_collapse(h: History, c: MonitorConfig) -> Evidence | None:
-    """Fixed-z samples fall well below their own best spread, or stop covering data they once
+    """Generated samples fall well below their own best spread, or stop covering data they once
     covered (dropped modes), at ``diversity_checks`` consecutive measurements.
 
     Both signals are judged against the run's own peak (measured from ``warmup`` on), so a G that
@@ -174,10 +228,10 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
     (~p) both vanish; the non-saturating -log p is large there instead, so a near-zero G loss
     while D is confident marks the saturated regime whatever the loss is called.
     """
-    pf, g = _full(h, "d_prob/fake", c), _full(h, "loss/g", c)
-    if not (pf and g):
+    pf, flat = _full(h, "d_prob/fake", c), _flat_g_loss(h, c)
+    if not pf or flat is None:
         return None
-    p, flat = _mean(pf), _mean([abs(v) for v in g])
+    p = _mean(pf)
     if p < c.saturation_p and flat < c.g_loss_flat:
         gn = h.window("grad_norm/g", c.window)
         return {
@@ -190,21 +244,31 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def detect_d_overfit(h: History, c: MonitorConfig) -> Evidence | None:
-    """r_t = E[sign D(real)] sits near +1 although the samples already lie on the data: D memorises reals.
+    """D rates the reals it trains on clearly above held-out reals it has never seen: it memorises.
 
-    A D that calls every real "real" is only suspicious when the fakes are close to the data
-    (``fidelity/ratio`` small) and D is not simply winning; without the fidelity signal it stays silent.
+    ``overfit/rv`` is Karras et al. (2020)'s validation heuristic r_v = (E[D(train)] - E[D(held-out)]) /
+    (E[D(train)] - E[D(fake)]): 0 when held-out reals look like training reals to D, 1 when they
+    look like fakes. ``overfit/z`` is the train - held-out difference over its standard error, so
+    noise on small sets does not fire it. Both come from the monitor's own measurement of D on a
+    fixed training subset, a held-out set and G's samples (same forward pass for all three). On a
+    data stream the held-out reals are as familiar to D as the training ones and it stays silent.
+    The sign statistic r_t = E[sign D(real)] of adaptive augmentation is reported as evidence only.
     """
-    rt = _full(h, "d_sign/real", c)
-    if rt is None and (pr := _full(h, "d_prob/real", c)):
-        rt = [2 * p - 1 for p in pr]  # soft r_t = E[tanh(D(x)/2)] = 2 E[sigma(D(x))] - 1 when signs are not reported
-    fid = h.values("fidelity/ratio", last=1)
-    if not rt or not fid or not math.isfinite(fid[-1]) or _mean(rt) < c.overfit_rt or fid[-1] > c.overfit_fidelity:
+    n = c.overfit_checks
+    rv, z = h.values("overfit/rv", last=n), h.values("overfit/z", last=n)
+    if len(rv) < n or len(z) < n:
         return None
-    acc = _full(h, "d_acc", c)
-    if acc and _mean(acc) >= c.d_acc_min:
-        return None  # that is d_loss_zero, reported on its own
-    return {"r_t": _r(_mean(rt)), "fidelity/ratio": _r(fid[-1]), "thresholds": [c.overfit_rt, c.overfit_fidelity]}
+    if all(math.isfinite(a) and a >= c.overfit_rv for a in rv) and all(
+        math.isfinite(b) and b >= c.overfit_z for b in z
+    ):
+        rt = h.window("d_sign/real", c.window)
+        return {
+            "r_v": [_r(v) for v in rv],
+            "z": [_r(v) for v in z],
+            "r_t": _r(_mean(rt)) if rt else None,
+            "thresholds": [c.overfit_rv, c.overfit_z],
+        }
+    return None
 
 
 def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
@@ -220,83 +284,125 @@ def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
     return None
 
 
-for _s in (
+ALL = (
+    "grad_explode",
+    "non_finite",
+    "saturating_g",
+    "d_loss_zero",
+    "d_overfit",
+    "g_fools_with_garbage",
+    "mode_collapse",
+    "oscillation",
+    "d_loss_spiky",
+)
+
+
+def _others(*ids: str) -> tuple[str, ...]:
+    return tuple(s for s in ALL if s not in ids)
+
+
+for _s in (  # the order of diagnosis (module docstring)
+    Symptom(
+        "grad_explode",
+        "error",
+        "Gradient norms stay far above their earlier level: updates are exploding.",
+        "a learning rate too high for this model, or nothing bounding D's gradients (no penalty or normalisation)",
+        ("T10", "S08", "S01", "S02"),
+        detect_grad_explode,
+        windowed=False,
+        signals=GRAD_NAMES,
+        follows=("d_loss_zero", "saturating_g", "oscillation", "d_loss_spiky", "d_overfit", "mode_collapse"),
+    ),
     Symptom(
         "non_finite",
         "critical",
         "NaN or Inf in the losses, D's outputs or the gradients: the run is broken.",
+        "a numerical overflow (often after exploding updates) or a NaN in the data or the weights",
         ("S08", "S01", "S03", "T01"),
         detect_non_finite,
         windowed=False,
+        follows=_others("non_finite"),
     ),
     Symptom(
-        "grad_explode",
+        "saturating_g",
         "error",
-        "Gradient norm above the limit: updates are exploding.",
-        ("T10", "S08", "S01", "S02"),
-        detect_grad_explode,
-        windowed=False,
+        "D is confident and G's loss sits flat near 0: the saturating G loss has stalled.",
+        "G minimises log(1 - D(G(z))) (the minimax form), whose gradient vanishes once D rejects the fakes",
+        ("T02", "T06", "T13"),
+        detect_saturating_g,
+        needs=frozenset({SATURATING}),
+        signals=("d_prob/fake", "loss/g"),
+        follows=("d_loss_zero",),
     ),
     Symptom(
         "d_loss_zero",
         "error",
         "D wins outright (its loss is heading to ~0): G gets no useful signal.",
+        "D is far stronger than G (learning rate, capacity or number of D steps)",
         ("T10", "T06", "T13", "S01", "S04"),
         detect_d_wins,
-        needs_logits=True,
+        needs=frozenset({DECISION, FLOOR}),
+        signals=("d_prob/real", "d_prob/fake"),
+        follows=("saturating_g", "d_overfit", "grad_explode"),
     ),
     Symptom(
-        "d_loss_spiky",
+        "d_overfit",
         "warning",
-        "D's loss spikes with high variance instead of settling down.",
-        ("T10", "S01", "S03", "S08"),
-        detect_d_loss_spiky,
+        "D rates its training reals well above held-out reals: it is memorising the training data.",
+        "a training set small for D's capacity, trained for long",
+        ("T13", "T06", "T17", "S03"),
+        detect_d_overfit,
+        signals=("overfit/rv",),
+        follows=("d_loss_zero", "saturating_g", "grad_explode"),
     ),
     Symptom(
         "g_fools_with_garbage",
         "warning",
         "G's loss keeps falling and D is fooled, but the samples are far from the data.",
+        "D has stopped learning (frozen, far too slow, or not stepped), so G exploits it",
         ("T10", "T14", "S04"),
         detect_g_fools_with_garbage,
-        needs_logits=True,
+        needs=frozenset({DECISION}),
+        signals=("fidelity/ratio",),
+        follows=("grad_explode", "mode_collapse"),
     ),
     Symptom(
         "mode_collapse",
         "error",
         "Samples are much less diverse than the data: G is collapsing onto few modes.",
+        "D too weak or too slow to punish G for covering few modes, or updates too large",
         ("T15", "S08", "T08", "T12", "T06"),
         detect_mode_collapse,
-    ),
-    Symptom(
-        "saturating_g",
-        "error",
-        "D is confident and G's gradient has vanished: the saturating G loss stalls.",
-        ("T02", "T06", "T13"),
-        detect_saturating_g,
-        needs_logits=True,
-    ),
-    Symptom(
-        "d_overfit",
-        "warning",
-        "D calls nearly every real sample real (r_t near +1): it may be memorising the training data.",
-        ("T13", "T06", "T17", "S03"),
-        detect_d_overfit,
-        needs_logits=True,
+        signals=("diversity/ratio",),
+        follows=_others("mode_collapse", "d_loss_spiky"),
     ),
     Symptom(
         "oscillation",
         "warning",
         "D's judgement swings back and forth with growing amplitude.",
+        "G and D chase each other with updates too large for the game to settle",
         ("T08", "S07", "S03", "S08"),
         detect_oscillation,
+        signals=("d_out/real", "d_out/fake"),
+        follows=_others("oscillation"),
+    ),
+    Symptom(
+        "d_loss_spiky",
+        "warning",
+        "D's loss spikes with high variance instead of settling down.",
+        "unstable updates (learning rate, no penalty) or outliers in the data",
+        ("T10", "S01", "S03", "S08"),
+        detect_d_loss_spiky,
+        signals=("loss/d",),
+        follows=_others("d_loss_spiky"),
     ),
 ):
     SYMPTOMS.register(_s.id, _s)
 
 
-def symptoms_for(loss: str | None = None) -> list[Symptom]:
-    """The symptoms that apply to a loss (critic losses skip the probability-based ones)."""
-    return [s for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if not (s.needs_logits and loss in CRITIC_LOSSES)]
+def symptoms_for(kind: LossKind | None) -> list[Symptom]:
+    """The symptoms that mean something for a loss kind, in the order of diagnosis."""
+    return [s for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if s.applies_to(kind)]
 
 
 def tips_monitored() -> dict[str, list[str]]:
