@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from ganhacks.cli import main
-from ganhacks.monitor.report import build_report, load_run
+from ganhacks.monitor.report import Live, build_report, load_run, render_html, watch_report
 
 
 def make_run(folder, steps=60):
@@ -72,6 +72,7 @@ def test_report_is_self_contained_and_says_what_was_skipped(tmp_path):
         assert Image.open(io.BytesIO(base64.b64decode(data))).size[0] > 0
     assert skipped == ["metrics.jsonl: skipped 1 unreadable line(s) (61)"] and "unreadable line" in page
     assert "non_finite" in page and "S08 (Lower the learning rate" in page
+    assert "http-equiv='refresh'" not in page  # a finished report never reloads itself
     assert len(load_run(run).metrics) == 60  # NaN/Inf strings are kept as values
 
 
@@ -85,14 +86,47 @@ def test_cli_report_and_bad_paths(tmp_path, capsys):
     assert main(["report", str(tmp_path / "empty")]) == 2
 
 
+def metric_line(step):
+    return json.dumps({"step": step, "loss/d": 1.0, "loss/g": 0.7, "d_prob/real": 0.6, "d_prob/fake": 0.4}) + "\n"
+
+
+def test_watch_rerenders_while_the_run_goes_and_stops_with_a_final_page(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"train": {"steps": 30}}))
+    renders, waits = [], []
+
+    def on_render(path, final):
+        page = path.read_text()
+        banner = re.search(r"step (\d+) of 30\)", page)
+        renders.append((final, "http-equiv='refresh' content='2'" in page, int(banner.group(1)) if banner else None))
+
+    def sleep(seconds):  # the run goes on while the watcher sleeps: 10 more steps per wait
+        waits.append(seconds)
+        with open(run / "metrics.jsonl", "a") as f:
+            for s in range(10 * (len(waits) - 1) + 1, min(10 * len(waits), 30) + 1):
+                f.write(metric_line(s))
+
+    path = watch_report(run, every=2, idle=60, on_render=on_render, sleep=sleep)
+    assert path == run / "report.html"
+    # a live page at once (step 0: only the config so far), one per change, then the final page without reloads
+    assert renders == [(False, True, 0), (False, True, 10), (False, True, 20), (True, False, None)]
+    assert waits == [2, 2, 2]
+    assert "LIVE" not in path.read_text() and len(load_run(run).metrics) == 30
+
+
+def test_watch_gives_up_on_a_run_that_stopped_writing(tmp_path):
+    run = make_run(tmp_path / "run")  # 60 steps logged, no config steps: never "finished"
+    finals = []
+    path = watch_report(run, every=5, idle=15, on_render=lambda p, final: finals.append(final), sleep=lambda s: None)
+    assert finals == [False, True] and "http-equiv='refresh'" not in path.read_text()
+    assert main(["report", str(run), "--watch", "--every", "0"]) == 2
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")
-def test_headless_chromium_renders_the_plots(tmp_path):
-    run = make_run(tmp_path / "run")
-    path, _ = build_report(run)
-    shot = tmp_path / "shot.png"
+def screenshot(path, shot):
     subprocess.run(
         [
             CHROMIUM,
@@ -110,8 +144,14 @@ def test_headless_chromium_renders_the_plots(tmp_path):
         capture_output=True,
         timeout=60,
     )
-    img = Image.open(shot).convert("RGB")
-    colours = img.getcolors(maxcolors=1 << 20)
+    return Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")
+def test_headless_chromium_renders_the_plots(tmp_path):
+    run = make_run(tmp_path / "run")
+    path, _ = build_report(run)
+    colours = screenshot(path, tmp_path / "shot.png")
 
     def count(test):
         return sum(n for n, c in colours if test(*c))
@@ -136,3 +176,17 @@ def test_report_shows_metrics_logged_during_training_and_those_of_ganhacks_eval(
     page = build_report(run)[0].read_text()
     assert "Metrics during training" in page and len(images(page)) >= 6  # one more figure than without eval/
     assert "<td>fid</td><td>1.875</td>" in page and "<td>n_fake</td><td>1000</td>" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")
+def test_headless_chromium_renders_a_live_page_with_its_banner_and_plots(tmp_path):
+    run = make_run(tmp_path / "run")
+    path = tmp_path / "live.html"
+    path.write_text(render_html(load_run(run), Live(every=3, stamp="12:00:00", step=60, total=100)))
+    colours = screenshot(path, tmp_path / "shot.png")
+
+    def count(test):
+        return sum(n for n, c in colours if test(*c))
+
+    assert count(lambda r, g, b: (r, g, b) == (10, 125, 40)) > 2000  # the green LIVE banner is drawn
+    assert count(lambda r, g, b: b > 150 and r < 80 and 90 < g < 150) > 200  # and the plots under it

@@ -48,7 +48,7 @@ def standard_callbacks(run_dir: str | Path, config: RunConfig, progress: bool = 
     if progress:
         cbs.append(ProgressPrinter())
     if tc.tensorboard:
-        cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every))
+        cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every, events=rd.events))  # + the monitor's records
     return cbs
 
 
