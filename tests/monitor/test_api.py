@@ -106,6 +106,7 @@ def test_loss_names_and_what_each_symptom_applies_to():
     assert "saturating_g" in on["bce"] and "saturating_g" in on["minimax"] and "saturating_g" not in on["hinge"]
     assert on["wasserstein"] == {
         "grad_explode",
+        "grad_vanish",
         "non_finite",
         "d_overfit",
         "mode_collapse",

@@ -30,13 +30,16 @@ class Alert:
     evidence: dict[str, Any] = field(default_factory=dict)  # the numbers behind it
     cause: str = ""  # the likely cause, plain language
     incident: int = 0  # the incident this alert opened (1, 2, ...)
+    reported: int = 0  # step at which it was alerted (a root is held back settle_steps steps; 0: at ``step``)
 
     def line(self) -> str:
         """One console line: step, severity, symptom, what is seen, likely cause, evidence, remedies."""
         tips = ", ".join(f"{t} ({TIPS_BY_ID[t].title})" if t in TIPS_BY_ID else t for t in self.tips)
         cause = f" Likely cause: {self.cause}." if self.cause else ""
+        now = self.reported or self.step
+        seen = f", first seen at step {self.step}" if now != self.step else ""
         return (
-            f"[monitor] step {self.step} {self.severity.upper()} {self.symptom} (incident {self.incident}): "
+            f"[monitor] step {now} {self.severity.upper()} {self.symptom} (incident {self.incident}{seen}): "
             f"{self.message}{cause} Evidence: {evidence_text(self.evidence)}. Try: {tips} "
             f"(ganhacks tips {' '.join(self.tips[:2])})"
         )

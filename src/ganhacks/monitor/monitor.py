@@ -34,7 +34,7 @@ from ganhacks.errors import UserError
 from ganhacks.monitor.actions import Alert, EventLog, at_least, print_alert
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
-from ganhacks.monitor.incidents import Incidents
+from ganhacks.monitor.incidents import Incidents, Suspect
 from ganhacks.monitor.losskinds import KINDS, KindGuess, LossKind, loss_kind, to_logits
 from ganhacks.monitor.remedies import load_benefits, rank_tips
 from ganhacks.monitor.signals import (
@@ -125,7 +125,7 @@ class Monitor:
         self.probabilities = False  # D's outputs are probabilities (converted to logits before reading)
         self.symptoms: list[Symptom] = symptoms_for(self.kind)
         self.history = History(size=3 * self.config.window)
-        self.incidents = Incidents(self.config.quiet_steps)
+        self.incidents = Incidents(self.config.quiet_steps, self.config.settle_steps)
         self.events = EventLog(RunDir(run_dir).events if run_dir is not None else None)
         self.stream = sys.stderr if stream == "stderr" else stream  # looked up now, so redirection works
         self.benefits = load_benefits(self.config.evidence)  # tip -> measured benefit (empty: catalog order)
@@ -370,8 +370,49 @@ class Monitor:
         diversity = self._reference is not None and step % self.config.diversity_every == 0
         return diversity or (self._held is not None and step % self.config.overfit_every == 0)
 
+    def _open(self, suspect: Suspect) -> Alert:
+        """Open the incident of a (settled) root symptom: one alert, one console line, its members folded."""
+        s = SYMPTOMS.get(suspect.cause)
+        inc = self.incidents.open(suspect.step, s, reported=self.step_count)
+        alert = Alert(
+            suspect.step,
+            s.id,
+            s.severity,
+            s.message,
+            rank_tips(s.tips, self.benefits),
+            suspect.evidence,
+            s.cause,
+            inc.number,
+            self.step_count,
+        )
+        self.alerts.append(alert)
+        self.events.write({**alert.record(), "action": self.config.policy})
+        for m in suspect.members:
+            self.incidents.fold(inc, m["step"], SYMPTOMS.get(m["symptom"]))
+            self._write_folded(inc.number, m["step"], m["symptom"], m["severity"], m["evidence"])
+        inc.last_step = max(inc.last_step, self.step_count)
+        print_alert(alert, self.stream)
+        return alert
+
+    def _write_folded(self, number: int, step: int, symptom: str, severity: str, evidence: dict) -> None:
+        self.events.write(
+            {
+                "event": "folded",
+                "incident": number,
+                "step": step,
+                "symptom": symptom,
+                "severity": severity,
+                "evidence": evidence,
+            }
+        )
+
+    def flush(self) -> list[Alert]:
+        """Alert the incidents still held back (``settle_steps``) now: at the end of a run, or before a rollback."""
+        return [self._open(sus) for sus in self.incidents.due(self.step_count, flush=True)]
+
     def close(self) -> None:
-        """Remove the hooks."""
+        """Alert what is still held back and remove the hooks."""
+        self.flush()
         for h in self._handles:
             h.remove()
         self._handles.clear()
@@ -438,32 +479,11 @@ class Monitor:
             owner = self.incidents.owner(self.step_count, s)
             if owner is not None:  # a consequence of an open incident: folded, not alerted
                 self.incidents.fold(owner, self.step_count, s)
-                self.events.write(
-                    {
-                        "event": "folded",
-                        "incident": owner.number,
-                        "step": self.step_count,
-                        "symptom": s.id,
-                        "severity": s.severity,
-                        "evidence": evidence,
-                    }
-                )
+                self._write_folded(owner.number, self.step_count, s.id, s.severity, evidence)
                 continue
-            inc = self.incidents.open(self.step_count, s)
-            alert = Alert(
-                self.step_count,
-                s.id,
-                s.severity,
-                s.message,
-                rank_tips(s.tips, self.benefits),
-                evidence,
-                s.cause,
-                inc.number,
-            )
-            new.append(alert)
-            self.alerts.append(alert)
-            self.events.write({**alert.record(), "action": self.config.policy})
-            print_alert(alert, self.stream)
+            if not self.incidents.hold(self.step_count, s, evidence):  # critical: at once
+                new.append(self._open(Suspect(self.step_count, s.id, evidence)))
+        new += [self._open(sus) for sus in self.incidents.due(self.step_count)]
         if self.config.policy == "stop" and self.acting:
             self.should_stop = True
             self.events.write({"event": "stop", "step": self.step_count, "reason": ", ".join(self.acting)})
@@ -626,6 +646,7 @@ class Monitor:
 
     def reset_evidence(self) -> None:
         """Forget the evidence windows and close open incidents (after a rollback)."""
+        self.flush()
         self.history.clear()
         self.last_seen.clear()
         self._pending.clear()
@@ -663,6 +684,7 @@ class Monitor:
                 dict(r.get("evidence", {})),
                 str(r.get("cause", "")),
                 int(r.get("incident", 0)),
+                int(r.get("reported", 0)),
             )
             for r in state.get("alerts", [])
             if r.get("symptom") in SYMPTOMS

@@ -150,16 +150,37 @@ def overfit_signals(train: Tensor, held: Tensor, fake: Tensor) -> dict[str, floa
     ``overfit/rv`` = (E[D(train)] - E[D(held)]) / (E[D(train)] - E[D(fake)]): about 0 while D
     treats unseen reals like the ones it trains on, 1 when it treats them like fakes.
     ``overfit/z`` = (E[D(train)] - E[D(held)]) / its standard error (Welch), so small noisy sets
-    do not look like memorisation. Both are 0 where they are undefined (D rates fakes at least as
-    high as training reals; no spread at all), and NaN only when D's outputs are not finite.
+    do not look like memorisation. ``overfit/auc`` = P(D(train) > D(held-out)) by ranks (0.5: no
+    difference, 1: D ranks every training real above every held-out one), which a few extreme
+    outputs cannot move much. rv and z are 0 where they are undefined (D rates fakes at least as
+    high as training reals; no spread at all), and all are NaN only when D's outputs are not finite.
     """
     t, h, f = (v.detach().float().reshape(-1) for v in (train, held, fake))
     gap = float(t.mean() - h.mean())
     spread = float(t.mean() - f.mean())
     se = math.sqrt(float(t.var()) / len(t) + float(h.var()) / len(h)) if len(t) > 1 and len(h) > 1 else 0.0
     if not all(map(math.isfinite, (gap, spread, se))):
-        return {"overfit/rv": float("nan"), "overfit/z": float("nan")}
-    return {"overfit/rv": gap / spread if spread > 0 else 0.0, "overfit/z": gap / se if se > 0 else 0.0}
+        return {"overfit/rv": float("nan"), "overfit/z": float("nan"), "overfit/auc": float("nan")}
+    return {
+        "overfit/rv": gap / spread if spread > 0 else 0.0,
+        "overfit/z": gap / se if se > 0 else 0.0,
+        "overfit/auc": rank_auc(t, h),
+    }
+
+
+def rank_auc(a: Tensor, b: Tensor) -> float:
+    """P(a random value of ``a`` exceeds one of ``b``) (ties count half): the Mann-Whitney AUC, robust to outliers.
+
+    Example:
+        >>> rank_auc(torch.tensor([3.0, 4.0]), torch.tensor([1.0, 2.0]))
+        1.0
+    """
+    both = torch.cat([a.reshape(-1), b.reshape(-1)]).double()
+    _, index, counts = torch.unique(both, return_inverse=True, return_counts=True)  # sorted distinct values
+    ends = counts.cumsum(0).double()
+    ranks = (ends - (counts - 1) / 2)[index]  # 1-based ranks, ties sharing their average rank
+    u = float(ranks[: a.numel()].sum()) - a.numel() * (a.numel() + 1) / 2
+    return u / (a.numel() * b.numel())
 
 
 def layer_grad_norms(module: nn.Module) -> dict[str, float]:

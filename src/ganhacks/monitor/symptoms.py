@@ -72,6 +72,12 @@ def _pstdev(xs: list[float]) -> float:
     return math.sqrt(sum((x - m) ** 2 for x in xs) / len(xs))
 
 
+def _spread(xs: list[float]) -> float:
+    """A robust standard deviation: 1.4826 x the median absolute deviation (a few outliers barely move it)."""
+    med = statistics.median(xs)
+    return 1.4826 * statistics.median(abs(x - med) for x in xs)
+
+
 def _slope(ys: list[float]) -> float:
     """Least-squares slope of ``ys`` against 0..n-1: sum((i - i_bar)(y - y_bar)) / sum((i - i_bar)^2)."""
     n = len(ys)
@@ -126,6 +132,29 @@ def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
     return None
 
 
+def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
+    """The gradients of both G and D fell to a ``grad_vanish`` fraction of their earlier level: nothing learns.
+
+    Saturated outputs (a sigmoid D pushed to 0 or 1 by updates far too large) or dead units leave
+    every gradient at ~0; the losses may still look finite and calm.
+    """
+    levels = {}
+    for name in GRAD_NAMES:
+        recent = h.values(name, last=c.grad_window)
+        before = h.values(name, last=c.grad_window + c.window)[: -c.grad_window]
+        if len(recent) < c.grad_window or len(before) < c.grad_window:
+            return None
+        now, base = statistics.median(recent), statistics.median(before)
+        if not (math.isfinite(now) and math.isfinite(base) and base > 0 and now < c.grad_vanish * base):
+            return None
+        levels[name] = (now, base)
+    return {
+        **{f"{k}_recent": _r(v[0]) for k, v in levels.items()},
+        **{f"{k}_before": _r(v[1]) for k, v in levels.items()},
+        "fraction": c.grad_vanish,
+    }
+
+
 def _flat_g_loss(h: History, c: MonitorConfig) -> float | None:
     g = _full(h, "loss/g", c)
     return _mean([abs(v) for v in g]) if g else None
@@ -160,35 +189,60 @@ def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's loss jumps in spikes (high variance) instead of settling with low variance."""
+    """D's loss jumps in spikes (high variance) instead of settling with low variance.
+
+    A spike is a reading far above its neighbours: the residual from the running median of 5
+    readings is above ``spike_factor`` times the residuals' median absolute size (floored) and
+    above ``spike_rise`` times the median loss over both its neighbours (the loss at least doubles
+    for one reading). A loss that merely trends
+    (D pulling ahead, the loss falling) has small residuals and is no spike; nor is the skewed noise
+    of a D that wins a little more often.
+    """
     w = _full(h, "loss/d", c)
     if not w:
         return None
+    res = [v - statistics.median(w[max(0, i - 2) : i + 3]) for i, v in enumerate(w)]
     med = statistics.median(w)
-    mad = statistics.median(abs(v - med) for v in w)
-    limit = med + c.spike_factor * max(mad, 0.05 * abs(med), 1e-3)  # robust z-score, scale floored
-    spikes = sum(v > limit for v in w)
+    scale = max(statistics.median(abs(r) for r in res), 0.05 * abs(med), 1e-3)  # robust scale, floored
+    rise = c.spike_rise * abs(med)
+    # a spike stands above both neighbours (a level that drops at once leaves no spike behind it)
+    above = [
+        v - max(w[max(i - 1, 0)] if i else -math.inf, w[i + 1] if i + 1 < len(w) else -math.inf)
+        for i, v in enumerate(w)
+    ]
+    spikes = sum(r > c.spike_factor * scale and a > rise for r, a in zip(res, above))
     if spikes >= c.spikes_min:
-        return {"spikes": spikes, "median": _r(med), "spike_limit": _r(limit), "max": _r(max(w))}
+        return {"spikes": spikes, "median": _r(med), "spike_limit": _r(med + c.spike_factor * scale), "max": _r(max(w))}
     return None
 
 
 def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None:
-    """G's loss falls steadily and D rates fakes as real, yet the samples are far from the data."""
+    """G's loss falls steadily and D rates fakes above reals, while the samples move away from the data.
+
+    "Away from the data": ``fidelity/ratio`` above ``fidelity_max``, or risen to ``fidelity_rise``
+    times the closest the samples came to the data since ``warmup`` (in pixel space a G that
+    exploits a frozen D drifts from the digits it drew without going far). A D that is fooled while
+    the samples stay where they were is a healthy moment of a G ahead, not garbage.
+    """
     g, pr, pf = _full(h, "loss/g", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
     fid = h.values("fidelity/ratio", last=1)
-    if not (g and pr and pf and fid) or not math.isfinite(fid[-1]):
+    if not (fid and math.isfinite(fid[-1])):
+        return None
+    low = h.peaks["fidelity_low"] = min(h.peaks.get("fidelity_low", fid[-1]), fid[-1])
+    if not (g and pr and pf):
         return None
     slope = _slope(g)
     falling = slope * len(g) < -(_pstdev(g) or 1e-12)  # the drop over the window exceeds the noise
-    fooled = _mean(pf) >= _mean(pr) + c.fooled_margin
-    if falling and fooled and fid[-1] > c.fidelity_max:
+    fooled = statistics.median(pf) >= statistics.median(pr) + c.fooled_margin  # medians: odd batches do not count
+    away = fid[-1] > c.fidelity_max or fid[-1] >= c.fidelity_rise * low
+    if falling and fooled and away:
         return {
             "loss/g_slope": _r(slope),
-            "p_fake": _r(_mean(pf)),
-            "p_real": _r(_mean(pr)),
+            "p_fake": _r(statistics.median(pf)),
+            "p_real": _r(statistics.median(pr)),
             "fidelity/ratio": _r(fid[-1]),
-            "threshold": c.fidelity_max,
+            "fidelity_low": _r(low),
+            "thresholds": [c.fidelity_max, c.fidelity_rise],
         }
     return None
 
@@ -206,7 +260,8 @@ def detect_mode_collapse(h: History, c: MonitorConfig) -> Evidence | None:
         if vals and math.isfinite(vals[-1]):
             h.peaks[name] = max(h.peaks.get(name, vals[-1]), vals[-1])
     d_peak, c_peak = h.peaks.get("diversity/ratio", 0.0), h.peaks.get("coverage", 0.0)
-    fell = len(d) == n and all(math.isfinite(v) and v < c.diversity_drop * d_peak for v in d)
+    # a G more spread out than the data (early garbage) sets no standard: the peak counts up to the data's spread
+    fell = len(d) == n and all(math.isfinite(v) and v < c.diversity_drop * min(d_peak, 1.0) for v in d)
     uncovered = (
         len(cov) == n and c_peak >= c.coverage_peak and all(math.isfinite(v) and v < c.coverage_min for v in cov)
     )
@@ -248,36 +303,37 @@ def detect_d_overfit(h: History, c: MonitorConfig) -> Evidence | None:
 
     ``overfit/rv`` is Karras et al. (2020)'s validation heuristic r_v = (E[D(train)] - E[D(held-out)]) /
     (E[D(train)] - E[D(fake)]): 0 when held-out reals look like training reals to D, 1 when they
-    look like fakes. ``overfit/z`` is the train - held-out difference over its standard error, so
-    noise on small sets does not fire it. Both come from the monitor's own measurement of D on a
-    fixed training subset, a held-out set and G's samples (same forward pass for all three). On a
-    data stream the held-out reals are as familiar to D as the training ones and it stays silent.
+    look like fakes. ``overfit/auc`` = P(D(train) > D(held-out)) by ranks: a few extreme outputs
+    (outliers among the training reals) cannot push it up, and noise on small sets keeps it near
+    0.5. Both come from the monitor's own measurement of D on training reals, a held-out set and G's
+    samples (the same kind of forward pass for all three). On a data stream the held-out reals are
+    as familiar to D as the training ones and it stays silent.
     The sign statistic r_t = E[sign D(real)] of adaptive augmentation is reported as evidence only.
     """
     n = c.overfit_checks
-    rv, z = h.values("overfit/rv", last=n), h.values("overfit/z", last=n)
-    if len(rv) < n or len(z) < n:
+    rv, auc = h.values("overfit/rv", last=n), h.values("overfit/auc", last=n)
+    if len(rv) < n or len(auc) < n:
         return None
-    if all(math.isfinite(a) and a >= c.overfit_rv for a in rv) and all(
-        math.isfinite(b) and b >= c.overfit_z for b in z
-    ):
-        rt = h.window("d_sign/real", c.window)
+    high = all(math.isfinite(a) and a >= c.overfit_rv for a in rv)
+    if high and all(math.isfinite(b) and b >= c.overfit_auc for b in auc):
+        rt, z = h.window("d_sign/real", c.window), h.values("overfit/z", last=n)
         return {
             "r_v": [_r(v) for v in rv],
+            "auc": [_r(v) for v in auc],
             "z": [_r(v) for v in z],
             "r_t": _r(_mean(rt)) if rt else None,
-            "thresholds": [c.overfit_rv, c.overfit_z],
+            "thresholds": [c.overfit_rv, c.overfit_auc],
         }
     return None
 
 
 def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's logit gap swings with an amplitude that grows over three consecutive windows."""
+    """D's logit gap swings with an amplitude (robust spread) that grows over three consecutive windows."""
     r, f = h.values("d_out/real", last=3 * c.window), h.values("d_out/fake", last=3 * c.window)
     if len(r) < 3 * c.window or len(f) != len(r) or not all(map(math.isfinite, r + f)):
         return None
     gap = [a - b for a, b in zip(r, f)]
-    amps = [_pstdev(gap[i * c.window : (i + 1) * c.window]) for i in range(3)]
+    amps = [_spread(gap[i * c.window : (i + 1) * c.window]) for i in range(3)]
     growing = amps[0] < amps[1] < amps[2] and amps[2] >= c.oscillation_growth * max(amps[0], 1e-6)
     if growing and amps[2] >= c.oscillation_floor:
         return {"amplitudes": [_r(a) for a in amps], "growth": c.oscillation_growth, "floor": c.oscillation_floor}
@@ -287,6 +343,7 @@ def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
 ALL = (
     "grad_explode",
     "non_finite",
+    "grad_vanish",
     "saturating_g",
     "d_loss_zero",
     "d_overfit",
@@ -322,6 +379,16 @@ for _s in (  # the order of diagnosis (module docstring)
         detect_non_finite,
         windowed=False,
         follows=_others("non_finite"),
+    ),
+    Symptom(
+        "grad_vanish",
+        "error",
+        "The gradients of both G and D have vanished: nothing learns any more.",
+        "updates so large that D's outputs saturated (a sigmoid stuck at 0 or 1) or the units died",
+        ("S08", "T05", "T01", "T10"),
+        detect_grad_vanish,
+        signals=GRAD_NAMES,
+        follows=("grad_explode",),
     ),
     Symptom(
         "saturating_g",
