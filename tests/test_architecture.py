@@ -1,6 +1,7 @@
 """The package's layers stay as the layout shows them (DESIGN.md): dependencies point one way and no
 two files import each other, directly or through others."""
 
+import logging
 from pathlib import Path
 
 import grimp
@@ -69,5 +70,12 @@ def test_lower_parts_never_import_the_trainer(lower):
 
 
 def test_the_layer_contract_in_pyproject_holds(capsys):
-    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    # import-linter configures logging with disable_existing_loggers: give the other tests theirs back
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    disabled = [lg.disabled for lg in loggers]
+    try:
+        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    finally:
+        for lg, was in zip(loggers, disabled):
+            lg.disabled = was
     assert code == 0, capsys.readouterr().out[-3000:]

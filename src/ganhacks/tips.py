@@ -315,7 +315,7 @@ TIPS: tuple[Tip, ...] = (
         "Smaller steps reduce the overshooting that lets G jump between a few modes D currently under-rates.",
         "Practitioners' lessons collected in the seeds (towardsdatascience, '10 lessons I learned training GANs for "
         "a year')",
-        ("ganhacks.tricks.optim.scale_lr",),
+        ("ganhacks.tricks.optim.scale_lr", "ganhacks.tricks.optim.schedule_lr"),
     ),
     Tip(
         "S09",
@@ -332,12 +332,14 @@ TIPS: tuple[Tip, ...] = (
         "loss last.",
         "Tuning matters more than the loss choice; a simple baseline makes other problems easier to see.",
         "Lucic et al. 2018, 'Are GANs Created Equal?', arXiv:1711.10337; Mao et al. 2017 (LSGAN); Lim & Ye 2017 "
-        "(hinge); Jolicoeur-Martineau 2018 (relativistic)",
+        "(hinge); Jolicoeur-Martineau 2018 (relativistic); Huang et al. 2024, 'The GAN is dead; long live the "
+        "GAN!' (RpGAN + R1 + R2)",
         (
             "ganhacks.tricks.losses.LOSSES",
             "ganhacks.tricks.losses.d_hinge",
             "ganhacks.tricks.losses.d_least_squares",
             "ganhacks.tricks.losses.d_relativistic_average",
+            "ganhacks.tricks.losses.d_relativistic_pairing",
         ),
     ),
     Tip(

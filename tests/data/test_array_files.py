@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -72,10 +74,31 @@ def test_bad_arrays(tmp_path, arr, match):
         load_array_file(tmp_path / "bad.npy")
 
 
-def test_object_arrays_are_refused(tmp_path):
-    np.save(tmp_path / "o.npy", np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+class Payload:
+    """Unpickling this runs a shell command that creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_object_arrays_are_refused_without_running_code(tmp_path, suffix):
+    marker = tmp_path / "pwned"
+    evil = np.array([Payload(marker), None], dtype=object)
+    path = tmp_path / f"o{suffix}"
+    if suffix == ".npy":
+        np.save(path, evil, allow_pickle=True)
+    else:
+        np.savez(path, x=evil)
     with pytest.raises(UserError, match="Python objects"):
-        load_array_file(tmp_path / "o.npy")
+        load_array_file(path)
+    assert not marker.exists()
+    loaded = np.load(path, allow_pickle=True)  # positive control: an unsafe load runs the payload
+    _ = loaded if suffix == ".npy" else loaded["x"]
+    assert marker.exists()
 
 
 def test_corrupt_npy_and_wrong_labels(tmp_path, images):

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 import torch
@@ -70,16 +72,18 @@ def test_jpeg_is_read(tmp_path):
     assert float((ds.x - (128 / 255 * 2 - 1)).abs().max()) < 0.03  # lossy, but a flat image survives
 
 
-def test_corrupt_files_are_skipped_and_counted(tmp_path):
+def test_corrupt_files_are_skipped_and_counted(tmp_path, caplog):
     _write(tmp_path / "good.png", np.zeros((4, 4), dtype=np.uint8))
     (tmp_path / "bad.png").write_bytes(b"\x89PNG garbage")
     full = tmp_path / "full.png"
     _write(full, np.zeros((64, 64), dtype=np.uint8))
     (tmp_path / "trunc.png").write_bytes(full.read_bytes()[:60])
     full.unlink()
-    with pytest.warns(UserWarning, match="skipped 2 unreadable"):
+    with caplog.at_level(logging.WARNING, logger="ganhacks"):
         ds = load_image_folder(tmp_path)
     assert len(ds) == 1 and "skipped 2 unreadable" in ds.describe()
+    (record,) = caplog.records  # one line naming them, through logging (not a Python warning)
+    assert record.getMessage() == f"{tmp_path}: skipped 2 unreadable image file(s): bad.png, trunc.png"
 
 
 def test_all_corrupt_folder_is_an_error(tmp_path):
@@ -103,7 +107,7 @@ def test_missing_folder_is_an_error(tmp_path):
 def test_mixed_sizes_need_image_size(tmp_path):
     _write(tmp_path / "a.png", np.zeros((8, 8), dtype=np.uint8))
     _write(tmp_path / "b.png", np.full((12, 6), 255, dtype=np.uint8))
-    with pytest.raises(UserError, match="--image-size"):
+    with pytest.raises(UserError, match="--set data.image_size=N"):
         load_image_folder(tmp_path)
     ds = load_image_folder(tmp_path, image_size=4)
     assert ds.x.shape == (2, 1, 4, 4)
@@ -111,10 +115,11 @@ def test_mixed_sizes_need_image_size(tmp_path):
     torch.testing.assert_close(ds.x[1], torch.ones(1, 4, 4))
 
 
-def test_skipped_file_does_not_shift_class_ids(tmp_path):
+def test_skipped_file_does_not_shift_class_ids(tmp_path, caplog):
     _write(tmp_path / "b_class" / "x.png", np.zeros((4, 4), dtype=np.uint8))
     (tmp_path / "a_class").mkdir()
     (tmp_path / "a_class" / "broken.png").write_bytes(b"broken")
-    with pytest.warns(UserWarning):
+    with caplog.at_level(logging.WARNING, logger="ganhacks"):
         ds = load_image_folder(tmp_path)
+    assert "broken.png" in caplog.text
     assert ds.class_names == ("a_class", "b_class") and ds.y.tolist() == [1]

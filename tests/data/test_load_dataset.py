@@ -1,4 +1,5 @@
 import gzip
+import os
 import pickle
 import struct
 
@@ -91,3 +92,25 @@ def test_unsupported_files(tmp_path):
         load_dataset(tmp_path / "empty")
     with pytest.raises(UserError, match="leave it unset for files"):
         load_dataset(tmp_path / "one.png", n=3)
+
+
+class Payload:
+    """Unpickling this runs a shell command that creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_given_as_data_is_unpickled_safely(tmp_path):
+    # any file starting like a pickle is read as a CIFAR batch, through the safe unpickler
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "my-data.bin"
+    evil.write_bytes(pickle.dumps({b"data": np.zeros((2, 3072), dtype=np.uint8), b"labels": Payload(marker)}))
+    with pytest.raises(UserError, match="refus"):
+        load_dataset(evil)
+    assert not marker.exists()
+    pickle.loads(evil.read_bytes())  # positive control: the ordinary unpickler runs the payload
+    assert marker.exists()

@@ -197,3 +197,53 @@ def test_non_gan_code_gets_no_fail(tmp_path):
     report = audit([str(tmp_path)], DoctorConfig())
     assert report.exit_code == 0
     assert {v.verdict for v in report.units[0].verdicts} == {"na"}
+
+
+def test_nothing_auditable_exits_2_with_the_reasons(tmp_path, capsys):
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01binary")
+    for fmt in ("text", "json", "sarif"):
+        assert main(["doctor", str(tmp_path), "--format", fmt]) == 2
+        err = capsys.readouterr().err
+        assert "nothing could be audited" in err and "broken.py" in err and "binary" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["doctor", str(empty)]) == 2
+    assert "no Python files" in capsys.readouterr().err
+    assert audit([str(tmp_path)], DoctorConfig()).exit_code == 2
+
+
+def test_skipped_files_are_plain_text_in_every_format(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path)
+    (tmp_path / "broken[1].py").write_text("def f(:\n")
+    for fmt in ("text", "json", "sarif"):
+        main(["doctor", str(tmp_path), "--format", fmt])
+        out = capsys.readouterr().out
+        assert "broken[1].py" in out
+        assert "[yellow]" not in out and "[/" not in out and "\x1b[" not in out
+    main(["doctor", str(tmp_path)])
+    assert "\nskipped broken[1].py: does not parse" in capsys.readouterr().out
+
+
+def test_table_is_readable_at_80_columns(tmp_path, monkeypatch):
+    import io
+    import re
+
+    from ganhacks.doctor.formats import write_text
+
+    deep = tmp_path / "a_rather_long_project_folder_name" / "with" / "several" / "levels"
+    deep.mkdir(parents=True)
+    path = _write(deep, name="a_training_script_with_a_long_name.py")
+    monkeypatch.chdir(tmp_path)
+    buf = io.StringIO()
+    write_text(audit([path], DoctorConfig()), buf, width=80)
+    lines = buf.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    rows = [line for line in lines if re.search(r"\bT(0[1-9]|1[0-7])\b", line) and "│" in line]
+    assert len(rows) == 17
+    for row in rows:  # the verdict sits whole on the tip's line (never wrapped)
+        assert re.search(r"│\s*T\d\d\s*│\s*(pass|fail|absent|na)\s*│", row), row
+    text = buf.getvalue()
+    assert str(tmp_path) not in text  # paths relative to the working folder
+    assert "a_rather_long_project_folder_name" in text.replace("\n", "").replace("│", "").replace(" ", "")

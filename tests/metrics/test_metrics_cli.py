@@ -1,8 +1,10 @@
 """``ganhacks eval`` through ganhacks.cli.main."""
 
 import json
+import os
 
 import numpy as np
+import pytest
 import torch
 
 from ganhacks.cli import main
@@ -16,10 +18,35 @@ def test_eval_digits_writes_metrics_json_next_to_samples(tmp_path, capsys):
     assert code == 0
     record = json.loads((tmp_path / "metrics.json").read_text())
     assert record["n_fake"] == 400 and record["n_real"] == 400 and record["real"] == "digits"
-    assert record["extractor"].startswith("digits-cnn")
-    assert set(record["metrics"]) == {"fid", "is", "is_std", "modes_covered", "modes_total", "mode_reverse_kl"}
+    assert record["extractor"].startswith("digits-cnn") and record["feature_space"] == "digits-cnn"
+    m = record["metrics"]
+    assert set(m) == {"fid", "is", "is_std", "modes_covered", "modes_total", "mode_reverse_kl"}
+    # real digits against other real digits: every class present, a confident classifier, a small FID
+    assert m["modes_covered"] == 10 and m["modes_total"] == 10 and m["mode_reverse_kl"] < 0.05
+    assert 8.0 < m["is"] <= 10.0 and 0 < m["fid"] < 5.0
     out = capsys.readouterr().out
-    assert "fid" in out and "n_fake=400" in out
+    assert "fid[digits-cnn]" in out and "modes_covered[digits-cnn]" in out and "n_fake=400" in out
+    assert f"{m['fid']:.4g}" in out and str(m["fid"]) not in out  # rounded on screen, full precision in JSON
+
+
+def test_eval_of_the_real_set_against_itself_has_fid_zero(tmp_path):
+    x, _ = load_digits_images()
+    np.save(tmp_path / "fake.npy", x.numpy())
+    assert main(["eval", str(tmp_path / "fake.npy"), "--real", "digits", "--metrics", "fid,modes"]) == 0
+    m = json.loads((tmp_path / "metrics.json").read_text())["metrics"]
+    assert abs(m["fid"]) < 1e-6 and m["modes_covered"] == 10  # all 1797 digits on both sides: the same set
+
+
+def test_device_errors_name_the_option_as_typed(tmp_path, capsys):
+    np.save(tmp_path / "fake.npy", load_digits_images()[0][:100].numpy())
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available here: --device cuda is valid")
+    assert main(["eval", str(tmp_path / "fake.npy"), "--real", "digits", "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert err == "ganhacks eval: error: --device cuda but CUDA is not available; use --device cpu or auto\n"
+    assert main(["eval", str(tmp_path / "fake.npy"), "--real", "digits", "--device", "tpu9"]) == 2
+    assert "unknown device 'tpu9' for --device" in capsys.readouterr().err
+    assert not (tmp_path / "metrics.json").exists()
 
 
 def test_eval_points_with_modes_from_npz_and_settings(tmp_path):
@@ -62,3 +89,23 @@ def test_eval_errors_are_one_line_with_exit_code_2(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "bad.npy"), "--real", "digits", "--set", "kid_subsets=many"]) == 2
     assert "kid_subsets expects int" in capsys.readouterr().err
     assert not (tmp_path / "metrics.json").exists()
+
+
+class Payload:
+    """Unpickling this runs a shell command that creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_eval_refuses_pickled_samples_without_running_them(tmp_path, capsys):
+    marker = tmp_path / "pwned"
+    np.save(tmp_path / "evil.npy", np.array([Payload(marker)], dtype=object), allow_pickle=True)
+    assert main(["eval", str(tmp_path / "evil.npy"), "--real", "digits"]) == 2
+    assert "holds Python objects, which are not loaded for safety" in capsys.readouterr().err
+    assert not marker.exists()
+    np.load(tmp_path / "evil.npy", allow_pickle=True)  # positive control: an unsafe load runs the payload
+    assert marker.exists()

@@ -1,5 +1,7 @@
 """Feature extractors: digits CNN on stacked channels, user modules, the optional Inception."""
 
+import os
+import pickle
 import sys
 
 import pytest
@@ -130,12 +132,51 @@ def test_inception_wrapper_quantises_to_uint8_rgb(monkeypatch, tmp_path):
 
 
 class _Payload:
-    """Any user class: unpickling it would run code chosen by the file."""
+    """Unpickling this runs a shell command that creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
 
 
 def test_inception_weights_holding_objects_are_refused(monkeypatch, tmp_path):
     _fake_fidelity(monkeypatch)
+    marker = tmp_path / "pwned"
     weights = tmp_path / "evil.pth"
-    torch.save({"fc.weight": _Payload()}, weights)  # a pickled object, not tensors
+    torch.save({"fc.weight": _Payload(marker)}, weights)  # a pickled object, not tensors
     with pytest.raises(UserError, match="refusing to unpickle"):
         InceptionExtractor(weights)
+    assert not marker.exists()
+    torch.load(weights, weights_only=False)  # positive control: an unsafe load runs the payload
+    assert marker.exists()
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (b"", "not a readable safetensors file"),
+        (b"\x10\x00\x00\x00\x00\x00\x00\x00{not json}", "not a readable safetensors file"),
+        ("pickle", "not a readable safetensors file"),
+        ("other-net", "do not hold the digits CNN's weights"),
+    ],
+    ids=["empty", "bad-header", "pickle", "other-net"],
+)
+def test_digits_weights_that_are_not_the_digits_cnn_are_one_line_errors(tmp_path, content, match):
+    from safetensors.torch import save_file
+
+    marker = tmp_path / "pwned"
+    path = tmp_path / "w.safetensors"
+    if content == "pickle":
+        path.write_bytes(pickle.dumps({"conv1.weight": _Payload(marker)}))
+    elif content == "other-net":
+        save_file({"fc.weight": torch.zeros(2, 2)}, str(path))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(UserError, match=match):
+        DigitsExtractor(path)
+    assert not marker.exists()
+    if content == "pickle":  # positive control: the file does run code when unpickled
+        pickle.loads(path.read_bytes())
+        assert marker.exists()

@@ -31,6 +31,35 @@ def test_mixture_modes_on_hand_made_points():
     assert out["mode_reverse_kl"] == pytest.approx(float((q * torch.log(q * 4)).sum()))
 
 
+def test_reverse_kl_hq_counts_only_high_quality_samples():
+    # the hand-made points above: high-quality samples sit at modes 0 (two) and 2 (one)
+    points = torch.tensor([[0.5, 0.0], [0.0, -2.9], [10.0, 3.5], [0.0, 11.0], [5.1, 5.2]])
+    q = torch.tensor([2 / 3, 1 / 3])  # PacGAN's histogram: modes 1 and 3 get nothing
+    expected = float((q * torch.log(q * 4)).sum())
+    assert mixture_modes(points, CENTRES, 1.0)["reverse_kl_hq"] == pytest.approx(expected)
+
+
+def test_reverse_kl_hq_is_strict_where_the_nearest_mode_histogram_is_lenient():
+    # 8 modes on a ring; 7 get 300 tight samples each, the 8th only far-off samples that land nearest to it
+    angles = torch.arange(8) * (2 * math.pi / 8)
+    centres = torch.stack([torch.cos(angles), torch.sin(angles)], 1)
+    gen = torch.Generator().manual_seed(0)
+    good = torch.cat([centres[m] + 0.02 * (torch.rand(300, 2, generator=gen) - 0.5) for m in range(7)])  # < 3 std
+    blurry = centres[7] * 1.2 + 0.01 * torch.randn(300, 2, generator=gen)  # 20 std off mode 7
+    out = mixture_modes(torch.cat([good, blurry]), centres, 0.01)
+    assert out["modes_covered"] == 7.0
+    assert out["mode_reverse_kl"] < 0.01  # every sample counted at its nearest mode: looks uniform
+    assert out["reverse_kl_hq"] >= math.log(8 / 7) - 1e-9  # PacGAN: at least log(8/7) with 7 of 8 covered
+    assert out["reverse_kl_hq"] == pytest.approx(math.log(8 / 7), abs=1e-6)  # reached: the 7 share equally
+
+
+def test_reverse_kl_hq_without_any_high_quality_sample_is_log_m():
+    far = torch.full((20, 2), 5.0)  # nearest mode 3 at 5 * sqrt(2) std... of std 0.1: nothing high quality
+    out = mixture_modes(far, CENTRES, 0.1)
+    assert out["high_quality"] == 0.0 and out["modes_covered"] == 0.0
+    assert out["reverse_kl_hq"] == pytest.approx(math.log(4))
+
+
 def test_min_count_and_per_mode_std():
     points = torch.tensor([[0.0, 0.5], [0.0, 0.6], [10.0, 0.5], [0.0, 12.0]])
     assert mixture_modes(points, CENTRES, 1.0, min_count=2)["modes_covered"] == 1.0

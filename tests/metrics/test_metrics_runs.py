@@ -3,15 +3,27 @@
 import json
 import math
 
+import numpy as np
 import pytest
+import scipy.linalg
 import torch
 
 from ganhacks.cli import main
 from ganhacks.errors import UserError
-from ganhacks.metrics.modes import mixture_modes
+from ganhacks.metrics.extractors import DigitsExtractor
+from ganhacks.metrics.modes import digit_labels, mixture_modes
+from ganhacks.metrics.sources import subsample
 from ganhacks.train.callbacks import EvalCallback
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import load_trained, start_run
+
+
+def fid_by_hand(a, b):
+    """Frechet distance of Gaussians fitted to feature rows a and b (scipy's sqrtm, not ganhacks' eigh route)."""
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root = scipy.linalg.sqrtm(s_a @ s_b).real
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a + s_b - 2 * root))
 
 
 def read_metrics(run):
@@ -62,9 +74,21 @@ def test_eval_command_on_a_run_folder_and_on_one_checkpoint(tmp_path, tiny, caps
     record = json.loads((run / "metrics.json").read_text())
     assert record["step"] == 6 and record["n_fake"] == 200 and record["n_real"] == 200
     assert record["extractor"].startswith("digits-cnn") and record["metrics"]["modes_total"] == 10
-    # the same numbers from the loaded generator by hand: eval is deterministic in its seed
+    # the same numbers by hand from the loaded generator: eval draws its n samples at --seed (0) and the
+    # real reference at --seed + 1 from the run's own data
     trainer, run_dir = load_trained(run / "checkpoints" / "step-000006.pt")
     assert run_dir == run and trainer.step == 6
+    fake = trainer.sample(200, torch.Generator().manual_seed(0))
+    real = subsample(trainer.dataset.x, 200, seed=1)
+    extractor = DigitsExtractor()
+    (f_fake, probs), (f_real, _) = extractor(fake), extractor(real)
+    m = record["metrics"]
+    assert m["fid"] == pytest.approx(fid_by_hand(f_fake.double().numpy(), f_real.double().numpy()), rel=1e-6)
+    covered = torch.bincount(digit_labels(fake)[:, 0], minlength=10)
+    assert m["modes_covered"] == int((covered > 0).sum())
+    p = probs.double()
+    kl = [(c * (c.log() - c.mean(0, keepdim=True).log())).sum(1).mean().exp() for c in p.chunk(10)]
+    assert m["is"] == pytest.approx(float(torch.stack(kl).mean()), rel=1e-9)
     assert (
         main(
             [
@@ -95,7 +119,7 @@ def test_eval_command_bad_runs_are_one_line_errors(tmp_path, capsys):
     assert "not a run folder" in capsys.readouterr().err
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
     assert main(["eval", str(tmp_path / "junk.pt")]) == 2
-    assert "corrupt or not a ganhacks checkpoint" in capsys.readouterr().err
+    assert "cannot use checkpoint" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "f.npy")]) == 2
     assert "--real is required" in capsys.readouterr().err
 

@@ -10,6 +10,7 @@ from ganhacks.train.callbacks import Callback
 from ganhacks.train.checkpoint import list_checkpoints, load_checkpoint
 from ganhacks.train.loop import Trainer
 from ganhacks.train.run import resume_run, start_run
+from ganhacks.tricks.layers import AlwaysDropout
 
 ALL_STATEFUL = [
     "tricks.replay_p=0.5",
@@ -21,6 +22,17 @@ ALL_STATEFUL = [
     "model.g_dropout=0.2",
     "loss.smoothing=two_sided",
     "loss.flip_p=0.1",
+]
+# every random stream and stateful part live at once, on the MLP pair, whose G builds the dropout
+# layers (global RNG) that the tiny DCGAN does not; plus the hybrid encoder (its own stream, T07)
+EVERY_STREAM = [*ALL_STATEFUL, "model.encoder=true", "loss.recon_weight=0.5"]
+# a run resumed while an old D is swapped in: its first G step uses the batch carried from the D step
+CARRIED = [
+    "loss.name=relativistic_average",
+    "loss.smoothing=none",
+    "tricks.snapshot_every=2",
+    "tricks.snapshot_swap_p=1.0",
+    "tricks.snapshot_swap_steps=3",
 ]
 
 
@@ -39,19 +51,11 @@ def assert_same_weights(a: Trainer, b: Trainer):
     "images, extra",
     [
         (True, ALL_STATEFUL),
+        (False, EVERY_STREAM),
         (False, ["loss.penalty=r1", "loss.penalty_weight=1"]),
+        (False, ["loss.name=relativistic_pairing", "loss.smoothing=none", "loss.penalty=r1r2"]),
         (False, ["loss.name=wasserstein", "loss.smoothing=none", "loss.penalty=wgan_gp", "tricks.n_critic=2"]),
-        # resumed while an old D is swapped in: the first G step uses the carried real batch
-        (
-            False,
-            [
-                "loss.name=relativistic_average",
-                "loss.smoothing=none",
-                "tricks.snapshot_every=2",
-                "tricks.snapshot_swap_p=1.0",
-                "tricks.snapshot_swap_steps=3",
-            ],
-        ),
+        (False, CARRIED),
     ],
 )
 def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
@@ -66,6 +70,43 @@ def test_resume_equals_uninterrupted_run(tmp_path, tiny, images, extra):
     other = Trainer(tiny(images=images, steps=8, extra=[*extra, "train.seed=1"]))
     other.fit()
     assert any(not torch.equal(v, other.G.state_dict()[k]) for k, v in full.G.state_dict().items())
+
+
+def test_every_stream_config_builds_every_stateful_part(tiny):
+    trainer = Trainer(tiny(images=False, steps=1, extra=EVERY_STREAM))
+    assert any(isinstance(m, AlwaysDropout) for m in trainer.G.modules())  # draws from the global RNG
+    parts = (trainer.replay, trainer.snapshots, trainer.ema, trainer.noise, trainer.E)
+    assert all(part is not None for part in parts)
+
+
+# Every piece of state the trainer restores, and a configuration in which it matters.
+RESTORED = [(key, EVERY_STREAM) for key in ("step", "G", "D", "opt_g", "opt_d", "data", "gen", "rng")]
+RESTORED += [(key, EVERY_STREAM) for key in ("replay", "snapshots", "ema", "E", "opt_e", "gen_e")]
+RESTORED += [("carried", CARRIED)]
+
+
+@pytest.mark.parametrize("key, extra", RESTORED, ids=[k for k, _ in RESTORED])
+def test_resume_breaks_when_any_restore_is_removed(tmp_path, tiny, monkeypatch, key, extra):
+    # mutation check: a resume that leaves out one part of the state (it keeps what a fresh
+    # trainer has instead) no longer equals the uninterrupted run, so every restore is needed
+    full = Trainer(tiny(images=False, steps=8, extra=extra))
+    full.fit()
+    run = tmp_path / "run"
+    start_run(tiny(images=False, steps=4, extra=extra), run, progress=False)
+    restore = Trainer.load_state_dict
+
+    def restore_all_but_key(self, state):
+        fresh = Trainer(self.config).state_dict()[key]
+        restore(self, {**state, key: fresh})
+
+    monkeypatch.setattr(Trainer, "load_state_dict", restore_all_but_key)
+    try:
+        resumed = resume_run(run, steps=8, progress=False)
+    except (TypeError, RuntimeError, ValueError):
+        return  # the run cannot even continue without it
+    with pytest.raises(AssertionError):
+        assert resumed.step == 8
+        assert_same_weights(full, resumed)
 
 
 def test_run_folder_contents(tmp_path, tiny):
@@ -103,6 +144,20 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, tiny):
     full = Trainer(tiny(steps=8))
     full.fit()
     assert_same_weights(full, resumed)
+
+
+def test_a_run_stopped_mid_schedule_resumes_on_it(tmp_path, tiny):
+    # the rate schedule (S08) is a function of step / train.steps: a run interrupted during the decay
+    # and resumed lowers its rates exactly as the uninterrupted run did
+    extra = [*EVERY_STREAM, "optim.lr_schedule=linear", "optim.lr_decay_start=0.25"]
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        start_run(tiny(images=False, steps=8, extra=extra), run, progress=False, extra_callbacks=[SigintAt(5)])
+    resumed = resume_run(run, progress=False)
+    full = Trainer(tiny(images=False, steps=8, extra=extra))
+    full.fit()
+    assert_same_weights(full, resumed)
+    assert full.opt_g.param_groups[0]["lr"] == pytest.approx(2e-4 * (1 - 7 / 8) / 0.75)  # set at the last step
 
 
 def test_separate_batches_flag_changes_what_d_sees(tiny):

@@ -65,6 +65,18 @@ def test_relativistic_average_closed_form():
         losses.g_relativistic_average(FAKE)
 
 
+def test_relativistic_pairing_closed_form():
+    r, f = REAL.tolist(), FAKE.tolist()
+    d = mean([-math.log(sig(x - y)) for x, y in zip(r, f)])  # -log sigmoid(D(x_i) - D(G(z_i)))
+    g = mean([-math.log(sig(y - x)) for x, y in zip(r, f)])
+    assert losses.d_relativistic_pairing(REAL, FAKE).item() == pytest.approx(d, rel=1e-6)
+    assert losses.g_relativistic_pairing(FAKE, REAL).item() == pytest.approx(g, rel=1e-6)
+    with pytest.raises(UserError, match="real_logits"):
+        losses.g_relativistic_pairing(FAKE)
+    with pytest.raises(UserError, match="pairs reals with fakes"):
+        losses.d_relativistic_pairing(REAL, FAKE[:2])
+
+
 def test_losses_are_finite_at_extreme_logits():
     big = torch.tensor([1e4, -1e4])
     for name in losses.LOSSES.names():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 from ganhacks.errors import UserError
@@ -62,25 +61,23 @@ def parse_settings(pairs: list[str]):
     return apply_to(EvalConfig(), parse_assignments(pairs, example="--set k=3"))
 
 
-def _fmt(value: float) -> str:
-    if isinstance(value, float) and (value != value or math.isinf(value)):
-        return str(value)
-    return f"{value:.6g}"
-
-
 def print_table(result: dict) -> None:
-    """Print the metric values with the sample sizes and the extractor."""
+    """Print the metric values (names carrying their feature space, values rounded), the sample sizes
+    and the extractor."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from ganhacks.display import format_metric, metric_label
 
     table = Table(title="ganhacks eval")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for name, value in result["metrics"].items():
-        table.add_row(name, _fmt(value))
+        table.add_row(Text(metric_label(name, result["feature_space"])), format_metric(value))  # [..] is not markup
     console = Console()
     console.print(table)
-    console.print(f"n_fake={result['n_fake']}  n_real={result['n_real']}  extractor: {result['extractor']}")
+    console.print(Text(f"n_fake={result['n_fake']}  n_real={result['n_real']}  extractor: {result['extractor']}"))
 
 
 def _is_run(spec: str) -> bool:
@@ -96,19 +93,22 @@ def _is_run(spec: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ganhacks.display import feature_space
     from ganhacks.metrics import evaluate, parse_metrics
     from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
     from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
+    from ganhacks.train.loop import select_device
 
     if args.metrics.strip() != "auto":
         parse_metrics(args.metrics)  # validate names before any loading
     if args.n < 1:
         raise UserError(f"--n must be >= 1; got {args.n}")
     config = parse_settings(args.set)
+    device = str(select_device(args.device, option="--device"))
     if _is_run(args.samples):
         from ganhacks.train.run import load_trained
 
-        trainer, run_dir = load_trained(args.samples, args.device)
+        trainer, run_dir = load_trained(args.samples, device)
         fake = generated(trainer, args.n, args.seed)
         ref = reference(trainer.dataset, args.n, args.seed + 1) if args.real is None else None
         source = {"run": str(run_dir), "step": trainer.step, "generator": "ema" if trainer.ema is not None else "G"}
@@ -141,10 +141,11 @@ def run(args: argparse.Namespace) -> int:
         mode_centers=ref.mode_centers,
         mode_std=ref.mode_std,
         config=config,
-        device=args.device,
+        device=device,
         extractor_weights=args.extractor_weights,
     )
-    result = {**source, "real": args.real or "the run's training data", **result}
+    space = feature_space(result["extractor"])  # FID on digits-CNN features is not Inception FID
+    result = {**source, "real": args.real or "the run's training data", **result, "feature_space": space}
     out = args.out or default_out
     print_table(result)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="override any config field, e.g. --set loss.name=hinge (repeatable)",
     )
     parser.add_argument("--resume", metavar="RUN", help="continue the run in this folder from its newest checkpoint")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar: a plain status line 20 times per run (as in logs and CI)"
+    )
     parser.add_argument(
         "--print-config",
         action="store_true",
@@ -43,15 +45,16 @@ def run(args: argparse.Namespace) -> int:
     from ganhacks.errors import UserError
     from ganhacks.train.config import apply_overrides, load_config_file
     from ganhacks.train.presets import preset_config
-    from ganhacks.train.run import resume_run, start_run
+    from ganhacks.train.run import resume_run, start_run, summary_lines
 
+    mode = "lines" if args.quiet else "auto"
     if args.resume:
         if args.config or args.set or args.data or args.seed is not None or args.out:
             raise UserError("--resume continues a run with its own config; only --steps may change it")
-        trainer = resume_run(args.resume, steps=args.steps, progress=not args.quiet)
+        trainer = resume_run(args.resume, steps=args.steps, progress_mode=mode)
         out = Path(args.resume)
     else:
-        config = load_config_file(args.config) if args.config else preset_config(args.preset)
+        config = load_config_file(args.config) if args.config else preset_config(args.preset, data=args.data)
         overrides = list(args.set)
         if args.data:
             overrides.insert(0, f"data.name={args.data}")
@@ -62,9 +65,15 @@ def run(args: argparse.Namespace) -> int:
         config = apply_overrides(config, overrides)
         if args.print_config:
             import json
+            import sys
 
             from ganhacks.train.config import to_dict
+            from ganhacks.train.presets import family_defaults
 
+            if not args.config:  # the data-dependent defaults, one line each, on stderr (stdout stays JSON)
+                family, chosen = family_defaults(args.preset, args.data)
+                for override, why in chosen:
+                    print(f"# {args.preset} on {family} data: {override} ({why})", file=sys.stderr)
             print(json.dumps(to_dict(config), indent=2))
             return 0
         data_tag = Path(config.data.name).name or "data"
@@ -73,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
             if args.out
             else Path("runs") / f"{config.preset}-{data_tag}-{time.strftime('%Y%m%d-%H%M%S')}"
         )
-        trainer = start_run(config, out, progress=not args.quiet)
+        trainer = start_run(config, out, progress_mode=mode)
     import torch.distributed as dist
 
     if dist.is_initialized():
         dist.destroy_process_group()
     if trainer.rank == 0:
-        print(f"done: {trainer.step} steps; samples in {out / 'samples'}, checkpoints in {out / 'checkpoints'}")
+        print("\n".join(summary_lines(trainer, out)))
     return 0

@@ -26,16 +26,26 @@ IMAGE_KEYS = ("x", "images", "data", "arr_0")  # .npz keys tried for the images,
 LABEL_KEYS = ("y", "labels", "targets")  # .npz keys tried for the labels, in order
 
 
+def numpy_error(path: Path | str, exc: BaseException) -> UserError:
+    """The one-line error for a numpy file (or one array of an ``.npz``) that cannot be read."""
+    if isinstance(exc, MemoryError):
+        return UserError(f"{path} declares an array larger than this machine's memory; check the file")
+    if isinstance(exc, OSError) and exc.strerror:
+        return UserError(f"cannot read {path}: {exc.strerror.lower()}")
+    if isinstance(exc, ValueError) and "allow_pickle" in str(exc):
+        return UserError(f"{path} holds Python objects, which are not loaded for safety; save a numeric array")
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "the file ends early"
+    return UserError(f"{path} is not a readable numpy file ({reason}); re-save it with np.save / np.savez")
+
+
+READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, MemoryError)  # what np.load raises on bad files
+
+
 def _load(path: Path) -> np.ndarray | np.lib.npyio.NpzFile:
     try:
         return np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
-            msg = f"{path} holds Python objects, which are not loaded for safety; save a numeric array"
-            raise UserError(msg) from None
-        raise UserError(f"{path} is not a readable numpy file ({exc}); re-save it with np.save / np.savez") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise UserError(f"{path} is not a readable numpy file ({exc}); re-save it with np.save / np.savez") from None
+    except READ_ERRORS as exc:
+        raise numpy_error(path, exc) from None
 
 
 def pick_npz_keys(keys: list[str], path: Path | str = "file") -> tuple[str, str | None]:
@@ -49,6 +59,14 @@ def pick_npz_keys(keys: list[str], path: Path | str = "file") -> tuple[str, str 
     if label_key is None and image_key == "arr_0" and "arr_1" in keys:
         label_key = "arr_1"
     return image_key, label_key
+
+
+def _member(data: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
+    """One array of an open ``.npz``; a damaged or oversized member is a one-line error."""
+    try:
+        return data[key]
+    except READ_ERRORS as exc:
+        raise numpy_error(f"{path} (array '{key}')", exc) from None
 
 
 def load_array_file(
@@ -72,7 +90,6 @@ def load_array_file(
     else:
         with data:
             image_key, label_key = pick_npz_keys(list(data.files), path)
-            arr = data[image_key]
-            y = data[label_key] if label_key is not None else None
+            arr, y = _member(data, image_key, path), _member(data, label_key, path) if label_key else None
     x = images_from_array(arr, name=str(path), value_range=value_range, image_size=image_size)
     return labelled(x, y, str(path), kind="images")

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
+from torch.utils.data import DistributedSampler
 
 from ganhacks.data.dataset import Dataset
 from ganhacks.errors import UserError
@@ -46,6 +47,28 @@ def shard_indices(order: torch.Tensor, rank: int, world_size: int) -> torch.Tens
     """Rank ``rank``'s share of ``order``: every ``world_size``-th entry after cutting to a multiple of it."""
     usable = len(order) // world_size * world_size  # equal shares, so DDP ranks stay in step
     return order[:usable][rank::world_size]
+
+
+class EpochSampler(DistributedSampler):
+    """torch's ``DistributedSampler`` (``drop_last=True``) drawing ganhacks' epoch orders, resumable mid-epoch.
+
+    It shards like its parent (the epoch's order cut to a multiple of ``num_replicas``, every
+    ``num_replicas``-th index from ``rank`` on) but the order of epoch ``e`` is :func:`epoch_order`,
+    the one :class:`BatchIterator` uses, so data streamed from disk arrives in exactly the batches
+    of the in-memory path. ``set_epoch(e)`` picks the epoch; ``start`` skips that many of this
+    rank's indices (where a resumed run stands in the epoch).
+    """
+
+    def __init__(self, size: int, *, seed: int = 0, rank: int = 0, world_size: int = 1) -> None:
+        super().__init__(range(size), num_replicas=world_size, rank=rank, shuffle=True, seed=seed, drop_last=True)
+        self.start = 0
+
+    def __iter__(self):
+        order = shard_indices(epoch_order(len(self.dataset), self.seed, self.epoch), self.rank, self.num_replicas)
+        return iter(order[self.start :].tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples - self.start
 
 
 def _check_int(name: str, value: int, low: int) -> int:
@@ -137,9 +160,20 @@ class BatchIterator:
 
 
 def batches(
-    dataset: Dataset, batch_size: int, *, seed: int = 0, rank: int = 0, world_size: int = 1, step: int = 0
+    dataset: Dataset,
+    batch_size: int,
+    *,
+    seed: int = 0,
+    rank: int = 0,
+    world_size: int = 1,
+    step: int = 0,
+    pin_memory: bool = False,
 ) -> BatchIterator:
     """Endless shuffled minibatches of ``dataset``; see :class:`BatchIterator`.
+
+    A data set that streams from disk (``dataset.streaming``, e.g. a large image folder) feeds
+    itself through a DataLoader (:meth:`ganhacks.data.stream.StreamingDataset.batches`), with the
+    same batches at every step and the same resumable state.
 
     Args:
         dataset: the data.
@@ -148,5 +182,10 @@ def batches(
         rank: this process's rank under DistributedDataParallel.
         world_size: number of ranks.
         step: the first step to produce (to resume).
+        pin_memory: page-lock streamed batches for fast copies to a GPU (when training on CUDA).
     """
+    if getattr(dataset, "streaming", False):
+        return dataset.batches(
+            batch_size, seed=seed, rank=rank, world_size=world_size, step=step, pin_memory=pin_memory
+        )
     return BatchIterator(dataset, batch_size, seed=seed, rank=rank, world_size=world_size, step=step)

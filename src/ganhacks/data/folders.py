@@ -8,7 +8,7 @@ Rules, so a user can predict what is loaded:
 - 16-bit/32-bit grey images are read as 0..65535, 8-bit ones as 0..255, then mapped to [-1, 1];
 - labels come from sub-folder names when every image sits below a first-level sub-folder of
   the root and there are at least two of them (classes in sorted name order); else no labels;
-- unreadable or corrupt files are skipped, counted, named in a warning and in ``describe()``;
+- unreadable or corrupt files are skipped, counted, named in one logged warning and in ``describe()``;
   a folder where nothing can be read is an error;
 - all images must share one size unless ``image_size`` is given (then each is centre-cropped
   to a square and resized).
@@ -16,7 +16,7 @@ Rules, so a user can predict what is loaded:
 
 from __future__ import annotations
 
-import warnings
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ from ganhacks.data.dataset import Dataset
 from ganhacks.data.images import check_image_size, resize_images
 from ganhacks.data.scaling import to_signed_unit
 from ganhacks.errors import UserError
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")  # what counts as an image file (compared lower-case)
 GREY_MODES = ("1", "L", "LA")  # 8-bit (or 1-bit) grey Pillow modes
@@ -47,8 +49,9 @@ def find_images(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_image(path: Path) -> np.ndarray:
-    """One image file as float32 ``(C, H, W)`` in [-1, 1], C in {1, 3} (tip T01).
+def decode_image(path: Path) -> tuple[np.ndarray, float]:
+    """One image file's pixels as stored, ``(C, H, W)`` (uint8, or float32 0..65535 for wide grey), and
+    the value that maps to +1.
 
     Raises:
         OSError (or another of ``DECODE_ERRORS``): the file cannot be decoded.
@@ -61,8 +64,21 @@ def read_image(path: Path) -> np.ndarray:
             arr, high = np.asarray(img.convert("L")), 255.0
         else:
             arr, high = np.asarray(img.convert("RGB")), 255.0
-    arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)  # (H, W) / (H, W, C) -> (C, H, W)
+    return (arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)), high  # (H, W) / (H, W, C) -> (C, H, W)
+
+
+def to_unit(arr: np.ndarray, high: float) -> np.ndarray:
+    """Decoded pixels (:func:`decode_image`) as float32 in [-1, 1] (tip T01)."""
     return to_signed_unit(arr, 0.0, high).astype(np.float32, copy=False)
+
+
+def read_image(path: Path) -> np.ndarray:
+    """One image file as float32 ``(C, H, W)`` in [-1, 1], C in {1, 3} (tip T01).
+
+    Raises:
+        OSError (or another of ``DECODE_ERRORS``): the file cannot be decoded.
+    """
+    return to_unit(*decode_image(path))
 
 
 def folder_labels(root: Path, paths: list[Path]) -> tuple[np.ndarray | None, tuple[str, ...]]:
@@ -97,34 +113,37 @@ def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dat
             f"no PNG/JPEG images found under {root} (searched recursively); add images or "
             f"give a .npy/.npz, MNIST IDX or CIFAR batch file instead"
         )
-    images, kept, bad = [], [], []
+    # pixels are kept as stored (uint8: a quarter of float32) until the one output tensor is filled
+    raw, kept, bad = [], [], []
     for i, path in enumerate(paths):
         try:
-            images.append(read_image(path))
+            raw.append(decode_image(path))
             kept.append(i)
         except DECODE_ERRORS:
             bad.append(path)
-    if not images:
+    if not raw:
         raise UserError(f"none of the {len(paths)} image files under {root} could be read; they may be corrupt")
     notes = []
     if bad:
         shown = ", ".join(str(p.relative_to(root)) for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
         msg = f"skipped {len(bad)} unreadable image file(s): {shown}"
-        warnings.warn(f"{root}: {msg}", UserWarning, stacklevel=2)
+        log.warning("%s: %s", root, msg)
         notes.append(msg)
-    channels = max(a.shape[0] for a in images)
-    tensors = [torch.from_numpy(a).expand(channels, -1, -1) for a in images]  # grey -> RGB if needed
-    if image_size is not None:
-        tensors = [resize_images(t[None], image_size)[0] for t in tensors]
-    else:
-        sizes = {tuple(t.shape[1:]) for t in tensors}
+    channels = max(a.shape[0] for a, _ in raw)  # grey images are repeated to RGB when any is colour
+    if image_size is None:
+        sizes = {a.shape[1:] for a, _ in raw}
         if len(sizes) > 1:
             (h1, w1), (h2, w2) = sorted(sizes)[:2]
             raise UserError(
                 f"images under {root} have {len(sizes)} different sizes (e.g. {h1}x{w1} and {h2}x{w2}); "
-                f"pass --image-size N (image_size=N) to resize them all to N x N"
+                f"resize them all to N x N with image_size=N (ganhacks train: --set data.image_size=N)"
             )
-    x = torch.stack(tensors).contiguous()  # (N, C, H, W)
+    h, w = (image_size, image_size) if image_size is not None else raw[0][0].shape[1:]
+    x = torch.empty((len(raw), channels, h, w), dtype=torch.float32)  # (N, C, H, W)
+    for i in range(len(raw)):
+        t = torch.from_numpy(to_unit(*raw[i])).expand(channels, -1, -1)
+        x[i] = resize_images(t[None], image_size)[0] if image_size is not None else t
+        raw[i] = None  # the stored pixels are no longer needed
     y, class_names = folder_labels(root, paths)  # classes from all files, so a skipped one shifts nothing
     kw = dict(name=str(root), x=x, kind="images", notes=tuple(notes))
     if y is None:

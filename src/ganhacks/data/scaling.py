@@ -19,6 +19,7 @@ ArrayLike = TypeVar("ArrayLike", torch.Tensor, np.ndarray)
 
 # Known value ranges of stored images, tried in this order by infer_value_range.
 KNOWN_RANGES: tuple[tuple[float, float], ...] = ((-1.0, 1.0), (0.0, 1.0), (0.0, 255.0))
+CHECK_CHUNK = 1 << 24  # values checked at a time by check_signed_unit
 
 
 def _check_bounds(low: float, high: float) -> tuple[float, float]:
@@ -91,11 +92,12 @@ def check_signed_unit(x: ArrayLike, name: str = "data", tol: float = 1e-4) -> Ar
     t = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x.detach()
     if t.numel() == 0:
         return x
+    chunks = t.reshape(-1).split(CHECK_CHUNK)  # bounded temporaries, even for a data set of several GB
     if t.is_floating_point():
-        bad = int((~torch.isfinite(t)).sum())
+        bad = sum(int((~torch.isfinite(c)).sum()) for c in chunks)
         if bad:
             raise UserError(f"{name} contains {bad} NaN/Inf values; remove or replace them before training (T01)")
-    lo, hi = float(t.min()), float(t.max())
+    lo, hi = min(float(c.min()) for c in chunks), max(float(c.max()) for c in chunks)
     if lo < -1.0 - tol or hi > 1.0 + tol:
         raise UserError(
             f"{name} spans [{lo:.4g}, {hi:.4g}], outside [-1, 1]; map it with "
@@ -121,6 +123,8 @@ def infer_value_range(x: np.ndarray | torch.Tensor, name: str = "data") -> tuple
     Raises:
         UserError: NaN/Inf, booleans, or values outside every known range.
     """
+    if not isinstance(x, torch.Tensor) and np.asarray(x).dtype.kind not in "biufc":
+        raise UserError(f"{name} has dtype {np.asarray(x).dtype}, not numbers; store images as uint8 or float values")
     t = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x
     if t.dtype == torch.bool or t.is_complex():
         raise UserError(f"{name} has dtype {t.dtype}; store images as uint8 or float values")

@@ -3,7 +3,9 @@
 Two halves:
 
 * a static audit (:func:`audit`) that reads source with :mod:`ast` and never imports or runs it:
-  one verdict per tip (pass / fail / absent / na) with file:line evidence and a fix;
+  one verdict per tip (pass / fail / absent / na) with file:line evidence and a fix. Values are
+  traced through the code (:mod:`ganhacks.doctor.values`), so the verdicts survive how the code is
+  spelled; mechanical fixes can be applied with libcst (:mod:`ganhacks.doctor.fix`);
 * an opt-in model probe (:func:`probe`) that does run the user's G and D on one batch.
 """
 

@@ -6,12 +6,12 @@ import os
 from collections.abc import Sequence
 
 from ganhacks.doctor.config import DoctorConfig, load_config
-from ganhacks.doctor.project import Project, group_units
+from ganhacks.doctor.project import Project
 from ganhacks.doctor.report import Report, UnitReport
 from ganhacks.doctor.rules import run_rules
 from ganhacks.doctor.source import FileFacts, parse_facts
 from ganhacks.doctor.verdict import Verdict
-from ganhacks.doctor.walk import Problem, collect, read_source
+from ganhacks.doctor.walk import Problem, collect, group_units, read_source
 
 
 def parse_file(path: str, max_bytes: int) -> tuple[FileFacts | None, Problem | None]:

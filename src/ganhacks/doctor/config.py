@@ -94,9 +94,13 @@ def load_config(start: str | None, **overrides) -> DoctorConfig:
         try:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
-        except (tomllib.TOMLDecodeError, OSError) as exc:
-            raise UserError(f"cannot read {path}: {exc}") from None
-        values = dict(data.get("tool", {}).get("ganhacks", {}).get("doctor", {}))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read {path}: {exc}; fix the file (TOML, UTF-8)") from None
+        section = data.get("tool", {}).get("ganhacks", {})
+        table = section.get("doctor", {}) if isinstance(section, dict) else None
+        if not isinstance(table, dict):
+            raise UserError(f'{path}: [tool.ganhacks.doctor] must be a table of settings, e.g. ignore = ["T05"]')
+        values = dict(table)
         known = {f.name for f in fields(DoctorConfig)}
         for key in values:
             if key not in known:
@@ -107,6 +111,8 @@ def load_config(start: str | None, **overrides) -> DoctorConfig:
         for key in ("select", "ignore", "exclude"):
             if key in values:
                 v = values[key]
+                if not isinstance(v, (str, list)):
+                    raise UserError(f"{path}: {key} under [tool.ganhacks.doctor] must be a list of strings, got {v!r}")
                 values[key] = tuple([v] if isinstance(v, str) else v)
     cfg = DoctorConfig(**values)
     return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})

@@ -45,7 +45,7 @@ JSON_SCHEMA: dict = {
     "properties": {
         "schema": {"const": JSON_SCHEMA_ID},
         "version": {"type": "string"},
-        "exit_code": {"enum": [0, 1]},
+        "exit_code": {"enum": [0, 1, 2]},
         "summary": {
             "type": "object",
             "required": ["files", "units", "problems", "pass", "fail", "absent", "na", "suppressed"],
@@ -182,36 +182,61 @@ def to_sarif(report: Report) -> dict:
 _STYLE = {"pass": "green", "fail": "bold red", "absent": "yellow", "na": "dim"}
 
 
-def write_text(report: Report, out: TextIO | None = None) -> None:
-    """A table per unit, one row per tip: verdict, where, what was found and the fix."""
+def _rel(path: str) -> str:
+    """``path`` relative to the working folder when that is shorter (tables stay narrow)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return rel if len(rel) < len(path) else path
+
+
+def write_text(report: Report, out: TextIO | None = None, width: int | None = None) -> None:
+    """A table per unit, one row per tip: verdict, where, what was found and the fix.
+
+    Readable at 80 columns: paths are relative, the tip and verdict columns never wrap, and text
+    from the audited code is escaped (a ``[0]`` in a snippet is not taken for markup). Skipped
+    files are listed as plain ``skipped PATH: reason`` lines.
+    """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out, width=140) if out is not None else Console()
+    console = Console(file=out, width=width or (100 if out is not None else None), soft_wrap=False)
     quiet = [u for u in report.units if not u.gan_code]
     for u in report.units:
         if not u.gan_code:
             continue
-        table = Table(title=f"ganhacks doctor: {u.name}", show_lines=False, title_justify="left")
-        for col in ("tip", "verdict", "where", "finding / fix"):
-            table.add_column(col, overflow="fold")
+        name = " + ".join(_rel(p) for p in u.files) if len(u.files) <= 3 else _rel(u.name)
+        table = Table(title=f"ganhacks doctor: {escape(name)}", show_lines=False, title_justify="left")
+        table.add_column("tip", no_wrap=True)
+        table.add_column("verdict", no_wrap=True, min_width=6)
+        table.add_column("where", overflow="fold", ratio=1)
+        table.add_column("finding / fix", overflow="fold", ratio=3)
         for v in u.verdicts:
-            where = "\n".join(f"{e.path}:{e.line}" for e in v.evidence[:3]) or "-"
-            label = f"[{_STYLE[v.verdict]}]{v.verdict}[/]" + (" (suppressed)" if v.suppressed else "")
-            text = f"[bold]{TIPS_BY_ID[v.tip].title}[/bold]: {v.message}"
+            where = "\n".join(escape(f"{_rel(e.path)}:{e.line}") for e in v.evidence[:3]) or "-"
+            label = f"[{_STYLE[v.verdict]}]{v.verdict}[/]"
+            text = f"[bold]{escape(TIPS_BY_ID[v.tip].title)}[/bold]: {escape(v.message)}"
+            if v.suppressed:
+                text += " [dim](suppressed)[/dim]"
             if v.fix and v.verdict in {"fail", "absent"}:
-                text += f"\n[italic]fix:[/italic] {v.fix}"
+                text += f"\n[italic]fix:[/italic] {escape(v.fix)}"
             table.add_row(v.tip, label, where, text)
         console.print(table)
     if quiet:
-        console.print(f"{len(quiet)} unit(s) with no GAN code found (all verdicts absent/na).")
-    for p in report.problems:
-        console.print(f"[yellow]skipped[/yellow] {p.path}: {p.reason}", highlight=False, markup=False)
+        console.print(f"{len(quiet)} unit(s) with no GAN code found (all verdicts absent/na).", markup=False)
+    for p in report.problems:  # one plain line each: easy to grep, never wrapped
+        console.print(f"skipped {_rel(p.path)}: {p.reason}", highlight=False, markup=False, soft_wrap=True)
     c = report.counts()
-    console.print(
+    summary = (
         f"{report.files_audited} file(s), {len(report.units)} unit(s): {c['fail']} fail, {c['pass']} pass, "
-        f"{c['absent']} absent, {c['na']} n/a, {c['suppressed']} suppressed, {len(report.problems)} problem(s)"
+        f"{c['absent']} absent, {c['na']} n/a"
+        + (f", {c['suppressed']} suppressed" if c["suppressed"] else "")
+        + (f", {len(report.problems)} skipped" if report.problems else "")
     )
+    console.print(summary, highlight=False, markup=False)
+    if report.files_audited == 0:
+        console.print("nothing could be audited (see the skipped files above)", markup=False, soft_wrap=True)
 
 
 FORMATS: Registry = Registry("output format")

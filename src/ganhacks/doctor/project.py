@@ -1,100 +1,29 @@
 """Merge the facts of several files into one project (models in one file, training in another).
 
-Files are grouped into *units*: connected components of the local-import graph, so a
-``train.py`` that does ``from models import Generator`` is audited together with ``models.py``,
-while unrelated scripts in the same folder are audited separately. A :class:`Project` holds
-one unit and answers the questions the rules (T01..T17) ask: which builders are G or D,
-which layers each uses (through helper blocks and submodules), which calls run D or G, and
-what value a label tensor holds at a given line.
+A :class:`Project` holds one unit (files grouped by :func:`ganhacks.doctor.walk.group_units`)
+and answers the questions the rules (T01..T17) ask: which builders are G or D, which layers
+each uses (through helper blocks and submodules), which calls run D or G, and what value a
+label tensor holds at a given line.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ganhacks.doctor.source import (
-    _NN_STAR as NN_STAR,
-)
-from ganhacks.doctor.source import (
-    PASSTHROUGH,
     Builder,
     CallSite,
     Event,
     FileFacts,
-    const_value,
     name_tokens,
     role_of_name,
     tail,
 )
-
-_MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module", "nn.Module", "Module"}
-_NOT_A_MODEL_CALL = {
-    "loss",
-    "losses",
-    "step",
-    "train",
-    "training",
-    "opt",
-    "optim",
-    "optimizer",
-    "optimiser",
-    "sched",
-    "scheduler",
-    "criterion",
-    "err",
-    "update",
-    "lr",
-    "params",
-    "parameters",
-    "grad",
-    "penalty",
-    "gp",
-    "zero",
-    "save",
-    "load",
-    "state",
-    "dict",
-    "weights",
-    "init",
-    "apply",
-    "eval",
-    "sample",
-    "samples",
-}
-FAKE_TOKENS = {"fake", "fakes", "gen", "generated", "synthetic", "xg", "g"}
-RANDOM_NORMAL = {
-    "torch.randn",
-    "torch.randn_like",
-    "torch.normal",
-    "numpy.random.normal",
-    "numpy.random.randn",
-    "numpy.random.standard_normal",
-    "torch.distributions.Normal",
-    "torch.distributions.normal.Normal",
-    "method:normal_",
-    "method:randn",
-    "method:normal",
-    "method:standard_normal",
-}
-RANDOM_UNIFORM = {
-    "torch.rand",
-    "torch.rand_like",
-    "numpy.random.uniform",
-    "numpy.random.rand",
-    "numpy.random.random",
-    "numpy.random.random_sample",
-    "torch.distributions.Uniform",
-    "torch.distributions.uniform.Uniform",
-    "random.random",
-    "random.uniform",
-    "method:uniform_",
-    "method:uniform",
-    "method:rand",
-    "method:random",
-}
+from ganhacks.doctor.values import Ctx, Tracer
+from ganhacks.doctor.vocab import MODULE_BASES, NN_STAR, NOT_A_MODEL_CALL, PASSTHROUGH, RAND_SHORT
+from ganhacks.doctor.walk import module_keys
 
 
 def call_name(call: ast.Call, facts: FileFacts) -> str | None:
@@ -165,10 +94,23 @@ class Project:
                 if ctor in self.builders:
                     self.bound.setdefault(inst, set()).add(ctor)
 
+    @cached_property
+    def tracer(self) -> Tracer:
+        """Value tracing over this unit's files (see :mod:`ganhacks.doctor.values`)."""
+        module_of: dict[str, FileFacts] = {}
+        for f in self.files:
+            for key in module_keys(f.path):
+                module_of.setdefault(key, f)
+        return Tracer(self.files, module_of)
+
+    def ctx(self, f: FileFacts, scope: str, line: int) -> Ctx:
+        """A tracing context at ``line`` of ``scope`` in ``f``."""
+        return Ctx(f, scope, line)
+
     # --- models ------------------------------------------------------------------------
     def _is_model_class(self, b: Builder, seen: frozenset = frozenset()) -> bool:
         for base in b.bases:
-            if base in _MODULE_BASES or base.endswith("nn.Module") or base.endswith("LightningModule"):
+            if base in MODULE_BASES or base.endswith("nn.Module") or base.endswith("LightningModule"):
                 return True
             short = base.rsplit(".", 1)[-1]
             if short in self.builders and short not in seen and self.builders[short][0].kind == "class":
@@ -219,17 +161,32 @@ class Project:
     # --- calls -------------------------------------------------------------------------
     def callee_role(self, cs: CallSite) -> str | None:
         """``"G"``/``"D"`` when the call runs a generator/discriminator forward (not its constructor)."""
-        if cs.name is not None or not cs.callee:
+        if (cs.name is not None and not self.tracer.is_local_module(cs.name)) or not cs.callee:
             return None
         b = self.builders.get(cs.callee)
         if b is not None and b[0].kind in {"class", "function"}:
             return None  # constructing, not running
-        if set(name_tokens(cs.callee)) & _NOT_A_MODEL_CALL:
+        if set(name_tokens(cs.callee)) & NOT_A_MODEL_CALL:
             return None
-        roles = {role_of_name(cs.callee)} - {None}
+        named = role_of_name(cs.callee)
+        if named:  # the instance's own name wins over a class shared by G and D (MLP(4, 2), MLP(2, 1))
+            return named
+        roles = set()
         for ctor in self.bound.get(cs.callee, ()):
             roles |= {r for m in self.models if m.name == ctor for r in m.roles}
         return roles.pop() if len(roles) == 1 else None
+
+    def call_role(self, call: ast.Call, ctx: Ctx) -> str | None:
+        """Like :meth:`callee_role` for a call met while tracing (a parameter bound to ``netD`` counts as D)."""
+        name = self.tracer.canonical(call.func, ctx.f)
+        cs = CallSite(call, name, tail(call.func), False, call.lineno, ctx.scope, None, None)
+        role = self.callee_role(cs)
+        if role is None and isinstance(call.func, ast.Name) and ctx.env is not None and call.func.id in ctx.env.params:
+            bound, bctx = ctx.env.params[call.func.id]
+            if isinstance(bound, (ast.Name, ast.Attribute)):
+                fake = ast.Call(func=bound, args=[], keywords=[], lineno=call.lineno, col_offset=0)
+                return self.call_role(fake, bctx)
+        return role
 
     @cached_property
     def role_calls(self) -> list[tuple[CallSite, FileFacts, str]]:
@@ -252,12 +209,6 @@ class Project:
                 if ev.name == name and ev.kind == "assign":
                     found = (ev.value, f)
         return found
-
-    def funcdef(self, name: str) -> tuple[ast.FunctionDef, FileFacts] | None:
-        for f in self.files:
-            if name in f.funcdefs:
-                return f.funcdefs[name], f
-        return None
 
     def all_calls(self):
         for f in self.files:
@@ -304,111 +255,6 @@ class Project:
             break
         return node
 
-    def label_kind(self, node: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> str | None:
-        """Classify a target/label value: ``one``, ``zero``, ``soft`` or ``noisy`` (None: unknown).
-
-        Hard labels (T02's real target, T06's absent case) are 1 and 0; soft labels are
-        constants strictly between (one-sided 0.9, fake 0.1) or random in a band (0.7..1.2);
-        noisy labels are flipped at random.
-        """
-        if depth > 8:
-            return None
-        node = self.unwrap(node, f)
-        v = const_value(node)
-        if v is not None:
-            return "one" if v == 1 else "zero" if v == 0 else "soft" if 0 < v < 1.3 else None
-        if isinstance(node, ast.Name):
-            ev = self.last_event(node.id, f, scope, line)
-            if ev is None or ev.value is node:
-                return None
-            if ev.kind == "inplace":
-                return self._inplace_kind(ev.value, f, scope, ev.line, depth)
-            if ev.kind == "aug":
-                return "soft"
-            return self.label_kind(ev.value, f, scope, ev.line, depth + 1)
-        if isinstance(node, ast.BinOp):
-            if _has_random(node, f):
-                return "soft"
-            kinds = [self.label_kind(x, f, scope, line, depth + 1) for x in (node.left, node.right)]
-            consts = [const_value(x) for x in (node.left, node.right)]
-            if isinstance(node.op, ast.Mult) and "one" in kinds:
-                other = kinds[1 - kinds.index("one")]
-                return other
-            if isinstance(node.op, (ast.Sub, ast.Add)) and kinds[0] in {"one", "zero"} and consts[1] not in (None, 0.0):
-                return "soft"
-            if isinstance(node.op, ast.Sub) and consts[0] == 1 and kinds[1] in {"one", "zero"}:
-                return "zero" if kinds[1] == "one" else "one"
-            return None
-        if isinstance(node, ast.Call):
-            name = canon(call_name(node, f)) or ""
-            short = name.rsplit(".", 1)[-1].removeprefix("method:")
-            if name.startswith("ganhacks.tricks.labels") or short in {"smooth_labels", "noisy_labels", "flip_labels"}:
-                return "soft"
-            if short in {"fill_", "uniform_", "normal_"} and isinstance(node.func, ast.Attribute):
-                return self._inplace_kind(node, f, scope, line, depth)
-            if short in {"ones", "ones_like", "new_ones"}:
-                return "one"
-            if short in {"zeros", "zeros_like", "new_zeros"}:
-                return "zero"
-            if short in {"full", "full_like", "new_full"} and len(node.args) >= 2:
-                return self.label_kind(node.args[1], f, scope, line, depth + 1)
-            if short in {"full", "full_like", "new_full"}:
-                for kw in node.keywords:
-                    if kw.arg == "fill_value":
-                        return self.label_kind(kw.value, f, scope, line, depth + 1)
-            if short in {"where"}:
-                return "noisy"
-            if (
-                short in {"cat", "concat", "concatenate", "stack", "vstack", "hstack"}
-                and node.args
-                and isinstance(node.args[0], (ast.List, ast.Tuple))
-            ):
-                kinds = {self.label_kind(e, f, scope, line, depth + 1) for e in node.args[0].elts}
-                return "soft" if kinds & {"soft", "noisy"} else "one" if kinds & {"one", "zero"} else None
-            if short in {"tensor", "Tensor", "FloatTensor", "array", "asarray"} and node.args:
-                arg = node.args[0]
-                if isinstance(arg, (ast.List, ast.Tuple)) and arg.elts:
-                    kinds = {self.label_kind(e, f, scope, line, depth + 1) for e in arg.elts}
-                    return kinds.pop() if len(kinds) == 1 else None
-                if isinstance(arg, ast.BinOp) and isinstance(arg.left, ast.List) and arg.left.elts:
-                    return self.label_kind(arg.left.elts[0], f, scope, line, depth + 1)
-                return self.label_kind(arg, f, scope, line, depth + 1) if const_value(arg) is not None else None
-            if short in RAND_SHORT:
-                return "soft"
-        return None
-
-    def _inplace_kind(self, call: ast.Call, f: FileFacts, scope: str, line: int, depth: int) -> str | None:
-        attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if attr == "fill_" and call.args:
-            return self.label_kind(call.args[0], f, scope, line, depth + 1)
-        if attr in {"uniform_", "normal_"}:
-            return "soft"
-        if isinstance(call.func, ast.Attribute):
-            return self.label_kind(call.func.value, f, scope, line, depth + 1)
-        return None
-
-    # --- fake vs real ------------------------------------------------------------------
-    def is_fake(self, node: ast.AST, f: FileFacts, scope: str, line: int, depth: int = 0) -> bool:
-        """Whether ``node`` holds generator output (a G call, or a name like ``fake``/``gen_imgs``)."""
-        if depth > 5:
-            return False
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Call):
-                cs = CallSite(sub, _resolve(sub.func, f), tail(sub.func), False, sub.lineno, scope, None, None)
-                if self.callee_role(cs) == "G":
-                    return True
-        node = self.unwrap(node, f)
-        if isinstance(node, ast.Name):
-            if set(name_tokens(node.id)) & FAKE_TOKENS:
-                return True
-            value = self.value_of(node, f, scope, line)
-            if value is not node:
-                return self.is_fake(value, f, scope, line, depth + 1)
-        return bool(isinstance(node, ast.Attribute) and set(name_tokens(node.attr)) & FAKE_TOKENS)
-
-
-RAND_SHORT = {"rand", "rand_like", "uniform", "random", "random_sample", "randn", "randn_like", "normal"}
-
 
 def _has_random(node: ast.AST, f: FileFacts) -> bool:
     for sub in ast.walk(node):
@@ -422,50 +268,3 @@ def _has_random(node: ast.AST, f: FileFacts) -> bool:
 def has_random(node: ast.AST, f: FileFacts) -> bool:
     """Whether ``node`` draws random numbers (rand, randn, uniform, normal...)."""
     return _has_random(node, f)
-
-
-# --- grouping files into units ------------------------------------------------------------
-def _module_keys(path: str) -> list[str]:
-    parts = list(os.path.normpath(path).replace("\\", "/").split("/"))
-    parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return [".".join(parts[-k:]) for k in range(1, min(len(parts), 6) + 1) if parts[-k:]]
-
-
-def group_units(files: list[FileFacts]) -> list[list[FileFacts]]:
-    """Split files into connected components of their local imports (each a unit to audit)."""
-    index: dict[str, list[int]] = {}
-    for i, f in enumerate(files):
-        for key in _module_keys(f.path):
-            index.setdefault(key, []).append(i)
-    parent = list(range(len(files)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, f in enumerate(files):
-        here = os.path.dirname(os.path.normpath(f.path))
-        for mod, level in f.imports:
-            if level:
-                base = here
-                for _ in range(level - 1):
-                    base = os.path.dirname(base)
-                rel = os.path.relpath(base) if os.path.isabs(base) != os.path.isabs(f.path) else base
-                key = ".".join(
-                    [p for p in rel.replace("\\", "/").split("/") if p not in {"", "."}] + ([mod] if mod else [])
-                )
-                cands = [j for j in index.get(key, []) + index.get(mod, []) if j != i] if key or mod else []
-            else:
-                cands = [j for j in index.get(mod, []) if j != i]
-            if not cands:
-                continue
-            best = max(cands, key=lambda j: len(os.path.commonprefix([os.path.dirname(files[j].path), here])))
-            parent[find(best)] = find(i)
-    groups: dict[int, list[FileFacts]] = {}
-    for i, f in enumerate(files):
-        groups.setdefault(find(i), []).append(f)
-    return list(groups.values())

@@ -40,5 +40,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """1 when some tip fails (not suppressed), else 0."""
+        """2 when nothing could be audited (every file skipped), 1 when some tip fails (not suppressed), else 0."""
+        if self.files_audited == 0:
+            return 2
         return int(any(v.failing for u in self.units for v in u.verdicts))

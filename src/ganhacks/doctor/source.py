@@ -13,90 +13,29 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-# torch.nn names that star imports (``from torch.nn import *``) are assumed to provide.
-_NN_STAR = {
-    "Module",
-    "Sequential",
-    "ModuleList",
-    "Linear",
-    "Conv1d",
-    "Conv2d",
-    "Conv3d",
-    "ConvTranspose1d",
-    "ConvTranspose2d",
-    "ConvTranspose3d",
-    "ReLU",
-    "ReLU6",
-    "LeakyReLU",
-    "PReLU",
-    "ELU",
-    "SELU",
-    "GELU",
-    "Tanh",
-    "Sigmoid",
-    "MaxPool1d",
-    "MaxPool2d",
-    "MaxPool3d",
-    "AvgPool2d",
-    "BatchNorm1d",
-    "BatchNorm2d",
-    "BatchNorm3d",
-    "InstanceNorm2d",
-    "LayerNorm",
-    "Dropout",
-    "Dropout2d",
-    "Embedding",
-    "Upsample",
-    "PixelShuffle",
-    "BCELoss",
-    "BCEWithLogitsLoss",
-    "MSELoss",
-    "CrossEntropyLoss",
-    "NLLLoss",
-    "Flatten",
-}
-# Methods that return (a view of) the same tensor or module: followed through when unwrapping.
-PASSTHROUGH = {
-    "to",
-    "cuda",
-    "cpu",
-    "float",
-    "double",
-    "half",
-    "detach",
-    "view",
-    "view_as",
-    "reshape",
-    "squeeze",
-    "unsqueeze",
-    "flatten",
-    "contiguous",
-    "type",
-    "type_as",
-    "requires_grad_",
-    "clone",
-    "permute",
-    "train",
-    "apply",
-    "squeeze_",
-    "unsqueeze_",
-    "expand",
-    "expand_as",
-    "repeat",
-}
+from ganhacks.doctor.vocab import (
+    D_TOKENS,
+    G_TOKENS,
+    NN_STAR,
+    NOT_A_MODEL_CALL,
+    PASSTHROUGH,
+    RANDOM_CALLS,
+    TENSOR_MATH,
+)
+
 _SUPPRESS = re.compile(r"#\s*ganhacks:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]*)\])?")
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[A-Za-z]*")
 
-G_TOKENS = {"g", "gen", "generator", "netg", "generators"}
-D_TOKENS = {"d", "disc", "dis", "discriminator", "critic", "netd", "discriminators"}
 
-
-def name_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def name_tokens(name: str) -> tuple[str, ...]:
     """Split an identifier into lower-case words: ``netD`` -> [net, d], ``g_loss`` -> [g, loss]."""
-    return [t.lower() for t in _TOKEN.findall(name)]
+    return tuple(t.lower() for t in _TOKEN.findall(name))
 
 
+@lru_cache(maxsize=8192)
 def role_of_name(name: str | None) -> str | None:
     """``"G"``, ``"D"`` or None from an identifier's words (``netG``, ``critic``, ``loss_D``)."""
     if not name:
@@ -146,6 +85,10 @@ class CallSite:
     negated: bool = False  # the call sits under a unary minus within its statement
 
 
+# Where a statement sits inside if/else arms of its function: ((id of the If node, True for its body), ...).
+Branch = tuple[tuple[int, bool], ...]
+
+
 @dataclass
 class Event:
     """A name gets a value: ``x = expr`` or ``x.fill_(v)`` / ``x.uniform_(a, b)`` (value = the call)."""
@@ -154,7 +97,18 @@ class Event:
     line: int
     scope: str
     value: ast.AST
-    kind: str  # "assign" | "inplace"
+    kind: str  # "assign" | "inplace" | "aug" | "param" (a function parameter's default)
+    branch: Branch = ()  # the if/else arms the statement sits in (within its function)
+
+
+@dataclass
+class AttrDef:
+    """``self.name = value`` (or ``self.register_buffer("name", value)``) inside a method of a class."""
+
+    value: ast.AST
+    method: str  # the method it is set in ("__init__")
+    line: int
+    branch: Branch = ()
 
 
 @dataclass
@@ -162,13 +116,14 @@ class Builder:
     """Something that builds network layers: an nn.Module class, an nn.Sequential value or a function."""
 
     name: str
-    kind: str  # "class" | "sequential" | "function"
+    kind: str  # "class" | "sequential" | "function" (returns layers) | "forward" (a model as plain tensor math)
     path: str
     line: int
     ops: list[tuple[str, int]] = field(default_factory=list)  # canonical op name, line
     refs: set[str] = field(default_factory=set)  # local callees (helper blocks, submodule classes)
     bases: list[str] = field(default_factory=list)  # canonical or local base names
-    attrs: dict[str, ast.AST] = field(default_factory=dict)  # self.x = value (classes)
+    attrs: dict[str, ast.AST] = field(default_factory=dict)  # self.x = value (classes): the last one
+    attr_defs: dict[str, list[AttrDef]] = field(default_factory=dict)  # every self.x = value, in order
     methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
     node: ast.AST | None = None  # ClassDef, Call (Sequential) or FunctionDef
 
@@ -195,6 +150,10 @@ class FileFacts:
     subscript_assigns: list[tuple[ast.Assign, str]]
     star: set[str] = field(default_factory=set)  # modules star-imported (from torch.nn import *)
     scalings: list[tuple[str, int]] = field(default_factory=list)  # ("signed"|"unit", line) data-scaling arithmetic
+    scopes: dict[str, ast.FunctionDef] = field(default_factory=dict)  # qualified name -> function ("Cls.forward")
+    branch_at: dict[int, Branch] = field(default_factory=dict)  # line -> if/else arms of its statement
+    if_nodes: dict[int, ast.If] = field(default_factory=dict)  # id -> If node (to fold a branch's test)
+    tree: ast.Module | None = None  # the parsed file (for passes over statement order)
 
     def snippet(self, line: int) -> str:
         """The stripped source line ``line`` (1-based), shortened to 120 characters."""
@@ -215,6 +174,13 @@ def _suppressions(lines: list[str]) -> tuple[dict[int, set[str]], set[str]]:
         ids = {s.strip().upper() for s in (m.group(2) or "").split(",") if s.strip()} or {"*"}
         (whole.update(ids) if m.group(1) else by_line.setdefault(i, set()).update(ids))
     return by_line, whole
+
+
+_VISITORS: dict[type, object] = {  # node type -> the collector's visit_ method (None: generic)
+    ast.Constant: lambda self, node: None,  # leaves with nothing to collect
+    ast.Load: lambda self, node: None,
+    ast.Store: lambda self, node: None,
+}
 
 
 class _Collector(ast.NodeVisitor):
@@ -241,6 +207,40 @@ class _Collector(ast.NodeVisitor):
         self.func_builders: list[Builder] = []
         self.target: str | None = None
         self.neg = 0
+        self.scopes: dict[str, ast.FunctionDef] = {}
+        self.branch: list[tuple[int, bool]] = []
+        self.branch_at: dict[int, Branch] = {}
+        self.if_nodes: dict[int, ast.If] = {}
+        self.math: list[bool] = []  # per enclosing top-level function: does it compute with tensors?
+        self.arith = 0  # depth inside an arithmetic expression (only the outermost one is a data scaling)
+        self.consts: dict[str, float] = {}  # module-level NAME = number, bound once (for data scalings)
+        self.rebound: set[str] = set()
+
+    def _mark(self, stmt: ast.stmt) -> None:
+        """Remember the if/else arms around each line of ``stmt`` (inner statements overwrite later)."""
+        here = tuple(self.branch)
+        for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+            self.branch_at[line] = here
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        if isinstance(item, ast.stmt):
+                            self._mark(item)
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit(self, node: ast.AST):
+        method = _VISITORS.get(type(node))
+        if method is None:
+            method = _VISITORS[type(node)] = getattr(type(self), "visit_" + type(node).__name__, None)
+        if method is None:
+            return self.generic_visit(node) if node._fields else None
+        return method(self, node)
 
     # --- names -------------------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
@@ -248,7 +248,7 @@ class _Collector(ast.NodeVisitor):
         if isinstance(node, ast.Name):
             if node.id in self.aliases:
                 return self.aliases[node.id]
-            if node.id in _NN_STAR and "torch.nn" in self.star:
+            if node.id in NN_STAR and "torch.nn" in self.star:
                 return f"torch.nn.{node.id}"
             return None
         if isinstance(node, ast.Attribute):
@@ -301,15 +301,50 @@ class _Collector(ast.NodeVisitor):
         if not self.cls:
             fb = Builder(node.name, "function", self.path, node.lineno, node=node)
             self.func_builders.append(fb)
+            self.math.append(False)
         self.scope.append(node.name)
         qual = self._scope()
+        self.scopes[qual] = node  # type: ignore[assignment]
+        outer, self.branch = self.branch, []
+        self._params(node, qual)
         self.generic_visit(node)
+        self.branch = outer
         self.scope.pop()
         if fb is not None:
             self.func_builders.pop()
+            math = self.math.pop()
             has_layer = any(_is_layer(op) for op, _ in fb.ops)
-            if has_layer and qual in self.returns:
+            if qual not in self.returns or set(name_tokens(node.name)) & NOT_A_MODEL_CALL:
+                pass  # a loss, a training step, a sampler: not a model
+            elif math and _forward_name(node.name):  # G/D as plain tensor math (layers applied inline too)
+                fb.kind = "forward"
                 self.builders.setdefault(node.name, fb)
+            elif has_layer:  # a factory that builds and returns layers
+                self.builders.setdefault(node.name, fb)
+
+    def _params(self, node: ast.FunctionDef, qual: str) -> None:
+        """Parameters with defaults become "param" events (their value when no caller is known)."""
+        args = node.args
+        positional = args.posonlyargs + args.args
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for a, d in list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults)):
+            self.identifiers.add(a.arg)
+            if d is not None:
+                self.events.append(Event(a.arg, node.lineno, qual, d, "param"))
+
+    def visit_If(self, node: ast.If) -> None:
+        self.ifs.append((node, self._scope()))
+        self.if_nodes[id(node)] = node
+        self.visit(node.test)
+        self.branch.append((id(node), True))
+        for stmt in node.body:
+            self._mark(stmt)
+            self.visit(stmt)
+        self.branch[-1] = (id(node), False)
+        for stmt in node.orelse:
+            self._mark(stmt)
+            self.visit(stmt)
+        self.branch.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
@@ -333,12 +368,18 @@ class _Collector(ast.NodeVisitor):
         for t in node.targets:
             if isinstance(t, ast.Subscript):
                 self.subscript_assigns.append((node, self._scope()))
-            for el in t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]:
+            for idx, el in enumerate(t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
                 n = tail(el) if isinstance(el, (ast.Name, ast.Attribute)) else None
-                if n and isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)):
-                    idx = t.elts.index(el)
+                if not n or not isinstance(t, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in t.elts):
+                    continue
+                if isinstance(node.value, (ast.Tuple, ast.List)):
                     if idx < len(node.value.elts):
                         self._record_assign(n, el, node.value.elts[idx], node)
+                else:  # a, b = f(x): a is f(x)[0]
+                    item = ast.Subscript(value=node.value, slice=ast.Constant(idx), ctx=ast.Load())
+                    ast.copy_location(item, node.value)
+                    ast.copy_location(item.slice, node.value)
+                    self._record_assign(n, el, item, node)
         for t in node.targets:
             if isinstance(t, (ast.Name, ast.Attribute)):
                 self._record_assign(tail(t) or "", t, node.value, node)
@@ -352,26 +393,34 @@ class _Collector(ast.NodeVisitor):
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         n = tail(node.target)
         if n:
-            self.events.append(Event(n, node.lineno, self._scope(), node, "aug"))
+            self.events.append(Event(n, node.lineno, self._scope(), node, "aug", tuple(self.branch)))
         self._visit_with_target(node, n)
 
     def _record_assign(self, name: str, target: ast.AST, value: ast.AST, stmt: ast.AST) -> None:
         if not name:
             return
+        if not self.scope and isinstance(target, ast.Name):
+            v = const_value(value)
+            if v is None or name in self.consts or name in self.rebound:
+                self.consts.pop(name, None)
+                self.rebound.add(name)
+            else:
+                self.consts[name] = v
         self.identifiers.add(name)
-        self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign"))
+        self.events.append(Event(name, stmt.lineno, self._scope(), value, "assign", tuple(self.branch)))
         if (
             self.cls
             and isinstance(target, ast.Attribute)
             and isinstance(target.value, ast.Name)
             and target.value.id == "self"
         ):
-            self.cls[-1].attrs[name] = value
+            self._attr(name, value, stmt.lineno)
         ctor = self._constructor(value)
         if ctor is None:
             return
         kind, ref = ctor
-        if kind == "sequential" and not self.cls:
+        if kind == "sequential" and (not self.cls or _container(self.cls[-1])):
+            # a model built at module level, or held by a trainer class (plain or a LightningModule)
             b = Builder(name, "sequential", self.path, stmt.lineno, node=ref)
             for sub in ast.walk(ref):
                 if isinstance(sub, ast.Call):
@@ -379,6 +428,12 @@ class _Collector(ast.NodeVisitor):
             self.builders.setdefault(name, b)
         elif kind == "local":
             self.bindings.append((name, ref, stmt.lineno))
+
+    def _attr(self, name: str, value: ast.AST, line: int) -> None:
+        b = self.cls[-1]
+        b.attrs[name] = value
+        method = self.scope[-1] if self.scope and self.scope[-1] != b.name else ""
+        b.attr_defs.setdefault(name, []).append(AttrDef(value, method, line, tuple(self.branch)))
 
     def _constructor(self, value: ast.AST) -> tuple[str, object] | None:
         """What ``value`` constructs: ("sequential", call) or ("local", class/function name)."""
@@ -404,9 +459,12 @@ class _Collector(ast.NodeVisitor):
     def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            n = tail(call.func.value)
+            owner = call.func.value
+            while isinstance(owner, ast.Attribute) and owner.attr == "data":  # z.data.normal_() acts on z
+                owner = owner.value
+            n = tail(owner)
             if n and call.func.attr.endswith("_") and call.func.attr not in {"backward"}:
-                self.events.append(Event(n, node.lineno, self._scope(), call, "inplace"))
+                self.events.append(Event(n, node.lineno, self._scope(), call, "inplace", tuple(self.branch)))
         self._visit_with_target(node, None)
 
     def visit_For(self, node: ast.For) -> None:
@@ -422,10 +480,6 @@ class _Collector(ast.NodeVisitor):
         self.loops.append((node, self._scope()))
         self.generic_visit(node)
 
-    def visit_If(self, node: ast.If) -> None:
-        self.ifs.append((node, self._scope()))
-        self.generic_visit(node)
-
     def visit_Name(self, node: ast.Name) -> None:
         self.identifiers.add(node.id)
 
@@ -434,10 +488,19 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
-        kind = scaling_kind(node)
-        if kind and not _draws_random(node):
-            self.scalings.append((kind, node.lineno))
-        self.generic_visit(node)
+        if isinstance(node.op, ast.MatMult) and self.math:
+            self.math[-1] = True
+        self._scaling(node)
+
+    def _scaling(self, node: ast.AST) -> None:
+        """Record the data scaling of the outermost arithmetic expression, then visit inside it."""
+        if self.arith == 0:
+            kind = scaling_kind(node, self.consts)
+            if kind and not _draws_random(node):
+                self.scalings.append((kind, node.lineno))
+        self.arith += 1
+        self.generic_visit(node) if isinstance(node, ast.BinOp) else self._visit_call(node)
+        self.arith -= 1
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if isinstance(node.op, ast.USub):
@@ -460,6 +523,14 @@ class _Collector(ast.NodeVisitor):
             b.refs.add(call.func.id)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if is_arithmetic(node):
+            self._scaling(node)
+            return
+        outer, self.arith = self.arith, 0  # arithmetic inside a call's arguments starts afresh
+        self._visit_call(node)
+        self.arith = outer
+
+    def _visit_call(self, node: ast.Call) -> None:
         canon = self.resolve(node.func)
         callee = tail(node.func)
         method = isinstance(node.func, ast.Attribute) and canon is None
@@ -478,44 +549,133 @@ class _Collector(ast.NodeVisitor):
         )
         for b in ([self.cls[-1]] if self.cls else []) + self.func_builders[-1:]:
             self._add_op(b, node)
+        if self.math and (
+            canon
+            and canon.startswith("torch.")
+            and canon.rsplit(".", 1)[-1] in TENSOR_MATH
+            or isinstance(node.func, ast.Call)  # nn.Tanh()(h): a layer applied where it is built
+        ):
+            self.math[-1] = True
+        if (
+            self.cls
+            and callee == "register_buffer"
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "self"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            self._attr(node.args[0].value, node.args[1], node.lineno)
         self.generic_visit(node)
 
 
-_RANDOM_CALLS = {
-    "rand",
-    "randn",
-    "rand_like",
-    "randn_like",
-    "uniform",
-    "normal",
-    "randint",
-    "uniform_",
-    "normal_",
-    "random",
+def _draws_random(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and tail(n.func) in RANDOM_CALLS for n in ast.walk(node))
+
+
+_ARITH_METHODS = {
+    "mul": ast.Mult,
+    "mul_": ast.Mult,
+    "multiply": ast.Mult,
+    "div": ast.Div,
+    "div_": ast.Div,
+    "true_divide": ast.Div,
+    "divide": ast.Div,
+    "sub": ast.Sub,
+    "sub_": ast.Sub,
+    "subtract": ast.Sub,
+    "add": ast.Add,
+    "add_": ast.Add,
 }
 
 
-def _draws_random(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and tail(n.func) in _RANDOM_CALLS for n in ast.walk(node))
+def is_arithmetic(node: ast.AST) -> bool:
+    """A BinOp (+ - * /) or an arithmetic tensor method (``x.mul(2)``, ``x.sub_(1)``)."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _ARITH_METHODS
+        and len(node.args) == 1
+    )
 
 
-def scaling_kind(node: ast.BinOp) -> str | None:
-    """T01 data scaling: "signed" for ``x*2-1``, ``x/127.5-1``, ``(x-0.5)/0.5``; "unit" for ``x/255``."""
-    if isinstance(node.op, ast.Sub) and const_value(node.right) == 1 and isinstance(node.left, ast.BinOp):
-        if {const_value(n) for n in ast.walk(node.left)} & {2.0, 127.5}:
-            return "signed"
-    if isinstance(node.op, ast.Div):
-        c = const_value(node.right)
-        if (
-            isinstance(node.left, ast.BinOp)
-            and isinstance(node.left.op, ast.Sub)
-            and c in {0.5, 127.5}
-            and const_value(node.left.right) == c
-        ):
-            return "signed"
-        if c == 255:
-            return "unit"
+def affine(node: ast.AST, consts: dict[str, float] | None = None) -> tuple[float, float] | None:
+    """``node`` as ``a * x + b`` of one non-constant value x (``(1, 0)`` for x itself), else None.
+
+    ``consts`` gives the values of module constants (``HALF = 127.5``) that may stand for numbers.
+    """
+    consts = consts or {}
+
+    def num(n: ast.AST) -> float | None:
+        v = const_value(n)
+        if v is None and isinstance(n, ast.Name):
+            v = consts.get(n.id)
+        if v is None and isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Name):
+            v = -consts[n.operand.id] if n.operand.id in consts else None
+        return v
+
+    if num(node) is not None:
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        left, right = num(node.left), num(node.right)
+        if right is not None and left is None:
+            inner = affine(node.left, consts)
+            return None if inner is None else _apply(inner, type(node.op), right, True)
+        if left is not None and right is None:
+            inner = affine(node.right, consts)
+            return None if inner is None else _apply(inner, type(node.op), left, False)
+        return None
+    if is_arithmetic(node):
+        c = num(node.args[0])
+        inner = affine(node.func.value, consts)
+        if c is None or inner is None:
+            return None
+        return _apply(inner, _ARITH_METHODS[node.func.attr], c, True)
+    return (1.0, 0.0)
+
+
+def _apply(ab: tuple[float, float], op: type, c: float, const_right: bool) -> tuple[float, float] | None:
+    a, b = ab
+    if op is ast.Add:
+        return a, b + c
+    if op is ast.Sub:
+        return (a, b - c) if const_right else (-a, c - b)
+    if op is ast.Mult:
+        return a * c, b * c
+    if op is ast.Div and const_right and c != 0:
+        return a / c, b / c
     return None
+
+
+def scaling_kind(node: ast.AST, consts: dict[str, float] | None = None) -> str | None:
+    """T01 data scaling of an arithmetic expression: "signed" when it maps [0, 1] or [0, 255] onto
+    [-1, 1] (``x * 2 - 1``, ``x / 127.5 - 1``, ``(x - 0.5) / 0.5``, ``x.mul(2).sub(1)``), "unit" for ``x / 255``."""
+    ab = affine(node, consts)
+    if ab is None:
+        return None
+    a, b = ab
+
+    def close(u: float, v: float) -> bool:
+        return abs(u - v) <= 1e-6 * max(1.0, abs(v))
+
+    if close(b, -1.0) and (close(a, 2.0) or close(a, 2.0 / 255.0)):
+        return "signed"
+    if close(a, 1.0 / 255.0) and close(b, 0.0):
+        return "unit"
+    return None
+
+
+def _container(cls: Builder) -> bool:
+    """Whether a class holds G and D rather than being a network: a plain class or a LightningModule."""
+    return not any("Module" in b for b in cls.bases) or any(b.endswith("LightningModule") for b in cls.bases)
+
+
+def _forward_name(name: str) -> bool:
+    """Whether a function's name says it is G or D itself (``generator``, ``D``), not a loss or a step."""
+    return role_of_name(name) is not None and not set(name_tokens(name)) & NOT_A_MODEL_CALL
 
 
 def _is_layer(op: str) -> bool:
@@ -535,6 +695,7 @@ def parse_facts(path: str, text: str) -> FileFacts:
     tree = ast.parse(text, filename=path)
     c = _Collector(path)
     c.visit(tree)
+    c.branch_at.setdefault(0, ())
     lines = text.splitlines()
     by_line, whole = _suppressions(lines)
     return FileFacts(
@@ -556,5 +717,8 @@ def parse_facts(path: str, text: str) -> FileFacts:
         subscript_assigns=c.subscript_assigns,
         star=c.star,
         scalings=c.scalings,
+        scopes=c.scopes,
+        branch_at=c.branch_at,
+        if_nodes=c.if_nodes,
+        tree=tree,
     )
-

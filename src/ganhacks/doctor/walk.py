@@ -1,8 +1,10 @@
-"""Find the Python files to audit and read them safely (bad input is reported, never raised).
+"""Find the Python files to audit, read them safely, and group their facts into units.
 
 Folders are walked once; symlinked folders are followed but each real folder is visited once,
 so symlink loops end with a per-path problem. Files that are too large, binary, undecodable or
-unreadable become :class:`Problem` entries; only a path that does not exist is a UserError.
+unreadable become :class:`Problem` entries (never raised); only a path that does not exist is a
+UserError. Parsed files are then grouped into *units*: connected components of their local
+imports, so a ``train.py`` that does ``from models import Generator`` is audited with ``models.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import tokenize
 from dataclasses import dataclass
 
+from ganhacks.doctor.source import FileFacts
 from ganhacks.errors import UserError
 
 PY_SUFFIXES = (".py", ".pyw")
@@ -133,3 +136,51 @@ def read_source(path: str, max_bytes: int) -> tuple[str | None, Problem | None]:
         return data.decode(encoding), None
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         return None, Problem(path, f"cannot decode as text: {exc}")
+
+
+# --- grouping files into units ------------------------------------------------------------
+def module_keys(path: str) -> list[str]:
+    """Dotted names a file may be imported as: ``a/b/nets.py`` -> ["nets", "b.nets", "a.b.nets"]."""
+    parts = list(os.path.normpath(path).replace("\\", "/").split("/"))
+    parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[-k:]) for k in range(1, min(len(parts), 6) + 1) if parts[-k:]]
+
+
+def group_units(files: list[FileFacts]) -> list[list[FileFacts]]:
+    """Split files into connected components of their local imports (each a unit to audit)."""
+    index: dict[str, list[int]] = {}
+    for i, f in enumerate(files):
+        for key in module_keys(f.path):
+            index.setdefault(key, []).append(i)
+    parent = list(range(len(files)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, f in enumerate(files):
+        here = os.path.dirname(os.path.normpath(f.path))
+        for mod, level in f.imports:
+            if level:
+                base = here
+                for _ in range(level - 1):
+                    base = os.path.dirname(base)
+                rel = os.path.relpath(base) if os.path.isabs(base) != os.path.isabs(f.path) else base
+                key = ".".join(
+                    [p for p in rel.replace("\\", "/").split("/") if p not in {"", "."}] + ([mod] if mod else [])
+                )
+                cands = [j for j in index.get(key, []) + index.get(mod, []) if j != i] if key or mod else []
+            else:
+                cands = [j for j in index.get(mod, []) if j != i]
+            if not cands:
+                continue
+            best = max(cands, key=lambda j: len(os.path.commonprefix([os.path.dirname(files[j].path), here])))
+            parent[find(best)] = find(i)
+    groups: dict[int, list[FileFacts]] = {}
+    for i, f in enumerate(files):
+        groups.setdefault(find(i), []).append(f)
+    return list(groups.values())

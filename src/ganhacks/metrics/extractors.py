@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 import torch
+from safetensors import SafetensorError
 from torch import nn
 
 from ganhacks.errors import UserError
@@ -60,6 +61,24 @@ class IdentityExtractor:
         return self
 
 
+def _digits_classifier(weights: str | Path | None) -> nn.Module:
+    """The digits CNN with ``weights`` (a safetensors file); a file that is not one is a one-line error."""
+    if weights is not None and Path(weights).is_dir():
+        raise UserError(f"extractor weights {weights} is a folder; give the digits CNN's .safetensors file")
+    try:
+        model = load_digits_classifier(weights)
+    except SafetensorError as exc:
+        raise UserError(
+            f"extractor weights {weights} is not a readable safetensors file ({str(exc).strip()[:120]})"
+        ) from None
+    except (RuntimeError, KeyError) as exc:  # load_state_dict: missing keys or other shapes
+        first = str(exc).strip().splitlines()[0][:120]
+        raise UserError(f"extractor weights {weights} do not hold the digits CNN's weights ({first})") from None
+    if not all(bool(torch.isfinite(p).all()) for p in model.state_dict().values() if p.is_floating_point()):
+        raise UserError(f"extractor weights {weights} hold NaN/Inf")
+    return model
+
+
 class DigitsExtractor:
     """The shipped digits CNN applied to each channel of images (N, C, H, W) in [-1, 1].
 
@@ -71,7 +90,7 @@ class DigitsExtractor:
     max_channels = 3  # 10^3 joint classes; more would make the probability matrix huge
 
     def __init__(self, weights: str | Path | None = None) -> None:
-        self.model = load_digits_classifier(weights)
+        self.model = _digits_classifier(weights)
         self.name = "digits-cnn (64-d penultimate layer per channel, 8x8 input)"
 
     def __call__(self, x: torch.Tensor) -> Output:

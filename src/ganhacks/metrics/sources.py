@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ganhacks.data.arrays import READ_ERRORS, numpy_error
 from ganhacks.errors import UserError
 from ganhacks.metrics.classifier import load_digits_images
 from ganhacks.registry import Registry
@@ -46,8 +47,18 @@ def _load_npz(path: Path, key: str | None) -> np.ndarray:
         if key is None:
             key = keys[0] if len(keys) == 1 else next((k for k in NPZ_KEYS if k in keys), None)
         if key not in z.files:
-            raise UserError(f"{path} holds arrays {', '.join(z.files)}; name one as {path}:KEY")
+            raise UserError(f"{path} holds arrays {', '.join(z.files) or '(none)'}; name one as {path}:KEY")
         return z[key]
+
+
+def _read(path: Path, key: str | None) -> np.ndarray:
+    """The array at ``path`` (``key`` of an .npz); any damage is a one-line error."""
+    try:
+        return LOADERS[path.suffix](path, key)
+    except UserError:
+        raise
+    except READ_ERRORS as exc:
+        raise numpy_error(path, exc) from None
 
 
 LOADERS: dict[str, Callable[[Path, str | None], np.ndarray]] = {".npy": _load_npy, ".npz": _load_npz}
@@ -55,7 +66,7 @@ LOADERS: dict[str, Callable[[Path, str | None], np.ndarray]] = {".npy": _load_np
 
 def _to_tensor(arr: np.ndarray, where: str) -> torch.Tensor:
     if arr.dtype.kind not in "fiu":
-        raise UserError(f"{where} must hold numbers; got dtype {arr.dtype}")
+        raise UserError(f"{where} must hold real numbers; got dtype {arr.dtype}")
     return torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32 if arr.ndim == 4 else np.float64))
 
 
@@ -73,15 +84,11 @@ def load_samples(spec: str) -> torch.Tensor:
         if not path.exists() and "." not in path.name:
             BUILTIN.get(spec)  # an unknown name: raises with did-you-mean and the built-in choices
         raise UserError(f"cannot read {spec}: give a .npy or .npz file or one of: {', '.join(BUILTIN.names())}")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a .npy or .npz file")
     if not path.is_file():
         raise UserError(f"no such file: {path}")
-    try:
-        arr = LOADERS[path.suffix](path, key or None)
-    except (ValueError, OSError) as exc:
-        if isinstance(exc, UserError):
-            raise
-        raise UserError(f"cannot read {path}: {exc}") from None
-    return _to_tensor(arr, str(path))
+    return _to_tensor(_read(path, key or None), str(path))
 
 
 def load_mode_spec(spec: str) -> tuple[torch.Tensor, torch.Tensor] | None:
@@ -89,15 +96,26 @@ def load_mode_spec(spec: str) -> tuple[torch.Tensor, torch.Tensor] | None:
     path = Path(spec.partition(":")[0])
     if path.suffix != ".npz" or not path.is_file():
         return None
-    with np.load(path, allow_pickle=False) as z:
-        if not all(k in z.files for k in MODE_KEYS):
-            return None
-        return torch.from_numpy(z["mode_centers"]).double(), torch.from_numpy(z["mode_std"]).double()
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not all(k in z.files for k in MODE_KEYS):
+                return None
+            centres, std = z["mode_centers"], z["mode_std"]
+    except READ_ERRORS as exc:
+        raise numpy_error(path, exc) from None
+    centres = _to_tensor(centres, f"{path} (mode_centers)").double()
+    if centres.dim() != 2 or std.size != 1:
+        raise UserError(f"{path}: mode_centers must be (M, D) and mode_std one number; got {tuple(centres.shape)}")
+    return centres, _to_tensor(std.reshape(()), f"{path} (mode_std)").double()
 
 
 def subsample(x: torch.Tensor, n: int | None, seed: int = 0) -> torch.Tensor:
-    """At most n rows of x, drawn without replacement with a fixed seed (all rows when n is None or larger)."""
+    """At most n rows of x, drawn without replacement with a fixed seed (all rows when n is None or larger).
+
+    ``x`` may also be the lazy images of a streamed folder (:class:`ganhacks.data.stream.LazyImages`):
+    only the rows drawn are decoded.
+    """
     if n is None or len(x) <= n:
-        return x
+        return x if isinstance(x, torch.Tensor) else x[torch.arange(len(x))]
     idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
     return x[idx.sort().values]

@@ -67,7 +67,7 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
             config.z_dim,
             sample_shape[0],
             config.g_width,
-            config.depth,
+            config.g_depth or config.depth,
             config.g_activation,
             config.g_norm,
             config.g_dropout,

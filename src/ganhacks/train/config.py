@@ -46,6 +46,14 @@ class DataConfig:
     name: str = "digits"  # built-in ("ring8", "grid25", "digits", "stacked_digits") or a local path
     image_size: int = 0  # resize images to this many pixels per side; 0 keeps the native size
     points: int = 20_000  # samples drawn from a 2-D mixture (ignored for images)
+    stream: str = "auto"  # image folders: "on" decodes batches from disk in DataLoader workers, "off" loads
+    # every image into memory, "auto" streams when the decoded images exceed min(2 GiB, RAM / 8)
+    workers: int = 4  # DataLoader worker processes that decode streamed images (0: the training process)
+
+    def __post_init__(self) -> None:
+        _choice("data", "stream", self.stream, ("auto", "on", "off"))
+        if isinstance(self.workers, bool) or self.workers < 0:
+            raise UserError(f"data.workers must be a whole number >= 0, got {self.workers}")
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,8 @@ class ModelConfig:
     z_dim: int = 64  # latent size
     g_width: int = 64  # DCGAN: channels of the widest... narrowest stage (doubles per stage); MLP: hidden units
     d_width: int = 64  # same for D
-    depth: int = 3  # MLP hidden layers (ignored by DCGAN, whose depth follows the resolution)
+    depth: int = 3  # MLP hidden layers of D (and of G unless g_depth is set); DCGAN's depth follows the resolution
+    g_depth: int = 0  # MLP hidden layers of G; 0 = the same as depth
     g_norm: str = "batch"  # DCGAN's batch norm in G (T04)
     d_norm: str = "batch"  # "batch", "instance", "layer", "none" or "spectral" (S01)
     g_activation: str = "relu"  # DCGAN uses ReLU in G; T05 recommends LeakyReLU
@@ -83,6 +92,7 @@ class ModelConfig:
         check_probability("model.g_dropout", self.g_dropout)
         for name in ("z_dim", "g_width", "d_width", "depth", "embed_dim"):
             check_positive(f"model.{name}", getattr(self, name))
+        check_positive("model.g_depth", self.g_depth, allow_zero=True)
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ class LossConfig:
     """The objective (tips T02, T06, S02, S03, S10)."""
 
     name: str = "nonsaturating"  # T02; see ganhacks.tricks.losses.LOSSES for the others
-    penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2" (S02, S03)
+    penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2", "r1r2" (S02, S03)
     penalty_weight: float = 10.0  # lambda for WGAN-GP (Gulrajani et al.); use gamma/2 for R1
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)

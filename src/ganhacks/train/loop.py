@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganhacks.data import BatchIterator, Dataset, batches, load_dataset
+from ganhacks.data import BatchIterator, Dataset, batches, data_family, load_dataset
 from ganhacks.errors import UserError
 from ganhacks.models import build_encoder, build_models
 from ganhacks.monitor.signals import d_output_stats
@@ -60,7 +60,7 @@ from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.tricks.losses import get_loss
 from ganhacks.tricks.noise import InstanceNoise
-from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers
+from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers, schedule_lr
 from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
@@ -69,16 +69,20 @@ SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
 
 
-def select_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated)."""
+def select_device(name: str, option: str = "train.device") -> torch.device:
+    """``"auto"`` -> CUDA when available, else CPU; anything else as given (validated).
+
+    ``option`` is how the user set it (``train.device``, ``--device``), named in the error.
+    """
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise UserError(f"unknown device '{name}'; use auto, cpu or cuda[:N]") from None
+        raise UserError(f"unknown device '{name}' for {option}; use auto, cpu or cuda[:N]") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise UserError(f"train.device={name} but CUDA is not available; use train.device=cpu or auto")
+        sep = " " if option.startswith("-") else "="
+        raise UserError(f"{option}{sep}{name} but CUDA is not available; use {option}{sep}cpu or auto")
     return device
 
 
@@ -114,12 +118,14 @@ def make_encoder_optimizer(encoder: nn.Module, config: OptimConfig) -> torch.opt
 def load_data(config: RunConfig) -> Dataset:
     """The run's data set, as ``config.data`` says."""
     d = config.data
-    is_mixture_or_generated = d.name in ("ring8", "grid25")
+    is_mixture_or_generated = data_family(d.name) == "points"
     return load_dataset(
         d.name,
         image_size=d.image_size or None,
         n=d.points if is_mixture_or_generated else None,
         seed=config.train.seed,
+        stream=d.stream,
+        workers=d.workers,
     )
 
 
@@ -206,7 +212,14 @@ class Trainer:
         self.carried_real: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (relativistic losses)
         self.carried_clean: tuple[Tensor, Tensor | None] | None = None  # D step -> G step (T07 encoder)
         self.gen = torch.Generator().manual_seed(tc.seed * 1000 + rank)  # z, labels, noise, swaps
-        self.data: BatchIterator = batches(self.dataset, tc.batch_size, seed=tc.seed, rank=rank, world_size=world_size)
+        self.data: BatchIterator = batches(  # a large image folder streams from disk (data.stream)
+            self.dataset,
+            tc.batch_size,
+            seed=tc.seed,
+            rank=rank,
+            world_size=world_size,
+            pin_memory=self.device.type == "cuda",
+        )
         fixed = torch.Generator().manual_seed(tc.seed + 12345)  # the sample grid's z never moves
         n_grid = SAMPLE_GRID if self.dataset.kind == "images" else 1000
         self.fixed_z = self.sample_z(n_grid, config.model.z_dim, generator=fixed)
@@ -335,9 +348,9 @@ class Trainer:
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        if self.penalty_on == "real":  # R1 differentiates D at the reals, R2 at the fakes (S03)
+        if self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
-        if self.penalty_on == "fake":
+        if self.penalty_on in ("fake", "both"):
             fake_in.requires_grad_(True)
         labels = (y_real, y_fake) if self.conditional else (None, None)
         with self.autocast:
@@ -387,6 +400,11 @@ class Trainer:
         logs: dict[str, Tensor] = {}
         if self.grow_steps:
             logs["grow/alpha"] = torch.tensor(self._set_alpha())
+        oc = self.config.optim
+        if oc.lr_schedule != "constant":  # S08: a function of the step, so a resumed run follows it exactly
+            progress = self.step / self.total_steps
+            for _, _, opt in self.d_players + self.g_players:
+                logs["lr/factor"] = torch.tensor(schedule_lr(opt, oc.lr_schedule, progress, oc.lr_decay_start))
         d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
         for phase in self.schedule.plan(self.step):
             if phase == "D" and d_frozen:

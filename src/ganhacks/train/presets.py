@@ -1,37 +1,63 @@
-"""Named starting points for a run. Each preset is a list of ``section.field=value`` overrides
-on the defaults, so a preset reads as "what differs from the plain dataclasses"."""
+"""Named starting points for a run. Each preset is a list of ``section.field=value`` overrides on the
+defaults, so a preset reads as "what differs from the plain dataclasses".
+
+A preset may also hold defaults for one *data family* only (``"points"``: the 2-D mixtures;
+``"images"``: everything else), each with the reason the evidence gives for it (docs/EVIDENCE.md).
+They apply on top of the preset's own overrides, below anything the user sets, and
+``ganhacks train --print-config`` says which were picked and why.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
+from ganhacks.data import data_family
 from ganhacks.registry import Registry
 from ganhacks.train.config import RunConfig, apply_overrides
 
-PRESETS: Registry[tuple[str, list[str]]] = Registry("preset")
+FAMILIES = ("points", "images")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of overrides, plus defaults for one data family at a time, each with its reason."""
+
+    summary: str  # one line for --help and the docs
+    overrides: tuple[str, ...]  # section.field=value on the dataclass defaults
+    # data family -> ((section.field=value, why), ...): applied after `overrides` for that family only
+    by_family: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.by_family) - set(FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown data families {sorted(unknown)}; use {', '.join(FAMILIES)}")
+
+
+PRESETS: Registry[Preset] = Registry("preset")
 
 PRESETS.register(
     "vanilla",
-    (
+    Preset(
         "The original choices as a baseline: saturating minimax G loss, uniform z, ReLU G, hard labels, "
         "one mixed real+fake batch through D.",
-        [
+        (
             "loss.name=minimax",
             "tricks.latent=uniform",
             "tricks.separate_batches=false",
             "model.g_activation=relu",
             "model.d_norm=batch",
             "model.minibatch_std=false",
-        ],
+        ),
     ),
 )
 PRESETS.register(
     "recommended",
-    (
+    Preset(
         "The tips together: non-saturating loss (T02), Gaussian z (T03), separate real/fake batches (T04), "
         "LeakyReLU (T05), one-sided label smoothing (T06), Adam beta1=0.5 with TTUR (T09, S04), "
         "minibatch std (T15), spectral norm in D (S01), EMA of G (S07).",
-        [
+        (
             "loss.name=nonsaturating",
             "loss.smoothing=one_sided",
             "tricks.latent=gaussian",
@@ -42,15 +68,15 @@ PRESETS.register(
             "optim.g_lr=0.0002",
             "optim.d_lr=0.0004",
             "tricks.ema_decay=0.99",
-        ],
+        ),
     ),
 )
 PRESETS.register(
     "wgan-gp",
-    (
+    Preset(
         "Wasserstein critic with gradient penalty (S02): 5 critic steps per G step (T14), no batch norm "
         "in the critic, Adam(0, 0.9) as in Gulrajani et al. 2017.",
-        [
+        (
             "loss.name=wasserstein",
             "loss.penalty=wgan_gp",
             "loss.penalty_weight=10",
@@ -60,26 +86,38 @@ PRESETS.register(
             "optim.betas=0.0,0.9",
             "optim.g_lr=0.0001",
             "optim.d_lr=0.0001",
-        ],
+        ),
     ),
 )
 PRESETS.register(
     "sngan-hinge",
-    (
+    Preset(
         "Spectral-normalised discriminator with the hinge loss (S01, S10; Miyato et al. 2018).",
-        [
+        (
             "loss.name=hinge",
             "model.d_norm=spectral",
             "model.g_activation=relu",
             "optim.betas=0.0,0.9",
             "optim.g_lr=0.0002",
             "optim.d_lr=0.0002",
-        ],
+        ),
     ),
 )
 
 
-def preset_config(name: str) -> RunConfig:
-    """The :class:`RunConfig` of preset ``name`` (unknown names get "did you mean")."""
-    _, overrides = PRESETS.get(name)
-    return replace(apply_overrides(RunConfig(), overrides), preset=name)
+def family_defaults(name: str, data: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``(family, ((override, why), ...))``: what preset ``name`` sets for the family of ``data``
+    (default: the config's default data set)."""
+    family = data_family(data if data is not None else RunConfig().data.name)
+    return family, tuple(PRESETS.get(name).by_family.get(family, ()))
+
+
+def preset_config(name: str, data: str | None = None) -> RunConfig:
+    """The :class:`RunConfig` of preset ``name`` for ``data`` (a built-in name or a path; default:
+    the built-in digits), with its data-family defaults applied (unknown names get "did you mean")."""
+    preset = PRESETS.get(name)
+    _, chosen = family_defaults(name, data)
+    config = apply_overrides(RunConfig(), [*preset.overrides, *(o for o, _ in chosen)])
+    if data is not None:
+        config = apply_overrides(config, [f"data.name={data}"])
+    return replace(config, preset=name)

@@ -9,16 +9,18 @@ newest readable checkpoint.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 import torch.distributed as dist
 
 from ganhacks.errors import UserError
-from ganhacks.rundir import RunDir, truncate_jsonl
+from ganhacks.rundir import RunDir, read_jsonl, truncate_jsonl
 from ganhacks.train.callbacks import (
     Callback,
     CheckpointWriter,
+    CurrentStderr,
     EvalCallback,
     MetricsWriter,
     MonitorCallback,
@@ -26,27 +28,39 @@ from ganhacks.train.callbacks import (
     SampleWriter,
     TensorBoardWriter,
 )
-from ganhacks.train.checkpoint import load_checkpoint, load_latest
+from ganhacks.train.callbacks.progress import format_seconds
+from ganhacks.train.checkpoint import Skipped, finite_weights, list_checkpoints, load_checkpoint, load_latest, set_aside
 from ganhacks.train.config import RunConfig, from_dict, load_config_file, to_dict
 from ganhacks.train.distributed import init_from_env, is_main_process
 from ganhacks.train.loop import Trainer, select_device
 
+log = logging.getLogger(__name__)
 
-def standard_callbacks(run_dir: str | Path, config: RunConfig, progress: bool = True) -> list[Callback]:
-    """Monitor, metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``."""
+
+def standard_callbacks(
+    run_dir: str | Path, config: RunConfig, progress: bool = True, progress_mode: str = "auto"
+) -> list[Callback]:
+    """Monitor, metrics, samples, checkpoints (and progress, TensorBoard) for ``run_dir``.
+
+    ``progress_mode``: ``auto`` (a bar on a terminal, plain lines otherwise), ``bar`` or ``lines``.
+    """
     rd = RunDir(run_dir)
     tc = config.train
-    monitor = [MonitorCallback(config.monitor, rd.path, loss=config.loss.name)] if config.monitor.enabled else []
+    monitor = (
+        [MonitorCallback(config.monitor, rd.path, loss=config.loss.name, stream=CurrentStderr())]
+        if config.monitor.enabled
+        else []
+    )
     evaluator = [EvalCallback(tc.eval_every, tc.eval_metrics, tc.eval_n, tc.seed)] if tc.eval_every else []
     cbs: list[Callback] = [
         *evaluator,  # before the monitor and the writers, so both see the eval/ values of this step
         *monitor,  # next: it adds its signals to the logs the writers record, and may roll back or stop
         MetricsWriter(rd.metrics, tc.log_every),
         SampleWriter(rd.samples, tc.sample_every),
-        CheckpointWriter(rd.checkpoints, tc.checkpoint_every, tc.keep_checkpoints),
+        CheckpointWriter(rd.checkpoints, tc.checkpoint_every, tc.keep_checkpoints, rd.unreadable),
     ]
     if progress:
-        cbs.append(ProgressPrinter())
+        cbs.append(ProgressPrinter(progress_mode))
     if tc.tensorboard:
         cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every, events=rd.events))  # + the monitor's records
     return cbs
@@ -67,7 +81,11 @@ def _make_trainer(config: RunConfig) -> Trainer:
 
 
 def start_run(
-    config: RunConfig, run_dir: str | Path, progress: bool = True, extra_callbacks: list[Callback] | None = None
+    config: RunConfig,
+    run_dir: str | Path,
+    progress: bool = True,
+    extra_callbacks: list[Callback] | None = None,
+    progress_mode: str = "auto",
 ) -> Trainer:
     """Create ``run_dir`` for a new run of ``config`` and train it to the end."""
     rd = RunDir(run_dir)
@@ -81,13 +99,17 @@ def start_run(
     if is_main_process():
         rd.path.mkdir(parents=True, exist_ok=True)
         rd.config.write_text(json.dumps(to_dict(config), indent=2) + "\n")
-        trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
+        trainer.callbacks = standard_callbacks(rd.path, config, progress, progress_mode) + list(extra_callbacks or [])
     trainer.fit()
     return trainer
 
 
 def resume_run(
-    run_dir: str | Path, steps: int | None = None, progress: bool = True, extra_callbacks: list[Callback] | None = None
+    run_dir: str | Path,
+    steps: int | None = None,
+    progress: bool = True,
+    extra_callbacks: list[Callback] | None = None,
+    progress_mode: str = "auto",
 ) -> Trainer:
     """Continue the run in ``run_dir`` from its newest readable checkpoint (to ``steps`` if given)."""
     rd = RunDir(run_dir)
@@ -96,11 +118,15 @@ def resume_run(
             f"{rd.path} is not a run folder (no {rd.config.name}); start one with ganhacks train --out {rd.path}"
         )
     config = load_config_file(rd.config)
-    _, state = load_latest(rd.checkpoints)
+    skipped: list[Skipped] = []
+    path, state = load_latest(rd.checkpoints, skipped=skipped)
     trainer = _make_trainer(config)
+    if is_main_process():  # the run writes here again: newer unusable files go aside, never overwritten
+        for s in skipped:
+            set_aside(s.path, s.reason, rd.unreadable)
     if is_main_process():
-        trainer.callbacks = standard_callbacks(rd.path, config, progress) + list(extra_callbacks or [])
-    trainer.load_state_dict(state)
+        trainer.callbacks = standard_callbacks(rd.path, config, progress, progress_mode) + list(extra_callbacks or [])
+    restore(trainer, state, path)
     if steps is not None and steps != trainer.total_steps:
         if steps < trainer.step:
             raise UserError(f"--steps {steps} is below the {trainer.step} steps already trained")
@@ -109,8 +135,31 @@ def resume_run(
             rd.config.write_text(json.dumps(to_dict(trainer.config), indent=2) + "\n")
     if is_main_process():
         truncate_jsonl(rd.metrics, step=trainer.step)
+        log.info("resuming from %s at step %d of %d", path.relative_to(rd.path), trainer.step, trainer.total_steps)
     trainer.fit()
     return trainer
+
+
+def restore(trainer: Trainer, state: dict, source: Path) -> None:
+    """Load a checkpoint's ``state`` into ``trainer``.
+
+    Raises:
+        UserError: the state is not a complete trainer state for this config (a hand-made or
+            foreign file that carries our marker, or one written for other networks).
+    """
+    step = state.get("step")
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise UserError(f"checkpoint {source} holds no valid step ({step!r}); it was not written by ganhacks train")
+    try:
+        trainer.load_state_dict(state)
+    except UserError:
+        raise
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as exc:
+        what = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:100]}" if str(exc).strip() else repr(exc)
+        raise UserError(
+            f"checkpoint {source} is not a complete trainer state for its config ({what}); "
+            "use a checkpoint written by ganhacks train"
+        ) from None
 
 
 def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
@@ -129,14 +178,49 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
             raise UserError(
                 f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint"
             )
-        _, state = load_latest(RunDir(path).checkpoints)
+        source, state = load_latest(RunDir(path).checkpoints)
         run_dir = path
     else:
-        state = load_checkpoint(path)
+        source, state = path, load_checkpoint(path)
+        if not finite_weights(state):
+            raise UserError(f"cannot use checkpoint {path}: its weights hold NaN/Inf")
         run_dir = path.parent.parent if RunDir(path.parent.parent).checkpoints == path.parent else path.parent
     if not isinstance(state.get("config"), dict):
-        raise UserError(f"{path} holds no run config; it was not written by ganhacks train")
+        raise UserError(f"{source} holds no run config; it was not written by ganhacks train")
     config = from_dict(state["config"])
     trainer = Trainer(replace(config, train=replace(config.train, device=device)), callbacks=[])
-    trainer.load_state_dict({**state, "callbacks": []})
+    restore(trainer, {**state, "callbacks": []}, source)
     return trainer, run_dir
+
+
+def summary_lines(trainer: Trainer, run_dir: str | Path) -> list[str]:
+    """The end-of-run summary: steps and time, final losses, checkpoints, alerts, what to run next.
+
+    Read from public state: the run folder's files and the trainer's callbacks (the progress
+    printer's timing, the monitor's alerts).
+    """
+    rd = RunDir(run_dir)
+    printer = next((cb for cb in trainer.callbacks if isinstance(cb, ProgressPrinter)), None)
+    done = trainer.step - (printer.first_step if printer else 0)
+    how = f" (stopped early: {trainer.stop_reason})" if trainer.stop_reason else ""
+    timing = ""
+    if printer is not None and printer.seconds > 0:
+        timing = f" in {format_seconds(printer.seconds)}, {done / printer.seconds:.1f} it/s"
+        if printer.first_step:
+            timing += f" (resumed at step {printer.first_step})"
+    lines = [f"done: {trainer.step} steps{how}{timing}"]
+    records = [r for r in read_jsonl(rd.metrics) if "loss/d" in r] if rd.metrics.is_file() else []
+    if records:
+        last = records[-1]
+        losses = "  ".join(f"{k} {last[k]:.4f}" for k in ("loss/d", "loss/g") if isinstance(last.get(k), float))
+        lines.append(f"final losses (step {last.get('step')}): {losses}")
+    kept = list_checkpoints(rd.checkpoints) if rd.checkpoints.is_dir() else []
+    if kept:
+        lines.append(f"checkpoints: {kept[-1]} (newest of {len(kept)} kept)")
+    monitors = [cb.monitor for cb in trainer.callbacks if isinstance(cb, MonitorCallback)]
+    if monitors:
+        alerts = monitors[0].alerts
+        named = ", ".join(f"{a.symptom} at step {a.step}" for a in alerts[:3]) + (", ..." if len(alerts) > 3 else "")
+        lines.append(f"monitor: {len(alerts)} alert(s): {named}; see {rd.events}" if alerts else "monitor: no alerts")
+    lines.append(f"next: ganhacks eval {rd.path}  |  ganhacks report {rd.path}")
+    return lines

@@ -59,6 +59,10 @@ def penalty_term(trainer: Trainer, penalty: Penalty, weight: float) -> Term:
         return Term("loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real))
     if penalty.on == "fake":
         return Term("loss/penalty", weight, lambda s: penalty.fn(s.fake_logits, s.fake))
+    if penalty.on == "both":
+        return Term(
+            "loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real) + penalty.fn(s.fake_logits, s.fake)
+        )
 
     def between(s: Seen) -> Tensor:
         x_hat = interpolate(s.real, s.fake, generator=trainer.gen)  # one point per pair, on its line

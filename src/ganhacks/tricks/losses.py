@@ -153,6 +153,28 @@ def g_relativistic_average(fake_logits: Tensor, real_logits: Tensor | None = Non
     return _bce(fake - real.mean(), torch.ones_like(fake)) + _bce(real - fake.mean(), torch.zeros_like(real))
 
 
+# --- relativistic pairing GAN (Jolicoeur-Martineau 2018; RpGAN of R3GAN, Huang et al. 2024), S10 ---
+
+
+def d_relativistic_pairing(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    """RpGAN D loss: ``mean softplus(-(D(x_i) - D(G(z_i))))``: each real should look more real than its paired fake.
+
+    Pair it with R1 and R2 (``loss.penalty=r1r2``), as R3GAN does, for local convergence.
+    """
+    real = _check_logits("real_logits", real_logits)
+    fake = _check_logits("fake_logits", fake_logits)
+    if real.shape != fake.shape:
+        raise UserError(f"the pairing loss pairs reals with fakes: got {real.numel()} reals and {fake.numel()} fakes")
+    return F.softplus(fake - real).mean()  # -log sigmoid(r - f) = softplus(f - r)
+
+
+def g_relativistic_pairing(fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
+    """RpGAN G loss: ``mean softplus(-(D(G(z_i)) - D(x_i)))``; needs the real logits."""
+    if real_logits is None:
+        raise UserError("the relativistic G loss needs real_logits too: pass D(real) as real_logits")
+    return d_relativistic_pairing(fake_logits, real_logits)  # the same game with the roles swapped
+
+
 @dataclass(frozen=True)
 class GANLoss:
     """A D loss and its G loss, as chosen by name."""
@@ -173,6 +195,9 @@ for _loss in (
     GANLoss("wasserstein", d_wasserstein, g_wasserstein, accepts_targets=False),
     GANLoss(
         "relativistic_average", d_relativistic_average, g_relativistic_average, accepts_targets=False, g_needs_real=True
+    ),
+    GANLoss(
+        "relativistic_pairing", d_relativistic_pairing, g_relativistic_pairing, accepts_targets=False, g_needs_real=True
     ),
 ):
     LOSSES.register(_loss.name, _loss)

@@ -79,7 +79,8 @@ class Penalty:
 
     name: str
     fn: Callable[[Tensor, Tensor], Tensor]  # fn(D's outputs, the inputs they came from) -> scalar
-    on: str  # "real" (R1), "fake" (R2) or "between" (WGAN-GP/LP: random points between real and fake)
+    # "real" (R1), "fake" (R2), "both" (R1 + R2, as R3GAN) or "between" (WGAN-GP/LP: points between real and fake)
+    on: str
 
 
 PENALTIES: Registry[Penalty] = Registry("penalty")
@@ -88,5 +89,6 @@ for _penalty in (
     Penalty("wgan_lp", wgan_lp, on="between"),
     Penalty("r1", r1, on="real"),
     Penalty("r2", r2, on="fake"),
+    Penalty("r1r2", r1, on="both"),  # R1 on reals + R2 on fakes (the same squared norm), one weight
 ):
     PENALTIES.register(_penalty.name, _penalty)

@@ -4,12 +4,13 @@ adapters that attach the monitor and the metrics to the trainer."""
 from ganhacks.train.callbacks.base import Callback, scalars
 from ganhacks.train.callbacks.metrics import EvalCallback
 from ganhacks.train.callbacks.monitor import MonitorCallback
-from ganhacks.train.callbacks.progress import ProgressPrinter
+from ganhacks.train.callbacks.progress import CurrentStderr, ProgressPrinter
 from ganhacks.train.callbacks.writers import CheckpointWriter, MetricsWriter, SampleWriter, TensorBoardWriter
 
 __all__ = [
     "Callback",
     "CheckpointWriter",
+    "CurrentStderr",
     "EvalCallback",
     "MetricsWriter",
     "MonitorCallback",

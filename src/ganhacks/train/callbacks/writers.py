@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ganhacks.errors import UserError
 from ganhacks.rundir import append_jsonl
 from ganhacks.train.callbacks.base import Callback, scalars
-from ganhacks.train.checkpoint import checkpoint_path, finite_weights, prune_checkpoints, save_checkpoint
+from ganhacks.train.checkpoint import (
+    checkpoint_path,
+    finite_weights,
+    prune_checkpoints,
+    remove_stale_temps,
+    save_checkpoint,
+)
 from ganhacks.train.images import save_samples
 
 if TYPE_CHECKING:
     from ganhacks.train.loop import Trainer
+
+log = logging.getLogger(__name__)
 
 
 class MetricsWriter(Callback):
@@ -31,23 +39,31 @@ class MetricsWriter(Callback):
 
 
 class CheckpointWriter(Callback):
-    """Writes ``checkpoints/step-N.pt`` every ``every`` steps and at the end, keeping the newest ``keep``."""
+    """Writes ``checkpoints/step-N.pt`` every ``every`` steps and at the end, keeping the newest ``keep``
+    that verify (:func:`ganhacks.train.checkpoint.prune_checkpoints`: unreadable files are set aside,
+    the file just written is never removed)."""
 
-    def __init__(self, folder: Path, every: int, keep: int) -> None:
+    def __init__(self, folder: Path, every: int, keep: int, unreadable: Path | None = None) -> None:
         self.folder, self.every, self.keep = Path(folder), every, keep
+        self.unreadable = unreadable  # where files that fail verification go (default: folder/unreadable)
+        self.last: Path | None = None  # the newest checkpoint this writer saved
 
     def save(self, trainer: Trainer) -> Path | None:
         state = trainer.state_dict()
         if not finite_weights(state):  # never let a NaN/Inf state push a good checkpoint out
-            print(
-                f"not saving a checkpoint at step {trainer.step}: the weights hold NaN/Inf; "
-                "the previous checkpoints are kept",
-                file=sys.stderr,
+            log.warning(
+                "not saving a checkpoint at step %d: the weights hold NaN/Inf; the previous checkpoints are kept",
+                trainer.step,
             )
             return None
         path = save_checkpoint(checkpoint_path(self.folder, trainer.step), state)
-        prune_checkpoints(self.folder, self.keep)
+        prune_checkpoints(self.folder, self.keep, protect=path, unreadable=self.unreadable)
+        self.last = path
         return path
+
+    def on_fit_start(self, trainer: Trainer) -> None:
+        if self.folder.is_dir():
+            remove_stale_temps(self.folder)  # what a crash mid-write left: never a finished checkpoint
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
         if self.every and step % self.every == 0 and step != trainer.total_steps:
@@ -60,7 +76,7 @@ class CheckpointWriter(Callback):
         if isinstance(exc, KeyboardInterrupt) and trainer.step > 0:
             path = self.save(trainer)  # the state is consistent: iterations are atomic w.r.t. Ctrl-C handling
             if path is not None:
-                print(f"interrupted at step {trainer.step}; saved {path}", file=sys.stderr)
+                log.warning("interrupted at step %d; saved %s", trainer.step, path)
 
 
 class SampleWriter(Callback):
