@@ -77,15 +77,14 @@ def paired(pairs: int) -> dict:
 
 
 def profile() -> dict:
-    """One in-process run with the monitor's own code timed (CPU time)."""
+    """One in-process run of the same command (``ganhacks.cli.main``, so the same preset and data
+    defaults as the CLI) with the monitor's own code timed by the process's CPU-time counter."""
     import torch
 
     torch.set_num_threads(1)
+    from ganhacks.cli import main as cli_main
     from ganhacks.monitor.monitor import Monitor
-    from ganhacks.train import callbacks as cbs
-    from ganhacks.train.config import apply_overrides
-    from ganhacks.train.presets import preset_config
-    from ganhacks.train.run import start_run
+    from ganhacks.train.callbacks import MonitorCallback
 
     spent = {"s": 0.0}
 
@@ -99,23 +98,25 @@ def profile() -> dict:
 
         return wrapper
 
-    originals = {
+    originals = {  # every entry into the monitor: its optimiser hooks and the trainer callback's hooks
         (Monitor, "_before_step"): Monitor._before_step,
         (Monitor, "_after_step"): Monitor._after_step,
-        (cbs.MonitorCallback, "on_step_end"): cbs.MonitorCallback.on_step_end,
-        (cbs.MonitorCallback, "on_fit_start"): cbs.MonitorCallback.on_fit_start,
+        (MonitorCallback, "on_step_end"): MonitorCallback.on_step_end,
+        (MonitorCallback, "on_fit_start"): MonitorCallback.on_fit_start,
+        (MonitorCallback, "on_fit_end"): MonitorCallback.on_fit_end,
     }
     for (cls, name), f in originals.items():
         setattr(cls, name, timed(f))
     try:
-        config = apply_overrides(preset_config("recommended"), ["data.name=ring8", "train.steps=2000"])
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.process_time()
-            start_run(config, Path(tmp) / "run", progress=False)
+            code = cli_main([*COMMAND, "--out", str(Path(tmp) / "run")])
             loop = time.process_time() - t0
     finally:
         for (cls, name), f in originals.items():
             setattr(cls, name, f)
+    if code != 0:
+        raise RuntimeError(f"ganhacks {' '.join(COMMAND)} exited with {code}")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"monitor_s": spent["s"], "run_s": loop, "process_s": usage.ru_utime + usage.ru_stime}
 
@@ -129,7 +130,7 @@ def profiles(n: int) -> dict:
             capture_output=True,
             text=True,
             check=True,
-        )
+        )  # the training's own output goes to stdout first; the JSON is the last line
         row = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append(row)
         print(f"profile {i + 1}/{n}: monitor {row['monitor_s']:.3f}s of {row['process_s']:.2f}s", flush=True)

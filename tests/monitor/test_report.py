@@ -170,12 +170,31 @@ def test_report_shows_metrics_logged_during_training_and_those_of_ganhacks_eval(
     with open(run / "metrics.jsonl", "a") as f:  # after the cut line: two evaluations at steps 62 and 64
         f.write("\n" + json.dumps({"step": 62, "eval/fid": 3.5, "eval/kid_std": 0.1}) + "\n")
         f.write(json.dumps({"step": 64, "eval/fid": 2.25}) + "\n")
+    metrics = {"fid": 1.2316887699758445, "modes": 10.0, "kid": 0.000123456}
     (run / "metrics.json").write_text(
-        json.dumps({"run": str(run), "step": 64, "metrics": {"fid": 1.875}, "n_fake": 1000, "extractor": "digits-cnn"})
+        json.dumps({"run": str(run), "step": 64, "metrics": metrics, "n_fake": 1000, "extractor": "digits-cnn (64-d)"})
     )
     page = build_report(run)[0].read_text()
     assert "Metrics during training" in page and len(images(page)) >= 6  # one more figure than without eval/
-    assert "<td>fid</td><td>1.875</td>" in page and "<td>n_fake</td><td>1000</td>" in page
+    # named with their feature space and rounded as ganhacks eval's table shows them (the JSON keeps all digits)
+    assert "<td>fid[digits-cnn]</td><td>1.232</td>" in page and "<td>modes[digits-cnn]</td><td>10</td>" in page
+    assert "<td>kid[digits-cnn]</td><td>0.0001235</td>" in page and "<td>n_fake</td><td>1000</td>" in page
+    assert "1.2316887699758445" not in page and "10.0<" not in page
+
+
+@pytest.mark.parametrize(
+    "config, shown",
+    [
+        ('{"train": 3}', "steps ?,"),
+        ('{"data": [1], "loss": "bce", "monitor": null}', "data <b>?</b>, loss <b>?</b>"),
+        ('{"train": {"steps": 500}, "data": {"name": "ring8"}}', "data <b>ring8</b>"),
+    ],
+)
+def test_report_reads_a_config_whose_sections_are_not_tables(tmp_path, config, shown):
+    run = make_run(tmp_path / "run")
+    (run / "config.json").write_text(config)
+    page = build_report(run)[0].read_text()
+    assert shown in page and "60 logged steps" in page  # an odd section shows as unknown, the rest is there
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ganhacks.display import feature_space, format_metric, metric_label
 from ganhacks.errors import UserError
 from ganhacks.rundir import RunDir, read_jsonl
 from ganhacks.tips import TIPS_BY_ID
@@ -245,10 +246,10 @@ def render_html(run: RunData, live: Live | None = None) -> str:
         c = run.config
         parts.append(
             f"<p>preset <b>{_esc(c.get('preset', '?'))}</b>, "
-            f"data <b>{_esc((c.get('data') or {}).get('name', '?'))}</b>, "
-            f"loss <b>{_esc((c.get('loss') or {}).get('name', '?'))}</b>, "
-            f"steps {_esc((c.get('train') or {}).get('steps', '?'))}, "
-            f"monitor policy {_esc((c.get('monitor') or {}).get('policy', 'warn'))}</p>"
+            f"data <b>{_esc(_section(c, 'data').get('name', '?'))}</b>, "
+            f"loss <b>{_esc(_section(c, 'loss').get('name', '?'))}</b>, "
+            f"steps {_esc(_section(c, 'train').get('steps', '?'))}, "
+            f"monitor policy {_esc(_section(c, 'monitor').get('policy', 'warn'))}</p>"
         )
     steps = [int(r["step"]) for r in run.metrics]
     parts.append(
@@ -282,13 +283,9 @@ def render_html(run: RunData, live: Live | None = None) -> str:
         parts.append("</div>")
     parts.append("<h2>Final metrics</h2>")
     if run.final:
-        nested = (
-            run.final.get("metrics") if isinstance(run.final.get("metrics"), dict) else {}
-        )  # ganhacks eval's layout
-        flat = {k: v for k, v in {**nested, **run.final}.items() if isinstance(v, (int, float, str, bool))}
         parts.append(
             "<table>"
-            + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(_shown(v))}</td></tr>" for k, v in flat.items())
+            + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in final_rows(run.final))
             + "</table>"
         )
     else:
@@ -308,11 +305,31 @@ def render_html(run: RunData, live: Live | None = None) -> str:
     )
 
 
-def _shown(v: Any) -> Any:
-    """A table cell: floats to 4 significant digits, whole floats as integers (the JSON keeps full precision)."""
-    if isinstance(v, float) and math.isfinite(v):
-        return int(v) if v.is_integer() else float(f"{v:.4g}")
-    return v
+def _section(config: dict[str, Any], name: str) -> dict[str, Any]:
+    """A table of config.json (``{}`` when it is missing or not a table: a hand-edited file)."""
+    value = config.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def final_rows(final: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rows of the final-metrics table: ``(label, value)`` as a person reads them.
+
+    The metrics of ``ganhacks eval``'s layout (a ``metrics`` table next to ``extractor`` /
+    ``feature_space``) are named with their feature space (``fid[digits-cnn]``); every value is
+    rounded by :func:`ganhacks.display.format_metric`. The JSON keeps full precision.
+    """
+    space = final.get("feature_space")
+    if not isinstance(space, str):
+        extractor = final.get("extractor")
+        space = feature_space(extractor) if isinstance(extractor, str) else None
+    nested = final.get("metrics") if isinstance(final.get("metrics"), dict) else {}
+    rows = [(metric_label(k, space) if space else str(k), format_metric(v)) for k, v in nested.items() if _cell(v)]
+    rows += [(str(k), format_metric(v)) for k, v in final.items() if k != "metrics" and _cell(v)]
+    return rows
+
+
+def _cell(v: Any) -> bool:
+    return isinstance(v, (int, float, str, bool))
 
 
 @dataclass(frozen=True)
@@ -346,7 +363,7 @@ def build_report(
 
 def planned_steps(run: RunData) -> int | None:
     """The run's planned number of steps (config.json), if known."""
-    steps = (run.config.get("train") or {}).get("steps")
+    steps = _section(run.config, "train").get("steps")
     return int(steps) if isinstance(steps, (int, float)) and not isinstance(steps, bool) else None
 
 
