@@ -3,15 +3,19 @@
 import base64
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from ganhacks.cli import main
-from ganhacks.monitor.report import Live, build_report, load_run, render_html, watch_report
+from ganhacks.monitor.report import build_report, load_run, watch_report
 
 
 def make_run(folder, steps=60):
@@ -198,14 +202,43 @@ def test_report_reads_a_config_whose_sections_are_not_tables(tmp_path, config, s
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: apt-get install chromium)")
-def test_headless_chromium_renders_a_live_page_with_its_banner_and_plots(tmp_path):
+def test_headless_chromium_renders_the_live_page_of_report_watch(tmp_path):
+    """``ganhacks report RUN --watch`` as a user runs it, on a run that is still going: the page it
+    writes reloads itself and shows the LIVE banner over the plots in a real browser; once the run's
+    last step is logged the command ends with a final page that no longer reloads."""
     run = make_run(tmp_path / "run")
-    path = tmp_path / "live.html"
-    path.write_text(render_html(load_run(run), Live(every=3, stamp="12:00:00", step=60, total=100)))
-    colours = screenshot(path, tmp_path / "shot.png")
+    (run / "config.json").write_text(
+        json.dumps({"preset": "vanilla", "data": {"name": "ring8"}, "train": {"steps": 80}})
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "ganhacks", "report", str(run), "--watch", "--every", "1", "--idle", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        report, deadline = run / "report.html", time.monotonic() + 60
+        while not (report.exists() and "LIVE" in report.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = report.read_text()
+        assert "http-equiv='refresh' content='1'" in page and "step 60 of 80" in page
+        live = tmp_path / "live.html"
+        live.write_text(page)  # a copy: the watcher may rewrite the report while the browser reads it
+        colours = screenshot(live, tmp_path / "shot.png")
 
-    def count(test):
-        return sum(n for n, c in colours if test(*c))
+        def count(test):
+            return sum(n for n, c in colours if test(*c))
 
-    assert count(lambda r, g, b: (r, g, b) == (10, 125, 40)) > 2000  # the green LIVE banner is drawn
-    assert count(lambda r, g, b: b > 150 and r < 80 and 90 < g < 150) > 200  # and the plots under it
+        assert count(lambda r, g, b: (r, g, b) == (10, 125, 40)) > 2000  # the green LIVE banner is drawn
+        assert count(lambda r, g, b: b > 150 and r < 80 and 90 < g < 150) > 200  # and the plots under it
+        with open(run / "metrics.jsonl", "a") as f:  # the run goes on to its last step (after the cut line)
+            f.write("\n" + "".join(metric_line(s) for s in range(61, 81)))
+        out, _ = watcher.communicate(timeout=60)
+    finally:
+        watcher.kill()
+    assert watcher.returncode == 0, out
+    final = report.read_text()
+    assert "final" in out and "http-equiv='refresh'" not in final and "LIVE" not in final
+    assert "80 logged steps (1..80)" in final
