@@ -33,6 +33,7 @@ from scipy import stats
 
 COMMAND = ["train", "--data", "ring8", "--steps", "2000"]
 ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one torch thread, as the bench runs it
+TARGET_PERCENT = 2.0  # issue 13: the monitor may cost at most this share of the smallest workload
 
 
 def child_cpu(args: list[str]) -> float:
@@ -158,10 +159,10 @@ def render(result: dict) -> str:
             "|---|---|---|---|",
             f"| whole process, CPU time, monitor on vs `monitor.enabled=false`, {p['pairs']} pairs "
             f"(median {p['median_cpu_off_s']} CPU s without it) | {p['mean_diff_percent']:+.2f} % | "
-            f"{lo:+.2f} % to {hi:+.2f} % | <= 2 % |",
+            f"{lo:+.2f} % to {hi:+.2f} % | <= {result['target_percent']:g} % |",
             f"| in-process profile, monitor's CPU time / the whole process's ({len(q['runs'])} runs, median) "
             f"| {q['median_share_of_process_percent']:.2f} % | {min(q['share_of_process_percent']):.2f}-"
-            f"{max(q['share_of_process_percent']):.2f} % (range) | <= 2 % |",
+            f"{max(q['share_of_process_percent']):.2f} % (range) | <= {result['target_percent']:g} % |",
             f"| the same / the training loop alone | {q['median_share_of_training_percent']:.2f} % | "
             f"{min(q['share_of_training_percent']):.2f}-{max(q['share_of_training_percent']):.2f} % (range) | |",
             f"| monitor's CPU time per step | {q['median_monitor_ms_per_step']} ms | | |",
@@ -198,6 +199,7 @@ def main() -> int:
     result = {
         "command": "python benchmarks/monitor_cost.py " + " ".join(sys.argv[1:]),
         "workload": "ganhacks " + " ".join(COMMAND) + " (OMP_NUM_THREADS=1)",
+        "target_percent": TARGET_PERCENT,
         "profile": profiles(args.profiles) if args.profiles else None,
         "paired": paired(args.pairs) if args.pairs else None,
     }

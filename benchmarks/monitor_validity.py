@@ -50,6 +50,12 @@ from monitor_corpus import CAUSES, SETUPS, SWITCH, Setup, check_corpus, describe
 
 BUDGET = 240.0  # CPU seconds one run may take before it is cut (recorded as such)
 MODES_DROP, QUALITY_FRACTION, COPIES_RISE = 0.2, 0.5, 0.1  # the visible-failure rule (module docstring)
+TARGETS = {  # issue 13's targets on the held-out half
+    "healthy_runs_error_or_worse": 0,
+    "warnings_per_10_healthy_runs": 1,
+    "detection_rate": 0.95,
+    "lead_median": 200,
+}
 
 
 # ---------------------------------------------------------------- running
@@ -296,12 +302,17 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(measure, value, 95 % interval, target) for one half's summary."""
     lead = f"{s['lead_median']:g}" if s["lead_median"] is not None else "-"
     return [
-        ("alerts of severity error or worse in healthy runs", str(s["healthy_runs_error_or_worse"]), "", "0"),
+        (
+            "alerts of severity error or worse in healthy runs",
+            str(s["healthy_runs_error_or_worse"]),
+            "",
+            str(TARGETS["healthy_runs_error_or_worse"]),
+        ),
         (
             "warnings per 10 healthy runs",
             f"{s['warnings_per_10_healthy_runs']:g}",
             _interval(s["warnings_per_10_healthy_runs_ci"]),
-            "<= 1",
+            f"<= {TARGETS['warnings_per_10_healthy_runs']}",
         ),
         (
             "false errors (or worse) per 1,000 healthy steps",
@@ -325,13 +336,13 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "failing runs detected with the right symptom first",
             _rate(s, "detection_rate", "detected_right_first"),
             _interval(s["detection_rate_ci"], 100, "{:.1f}") + " %",
-            ">= 95 %",
+            f">= {100 * TARGETS['detection_rate']:g} %",
         ),
         (
             f"median lead before the failure is visible, steps (runs that became visible: {s['lead_runs']})",
             lead,
             _interval(s["lead_median_ci"], fmt="{:g}"),
-            ">= 200",
+            f">= {TARGETS['lead_median']}",
         ),
     ]
 
@@ -484,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("records")
     sc.add_argument("--set", nargs="*", default=[])
     sc.add_argument("--verbose", action="store_true")
+    sc.add_argument("--json", help="write the judged runs and the summary to this JSON file (as `run --json`)")
     rd = sub.add_parser("render", help="print docs/monitor.md's tables from a JSON written by `run --json`")
     rd.add_argument("json")
     rd.add_argument("--tune", metavar="JSON", help="the tune half's JSON: its figures go next to the held-out ones")
@@ -507,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         result = json.loads(Path(args.json).read_text())
         kept = {k: result["summary"][k] for k in ("replay_mismatches", "ablation") if k in result["summary"]}
         result["summary"] = summarise(result["runs"]) | kept
+        result["targets"] = TARGETS
         Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
         print(json.dumps(result["summary"], indent=1))
         return 0
@@ -539,6 +552,23 @@ def main(argv: list[str] | None = None) -> int:
                     j["false_alarms"],
                 )
         print(json.dumps(summary, indent=1), f"\n(replayed in {time.time() - t:.1f}s)")
+        if args.json:
+            splits = sorted({j["split"] for j in judged})
+            names = {j["setup"] for j in judged}
+            result = {
+                "command": "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv),
+                "split": splits[0] if len(splits) == 1 else "all",
+                "seeds": len({j["seed"] for j in judged}),
+                "switch_at": SWITCH,
+                "replayed": "the records' per-step signals replayed through a monitor with `config`",
+                "corpus": check_corpus(),
+                "config": asdict(config),
+                "setups": {s.name: describe(s) for s in SETUPS if s.name in names},
+                "summary": summary,
+                "targets": TARGETS,
+                "runs": judged,
+            }
+            Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
         return 0
     setups = [
         s for s in SETUPS if (args.split == "all" or s.split == args.split) and (not args.only or s.name in args.only)
@@ -572,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
             "config": asdict(config),
             "setups": {s.name: describe(s) for s in setups},
             "summary": summary,
+            "targets": TARGETS,
             "runs": judged,
         }
         Path(args.json).write_text(json.dumps(result, indent=1) + "\n")

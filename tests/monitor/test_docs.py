@@ -1,5 +1,6 @@
 """docs/monitor.md's figures come from the JSON files its benchmarks wrote: the generated blocks are
-exactly what the benchmarks' renderers make of those files."""
+exactly what the benchmarks' renderers make of those files (every other figure of the page is
+checked against the same files by tests/test_docs_figures.py)."""
 
 import json
 import re
@@ -18,22 +19,25 @@ def block(doc, tag):
     return m.group(1), m.group(2)
 
 
+def load(name):
+    return json.loads((DOCS / name).read_text())
+
+
 @pytest.mark.parametrize(
-    "tag, json_name, render",
-    [("validity", "monitor_validity.json", render_validity), ("cost", "monitor_cost.json", render_cost)],
+    "tag, json_names, render",
+    [
+        ("validity", ("monitor_validity.json", "monitor_validity_tune.json"), render_validity),
+        ("cost", ("monitor_cost.json",), render_cost),
+    ],
 )
-def test_generated_blocks_match_their_json(tag, json_name, render):
+def test_generated_blocks_match_their_json(tag, json_names, render):
     command, text = block((DOCS / "monitor.md").read_text(), tag)
-    assert json_name in command  # the command that regenerates it is written next to it
-    assert text == render(json.loads((DOCS / json_name).read_text()))
+    assert all(name in command for name in json_names)  # the command that regenerates it is written next to it
+    assert text == render(*(load(name) for name in json_names))
 
 
-def test_every_number_outside_the_blocks_is_a_default_or_comes_from_the_json():
-    doc = (DOCS / "monitor.md").read_text()
-    for tag in ("validity", "cost"):
-        doc = re.sub(rf"<!-- {tag}: .*?<!-- /{tag} -->", "", doc, flags=re.S)
-    prose = doc.split("## Measured validity", 1)[1]  # the measurements' sections, blocks removed
-    numbers = set(re.findall(r"\d+\.\d+", prose))
-    data = (DOCS / "monitor_validity.json").read_text() + (DOCS / "monitor_cost.json").read_text()
-    missing = sorted(n for n in numbers if n not in data)
-    assert not missing, f"figures in docs/monitor.md that no JSON holds: {missing}"
+def test_the_held_out_figures_come_from_the_held_out_half():
+    held_out, tune = load("monitor_validity.json"), load("monitor_validity_tune.json")
+    assert held_out["split"] == "test" and tune["split"] == "tune"
+    assert {r["split"] for r in held_out["runs"]} == {"test"} and {r["split"] for r in tune["runs"]} == {"tune"}
+    assert held_out["config"] == tune["config"]  # both halves measured with the same (final) settings
