@@ -964,6 +964,10 @@ def run_trainer(s: Setup, seed: int, config: MonitorConfig, budget: float) -> Re
             elif s.cause == "explode":
                 trainer.opt_d = torch.optim.SGD(trainer.D.parameters(), lr=0.5, momentum=0.9)
                 trainer.opt_g = torch.optim.SGD(trainer.G.parameters(), lr=0.5, momentum=0.9)
+                # the loop steps the optimisers it lists in its players (built once): swap them there too
+                new = {"d": trainer.opt_d, "g": trainer.opt_g}
+                trainer.d_players = [(n, m, new.get(n, o)) for n, m, o in trainer.d_players]
+                trainer.g_players = [(n, m, new.get(n, o)) for n, m, o in trainer.g_players]
                 mon.monitor.close()
                 mon.monitor.watch(trainer.G, trainer.D, trainer.opt_g, trainer.opt_d, totals=False)
             elif s.cause == "nan":

@@ -492,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         help="check that set-ups train (probes only, the monitor's output unread; seeds 100+)",
     )
     sc = sub.add_parser("score", help="replay saved records with other monitor settings")
-    sc.add_argument("records")
+    sc.add_argument("records", nargs="+", help="record files; a later file's run replaces an earlier one's")
     sc.add_argument("--set", nargs="*", default=[])
     sc.add_argument("--verbose", action="store_true")
     sc.add_argument("--json", help="write the judged runs and the summary to this JSON file (as `run --json`)")
@@ -535,7 +535,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     overrides = _parse_sets(args.set)
     if args.cmd == "score":
-        records = _load(args.records)
+        merged: dict[tuple[str, int], dict[str, Any]] = {}
+        for path in args.records:  # a set-up re-run after a fix replaces its earlier runs
+            merged.update({(r["setup"], r["seed"]): r for r in _load(path)})
+        records = list(merged.values())
         config = MonitorConfig(**overrides)
         t = time.time()
         records = [replay(r, config) for r in records]
