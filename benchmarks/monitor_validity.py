@@ -534,15 +534,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path} ({path.stat().st_size} bytes)")
         return 0
     overrides = _parse_sets(args.set)
+    config = MonitorConfig(**overrides)
+    command = "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)
     if args.cmd == "score":
         merged: dict[tuple[str, int], dict[str, Any]] = {}
         for path in args.records:  # a set-up re-run after a fix replaces its earlier runs
             merged.update({(r["setup"], r["seed"]): r for r in _load(path)})
-        records = list(merged.values())
-        config = MonitorConfig(**overrides)
         t = time.time()
-        records = [replay(r, config) for r in records]
-        judged, summary = score(records)
+        judged, summary = assess(list(merged.values()), config)
         if args.verbose:
             for j in judged:
                 print(
@@ -556,21 +555,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         print(json.dumps(summary, indent=1), f"\n(replayed in {time.time() - t:.1f}s)")
         if args.json:
-            splits = sorted({j["split"] for j in judged})
-            names = {j["setup"] for j in judged}
-            result = {
-                "command": "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv),
-                "split": splits[0] if len(splits) == 1 else "all",
-                "seeds": len({j["seed"] for j in judged}),
-                "switch_at": SWITCH,
-                "replayed": "the records' per-step signals replayed through a monitor with `config`",
-                "corpus": check_corpus(),
-                "config": asdict(config),
-                "setups": {s.name: describe(s) for s in SETUPS if s.name in names},
-                "summary": summary,
-                "targets": TARGETS,
-                "runs": judged,
-            }
+            result = _result(command, judged, summary, config)
+            result["replayed"] = "the records' per-step signals replayed through a monitor with `config`"
             Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
         return 0
     setups = [
@@ -580,36 +566,50 @@ def main(argv: list[str] | None = None) -> int:
         run_corpus(setups, args.seeds, args.workers, overrides, first_seed=100, quiet=True)
         return 0
     records = run_corpus(setups, args.seeds, args.workers, overrides)
-    mismatch = 0
-    config = MonitorConfig(**overrides)
-    for rec in records:  # the replay path must give exactly what the live monitor gave
-        mismatch += replay(rec, config)["incidents"] != rec["incidents"]
     if args.out:
         _save(args.out, records)
-    judged, summary = score(records)
-    summary["replay_mismatches"] = mismatch
+    judged, summary = assess(records, config)
+    print(json.dumps(summary, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(_result(command, judged, summary, config), indent=1) + "\n")
+    return 0
+
+
+def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Judge recorded runs as a monitor with ``config`` sees them (replayed), with the count of runs
+    whose replayed incidents differ from those the live monitor opened: 0 when the records were
+    made with ``config`` (the replay path gives exactly what the live monitor gave), else the runs
+    the other settings change."""
+    replayed = [replay(r, config) for r in records]
+    judged, summary = score(replayed)
+    summary["replay_mismatches"] = sum(a["incidents"] != r["incidents"] for a, r in zip(replayed, records))
     summary["ablation"] = {}
     for symptom in NEW_SYMPTOMS:  # does the new symptom earn its place on this half?
         _, without = score([replay(r, config, (symptom,)) for r in records])
         summary["ablation"][f"without {symptom}"] = {
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
-        } | {"false_alarms": round(without["false_alarms_per_1000_steps"] * without["healthy_steps"] / 1000)}
-    print(json.dumps(summary, indent=1))
-    if args.json:
-        result = {
-            "command": "python benchmarks/monitor_validity.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "split": args.split,
-            "seeds": args.seeds,
-            "switch_at": SWITCH,
-            "corpus": check_corpus(),
-            "config": asdict(config),
-            "setups": {s.name: describe(s) for s in setups},
-            "summary": summary,
-            "targets": TARGETS,
-            "runs": judged,
-        }
-        Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
-    return 0
+        } | {"false_alarms": without["false_alarms"]}
+    return judged, summary
+
+
+def _result(
+    command: str, judged: list[dict[str, Any]], summary: dict[str, Any], config: MonitorConfig
+) -> dict[str, Any]:
+    """The JSON a run or a replay writes (docs/monitor_validity*.json)."""
+    splits = sorted({j["split"] for j in judged})
+    names = {j["setup"] for j in judged}
+    return {
+        "command": command,
+        "split": splits[0] if len(splits) == 1 else "all",
+        "seeds": len({j["seed"] for j in judged}),
+        "switch_at": SWITCH,
+        "corpus": check_corpus(),
+        "config": asdict(config),
+        "setups": {s.name: describe(s) for s in SETUPS if s.name in names},
+        "summary": summary,
+        "targets": TARGETS,
+        "runs": judged,
+    }
 
 
 if __name__ == "__main__":
