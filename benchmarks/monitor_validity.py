@@ -339,7 +339,8 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f">= {100 * TARGETS['detection_rate']:g} %",
         ),
         (
-            f"median lead before the failure is visible, steps (runs that became visible: {s['lead_runs']})",
+            "median lead before the failure is visible, steps "
+            f"(right-first runs that became visible: {s['lead_runs']})",
             lead,
             _interval(s["lead_median_ci"], fmt="{:g}"),
             f">= {TARGETS['lead_median']}",
