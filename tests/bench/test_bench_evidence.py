@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganhacks.bench import order_by_benefit, tip_verdicts, tips_measured
+from ganhacks.bench import evidence as evidence_module
+from ganhacks.bench import measured_verdicts, order_by_benefit, tip_verdicts, tips_evidence, tips_measured
 from ganhacks.bench.evidence import analyse, failed
 from ganhacks.bench.report import write_report
 from ganhacks.bench.results import ResultsFile
@@ -153,3 +154,19 @@ def test_tips_measured_names_the_variants_of_each_tip(capsys):
     assert main(["tips", "--format", "json", "T06"]) == 0
     (tip,) = json.loads(capsys.readouterr().out)
     assert "recommended-T06" in tip["measured_by"]
+
+
+def test_tips_show_the_shipped_verdicts_and_nothing_when_none_ship(capsys, monkeypatch):
+    shipped = {
+        "S01": {"ring8": {"verdict": "hurts", "benefit": -0.7, "variant": "spectral-norm", "steps": 2000, "n": 6}}
+    }
+    monkeypatch.setattr(evidence_module, "measured_verdicts", lambda: shipped)
+    assert tips_evidence() == {"S01": ["ring8: hurts (spectral-norm, n=6)"]}
+    assert main(["tips", "--format", "json", "S01", "T03"]) == 0
+    s01, t03 = json.loads(capsys.readouterr().out)
+    assert s01["evidence"] == ["ring8: hurts (spectral-norm, n=6)"] and t03["evidence"] == []
+    # the file the package ships, read for real: every entry names a verdict the bench can give
+    for by_bench in measured_verdicts().values():
+        for entry in by_bench.values():
+            assert entry["verdict"] in {"helps", "hurts", "mixed", "no measurable effect", "too few seeds"}
+            assert entry["n"] >= 1 and entry["variant"]

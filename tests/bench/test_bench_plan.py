@@ -38,8 +38,16 @@ def test_add_one_in_takes_values_from_recommended_where_it_shows_them():
     variants, skipped = derived_variants(Generate(add_one_in=("vanilla",)), get_benchmark("ring8"), config)
     by_name = {v.name: v for v in variants}
     rec = config("recommended", ())
-    # S07 (EMA) is on in recommended: vanilla+S07 uses recommended's decay, not the table's default
-    assert by_name["vanilla+S07"].overrides == (f"tricks.ema_decay={field_value(rec, 'tricks.ema_decay')}",)
+    # S07 (EMA) is off in recommended for points (docs/EVIDENCE.md): vanilla+S07 takes the table's decay ...
+    assert rec.tricks.ema_decay == 0
+    assert by_name["vanilla+S07"].overrides == get_toggle("S07").on
+    # ... and on for images, where vanilla+S07 uses recommended's decay, not the table's
+    on_images = config_on("digits")
+    image_variants, _ = derived_variants(Generate(add_one_in=("vanilla",)), get_benchmark("digits"), on_images)
+    image_s07 = {v.name: v for v in image_variants}["vanilla+S07"]
+    decay = field_value(on_images("recommended", ()), "tricks.ema_decay")
+    assert float(decay) > 0 and f"tricks.ema_decay={decay}" != get_toggle("S07").on[0]
+    assert image_s07.overrides == (f"tricks.ema_decay={decay}",)
     # T08 (replay) is off in recommended: the table's values
     assert by_name["vanilla+T08"].overrides == get_toggle("T08").on
     assert all(v.baseline == "vanilla" and v.effect == 1 for v in variants)

@@ -4,7 +4,7 @@ import pytest
 
 from ganhacks.errors import UserError
 from ganhacks.train.config import RunConfig, apply_overrides, from_dict, load_config_file, to_dict
-from ganhacks.train.presets import PRESETS, preset_config
+from ganhacks.train.presets import PRESETS, family_defaults, preset_config
 
 
 def test_presets_differ_where_the_tips_say():
@@ -65,3 +65,39 @@ def test_config_round_trips_through_json(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(UserError, match="cannot read"):
         load_config_file(tmp_path / "bad.json")
+
+
+def test_recommended_point_defaults_apply_to_point_data_only():
+    family, chosen = family_defaults("recommended", "ring8")
+    assert family == "points" and chosen and all(why for _, why in chosen)
+    points, images = preset_config("recommended", "ring8"), preset_config("recommended", "digits")
+    assert images.model.d_norm == "spectral" and images.train.steps == RunConfig().train.steps
+    # every point default lands in the config, and only those fields differ between the two families
+    changed = {(s, k) for s in ("model", "loss", "optim", "tricks", "train") for k, v in to_dict(points)[s].items()}
+    differ = {(s, k) for s, k in changed if to_dict(points)[s][k] != to_dict(images)[s][k]}
+    assert differ == {tuple(o.split("=")[0].split(".")) for o, _ in chosen}
+    assert points.model.d_norm == "none" and points.model.z_dim == 2 and points.optim.lr_schedule == "linear"
+    assert family_defaults("vanilla", "ring8") == ("points", ())  # the baseline keeps its original choices
+
+
+def test_print_config_names_each_data_dependent_default_and_what_you_overrode(capsys):
+    from ganhacks.cli import main
+
+    assert main(["train", "--data", "grid25", "--set", "model.z_dim=8", "--print-config"]) == 0
+    captured = capsys.readouterr()
+    config = json.loads(captured.out)
+    lines = captured.err.strip().splitlines()
+    _, chosen = family_defaults("recommended", "grid25")
+    assert len(lines) == len(chosen) and all(line.startswith("# recommended on points data: ") for line in lines)
+    assert [line for line in lines if "overridden by your options" in line] == [
+        line for line in lines if "model.z_dim=" in line
+    ]
+    assert config["model"]["z_dim"] == 8 and config["model"]["d_norm"] == "none"
+    assert config["data"]["name"] == "grid25" and config["train"]["steps"] == points_steps()
+
+    assert main(["train", "--data", "digits", "--print-config"]) == 0
+    assert capsys.readouterr().err == ""  # no image-family defaults: nothing to explain
+
+
+def points_steps():
+    return preset_config("recommended", "ring8").train.steps

@@ -12,6 +12,13 @@
   intervals, paired verdicts, per-tip evidence, and the report page.
 """
 
-from ganhacks.bench.evidence import load_evidence, order_by_benefit, tip_verdicts, tips_measured
+from ganhacks.bench.evidence import (
+    load_evidence,
+    measured_verdicts,
+    order_by_benefit,
+    tip_verdicts,
+    tips_evidence,
+    tips_measured,
+)
 
-__all__ = ["load_evidence", "order_by_benefit", "tip_verdicts", "tips_measured"]
+__all__ = ["load_evidence", "measured_verdicts", "order_by_benefit", "tip_verdicts", "tips_evidence", "tips_measured"]

@@ -15,6 +15,7 @@ import json
 import math
 from collections import defaultdict
 from functools import partial
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ from ganhacks.bench.suite import load_suite
 from ganhacks.errors import UserError
 
 EVIDENCE = "evidence.json"  # written by `ganhacks bench report DIR`
+# the per-tip verdicts the package ships (benchmarks/recipe_evidence.py, docs/EVIDENCE.md); in assets/ so
+# that the monitor's remedies can read them without importing bench
+MEASURED = "assets/measured.json"
 FAILED = "failed"  # the pseudo-metric of a run's failure (diverged or collapsed): 1 or 0, lower is better
 FLIP = {"helps": "hurts", "hurts": "helps"}
 
@@ -270,3 +274,22 @@ def _tips_measured(suite: str) -> dict[str, tuple[str, ...]]:
 
 def _config(benchmark: str, preset: str, overrides: tuple[str, ...]):
     return job_config(benchmark, preset, overrides, 0, 1)
+
+
+def measured_verdicts() -> dict[str, dict[str, dict[str, Any]]]:
+    """Tip id -> benchmark -> ``{"verdict", "benefit", "variant", "steps", "n"}``: the evidence that ships
+    with ganhacks (``ganhacks/assets/measured.json``, written from the suites docs/EVIDENCE.md reports);
+    ``{}`` when the file is absent or unreadable."""
+    try:
+        data = json.loads(resources.files("ganhacks").joinpath(MEASURED).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data.get("tips", {}) if isinstance(data, dict) else {}
+
+
+def tips_evidence() -> dict[str, list[str]]:
+    """Tip id -> one line per benchmark with its shipped verdict, e.g. ``"ring8: hurts (spectral-norm, n=6)"``."""
+    out: dict[str, list[str]] = {}
+    for tip, by_bench in measured_verdicts().items():
+        out[tip] = [f"{b}: {e['verdict']} ({e['variant']}, n={e['n']})" for b, e in sorted(by_bench.items())]
+    return out

@@ -17,6 +17,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "checked_by": ("ganhacks.doctor", "tips_checked"),
     "monitored_by": ("ganhacks.monitor", "tips_monitored"),
     "measured_by": ("ganhacks.bench", "tips_measured"),
+    "evidence": ("ganhacks.bench", "tips_evidence"),  # shipped verdicts per benchmark (docs/EVIDENCE.md)
 }
 
 
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="ganhacks tips", show_lines=True)
-    for col in ("id", "tip", "implemented by", "checked by", "monitored by", "measured by"):
+    for col in ("id", "tip", "implemented by", "checked by", "monitored by", "measured (verdict per benchmark)"):
         table.add_column(col, overflow="fold")
     for r in records:
         implemented = _short(r["implemented_by"]) if r["implemented_by"] else f"- ({r['no_code_reason']})"
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             implemented,
             _short(r["checked_by"]),
             _short(r["monitored_by"]),
-            _short(r["measured_by"]),
+            "\n".join([*r["evidence"], *(["by: " + ", ".join(r["measured_by"])] if r["measured_by"] else [])]) or "-",
         )
     console = Console() if sys.stdout.isatty() else Console(width=160)  # pipes: no folding at 80 columns
     console.print(table)

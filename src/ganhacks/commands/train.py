@@ -67,13 +67,17 @@ def run(args: argparse.Namespace) -> int:
             import json
             import sys
 
+            from ganhacks.overrides import split_assignment
             from ganhacks.train.config import to_dict
             from ganhacks.train.presets import family_defaults
 
             if not args.config:  # the data-dependent defaults, one line each, on stderr (stdout stays JSON)
                 family, chosen = family_defaults(args.preset, args.data)
+                yours = {split_assignment(item)[0] for item in overrides}
                 for override, why in chosen:
-                    print(f"# {args.preset} on {family} data: {override} ({why})", file=sys.stderr)
+                    key = split_assignment(override)[0]
+                    note = "; overridden by your options" if key in yours else ""
+                    print(f"# {args.preset} on {family} data: {override} ({why}{note})", file=sys.stderr)
             print(json.dumps(to_dict(config), indent=2))
             return 0
         data_tag = Path(config.data.name).name or "data"

@@ -1,0 +1,49 @@
+"""One-seed exploration runs of issue 15 (what docs/EVIDENCE.md calls "exploration", before the suites).
+
+    python benchmarks/recipe_explore.py OUT.jsonl NAME DATA STEPS SEED PRESET [section.field=value ...]
+
+Trains PRESET (without its data-family defaults: the exploration ran before they existed, so every
+field it varied is on the command line) on DATA for STEPS iterations with one torch thread, scores
+2,500 samples of G with PacGAN's mixture definitions (`ganhacks.metrics.mixture_modes`) and appends
+one JSON line to OUT.jsonl: modes covered, high-quality share, PacGAN's reverse KL and CPU seconds.
+One seed is a lead, not evidence: every default it suggested was then measured over seeds by the
+suites in benchmarks/evidence/.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ganhacks.metrics.modes import mixture_modes
+from ganhacks.metrics.runs import generated
+from ganhacks.train.config import RunConfig, apply_overrides
+from ganhacks.train.loop import Trainer
+from ganhacks.train.presets import PRESETS
+
+
+def main(argv: list[str]) -> int:
+    out, name, data, steps, seed, preset, *overrides = argv
+    torch.set_num_threads(1)
+    fixed = [f"data.name={data}", f"train.steps={steps}", f"train.seed={seed}", "monitor.enabled=false"]
+    config = apply_overrides(RunConfig(), [*PRESETS.get(preset).overrides, *fixed, *overrides])
+    start = time.process_time()
+    trainer = Trainer(config)
+    trainer.fit()
+    record = {"name": name, "data": data, "steps": int(steps), "seed": int(seed), "preset": preset, "ov": overrides}
+    record["cpu_s"] = round(time.process_time() - start, 1)
+    mix = trainer.dataset.mixture
+    scores = mixture_modes(generated(trainer, 2500, seed=1), mix.centers, mix.std)
+    record.update(modes=int(scores["modes_covered"]), hq=scores["high_quality"], kl_hq=scores["reverse_kl_hq"])
+    with Path(out).open("a") as f:
+        f.write(json.dumps(record) + "\n")
+    print(json.dumps(record))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
