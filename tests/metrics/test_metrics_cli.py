@@ -1,11 +1,13 @@
 """``ganhacks eval`` through ganhacks.cli.main."""
 
 import json
+import math
 import os
 
 import numpy as np
 import pytest
 import torch
+from scipy.spatial.distance import cdist
 
 from ganhacks.cli import main
 from ganhacks.metrics import load_digits_images
@@ -73,8 +75,28 @@ def test_eval_points_with_modes_from_npz_and_settings(tmp_path):
     )
     assert code == 0
     record = json.loads(out.read_text())
-    assert record["metrics"]["modes_covered"] == 1.0 and record["config"]["k"] == 3
-    assert record["extractor"] == "identity"
+    assert record["config"]["k"] == 3 and record["extractor"] == "identity"
+    m = record["metrics"]
+    # the same numbers by hand (identity features, every sample used): k-NN balls with strict inequalities
+    f, r = fake.double().numpy(), real.double().numpy()
+    d_rr, d_ff, d_fr = cdist(r, r), cdist(f, f), cdist(f, r)
+    r_radius, f_radius = np.sort(d_rr, 1)[:, 3], np.sort(d_ff, 1)[:, 3]  # column 0 is the point itself
+    inside = d_fr < r_radius[None, :]  # fake i inside real j's ball
+    assert m["precision"] == pytest.approx(inside.any(1).mean(), abs=1e-12)
+    assert m["recall"] == pytest.approx((d_fr < f_radius[:, None]).any(0).mean(), abs=1e-12)
+    assert m["density"] == pytest.approx(inside.sum() / (3 * len(f)), abs=1e-12)
+    assert m["coverage"] == pytest.approx(inside.any(0).mean(), abs=1e-12)
+    # every fake sits at the first centre: it is covered, the second is not (all mass on one of two modes:
+    # reverse KL log 2), and the reals at the second centre (about half) lie outside every fake ball
+    assert m["modes_covered"] == 1 and m["modes_total"] == 2 and m["mode_reverse_kl"] == pytest.approx(math.log(2))
+    at_first = (r[:, 0] < 2).mean()
+    assert (
+        m["precision"] > 0.95
+        and 0.9 * at_first < m["recall"] <= at_first
+        and 0.9 * at_first < m["coverage"] <= at_first
+    )
+    hq = np.linalg.norm(f - centres.numpy()[0], axis=1) < 3 * 0.1  # nearest centre is the first for all of them
+    assert m["high_quality"] == pytest.approx(hq.mean(), abs=1e-12)
 
 
 def test_eval_errors_are_one_line_with_exit_code_2(tmp_path, capsys):
