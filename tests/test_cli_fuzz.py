@@ -497,7 +497,6 @@ SLOTS: list[Slot] = [
                 "config.json",
                 lambda: (_TEMPLATE["run"] / "config.json").read_bytes(),
                 {"wrong_dtype": lambda: b'{"train": 3}', "wrong_shape": lambda: b"[]", "nonfinite": lambda: b"NaN"},
-                {"wrong_dtype": "monitor/report.py reads config sections with .get (AttributeError on a number)"},
             ),
             (
                 "samples/step-000002.png",

@@ -23,7 +23,11 @@ def train(run_dir, steps, lr, policy="warn", probe=None):
         else torch.optim.Adam(D.parameters(), lr=lr)
     )
     bce = nn.BCEWithLogitsLoss()
-    monitor = Monitor(run_dir=run_dir, policy=policy, stream=None).watch(G, D, opt_g, opt_d)  # added line 1
+    held_out = torch.randn(256, 2) * 0.1 + torch.tensor([1.0, 0.0])  # reals the loop never trains on
+    fixed_z = torch.randn(256, 4)
+    monitor = Monitor(run_dir=run_dir, loss="bce", policy=policy, stream=None).watch(
+        G, D, opt_g, opt_d, real=held_out, z=fixed_z
+    )  # added line 1 (as the README's, with the test's policy)
     for step in range(1, steps + 1):
         real = torch.randn(64, 2) * 0.1 + torch.tensor([1.0, 0.0])
         fake = G(torch.randn(64, 4))
@@ -50,6 +54,8 @@ def test_healthy_hand_loop_is_quiet_and_d_norms_are_ds_own(tmp_path):
     assert mon.alerts == []
     assert mon.history.values("grad_norm/d") == pytest.approx(norms, rel=1e-5)
     assert mon.history.values("d_acc") and mon.history.values("grad_norm/g")
+    assert len(mon.history.values("diversity/ratio")) == 15 and len(mon.history.values("overfit/rv")) == 6
+    assert mon.events.records == []  # nothing off, nothing missing, no incident
 
 
 def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):
@@ -74,9 +80,7 @@ def test_readme_snippet_is_the_tested_loop():
     added = [line.split("#")[0].strip() for line in block.splitlines() if "# + line" in line]
     here = Path(__file__).read_text()
     assert len(added) == 3
-    assert (
-        "Monitor(run_dir=" in added[0]
-        and ".watch(G, D, opt_g, opt_d)" in added[0]
-        and ".watch(G, D, opt_g, opt_d)" in here
-    )
+    call = ".watch(G, D, opt_g, opt_d, real=held_out, z=fixed_z)"
+    assert added[0].startswith('monitor = Monitor(run_dir="runs/mine", loss="bce")') and added[0].endswith(call)
+    assert "G, D, opt_g, opt_d, real=held_out, z=fixed_z" in here and 'loss="bce"' in here
     assert added[1] in here and added[2] in here  # the very calls this test file runs

@@ -71,22 +71,28 @@ def fit(tmp_path, model, callback, batches=40):
 
 
 def test_lightning_callback_reads_logged_values_and_optimizer_gradients(tmp_path):
-    cb = MonitorLightningCallback(run_dir=tmp_path, stream=None)
+    cb = MonitorLightningCallback(
+        run_dir=tmp_path, stream=None, loss="bce", real=torch.randn(64, 2) * 0.1 + 1.0, z=torch.randn(64, 2)
+    )
     fit(tmp_path, TinyGAN(lr=1e-3), cb)
     assert cb.batches == 40 and cb.monitor.alerts == []
+    assert len(cb.monitor.history.values("diversity/ratio")) == 4  # G(z) at steps 10, 20, 30, 40
+    assert [e["event"] for e in cb.monitor.events.records] == ["missing"]  # mean logits not logged; nothing off
     assert len(cb.monitor.history.values("loss/d")) == 40
     assert len(cb.monitor.history.values("grad_norm/d")) == 40  # from the hook on D's optimiser
 
 
 def test_lightning_stop_policy_stops_the_trainer_at_nan(tmp_path):
-    cb = MonitorLightningCallback(run_dir=tmp_path, stream=None, policy="stop")
+    cb = MonitorLightningCallback(run_dir=tmp_path, stream=None, policy="stop", loss="bce")
     trainer = fit(tmp_path, TinyGAN(lr=1e-3, nan_at=10), cb)
     assert [a.symptom for a in cb.monitor.alerts] == ["non_finite"] and cb.monitor.alerts[0].step == 10
     assert trainer.should_stop and cb.batches == 10
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
-    assert [e["event"] for e in events] == ["missing", "alert", "stop"]
-    assert "d_out/real" in events[0]["detail"]  # this module does not log mean logits: said once
+    assert [e["event"] for e in events] == ["off", "missing", "alert", "stop"]
+    assert "mode_collapse" in events[0]["detail"] and "real=" in events[0]["detail"]  # no real=/z= given: said
+    assert "d_out/real" in events[1]["detail"]  # this module does not log mean logits: said once
+    assert "oscillation" in events[1]["detail"]  # ...with the symptom that stays silent without them
     state = cb.state_dict()
-    again = MonitorLightningCallback(stream=None)
+    again = MonitorLightningCallback(stream=None, loss="bce")
     again.load_state_dict(state)
     assert again.batches == 10 and again.monitor.alerts[0].symptom == "non_finite"

@@ -1,9 +1,18 @@
-"""Each detector on synthetic signal traces: it fires in the right step range, once per episode,
-and stays silent on a healthy trace."""
+"""The detectors on signals recorded from real runs (tests/monitor/traces/, written by
+``benchmarks/monitor_validity.py fixtures`` from the corpus's tuning half).
 
+Healthy recorded runs must raise nothing at all, also with every threshold made more sensitive by a
+margin; failing recorded runs must raise the expected symptom first, after the cause and within a
+bound well above where it fires; and each symptom, broken into a recorded healthy run at a known
+step, must fire first, once, and not before.
+"""
+
+import gzip
+import io
 import json
 import math
-import random
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -11,163 +20,275 @@ from ganhacks.errors import UserError
 from ganhacks.monitor import SYMPTOMS, Monitor, MonitorConfig, tips_monitored
 from ganhacks.tips import TIPS_BY_ID
 
+TRACES = Path(__file__).parent / "traces"
+HEALTHY = sorted(p.name.removesuffix(".json.gz") for p in TRACES.glob("*.json.gz") if "__" not in p.name)
+FAILING = sorted(p.name.removesuffix(".json.gz") for p in TRACES.glob("*.json.gz") if "__" in p.name)
+BASE = "t_ring8_rec"  # the recorded healthy run the constructed breaks are written into
+BREAK = 600  # ...at this step (well after warmup)
 
-def healthy(step, rng):
-    """Signals of a balanced run: losses near equilibrium, D unsure, moderate gradients."""
-    return {
-        "loss/d": 1.3 + 0.05 * rng.gauss(0, 1),
-        "loss/g": 0.8 + 0.05 * rng.gauss(0, 1),
-        "d_out/real": 0.2 + 0.05 * rng.gauss(0, 1),
-        "d_out/fake": -0.2 + 0.05 * rng.gauss(0, 1),
-        "d_prob/real": 0.55,
-        "d_prob/fake": 0.45,
-        "d_acc": 0.6 + 0.02 * rng.gauss(0, 1),
-        "d_sign/real": 0.3,
-        "grad_norm/d": 1.0,
-        "grad_norm/g": 2.0,
-    }
+# every threshold moved towards firing: a healthy run must stay silent with this margin too
+SENSITIVE = {
+    "grad_max": 80.0,
+    "grad_growth": 16.0,
+    "d_acc_min": 0.85,
+    "d_gap_min": 0.55,
+    "spike_factor": 5.0,
+    "spike_rise": 0.8,
+    "diversity_drop": 0.75,
+    "coverage_min": 0.55,
+    "saturation_p": 0.17,
+    "g_loss_flat": 0.33,
+    "overfit_rv": 0.45,
+    "overfit_auc": 0.7,
+    "oscillation_growth": 1.8,
+    "oscillation_floor": 1.3,
+    "fidelity_rise": 1.15,
+}
 
 
-def run(broken, start=300, steps=600, seed=0, **overrides):
-    """Feed a healthy trace, then ``broken(step, values)`` from ``start``; return the alerts."""
-    rng = random.Random(seed)
-    mon = Monitor(stream=None, **overrides)
-    for step in range(1, steps + 1):
-        values = healthy(step, rng)
-        if step >= start:
-            broken(step, values, rng)
-        if step % 25 == 0:
-            values["diversity/ratio"] = values.get("diversity/ratio", 1.0 + 0.05 * rng.gauss(0, 1))
-            values["fidelity/ratio"] = values.get("fidelity/ratio", 1.0)
-        mon.observe(step, values)
+def load(name):
+    with gzip.open(TRACES / f"{name}.json.gz", "rt") as f:
+        return json.load(f)
+
+
+def rows(trace):
+    """(step, {signal: value}) per recorded step, skipping signals not measured at that step."""
+    signals = trace["signals"]
+    for i, step in enumerate(trace["steps"]):
+        yield step, {k: float(v[i]) for k, v in signals.items() if v[i] is not None}
+
+
+def replay(rows_, kind, config=None, stream=None, **overrides):
+    mon = Monitor(config, loss=kind, stream=stream, **overrides)
+    for step, values in rows_:
+        mon.observe(step, values, interpreted=True)
     return mon
 
 
-def first(mon, symptom):
-    return next((a.step for a in mon.alerts if a.symptom == symptom), None)
+def broken(change, name=BASE, at=BREAK):
+    """The recorded run ``name`` with ``change(step, values)`` applied from step ``at`` on."""
+    trace = load(name)
+    out = []
+    for step, values in rows(trace):
+        if step >= at:
+            change(step, values)
+        out.append((step, values))
+    return out, trace["kind"]
 
 
-def test_healthy_trace_raises_nothing():
-    for seed in range(3):
-        assert run(lambda s, v, r: None, seed=seed).alerts == []
+def incidents(mon):
+    return [(a.step, a.symptom) for a in mon.alerts]
 
 
-def d_wins(step, v, rng):
-    v.update({"loss/d": 0.02, "d_acc": 1.0, "d_prob/real": 0.99, "d_prob/fake": 0.01})
+def test_the_fixtures_are_real_recorded_runs():
+    assert len(HEALTHY) >= 5 and len(FAILING) >= 5
+    kinds = {load(n)["kind"] for n in HEALTHY}
+    assert {"bce", "hinge", "least_squares", "wasserstein"} <= kinds  # several loss kinds and loop styles
+    for name in HEALTHY:
+        for signal in ("grad_norm/d", "grad_norm/g", "loss/d", "d_out/real"):
+            values = [v for v in load(name)["signals"][signal] if isinstance(v, float)]
+            steps = [b - a for a, b in zip(values, values[1:])]
+            assert sum(x != 0 for x in steps) > 0.5 * len(steps), (name, signal)  # noisy, not flat
 
 
-def spiky(step, v, rng):
-    v["loss/d"] = 1.3 + (3.0 if step % 10 == 0 else 0.0)
+@pytest.mark.parametrize("name", HEALTHY)
+def test_recorded_healthy_runs_raise_nothing(name):
+    trace = load(name)
+    mon = replay(rows(trace), trace["kind"])
+    assert mon.alerts == [] and mon.incidents.all == []
 
 
-def saturating(step, v, rng):
-    v.update({"d_prob/fake": 0.01, "loss/g": -0.01, "grad_norm/g": 0.001})
+@pytest.mark.parametrize("name", HEALTHY)
+def test_recorded_healthy_runs_stay_silent_with_a_margin_on_every_threshold(name):
+    trace = load(name)
+    assert incidents(replay(rows(trace), trace["kind"], MonitorConfig(**SENSITIVE))) == []
 
 
-def collapse(step, v, rng):
-    v["diversity/ratio"] = 0.1
+@pytest.mark.parametrize("name", FAILING)
+def test_recorded_failing_runs_raise_the_expected_symptom_first(name):
+    trace = load(name)
+    mon = replay(rows(trace), trace["kind"])
+    assert mon.alerts, f"{name}: nothing raised"
+    first = mon.alerts[0]
+    assert first.symptom in trace["expect"], incidents(mon)
+    # after the cause, and well inside the 400 steps recorded after it (each fires 1-250 steps after its switch)
+    assert trace["switch_at"] <= first.step <= trace["switch_at"] + 350, incidents(mon)
 
 
-def garbage(step, v, rng):
-    v.update({"loss/g": 2.0 - 0.01 * (step - 300), "d_prob/fake": 0.7, "d_prob/real": 0.4, "fidelity/ratio": 6.0})
+# ---------------------------------------------------------------- constructed breaks in a recorded healthy run
 
 
-def overfit(step, v, rng):
-    v["d_sign/real"] = 1.0
+def d_wins(step, v):
+    v.update({"loss/d": 0.02, "d_acc": 0.99, "d_prob/real": 0.97, "d_prob/fake": 0.02, "loss/g": 4.0})
 
 
-def oscillating(step, v, rng):
-    amp = 0.05 * 1.02 ** (step - 300)  # grows x2.7 per 50 steps
-    v["d_out/real"] = 0.2 + amp * math.sin(step / 3)
+def saturating(step, v):
+    v.update({"d_prob/fake": 0.03, "d_prob/real": 0.6, "loss/g": -0.03, "d_acc": 0.7})
+
+
+def spiky(step, v):
+    if step % 7 == 0:
+        v["loss/d"] = 25.0
+
+
+def collapse(step, v):
+    if "diversity/ratio" in v:
+        v.update({"diversity/ratio": 0.15, "coverage": 0.1})
+
+
+def garbage(step, v):
+    v.update({"loss/g": 3.0 - 0.01 * (step - BREAK), "d_prob/fake": 0.75, "d_prob/real": 0.5})
+    if "fidelity/ratio" in v:
+        v["fidelity/ratio"] = 8.0
+
+
+def overfit(step, v):
+    if "overfit/rv" in v:
+        v.update({"overfit/rv": 0.9, "overfit/z": 12.0, "overfit/auc": 0.97})
+
+
+def oscillating(step, v):
+    v["d_out/real"] += 0.1 * 1.03 ** (step - BREAK) * math.sin(step / 2.0)  # amplitude x4.4 per 50 steps
+
+
+def vanish(step, v):
+    v.update({"grad_norm/d": 1e-7 * v["grad_norm/d"], "grad_norm/g": 1e-7 * v["grad_norm/g"]})
 
 
 @pytest.mark.parametrize(
-    "broken, symptom, latest",
+    "change, symptom, latest",
     [
-        (d_wins, "d_loss_zero", 350),
-        (spiky, "d_loss_spiky", 340),
-        (saturating, "saturating_g", 350),
-        (collapse, "mode_collapse", 360),
-        (garbage, "g_fools_with_garbage", 350),
-        (overfit, "d_overfit", 350),
-        (oscillating, "oscillation", 500),
+        (d_wins, "d_loss_zero", BREAK + 60),
+        (saturating, "saturating_g", BREAK + 60),
+        (spiky, "d_loss_spiky", BREAK + 60),
+        (collapse, "mode_collapse", BREAK + 40),
+        (garbage, "g_fools_with_garbage", BREAK + 60),
+        (overfit, "d_overfit", BREAK + 100),
+        (oscillating, "oscillation", BREAK + 200),
+        (vanish, "grad_vanish", BREAK + 30),
     ],
 )
-def test_each_windowed_symptom_fires_after_the_break_and_only_once(broken, symptom, latest):
-    mon = run(broken)
-    step = first(mon, symptom)
-    assert step is not None and 300 <= step <= latest, [(a.step, a.symptom) for a in mon.alerts]
-    assert [a.symptom for a in mon.alerts].count(symptom) == 1  # one alert per episode, not one per step
-    assert all(a.step >= 300 for a in mon.alerts)  # nothing before the break
-    alert = next(a for a in mon.alerts if a.symptom == symptom)
-    assert alert.tips == SYMPTOMS.get(symptom).tips and alert.evidence
+def test_each_symptom_broken_into_a_recorded_run_fires_first_once_and_not_before(change, symptom, latest):
+    trace, kind = broken(change)
+    mon = replay(trace, kind)
+    assert mon.alerts and mon.alerts[0].symptom == symptom, incidents(mon)
+    assert BREAK <= mon.alerts[0].step <= latest, incidents(mon)
+    assert [a.symptom for a in mon.alerts].count(symptom) == 1  # one incident, not one alert per step
+    alert = mon.alerts[0]
+    assert set(alert.tips) == set(SYMPTOMS.get(symptom).tips) and alert.evidence and alert.cause
 
 
-def test_nan_and_exploding_gradients_fire_at_that_very_step():
-    def nan(step, v, rng):
-        if step == 300:
-            v["grad_norm/g"] = float("nan")
+def test_a_single_large_gradient_reading_is_not_an_explosion_but_a_sustained_one_is():
+    def one(step, v):  # the issue's case: one reading of 104 in a calm run
+        if step == BREAK:
+            v["grad_norm/g"] = 104.0
 
-    def explode(step, v, rng):
-        if step in (300, 301, 302, 500):
-            v["grad_norm/d"] = 250.0
+    assert incidents(replay(*broken(one))) == []
 
-    mon = run(nan)
-    assert [(a.step, a.symptom) for a in mon.alerts] == [(300, "non_finite")]
-    assert mon.alerts[0].evidence == {"non_finite": ["grad_norm/g"]}
-    mon = run(explode)
-    # 300-302 is one episode; 500 is after quiet_steps (100) without the symptom: a new one
-    assert [(a.step, a.symptom) for a in mon.alerts] == [(300, "grad_explode"), (500, "grad_explode")]
+    def sustained(step, v):
+        v["grad_norm/g"] = 150.0
+
+    mon = replay(*broken(sustained))
+    step, symptom = incidents(mon)[0]
+    assert symptom == "grad_explode" and BREAK + 3 <= step <= BREAK + 5  # half the 10 readings are high
+    assert mon.alerts[0].evidence["latest"] == 150.0
+
+    def growing(step, v):  # far below 100, but 30x its earlier level and rising
+        v["grad_norm/g"] = 30.0 * max(v["grad_norm/g"], 1.0)
+
+    assert incidents(replay(*broken(growing)))[0][1] == "grad_explode"
+
+
+def test_nan_fires_at_that_very_step_and_what_follows_folds_into_its_incident():
+    def nan(step, v):
+        v["grad_norm/g"] = float("nan")
+        v["loss/d"] = float("nan")
+
+    stream = io.StringIO()
+    trace, kind = broken(nan)
+    mon = replay(trace, kind, stream=stream)
+    assert incidents(mon) == [(BREAK, "non_finite")]
+    assert mon.alerts[0].evidence == {"non_finite": ["grad_norm/g", "loss/d"]}
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"[monitor] step {BREAK} CRITICAL non_finite (incident 1)")
+    assert "Likely cause:" in lines[0] and "Evidence: non_finite=" in lines[0] and "Try: S08" in lines[0]
+
+
+def test_symptoms_that_follow_from_an_open_incident_are_folded_not_alerted():
+    def wins_then_spikes(step, v):
+        d_wins(step, v)
+        if step > BREAK + 100 and step % 7 == 0:
+            v["loss/d"] = 25.0
+
+    mon = replay(*broken(wins_then_spikes))
+    assert incidents(mon) == [(incidents(mon)[0][0], "d_loss_zero")]  # one incident...
+    inc = mon.incidents.all[0]
+    assert [f["symptom"] for f in inc.folded] == ["d_loss_spiky"]  # ...with the spikes in its record
+    folded = [e for e in mon.events.records if e["event"] == "folded"]
+    assert folded and folded[0]["incident"] == 1 and folded[0]["symptom"] == "d_loss_spiky"
+
+
+def test_a_symptom_that_does_not_follow_opens_its_own_incident():
+    def overfit_then_nan(step, v):
+        overfit(step, v)
+        if step == BREAK + 300:
+            v["loss/g"] = float("inf")
+
+    mon = replay(*broken(overfit_then_nan))
+    assert [s for _, s in incidents(mon)] == ["d_overfit", "non_finite"] or [
+        f["symptom"] for f in mon.incidents.all[0].folded
+    ] == ["non_finite"]
+    assert mon.incidents.all[0].cause == "d_overfit"
 
 
 def test_thresholds_are_configurable():
-    def grad_60(step, v, rng):
-        v["grad_norm/d"] = 60.0
+    def grad_60(step, v):  # G's norm (median 3.5 before) sustained at 60: under 100 and under 20 times its level
+        v["grad_norm/g"] = 60.0
 
-    assert run(grad_60).alerts == []
-    assert first(run(grad_60, grad_max=50.0), "grad_explode") == 300
+    assert incidents(replay(*broken(grad_60))) == []
+    assert incidents(replay(*broken(grad_60), grad_max=50.0))[0] == (BREAK + 5, "grad_explode")
 
 
-def test_critic_losses_skip_probability_symptoms():
+def test_symptoms_that_need_a_decision_are_off_for_a_critic():
     assert "d_loss_zero" not in {s.id for s in Monitor(loss="wasserstein", stream=None).symptoms}
     assert "d_loss_zero" in {s.id for s in Monitor(loss="hinge", stream=None).symptoms}
+    trace, _ = broken(d_wins)
+    assert incidents(replay(trace, "wasserstein")) == []  # probabilities mean nothing for a critic's scores
 
 
-def test_state_dict_resumes_the_same_alerts(tmp_path):
-    rng = random.Random(1)
-    trace = []
-    for step in range(1, 501):
-        v = healthy(step, rng)
-        if step >= 200:
-            d_wins(step, v, rng)
-        trace.append(v)
-    full = Monitor(stream=None)
-    for i, v in enumerate(trace, 1):
-        full.observe(i, v)
-    a = Monitor(stream=None)
-    for i, v in enumerate(trace[:230], 1):
-        a.observe(i, v)
+def test_state_dict_resumes_the_same_incidents():
+    trace, kind = broken(lambda step, v: (d_wins(step, v), spiky(step, v)))
+    full = replay(trace, kind)
+    a = replay(trace[:700], kind)
     state = json.loads(json.dumps(a.state_dict()))  # plain data (it goes into checkpoints)
-    b = Monitor(stream=None)
+    b = Monitor(loss=kind, stream=None)
     b.load_state_dict(state)
-    for i, v in enumerate(trace[230:], 231):
-        b.observe(i, v)
-    assert [x.record() for x in b.alerts] == [x.record() for x in full.alerts]
-    assert first(full, "d_loss_zero") is not None
+    for step, values in trace[700:]:
+        b.observe(step, values, interpreted=True)
+    assert [x.record() for x in b.alerts] == [x.record() for x in full.alerts] and full.alerts
+    assert b.incidents.state_dict() == full.incidents.state_dict()
 
 
 def test_bad_input_is_skipped_and_reported_once(tmp_path, capsys):
     import torch
 
-    mon = Monitor(run_dir=tmp_path)
-    for step in range(1, 4):
+    mon = Monitor(run_dir=tmp_path, loss="bce")
+    for step in range(1, 11):
         mon.observe(step, {"loss/d": torch.ones(8), "loss/g": 0.7})  # a per-sample loss, not a scalar
     err = capsys.readouterr().err
     assert err.count("loss/d (not a scalar: shape (8,))") == 1
-    assert "signals not reported" in err  # d_prob/... missing: said once
+    assert err.count("signals not reported") == 1 and "silent without them" in err  # d_prob/... missing: said once
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert [e["event"] for e in events] == ["skipped", "missing"]
-    assert mon.history.values("loss/g") == [0.7, 0.7, 0.7]
+    assert mon.history.values("loss/g") == [0.7] * 10
+
+
+def test_an_unknown_loss_kind_is_said_once_in_observe():
+    mon = Monitor(stream=None)
+    for step in range(1, 4):
+        mon.observe(step, {"loss/d": 1.0})
+    said = [e["detail"] for e in mon.events.records if e["event"] == "loss"]
+    assert len(said) == 1 and "d_loss_zero" in said[0] and "loss=" in said[0]
 
 
 @pytest.mark.parametrize(
@@ -176,6 +297,7 @@ def test_bad_input_is_skipped_and_reported_once(tmp_path, capsys):
         ({"policy": "rolback"}, "Did you mean 'rollback'"),
         ({"window": 2}, "window"),
         ({"d_acc_min": 1.5}, r"\[0, 1\]"),
+        ({"grad_window": 0}, "grad_window"),
     ],
 )
 def test_bad_settings_are_user_errors(kwargs, message):
@@ -185,10 +307,21 @@ def test_bad_settings_are_user_errors(kwargs, message):
         Monitor(stream=None, windw=3)
 
 
-def test_every_symptom_names_real_tips_and_the_t10_failures_are_covered():
+def test_every_symptom_names_real_tips_a_cause_and_known_consequences():
     for name in SYMPTOMS:
         s = SYMPTOMS.get(name)
         assert s.tips and all(t in TIPS_BY_ID for t in s.tips) and s.severity in ("warning", "error", "critical")
+        assert s.cause and all(f in SYMPTOMS and f != name for f in s.follows)
     cover = tips_monitored()
     assert {"d_loss_zero", "grad_explode", "d_loss_spiky", "g_fools_with_garbage"} <= set(cover["T10"])
     assert cover["T02"] == ["saturating_g"]
+
+
+def test_the_sensitive_margin_is_really_more_sensitive():
+    base = MonitorConfig()
+    sensitive = replace(base, **SENSITIVE)
+    for k, v in SENSITIVE.items():
+        default = getattr(base, k)
+        higher_fires = k in ("diversity_drop", "coverage_min", "saturation_p", "g_loss_flat")  # fire below them
+        assert (v > default) if higher_fires else (v < default), k
+    assert sensitive != base

@@ -78,7 +78,9 @@ def test_nan_run_finishes_and_never_replaces_a_good_checkpoint(tmp_path, capsys)
     assert first["symptom"] == "non_finite" and first["step"] == 8 and first["severity"] == "critical"
     assert "S08" in first["tips"]
     err = capsys.readouterr().err
-    assert err.count("non_finite") == 1  # one line per episode, not one per NaN step
+    assert [line for line in err.splitlines() if line.startswith("[monitor] step")] == [
+        next(line for line in err.splitlines() if "CRITICAL non_finite (incident 1)" in line)
+    ]  # one line per incident, not one per NaN step
 
 
 def test_stop_policy_ends_the_run_at_the_alert(tmp_path):
@@ -167,3 +169,21 @@ def test_stop_and_rollback_are_refused_under_torchrun(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="single process only"):
         start_run(tiny(5, "monitor.policy=stop"), tmp_path / "run", progress=False)
     assert not (tmp_path / "run").exists()  # refused before anything was written
+
+
+def test_tensorboard_receives_the_incidents_as_text(tmp_path):
+    event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    run = tmp_path / "run"
+    start_run(
+        tiny(14, "train.tensorboard=true", "train.checkpoint_every=0", "train.log_every=2"),
+        run,
+        progress=False,
+        extra_callbacks=[NanAt(7)],
+    )
+    acc = event_accumulator.EventAccumulator(str(run / "tensorboard"), size_guidance={"tensors": 0, "scalars": 0})
+    acc.Reload()
+    texts = [(e.step, e.tensor_proto.string_val[0].decode()) for e in acc.Tensors("monitor/text_summary")]
+    alert = next(e for e in events(run) if e["event"] == "alert")
+    assert texts == [(8, texts[0][1])] and alert["step"] == 8  # one incident, at its step, nothing else
+    assert "CRITICAL non_finite" in texts[0][1] and "incident 1" in texts[0][1] and "S08" in texts[0][1]
+    assert [e.step for e in acc.Scalars("loss/g")] == [2, 4, 6, 8, 10, 12, 14]  # scalars still every log_every

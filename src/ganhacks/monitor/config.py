@@ -30,37 +30,49 @@ class MonitorConfig:
         10  # evaluate the windowed symptoms every N steps (NaN and gradient checks run every step; 5 cost 0.3% more)
     )
     quiet_steps: int = 100  # an episode ends after this many steps without the symptom; a new one may then alert
-    warmup: int = 100  # windowed symptoms start after this step (the first steps of every run are transients)
+    settle_steps: int = 20  # a new root symptom waits this long for the symptom it may follow from (not critical ones)
+    warmup: int = 200  # windowed symptoms start after this step (D often leads for the first 100-150 steps)
     d_acc_min: float = 0.9  # D wins: mean accuracy over the window at least this...
     d_gap_min: float = (
         0.6  # ...and mean P(real) - P(fake) at least this (healthy runs: <= 0.37; one-sided smoothing caps it at 0.9)
     )
     d_loss_floor: float = 0.05  # D wins when only losses are given: mean D loss below this
-    grad_max: float = 100.0  # tip T10: a gradient norm above this explodes
+    grad_max: float = 100.0  # tip T10: a gradient norm whose median over grad_window readings stays above this explodes
+    grad_window: int = 10  # readings the gradient-norm level is judged over (a single reading never fires)
+    grad_growth: float = 20.0  # ...or a median that grew by this factor over the median of the window before...
+    grad_floor: float = 5.0  # ...and is above this (tiny norms growing from tinier ones are not an explosion)
+    grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
+    spike_rise: float = 1.0  # ...each at least this many times the median loss above its neighbours (doubling it)
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
-    # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy mixtures held >= 0.69)...
-    coverage_min: float = 0.6
+    # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy tune runs: >= 0.59)...
+    coverage_min: float = 0.5
     coverage_peak: float = 0.8  # ...after it had reached this (high-dimensional data rarely does; then spread decides)
     diversity_checks: int = 2  # ...at this many consecutive measurements
-    fidelity_max: float = 3.0  # garbage: fakes farther from the data than this many real-to-real NN distances
-    fooled_margin: float = 0.05  # D is fooled: mean P(fake) above mean P(real) by this
+    fidelity_max: float = (
+        6.0  # garbage: fakes farther from the data than this many real-to-real NN distances (healthy tune runs <= 3.3)
+    )
+    fidelity_rise: float = 1.25  # ...or risen to this many times the closest the samples came to the data
+    fooled_margin: float = 0.05  # D is fooled: median P(fake) above median P(real) by this
     saturation_p: float = 0.15  # D is confident: mean P(fake is real) below this...
     g_loss_flat: float = (
         0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
     )
-    overfit_rt: float = 0.9  # D overfits: r_t = E[sign D(real)] above this over the window (ADA's heuristic)...
-    overfit_fidelity: float = 1.5  # ...while the fakes already sit on the data (fidelity/ratio at most this)
+    overfit_every: int = 25  # measure D on training reals, held-out reals and fakes every N steps (3 D forwards)
+    overfit_rv: float = 0.5  # D overfits: r_v = (D(train) - D(held-out)) / (D(train) - D(fake)) at least this...
+    overfit_auc: float = 0.75  # ...and P(D(train) > D(held-out)) (rank AUC, robust to outliers) at least this...
+    overfit_checks: int = 3  # ...at this many consecutive measurements
     oscillation_growth: float = 2.0  # amplitude of D's logit gap grows by this factor over three windows
-    oscillation_floor: float = 1.0  # ...and ends above this amplitude (logits)
+    oscillation_floor: float = 1.5  # ...and ends above this amplitude (raw outputs; failing tune runs: 1.0-1.1 early)
     layer_every: int = 50  # per-layer gradient norms, weight norms and update ratios every N steps
     lr_factor: float = 0.5  # rollback multiplies both learning rates by this (S08)
     max_rollbacks: int = 3  # then the run stops
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
     # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
     diversity_samples: int = 256
+    evidence: str = "docs/EVIDENCE.md"  # measured benefit of each tip (ganhacks bench); remedies are listed best first
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -83,6 +95,9 @@ class MonitorConfig:
             "layer_every",
             "snapshot_every",
             "diversity_samples",
+            "grad_window",
+            "overfit_every",
+            "overfit_checks",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         if not 0 < self.lr_factor <= 1:
@@ -97,7 +112,7 @@ class MonitorConfig:
             "coverage_min",
             "coverage_peak",
             "diversity_drop",
-            "overfit_rt",
+            "overfit_auc",
         ):
             check_probability(f"monitor.{name}", getattr(self, name))
         for name in (
@@ -106,12 +121,18 @@ class MonitorConfig:
             "spike_factor",
             "fidelity_max",
             "g_loss_flat",
-            "overfit_fidelity",
+            "grad_growth",
+            "grad_floor",
+            "grad_vanish",
+            "fidelity_rise",
+            "overfit_rv",
             "oscillation_growth",
             "oscillation_floor",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         check_positive("monitor.max_rollbacks", self.max_rollbacks, allow_zero=True)
         check_positive("monitor.warmup", self.warmup, allow_zero=True)
+        check_positive("monitor.settle_steps", self.settle_steps, allow_zero=True)
+        check_positive("monitor.spike_rise", self.spike_rise, allow_zero=True)
         if self.window < 4:
             raise UserError(f"monitor.window must be >= 4 steps, got {self.window}")

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TextIO
 
+from torch import Tensor
+
 from ganhacks.errors import UserError
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.monitor import Monitor
@@ -37,6 +39,8 @@ class MonitorLightningCallback(pl.Callback):
         loss: loss name when known (critic losses skip probability-based symptoms).
         stream: where alerts are printed.
         generator, discriminator: attribute names of G and D on the LightningModule.
+        real: reals the module does not train on (diversity and D's overfitting; see ``Monitor.watch``).
+        z: a fixed latent batch for G (diversity).
     """
 
     def __init__(
@@ -47,11 +51,14 @@ class MonitorLightningCallback(pl.Callback):
         stream: TextIO | str | None = "stderr",
         generator: str = "generator",
         discriminator: str = "discriminator",
+        real: Tensor | None = None,
+        z: Tensor | None = None,
         **overrides: Any,
     ) -> None:
         super().__init__()
         self.monitor = Monitor(config, run_dir=run_dir, loss=loss, stream=stream, **overrides)
         self.names = (generator, discriminator)
+        self.real, self.z = real, z
         self.batches = 0  # training batches seen: the monitor's step
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
@@ -63,14 +70,18 @@ class MonitorLightningCallback(pl.Callback):
             tags = {owners.get(id(p)) for g in opt.param_groups for p in g["params"]}
             if len(tags) == 1 and None not in tags:
                 found[tags.pop()] = opt
-        self.monitor.watch(G, D, found.get("g"), found.get("d"))
+        self.monitor.watch(G, D, found.get("g"), found.get("d"), real=self.real, z=self.z)
 
     def on_train_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
         self.batches += 1
+        if self.batches == 1:
+            self.monitor.say_what_is_off(self.batches)
         logs = dict(trainer.callback_metrics)
         if isinstance(outputs, dict):
             logs.update({k: v for k, v in outputs.items() if k != "loss"})
-        self.monitor.observe(self.batches, logs)
+        mon = self.monitor
+        samples = mon.generate() if mon.wants_samples(self.batches) else None
+        mon.observe(self.batches, logs, samples=samples)
         if self.monitor.should_stop:
             trainer.should_stop = True
 

@@ -1,22 +1,27 @@
 """The Monitor: watches any GAN training loop and raises tip T10's failure symptoms early.
 
 Feed it one dict of named values per iteration (:meth:`Monitor.observe`), or, in a hand-written
-loop, the losses and D's logits (:meth:`Monitor.step`); :meth:`Monitor.watch` adds gradient
-norms (total and per layer), weight norms, update-to-weight ratios and the fixed-z diversity of
-G's samples without touching the training code. Each symptom alerts once per episode, is
-written to ``events.jsonl`` and names the catalog tips that remedy it.
+loop, the losses and D's outputs (:meth:`Monitor.step`); :meth:`Monitor.watch` adds gradient
+norms (total and per layer), weight norms, update-to-weight ratios, the diversity of ``G(z)`` at
+a fixed ``z`` and D's verdict on held-out reals (overfitting) without touching the training code.
+Symptoms are read as the loss says (:mod:`ganhacks.monitor.losskinds`); the first root symptom
+of a problem opens an incident with one console line, the symptoms that follow from it are folded
+into it (:mod:`ganhacks.monitor.incidents`), and everything is written to ``events.jsonl``.
 
 Example (a hand-written loop; three added lines):
-    >>> monitor = Monitor(run_dir="runs/mine").watch(G, D, opt_g, opt_d)          # doctest: +SKIP
+    >>> monitor = Monitor(run_dir="runs/mine", loss="bce").watch(G, D, opt_g, opt_d, real=held_out, z=fixed_z)
+    ... # doctest: +SKIP
     >>> for step in range(1, steps + 1):                                          # doctest: +SKIP
-    ...     ...  # D step (logits real_out, fake_out, loss_d), then G step (loss_g)
+    ...     ...  # D step (outputs real_out, fake_out, loss_d), then G step (loss_g)
     ...     monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)
     >>> monitor.close()                                                           # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import math
 import sys
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -29,24 +34,55 @@ from ganhacks.errors import UserError
 from ganhacks.monitor.actions import Alert, EventLog, at_least, print_alert
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
+from ganhacks.monitor.incidents import Incidents, Suspect
+from ganhacks.monitor.losskinds import KINDS, KindGuess, LossKind, loss_kind, to_logits
+from ganhacks.monitor.remedies import load_benefits, rank_tips
 from ganhacks.monitor.signals import (
     CORE,
     RealReference,
     diversity_signals,
     layer_grad_norms,
     logit_signals,
+    overfit_signals,
+    quiet_forward,
     real_reference,
+    reinterpret,
     scalar_signals,
+    to_float,
     total_norm,
     update_ratio,
     weight_vector,
 )
-from ganhacks.monitor.symptoms import SYMPTOMS, symptoms_for
+from ganhacks.monitor.symptoms import SYMPTOMS, Symptom, symptoms_for
 from ganhacks.rundir import RunDir
+
+NEEDS_SAMPLES = ("mode_collapse", "g_fools_with_garbage")  # need real= and z= in a hand loop
+NEEDS_HELD_OUT = ("d_overfit",)  # needs real= (reals the loop does not train on)
 
 
 class TrainingStopped(RuntimeError):
     """Raised by :meth:`Monitor.step` in a hand-written loop when the ``stop`` policy acts."""
+
+
+def _ends_in_sigmoid(module: nn.Module) -> bool:
+    """Whether the last leaf module of ``module`` is a Sigmoid (its outputs are probabilities)."""
+    leaves = [m for m in module.modules() if not list(m.children())]
+    return bool(leaves) and isinstance(leaves[-1], nn.Sigmoid)
+
+
+def _rows_of(output: Tensor, inputs: Tensor, part: Tensor) -> Tensor | None:
+    """The rows of ``inputs`` whose outputs are ``part`` (a view into ``output``), or ``None``."""
+    try:
+        if part.untyped_storage().data_ptr() != output.untyped_storage().data_ptr():
+            return None
+    except RuntimeError:
+        return None
+    per_row = max(output.numel() // max(len(output), 1), 1)
+    start = (part.storage_offset() - output.storage_offset()) // per_row
+    n = part.numel() // per_row
+    if start < 0 or start + n > len(inputs):
+        return None
+    return inputs[start : start + n]
 
 
 class Monitor:
@@ -55,8 +91,9 @@ class Monitor:
     Args:
         config: thresholds and policy; keyword ``overrides`` replace single fields.
         run_dir: folder for ``events.jsonl``; ``None`` keeps events in memory only.
-        loss: the loss name when known (critic losses such as ``wasserstein`` skip the
-            probability-based symptoms).
+        loss: the loss kind (``"bce"``, ``"minimax"``, ``"hinge"``, ``"wasserstein"``,
+            ``"least_squares"``, ``"relativistic"``, or the trainer's loss names). ``None``: guessed
+            by :meth:`step` from the first steps, and said once.
         stream: where alerts are printed (default: the current ``sys.stderr``; ``None``: silent).
     """
 
@@ -83,13 +120,19 @@ class Monitor:
                 "policy='rollback' needs the state of the whole run and exists only inside ganhacks train; "
                 "use policy='warn' or 'stop' here"
             )
-        self.symptoms = symptoms_for(loss)
+        self.declared: LossKind | None = loss_kind(loss) if loss is not None else None
+        self.kind: LossKind | None = self.declared
+        self.probabilities = False  # D's outputs are probabilities (converted to logits before reading)
+        self.symptoms: list[Symptom] = symptoms_for(self.kind)
         self.history = History(size=3 * self.config.window)
+        self.incidents = Incidents(self.config.quiet_steps, self.config.settle_steps)
         self.events = EventLog(RunDir(run_dir).events if run_dir is not None else None)
         self.stream = sys.stderr if stream == "stderr" else stream  # looked up now, so redirection works
-        self.alerts: list[Alert] = []
+        self.benefits = load_benefits(self.config.evidence)  # tip -> measured benefit (empty: catalog order)
+        self.alerts: list[Alert] = []  # one per incident: the alert that opened it
+        self.acting: list[str] = []  # symptoms at act_on or worse that started an episode at the newest step
         self.last_seen: dict[str, int] = {}  # symptom id -> newest step it fired at
-        self.reported: set[str] = set()  # skipped/missing signals already reported once
+        self.reported: set[str] = set()  # notes already said once
         self.should_stop = False
         self.rollbacks = 0
         self.events_at_load: int | None = None
@@ -98,8 +141,21 @@ class Monitor:
         self._pending: dict[str, float] = {}
         self._handles: list[Any] = []
         self._before: dict[str, Tensor] = {}
-        self._diversity: tuple[nn.Module | None, Tensor | None, RealReference] | None = None
         self._totals = True
+        self._guess: KindGuess | None = None  # set by step() while the first steps are read
+        self._sigmoid_at_end = False
+        # diversity: the generator and fixed z (hand loop) and the real reference
+        self._G: nn.Module | None = None
+        self._z: Tensor | None = None
+        self._reference: RealReference | None = None
+        # overfitting: D, a training reference (fixed, or the newest training batches) and held-out reals
+        self._D: nn.Module | None = None
+        self._held: Tensor | None = None
+        self._train: Tensor | None = None
+        self._recent_real: deque[Tensor] = deque(maxlen=1)
+        self._calls: deque[tuple[Tensor, Tensor]] = deque(maxlen=4)  # (output, input) of D's newest calls
+        self._last_fake: Tensor | None = None
+        self._watched = (False, False, False, False)  # (G, D, real, z) given to watch()
 
     # ------------------------------------------------------------------ optional instruments
 
@@ -113,14 +169,25 @@ class Monitor:
         z: Tensor | None = None,
         totals: bool = True,
     ) -> Monitor:
-        """Measure gradients and updates at each optimiser step, and diversity from ``G(z)`` vs ``real``.
+        """Measure gradients and updates at each optimiser step, diversity of ``G(z)`` and D on held-out reals.
 
         Hooks on the optimisers (``register_step_pre_hook``/``post_hook``) read the gradients just
         before each step, so D's norm is D's own even when G's backward later adds to D's grads.
-        ``totals=False`` skips the per-step total norms (the trainer already reports them).
+
+        Args:
+            G, D: the networks (G for diversity, D for overfitting and to see a sigmoid at its end).
+            opt_g, opt_d: their optimisers.
+            real: reals the loop does **not** train on (a held-out batch, up to ``2 * diversity_samples``
+                rows): the reference for diversity and for D's overfitting.
+            z: a fixed latent batch for G (the first ``diversity_samples`` rows are used); checked
+                against G at once.
+            totals: ``False`` skips the per-step total norms (the trainer already reports them).
 
         Returns:
             ``self``, so ``monitor = Monitor(...).watch(...)`` is one line.
+
+        Raises:
+            UserError: ``z`` or ``real`` do not fit G or D.
         """
         self._totals = totals
         for tag, opt, module in (("g", opt_g, G), ("d", opt_d, D)):
@@ -138,17 +205,98 @@ class Monitor:
             self._handles.append(
                 opt.register_step_post_hook(lambda o, a, k, tag=tag, named=named: self._after_step(tag, named))
             )
-        if G is not None and real is not None and z is not None:
-            self.set_diversity_reference(G, z, real)
+        if D is not None:
+            self._sigmoid_at_end = _ends_in_sigmoid(D)
+        n = self.config.diversity_samples
+        if z is not None:
+            if G is None:
+                raise UserError("watch(z=...) needs G too: watch(G, D, opt_g, opt_d, real=..., z=...)")
+            z = z[:n]
+            self._check_fit(G, z, "z", "G", "the z your loop feeds G")
+        if real is not None:
+            real = real.detach()[: 2 * n]
+            if len(real) < 8:
+                raise UserError(f"watch(real=...) needs at least 8 held-out reals, got {len(real)}")
+            if not bool(torch.isfinite(real).all()):
+                raise UserError("watch(real=...) holds NaN or Inf; pass finite held-out reals")
+            if G is not None and z is not None:
+                fake = self._check_fit(G, z[:2], "z", "G", "the z your loop feeds G")
+                if tuple(fake.shape[1:]) != tuple(real.shape[1:]):
+                    raise UserError(
+                        f"G(z) gives samples of shape {tuple(fake.shape[1:])} but real= holds {tuple(real.shape[1:])}; "
+                        "pass reals shaped like what G makes"
+                    )
+                self._G, self._z = G, z
+            self._reference = real_reference(real.float().cpu())
+            if D is not None:
+                self._check_fit(D, real[:2], "real", "D", "a batch of your real data")
+                self._D, self._held = D, real
+                self._handles.append(D.register_forward_hook(self._capture))
+        self._watched = (G is not None, D is not None, real is not None, z is not None)
         return self
 
-    def set_diversity_reference(self, G: nn.Module | None, z: Tensor | None, real: Tensor) -> None:
-        """Diversity of ``G(z)`` at fixed ``z`` (or of the samples given to :meth:`measure_diversity`)
-        will be compared with ``real``."""
+    def _check_fit(self, net: nn.Module, x: Tensor, arg: str, name: str, hint: str) -> Tensor:
+        """``net(x)`` without side effects, or a UserError that says ``x`` does not fit ``net``."""
+        try:
+            with torch.no_grad(), torch.random.fork_rng(devices=[x.device.index or 0] if x.is_cuda else []):
+                was = net.training
+                net.eval()
+                try:
+                    return net(x)
+                finally:
+                    net.train(was)
+        except Exception as exc:  # any failure of the user's network on this input is a misfit
+            raise UserError(
+                f"watch({arg}=...) does not fit {name}: {name}({arg}) with {arg} of shape {tuple(x.shape)} "
+                f"failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); pass {hint}"
+            ) from None
+
+    def say_what_is_off(self, step: int) -> None:
+        """Say once which symptoms the arguments given to :meth:`watch` leave off, and how to turn them on.
+
+        :meth:`step` calls it at the first step of a hand loop; an adapter that feeds samples itself
+        (the trainer's) does not."""
+        has_g, has_d, has_real, has_z = self._watched
+        off = []
+        if not (has_g and has_real and has_z):
+            off += [f"{s} (needs watch(G, ..., real=..., z=...))" for s in NEEDS_SAMPLES]
+        if not (has_d and has_real):
+            off += [f"{s} (needs watch(..., D, real=held-out reals))" for s in NEEDS_HELD_OUT]
+        if off:
+            self.note(
+                step,
+                "off",
+                "symptoms off: "
+                + "; ".join(off)
+                + ". Turn them on with watch(G, D, opt_g, opt_d, real=reals_not_trained_on, z=fixed_z)",
+            )
+
+    def set_diversity_reference(self, real: Tensor) -> None:
+        """Compare the samples given to :meth:`observe` with ``real`` (the trainer's adapter)."""
         real = real.detach().float().cpu()
         if len(real) < 4:
             raise UserError(f"the diversity signal needs at least 4 real samples, got {len(real)}")
-        self._diversity = (G, z, real_reference(real))
+        self._reference = real_reference(real)
+
+    def set_overfit_reference(self, D: nn.Module, train: Tensor, held: Tensor) -> None:
+        """Judge D's overfitting on ``train`` (reals it trains on) against ``held`` (reals it never sees)."""
+        self._D, self._train, self._held = D, train.detach(), held.detach()
+
+    def _capture(self, module: nn.Module, args: tuple, output: Any) -> None:
+        """Forward hook on D: keep (output, input) of its newest calls that train it, to find the real batch."""
+        if torch.is_grad_enabled() and args and isinstance(args[0], Tensor) and isinstance(output, Tensor):
+            self._calls.append((output.detach(), args[0].detach()))  # detached: the graph is not kept alive
+
+    def _remember_training_reals(self, d_real: Tensor) -> None:
+        for out, x in reversed(self._calls):
+            rows = _rows_of(out, x, d_real)
+            if rows is not None:
+                self._recent_real.append(rows.detach())
+                need = math.ceil(self.config.diversity_samples / max(len(rows), 1))
+                if self._recent_real.maxlen != need:
+                    self._recent_real = deque(self._recent_real, maxlen=need)
+                break
+        self._calls.clear()
 
     def _layer_step(self) -> bool:
         return (self.step_count + 1) % self.config.layer_every == 0
@@ -172,73 +320,148 @@ class Monitor:
             self._pending[f"weight_norm/{tag}"] = float(after.norm(2))
             self._pending[f"update_ratio/{tag}"] = update_ratio(before, after)  # ||dw|| / ||w||
 
-    @torch.no_grad()
-    def measure_diversity(self, samples: Tensor | None = None) -> dict[str, float]:
-        """``diversity/ratio``, ``fidelity/ratio`` and ``coverage`` (see :func:`diversity_signals`).
+    # ------------------------------------------------------------------ measurements
 
-        Args:
-            samples: generated samples to judge; by default ``G(z)`` at the fixed ``z`` given to
-                :meth:`watch` (one extra forward of G in eval mode, the run's random state untouched).
-        """
-        if self._diversity is None:
-            return {}
-        G, z, ref = self._diversity
-        if samples is not None:
-            return diversity_signals(samples.detach().float().cpu(), ref)
-        if G is None or z is None:
-            return {}
+    @torch.no_grad()
+    def generate(self) -> Tensor | None:
+        """``G(z)`` at the fixed z, in eval mode, the run's random state untouched."""
+        if self._G is None or self._z is None:
+            return None
+        G, z = self._G, self._z
         devices = [z.device.index or 0] if z.is_cuda else []
         with torch.random.fork_rng(devices=devices):  # dropout in G must not move the run's random stream
             was = G.training
             G.eval()
             try:
-                fake = G(z)
+                return G(z)
             finally:
                 G.train(was)
-        return diversity_signals(fake.float().cpu(), ref)
+
+    def measure_diversity(self, samples: Tensor) -> dict[str, float]:
+        """``diversity/ratio``, ``fidelity/ratio`` and ``coverage`` of ``samples`` (see :func:`diversity_signals`)."""
+        if self._reference is None:
+            return {}
+        out = diversity_signals(samples.detach().float().cpu(), self._reference)
+        if math.isnan(out["coverage"]) and not math.isnan(out["diversity/ratio"]):
+            out.pop("coverage")  # too few reals for coverage: undefined, not a failure
+        return out
+
+    def measure_overfit(self, fakes: Tensor) -> dict[str, float]:
+        """``overfit/rv`` and ``overfit/z`` (:func:`overfit_signals`) from D on training reals, held-out reals
+        and ``fakes``; empty when there is no held-out set or no training reals yet."""
+        train = self._train
+        if train is None and self._recent_real:
+            train = torch.cat(list(self._recent_real))[-self.config.diversity_samples :]
+        if self._D is None or self._held is None or train is None or len(train) < 2:
+            return {}
+        n = min(len(train), len(self._held), self.config.diversity_samples)
+        try:
+            outs = [quiet_forward(self._D, x[:n]) for x in (train, self._held, fakes.detach())]
+        except Exception as exc:  # D cannot take these batches on its own (a conditional D, say)
+            self.note(self.step_count, "off", f"d_overfit off: D(reals) failed ({type(exc).__name__})")
+            self._D = None
+            return {}
+        if self.probabilities:
+            outs = [to_logits(o) for o in outs]
+        return overfit_signals(*outs)
+
+    def wants_samples(self, step: int) -> bool:
+        """Whether :meth:`observe` at ``step`` would use generated samples (diversity or overfitting)."""
+        diversity = self._reference is not None and step % self.config.diversity_every == 0
+        return diversity or (self._held is not None and step % self.config.overfit_every == 0)
+
+    def _open(self, suspect: Suspect) -> Alert:
+        """Open the incident of a (settled) root symptom: one alert, one console line, its members folded."""
+        s = SYMPTOMS.get(suspect.cause)
+        inc = self.incidents.open(suspect.step, s, reported=self.step_count)
+        alert = Alert(
+            suspect.step,
+            s.id,
+            s.severity,
+            s.message,
+            rank_tips(s.tips, self.benefits),
+            suspect.evidence,
+            s.cause,
+            inc.number,
+            self.step_count,
+        )
+        self.alerts.append(alert)
+        self.events.write({**alert.record(), "action": self.config.policy})
+        for m in suspect.members:
+            self.incidents.fold(inc, m["step"], SYMPTOMS.get(m["symptom"]))
+            self._write_folded(inc.number, m["step"], m["symptom"], m["severity"], m["evidence"])
+        inc.last_step = max(inc.last_step, self.step_count)
+        print_alert(alert, self.stream)
+        return alert
+
+    def _write_folded(self, number: int, step: int, symptom: str, severity: str, evidence: dict) -> None:
+        self.events.write(
+            {
+                "event": "folded",
+                "incident": number,
+                "step": step,
+                "symptom": symptom,
+                "severity": severity,
+                "evidence": evidence,
+            }
+        )
+
+    def flush(self) -> list[Alert]:
+        """Alert the incidents still held back (``settle_steps``) now: at the end of a run, or before a rollback."""
+        return [self._open(sus) for sus in self.incidents.due(self.step_count, flush=True)]
 
     def close(self) -> None:
-        """Remove the optimiser hooks."""
+        """Alert what is still held back and remove the hooks."""
+        self.flush()
         for h in self._handles:
             h.remove()
         self._handles.clear()
+        self._calls.clear()
 
     # ------------------------------------------------------------------ the core
 
-    def diversity_due(self, step: int) -> bool:
-        """Whether :meth:`observe` at ``step`` would measure diversity from samples given to it."""
-        return self._diversity is not None and step % self.config.diversity_every == 0
-
-    def observe(self, step: int, logs: Mapping[str, Any], samples: Tensor | None = None) -> list[Alert]:
-        """Record one iteration's values and return the alerts of symptom episodes that start now.
+    def observe(
+        self, step: int, logs: Mapping[str, Any], samples: Tensor | None = None, interpreted: bool = False
+    ) -> list[Alert]:
+        """Record one iteration's values and return the alerts of the incidents that open now.
 
         Args:
             step: the iteration number (increasing).
             logs: named values (``loss/d``, ``d_prob/fake``, ...); tensors must hold one element.
-                Non-scalar or non-numeric values are skipped and reported once.
-            samples: G's newest samples; when :meth:`diversity_due`, their diversity is measured
-                against the reference given to :meth:`set_diversity_reference`.
+                Non-scalar or non-numeric values are skipped and reported once. D's statistics
+                (``d_prob/*``, ``d_acc``) are taken as computed through a sigmoid at 0 and re-read
+                for the loss kind (:func:`~ganhacks.monitor.signals.reinterpret`).
+            samples: G's newest samples; used when :meth:`wants_samples` (diversity against the real
+                reference, and as the fakes of the overfitting measurement).
+            interpreted: ``logs`` already hold D's statistics as :meth:`step` computes them for the
+                loss kind (replaying the history of another monitor); they are then taken as they are.
         """
-        if samples is not None and self.diversity_due(step):
-            self._pending.update(self.measure_diversity(samples))
+        if self.kind is None and self._guess is None:
+            self._say_unknown_kind(step)
+        return self._observe(step, logs, samples, read=interpreted)
+
+    def _observe(self, step: int, logs: Mapping[str, Any], samples: Tensor | None, read: bool) -> list[Alert]:
+        """:meth:`observe`; ``read``: D's statistics in ``logs`` were already computed for the kind."""
+        if samples is not None:
+            if self._reference is not None and step % self.config.diversity_every == 0:
+                self._pending.update(self.measure_diversity(samples))
+            if self._held is not None and step % self.config.overfit_every == 0:
+                self._pending.update(self.measure_overfit(samples))
         values, skipped = scalar_signals(logs)
         for item in skipped:
-            self._report_once(step, "skipped", item.split(" ", 1)[0], item)
+            self.note(step, "skipped", item, key=item.split(" ", 1)[0])
+        if not read:
+            reinterpret(values, self.kind)
         self.added = dict(self._pending)
         values.update(self._pending)
         self._pending.clear()
-        if not self.history.series and "missing" not in self.reported:  # say once what cannot be watched
-            missing = [k for k in CORE if k not in values]
-            if missing:
-                self._report_once(
-                    step,
-                    "missing",
-                    "missing",
-                    f"signals not reported: {', '.join(missing)}; the symptoms that need them stay silent",
-                )
         self.step_count = int(step)
         self.history.add(self.step_count, values)
+        self.acting = []
         due = self.step_count % self.config.check_every == 0
+        decided = self._guess is None or self._guess.done
+        if due and decided and "missing" not in self.reported:
+            self._say_missing(step)
         new: list[Alert] = []
         for s in self.symptoms:
             if s.windowed and (not due or self.step_count < self.config.warmup):
@@ -249,15 +472,21 @@ class Monitor:
             last = self.last_seen.get(s.id)
             self.last_seen[s.id] = self.step_count
             if last is not None and self.step_count - last <= self.config.quiet_steps:
-                continue  # the same episode: no new alert
-            alert = Alert(self.step_count, s.id, s.severity, s.message, s.tips, evidence)
-            new.append(alert)
-            self.alerts.append(alert)
-            self.events.write({**alert.record(), "action": self.config.policy})
-            print_alert(alert, self.stream)
-        if self.config.policy == "stop" and any(at_least(a.severity, self.config.act_on) for a in new):
+                self.incidents.seen(self.step_count, s)  # the same episode: keeps its incident open
+                continue
+            if at_least(s.severity, self.config.act_on):
+                self.acting.append(s.id)
+            owner = self.incidents.owner(self.step_count, s)
+            if owner is not None:  # a consequence of an open incident: folded, not alerted
+                self.incidents.fold(owner, self.step_count, s)
+                self._write_folded(owner.number, self.step_count, s.id, s.severity, evidence)
+                continue
+            if not self.incidents.hold(self.step_count, s, evidence):  # critical: at once
+                new.append(self._open(Suspect(self.step_count, s.id, evidence)))
+        new += [self._open(sus) for sus in self.incidents.due(self.step_count)]
+        if self.config.policy == "stop" and self.acting:
             self.should_stop = True
-            self.events.write({"event": "stop", "step": self.step_count, "reason": ", ".join(a.symptom for a in new)})
+            self.events.write({"event": "stop", "step": self.step_count, "reason": ", ".join(self.acting)})
         return new
 
     def step(
@@ -275,37 +504,132 @@ class Monitor:
         Args:
             step: iteration number.
             d_loss, g_loss: the two losses (one-element tensors or floats).
-            d_real, d_fake: D's logits on the real and the fake batch of the D step.
+            d_real, d_fake: D's outputs (logits, or probabilities when D ends in a sigmoid) on the
+                real and the fake batch of the D step.
             **extra: more named values (``name=value``; use ``observe`` for names with '/').
 
         Raises:
             TrainingStopped: with ``policy="stop"``, when a symptom at ``act_on`` or worse fires.
         """
+        if self._guess is None:
+            self.say_what_is_off(step)
         logs: dict[str, Any] = dict(extra)
         if d_loss is not None:
             logs["loss/d"] = d_loss
         if g_loss is not None:
             logs["loss/g"] = g_loss
         if isinstance(d_real, Tensor) and isinstance(d_fake, Tensor) and d_real.numel() and d_fake.numel():
-            logs.update(logit_signals(d_real, d_fake))
+            if self._held is not None and self._train is None:
+                self._remember_training_reals(d_real)
+            self._read_kind(step, d_real, d_fake, d_loss)
+            real_out, fake_out = (to_logits(d_real), to_logits(d_fake)) if self.probabilities else (d_real, d_fake)
+            self._last_fake = fake_out
+            if self._guess is None or self._guess.done:
+                logs.update(logit_signals(real_out, fake_out, self.kind))
+            else:  # the kind is not decided yet: only what does not depend on it
+                logs.update(
+                    {"d_out/real": real_out.detach().float().mean(), "d_out/fake": fake_out.detach().float().mean()}
+                )
         elif d_real is not None or d_fake is not None:
-            self._report_once(
-                step, "skipped", "d_real/d_fake", "d_real/d_fake (need two non-empty tensors of D's logits)"
-            )
-        if self._diversity is not None and step % self.config.diversity_every == 0:
-            self._pending.update(self.measure_diversity())
-        alerts = self.observe(step, logs)
+            self.note(step, "skipped", "d_real/d_fake (need two non-empty tensors of D's outputs)", key="d_real/d_fake")
+        fakes = None
+        if self.wants_samples(step):
+            fakes = self.generate()
+            if fakes is None and self._last_fake is not None and step % self.config.overfit_every == 0:
+                self._pending.update(self._overfit_from_outputs())
+        alerts = self._observe(step, logs, fakes, read=True)
         if self.should_stop:
             raise TrainingStopped(
                 f"monitor stopped the run at step {step}: "
-                + "; ".join(a.line() for a in alerts if at_least(a.severity, self.config.act_on))
+                + "; ".join(f"{s}: {SYMPTOMS.get(s).message}" for s in self.acting)
             )
         return alerts
 
-    def _report_once(self, step: int, kind: str, key: str, text: str) -> None:
-        if f"{kind}:{key}" in self.reported or kind in self.reported:
+    def _overfit_from_outputs(self) -> dict[str, float]:
+        """Without a fixed z: r_v from D on training and held-out reals, with the loop's newest fake outputs."""
+        if self._D is None or self._held is None or not self._recent_real or self._last_fake is None:
+            return {}
+        train = torch.cat(list(self._recent_real))[-self.config.diversity_samples :]
+        n = min(len(train), len(self._held))
+        outs = [quiet_forward(self._D, x[:n]) for x in (train, self._held)]
+        if self.probabilities:
+            outs = [to_logits(o) for o in outs]
+        return overfit_signals(*outs, self._last_fake)
+
+    def _read_kind(self, step: int, d_real: Tensor, d_fake: Tensor, d_loss: Any) -> None:
+        """Guess the loss kind and whether D's outputs are probabilities from the first steps; say it once."""
+        if self._guess is None:
+            self._guess = KindGuess(self._sigmoid_at_end)
+        if self._guess.done:
             return
-        self.reported.add(f"{kind}:{key}" if kind == "skipped" else kind)
+        loss = to_float(d_loss.detach() if isinstance(d_loss, Tensor) else d_loss)
+        if not self._guess.add(d_real, d_fake, loss):
+            return
+        g = self._guess
+        declared = self.declared
+        if declared is None:
+            self.kind = KINDS[g.kind] if g.kind else None
+            if self.kind is not None:
+                self.note(
+                    step,
+                    "loss",
+                    f"loss kind guessed from D's outputs and loss: {self.kind.id} ({self.kind.title}); "
+                    f"pass Monitor(loss='{self.kind.id}') to state it",
+                )
+        elif g.kind is not None and g.kind != declared.id:
+            self.note(
+                step,
+                "loss",
+                f"loss='{declared.id}' was given but D's loss matches {g.kind} ({KINDS[g.kind].title}); "
+                f"the monitor reads D's outputs as {declared.id}: check the loss argument",
+            )
+        if g.probabilities and (self.kind is None or self.kind.confidence == "sigmoid"):
+            self.probabilities = True
+            self.kind = self.kind or KINDS["bce"]
+            why = "D ends in a Sigmoid" if g.sigmoid_at_end else "all in [0, 1] and D's loss matches BCE on them"
+            self.note(
+                step,
+                "probabilities",
+                f"D's outputs are probabilities, not logits ({why}): the monitor converts them to logits "
+                "(log(p / (1 - p))); BCEWithLogitsLoss on D's raw outputs is the numerically safer loss",
+            )
+        self.symptoms = symptoms_for(self.kind)
+        if self.kind is None:
+            self._say_unknown_kind(step, "D's loss matches no standard formula: a penalty or a custom loss?")
+
+    def _say_unknown_kind(self, step: int, why: str = "no loss= given") -> None:
+        off = [s for s in SYMPTOMS if not SYMPTOMS.get(s).applies_to(None)]
+        self.note(
+            step,
+            "loss",
+            f"loss kind unknown ({why}): {', '.join(off)} are off; "
+            f"pass Monitor(loss=...) with one of {', '.join(KINDS)} to turn them on",
+        )
+
+    def _say_missing(self, step: int) -> None:
+        """At the first check once the loss kind is known: say once which core signals never came and which
+        symptoms stay silent without them."""
+        self.reported.add("missing")
+        missing = [k for k in CORE if k not in self.history.series]
+        if self.kind is not None and self.kind.confidence != "sigmoid":
+            missing = [k for k in missing if k not in ("d_prob/real", "d_prob/fake", "d_acc")]
+        if not missing:
+            return
+        silent = [s.id for s in self.symptoms if s.signals and any(sig in missing for sig in s.signals)]
+        self.reported.discard("missing")
+        self.note(
+            step,
+            "missing",
+            f"signals not reported: {', '.join(missing)}"
+            + (f"; silent without them: {', '.join(silent)}" if silent else ""),
+        )
+
+    def note(self, step: int, kind: str, text: str, *, key: str | None = None) -> None:
+        """Say ``text`` once per ``kind`` (and ``key``): events.jsonl and the console."""
+        tag = f"{kind}:{key}" if key is not None else kind
+        if tag in self.reported:
+            return
+        self.reported.add(tag)
         self.events.write({"event": kind, "step": int(step), "detail": text})
         if self.stream is not None:
             print(f"[monitor] {kind}: {text}", file=self.stream, flush=True)
@@ -321,10 +645,13 @@ class Monitor:
         ]
 
     def reset_evidence(self) -> None:
-        """Forget the evidence windows and open episodes (after a rollback)."""
+        """Forget the evidence windows and close open incidents (after a rollback)."""
+        self.flush()
         self.history.clear()
         self.last_seen.clear()
         self._pending.clear()
+        self._recent_real.clear()
+        self.incidents.close_all(self.step_count)
 
     # ------------------------------------------------------------------ state
 
@@ -333,11 +660,14 @@ class Monitor:
         return {
             "history": self.history.state_dict(),
             "alerts": [a.record() for a in self.alerts],
+            "incidents": self.incidents.state_dict(),
             "last_seen": dict(self.last_seen),
             "reported": sorted(self.reported),
             "should_stop": self.should_stop,
             "rollbacks": self.rollbacks,
             "step": self.step_count,
+            "kind": self.kind.id if self.kind is not None else None,
+            "probabilities": self.probabilities,
             "events": self.events.count,  # lines of events.jsonl this state has seen (a resume truncates to it)
         }
 
@@ -346,16 +676,29 @@ class Monitor:
         self.history.load_state_dict(state.get("history", {}))
         self.alerts = [
             Alert(
-                int(r["step"]), r["symptom"], r["severity"], r["message"], tuple(r["tips"]), dict(r.get("evidence", {}))
+                int(r["step"]),
+                r["symptom"],
+                r["severity"],
+                r["message"],
+                tuple(r["tips"]),
+                dict(r.get("evidence", {})),
+                str(r.get("cause", "")),
+                int(r.get("incident", 0)),
+                int(r.get("reported", 0)),
             )
             for r in state.get("alerts", [])
             if r.get("symptom") in SYMPTOMS
         ]
+        self.incidents.load_state_dict(state.get("incidents", []))
         self.last_seen = {str(k): int(v) for k, v in state.get("last_seen", {}).items()}
         self.reported = set(state.get("reported", []))
         self.should_stop = bool(state.get("should_stop", False))
         self.rollbacks = int(state.get("rollbacks", 0))
         self.step_count = int(state.get("step", 0))
+        if state.get("kind") in KINDS:
+            self.kind = KINDS[state["kind"]]
+            self.symptoms = symptoms_for(self.kind)
+        self.probabilities = bool(state.get("probabilities", False))
         self.events_at_load = state.get("events")  # None for states written before the count was kept
         if self.events_at_load is not None:
             self.events.written_before = int(self.events_at_load)

@@ -9,14 +9,19 @@ cannot be read (a crash mid-write) are skipped and listed in the report.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import json
 import math
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ganhacks.display import feature_space, format_metric, metric_label
 from ganhacks.errors import UserError
 from ganhacks.rundir import RunDir, read_jsonl
 from ganhacks.tips import TIPS_BY_ID
@@ -177,15 +182,27 @@ def _esc(x: Any) -> str:
 
 
 def _timeline(run: RunData) -> str:
+    """One row per incident (its root symptom), the symptoms folded into it indented below, then actions."""
     rows = []
     for e in run.events:
         kind = e.get("event", "alert")
         if kind == "alert":
             tips = ", ".join(f"{t} ({TIPS_BY_ID[t].title})" if t in TIPS_BY_ID else str(t) for t in e.get("tips", []))
             colour = SEVERITY_COLOURS.get(str(e.get("severity")), "#888")
+            cause = f"<br><i>likely cause: {_esc(e['cause'])}</i>" if e.get("cause") else ""
+            number = f"#{_esc(e['incident'])} " if e.get("incident") else ""
             rows.append(
                 f"<tr><td>{_esc(e.get('step'))}</td><td style='color:{colour}'><b>{_esc(e.get('severity'))}</b></td>"
-                f"<td>{_esc(e.get('symptom'))}</td><td>{_esc(e.get('message'))}</td><td>{_esc(tips)}</td>"
+                f"<td>{number}<b>{_esc(e.get('symptom'))}</b></td><td>{_esc(e.get('message'))}{cause}</td>"
+                f"<td>{_esc(tips)}</td><td><code>{_esc(json.dumps(e.get('evidence', {}))[:300])}</code></td></tr>"
+            )
+        elif kind == "folded":
+            colour = SEVERITY_COLOURS.get(str(e.get("severity")), "#888")
+            rows.append(
+                f"<tr class='folded'><td>{_esc(e.get('step'))}</td>"
+                f"<td style='color:{colour}'>{_esc(e.get('severity'))}</td>"
+                f"<td>&nbsp;&nbsp;&#8627; {_esc(e.get('symptom'))}</td><td colspan='2'>follows from incident "
+                f"#{_esc(e.get('incident'))}: folded, not alerted</td>"
                 f"<td><code>{_esc(json.dumps(e.get('evidence', {}))[:300])}</code></td></tr>"
             )
         else:
@@ -197,7 +214,7 @@ def _timeline(run: RunData) -> str:
     if not rows:
         return "<p>No symptoms were raised.</p>"
     return (
-        "<table><tr><th>step</th><th>severity</th><th>symptom</th><th>message</th><th>remedies</th>"
+        "<table><tr><th>step</th><th>severity</th><th>incident / symptom</th><th>what is seen</th><th>remedies</th>"
         "<th>evidence</th></tr>" + "".join(rows) + "</table>"
     )
 
@@ -208,22 +225,36 @@ def _pick(items: list[Path], k: int) -> list[Path]:
     return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)]
 
 
-def render_html(run: RunData) -> str:
-    """The report as one HTML string (no external resources)."""
+def render_html(run: RunData, live: Live | None = None) -> str:
+    """The report as one HTML string (no external resources).
+
+    Args:
+        run: what the run folder holds.
+        live: while the run goes: the page asks the browser to reload itself every ``live.every``
+            seconds (a ``meta refresh``: no script, no server) and says so in a banner.
+    """
     parts = [f"<h1>GAN run report: {_esc(run.path.name)}</h1>"]
+    refresh = ""
+    if live is not None:
+        refresh = f"<meta http-equiv='refresh' content='{max(1, round(live.every))}'>"
+        parts.insert(
+            0,
+            f"<div class='live'>LIVE: this page reloads every {max(1, round(live.every))} s while the run goes "
+            f"(last rendered {_esc(live.stamp)}, step {_esc(live.step)} of {_esc(live.total or '?')})</div>",
+        )
     if run.config:
         c = run.config
         parts.append(
             f"<p>preset <b>{_esc(c.get('preset', '?'))}</b>, "
-            f"data <b>{_esc((c.get('data') or {}).get('name', '?'))}</b>, "
-            f"loss <b>{_esc((c.get('loss') or {}).get('name', '?'))}</b>, "
-            f"steps {_esc((c.get('train') or {}).get('steps', '?'))}, "
-            f"monitor policy {_esc((c.get('monitor') or {}).get('policy', 'warn'))}</p>"
+            f"data <b>{_esc(_section(c, 'data').get('name', '?'))}</b>, "
+            f"loss <b>{_esc(_section(c, 'loss').get('name', '?'))}</b>, "
+            f"steps {_esc(_section(c, 'train').get('steps', '?'))}, "
+            f"monitor policy {_esc(_section(c, 'monitor').get('policy', 'warn'))}</p>"
         )
     steps = [int(r["step"]) for r in run.metrics]
     parts.append(
         f"<p>{len(run.metrics)} logged steps{f' ({steps[0]}..{steps[-1]})' if steps else ''}, "
-        f"{sum(e.get('event') == 'alert' for e in run.events)} alert(s), {len(run.samples)} sample grid(s).</p>"
+        f"{sum(e.get('event') == 'alert' for e in run.events)} incident(s), {len(run.samples)} sample grid(s).</p>"
     )
     parts.append("<h2>Symptom timeline</h2>" + _timeline(run))
     parts.append(
@@ -252,12 +283,10 @@ def render_html(run: RunData) -> str:
         parts.append("</div>")
     parts.append("<h2>Final metrics</h2>")
     if run.final:
-        nested = (
-            run.final.get("metrics") if isinstance(run.final.get("metrics"), dict) else {}
-        )  # ganhacks eval's layout
-        flat = {k: v for k, v in {**nested, **run.final}.items() if isinstance(v, (int, float, str, bool))}
         parts.append(
-            "<table>" + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in flat.items()) + "</table>"
+            "<table>"
+            + "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in final_rows(run.final))
+            + "</table>"
         )
     else:
         parts.append("<p>No metrics.json in the run folder (run <code>ganhacks eval RUN</code>).</p>")
@@ -267,19 +296,152 @@ def render_html(run: RunData) -> str:
         "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
         "figure{display:inline-block;margin:6px}img{max-width:100%}.grids img{width:240px;image-rendering:pixelated}"
-        "code{font-size:11px}"
+        "code{font-size:11px}tr.folded td{color:#666;font-size:12px}"
+        ".live{background:#0a7d28;color:#fff;font-weight:bold;padding:10px 14px;font-size:18px}"
     )
     return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>ganhacks report: {_esc(run.path.name)}</title>"
-        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>{refresh}<title>ganhacks report: {_esc(run.path.name)}"
+        f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
     )
 
 
-def build_report(run_dir: str | Path, out: str | Path | None = None) -> tuple[Path, list[str]]:
+def _section(config: dict[str, Any], name: str) -> dict[str, Any]:
+    """A table of config.json (``{}`` when it is missing or not a table: a hand-edited file)."""
+    value = config.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def final_rows(final: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rows of the final-metrics table: ``(label, value)`` as a person reads them.
+
+    The metrics of ``ganhacks eval``'s layout (a ``metrics`` table next to ``extractor`` /
+    ``feature_space``) are named with their feature space (``fid[digits-cnn]``); every value is
+    rounded by :func:`ganhacks.display.format_metric`. The JSON keeps full precision.
+    """
+    space = final.get("feature_space")
+    if not isinstance(space, str):
+        extractor = final.get("extractor")
+        space = feature_space(extractor) if isinstance(extractor, str) else None
+    nested = final.get("metrics") if isinstance(final.get("metrics"), dict) else {}
+    rows = [(metric_label(k, space) if space else str(k), format_metric(v)) for k, v in nested.items() if _cell(v)]
+    rows += [(str(k), format_metric(v)) for k, v in final.items() if k != "metrics" and _cell(v)]
+    return rows
+
+
+def _cell(v: Any) -> bool:
+    return isinstance(v, (int, float, str, bool))
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the banner of a live page says."""
+
+    every: float  # seconds between reloads
+    stamp: str  # when it was rendered
+    step: int  # newest logged step
+    total: int | None  # the run's planned steps, when config.json says
+
+
+def _write(target: Path, page: str) -> None:
+    """Write atomically (temp file + rename), so a browser reloading meanwhile never reads half a page."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(page)
+    os.replace(tmp, target)
+
+
+def build_report(
+    run_dir: str | Path, out: str | Path | None = None, live: Live | None = None
+) -> tuple[Path, list[str]]:
     """Write ``report.html`` (or ``out``) for ``run_dir``; returns its path and what was skipped."""
     run = load_run(run_dir)
-    page = render_html(run)
+    page = render_html(run, live)
     target = Path(out) if out is not None else RunDir(run.path).report
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page)
+    _write(target, page)
     return target, run.skipped
+
+
+def planned_steps(run: RunData) -> int | None:
+    """The run's planned number of steps (config.json), if known."""
+    steps = _section(run.config, "train").get("steps")
+    return int(steps) if isinstance(steps, (int, float)) and not isinstance(steps, bool) else None
+
+
+def finished(run: RunData) -> bool:
+    """Whether the run is over: its last planned step is logged, or the monitor stopped it."""
+    total = planned_steps(run)
+    last = int(run.metrics[-1]["step"]) if run.metrics else 0
+    return (total is not None and last >= total) or any(e.get("event") == "stop" for e in run.events)
+
+
+def _fingerprint(run_dir: Path) -> tuple:
+    """Sizes and modification times of the files the report reads: a change means something new to show."""
+    rd = RunDir(run_dir)
+    paths = [rd.metrics, rd.events, rd.config, rd.final_metrics]
+    if rd.samples.is_dir():
+        paths += sorted(rd.samples.glob("*.png"))
+    out = []
+    for p in paths:
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            out.append((p.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def watch_report(
+    run_dir: str | Path,
+    out: str | Path | None = None,
+    every: float = 5.0,
+    idle: float = 600.0,
+    on_render: Callable[[Path, bool], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Path:
+    """Re-render the report while the run goes; the page reloads itself in the browser (no server).
+
+    The page is rebuilt only when a file of the run changed. It stops when the run is over
+    (:func:`finished`), or after ``idle`` seconds without any change (a run that died), and then
+    writes the final page, which no longer reloads.
+
+    Args:
+        run_dir: the run folder (it may still be empty of metrics when the watch starts).
+        out: where to write (default ``RUN/report.html``).
+        every: seconds between checks, and the page's reload interval.
+        idle: give up after this many seconds without a change.
+        on_render: called with ``(path, final)`` after each rendering.
+        sleep: the waiting function (tests pass a fast one).
+
+    Returns:
+        The path of the final page.
+    """
+    run_dir = Path(run_dir)
+    seen: tuple | None = None
+    quiet = 0.0
+    target = Path(out) if out is not None else RunDir(run_dir).report
+    if not run_dir.is_dir():
+        raise UserError(f"run folder {run_dir} does not exist; pass a folder written by 'ganhacks train --out'")
+    while True:
+        try:
+            run = load_run(run_dir)
+        except UserError:  # the run has not written its first files yet
+            quiet += every
+            if quiet >= idle:
+                raise
+            sleep(every)
+            continue
+        done = finished(run)
+        stamp = _fingerprint(run_dir)
+        if done or quiet >= idle:
+            path, _ = build_report(run_dir, out)
+            if on_render is not None:
+                on_render(path, True)
+            return path
+        if stamp != seen:
+            seen, quiet = stamp, 0.0
+            step = int(run.metrics[-1]["step"]) if run.metrics else 0
+            live = Live(every, time.strftime("%H:%M:%S"), step, planned_steps(run))
+            _write(target, render_html(run, live))
+            if on_render is not None:
+                on_render(target, False)
+        else:
+            quiet += every
+        sleep(every)

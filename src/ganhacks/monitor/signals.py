@@ -16,6 +16,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from ganhacks.monitor.losskinds import DECISION, LossKind
+
 # D's outputs a monitor understands; the rest of ``logs`` passes through when scalar.
 CORE = (
     "loss/d",
@@ -71,7 +73,8 @@ def scalar_signals(logs: Mapping[str, Any]) -> tuple[dict[str, float], list[str]
 
 def d_output_stats(real_logits: Tensor, fake_logits: Tensor) -> dict[str, Tensor]:
     """D's outputs on a real and a fake batch as 0-d tensors (no device sync): mean logit, mean
-    probability and accuracy. The trainer logs these; :func:`logit_signals` turns them into floats."""
+    probability and accuracy, read as logits. The trainer logs these; the monitor reads them through
+    :func:`reinterpret` for losses whose outputs are not logits."""
     r, f = real_logits.detach().float().reshape(-1), fake_logits.detach().float().reshape(-1)
     return {
         "d_out/real": r.mean(),
@@ -82,15 +85,102 @@ def d_output_stats(real_logits: Tensor, fake_logits: Tensor) -> dict[str, Tensor
     }
 
 
-def logit_signals(real_logits: Tensor, fake_logits: Tensor) -> dict[str, float]:
-    """:func:`d_output_stats` as floats, plus r_t.
+def logit_signals(real_out: Tensor, fake_out: Tensor, kind: LossKind | None = None) -> dict[str, float]:
+    """D's outputs on a real and a fake batch as floats, read as the loss kind says.
 
-    ``d_sign/real`` is adaptive augmentation's overfitting heuristic r_t = E[sign(D(real))]
-    (Karras et al. 2020): it drifts to +1 as D memorises the training reals.
+    ``d_out/*`` are the mean raw outputs. For kinds with a decision (:data:`~ganhacks.monitor.losskinds.DECISION`;
+    ``None`` reads them as logits): ``d_prob/*`` the mean probability of "real", ``d_acc`` the accuracy
+    at the kind's threshold, and ``d_sign/real``, adaptive augmentation's r_t = E[sign(D(real) - threshold)]
+    (Karras et al. 2020), which drifts to +1 as D grows confident on reals.
     """
-    out = {k: float(v) for k, v in d_output_stats(real_logits, fake_logits).items()}
-    out["d_sign/real"] = float(torch.sign(real_logits.detach().float()).mean())  # r_t = E[sign(D(x))]
+    r, f = real_out.detach().float().reshape(-1), fake_out.detach().float().reshape(-1)
+    out = {"d_out/real": float(r.mean()), "d_out/fake": float(f.mean())}
+    if kind is not None and DECISION not in kind.offers:
+        return out
+    t = kind.threshold if kind is not None else 0.0
+    prob = kind.probability if kind is not None else torch.sigmoid
+    out["d_prob/real"] = float(prob(r).mean())
+    out["d_prob/fake"] = float(prob(f).mean())
+    out["d_acc"] = float(0.5 * ((r > t).float().mean() + (f < t).float().mean()))
+    out["d_sign/real"] = float(torch.sign(r - t).mean())  # r_t
     return out
+
+
+def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, float]:
+    """Logged D statistics made to fit the loss kind (``values`` is changed in place and returned).
+
+    Loops such as ``ganhacks train`` log ``d_prob/*`` and ``d_acc`` through a sigmoid at threshold 0
+    whatever the loss. For least-squares outputs (targets 0 and 1) the probabilities are the mean
+    outputs clamped to [0, 1] and the accuracy cannot be recovered from means (dropped); a critic
+    (Wasserstein) has neither.
+    """
+    if kind is None or kind.confidence == "sigmoid":
+        return values
+    for k in ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real"):
+        values.pop(k, None)
+    if DECISION in kind.offers:
+        for side in ("real", "fake"):
+            if f"d_out/{side}" in values:
+                values[f"d_prob/{side}"] = min(max(values[f"d_out/{side}"], 0.0), 1.0)
+    return values
+
+
+def quiet_forward(module: nn.Module, x: Tensor, chunk: int = 512) -> Tensor:
+    """``module(x)`` flattened to one value per sample, leaving the module and the run untouched.
+
+    No gradients; the module stays in its mode (batch norm uses this batch's statistics as in
+    training) but every buffer it changes (batch-norm running statistics, spectral-norm power
+    iterations) is restored, and dropout draws from a forked random state.
+    """
+    saved = [b.detach().clone() for b in module.buffers()]
+    devices = [x.device.index or 0] if x.is_cuda else []
+    try:
+        with torch.no_grad(), torch.random.fork_rng(devices=devices):
+            outs = [module(part).float().reshape(len(part), -1)[:, 0] for part in x.split(chunk)]
+    finally:
+        with torch.no_grad():
+            for b, s in zip(module.buffers(), saved):
+                b.copy_(s)
+    return torch.cat(outs)
+
+
+def overfit_signals(train: Tensor, held: Tensor, fake: Tensor) -> dict[str, float]:
+    """Karras et al. (2020)'s r_v from D's outputs on training reals, held-out reals and fakes.
+
+    ``overfit/rv`` = (E[D(train)] - E[D(held)]) / (E[D(train)] - E[D(fake)]): about 0 while D
+    treats unseen reals like the ones it trains on, 1 when it treats them like fakes.
+    ``overfit/z`` = (E[D(train)] - E[D(held)]) / its standard error (Welch), so small noisy sets
+    do not look like memorisation. ``overfit/auc`` = P(D(train) > D(held-out)) by ranks (0.5: no
+    difference, 1: D ranks every training real above every held-out one), which a few extreme
+    outputs cannot move much. rv and z are 0 where they are undefined (D rates fakes at least as
+    high as training reals; no spread at all), and all are NaN only when D's outputs are not finite.
+    """
+    t, h, f = (v.detach().float().reshape(-1) for v in (train, held, fake))
+    gap = float(t.mean() - h.mean())
+    spread = float(t.mean() - f.mean())
+    se = math.sqrt(float(t.var()) / len(t) + float(h.var()) / len(h)) if len(t) > 1 and len(h) > 1 else 0.0
+    if not all(map(math.isfinite, (gap, spread, se))):
+        return {"overfit/rv": float("nan"), "overfit/z": float("nan"), "overfit/auc": float("nan")}
+    return {
+        "overfit/rv": gap / spread if spread > 0 else 0.0,
+        "overfit/z": gap / se if se > 0 else 0.0,
+        "overfit/auc": rank_auc(t, h),
+    }
+
+
+def rank_auc(a: Tensor, b: Tensor) -> float:
+    """P(a random value of ``a`` exceeds one of ``b``) (ties count half): the Mann-Whitney AUC, robust to outliers.
+
+    Example:
+        >>> rank_auc(torch.tensor([3.0, 4.0]), torch.tensor([1.0, 2.0]))
+        1.0
+    """
+    both = torch.cat([a.reshape(-1), b.reshape(-1)]).double()
+    _, index, counts = torch.unique(both, return_inverse=True, return_counts=True)  # sorted distinct values
+    ends = counts.cumsum(0).double()
+    ranks = (ends - (counts - 1) / 2)[index]  # 1-based ranks, ties sharing their average rank
+    u = float(ranks[: a.numel()].sum()) - a.numel() * (a.numel() + 1) / 2
+    return u / (a.numel() * b.numel())
 
 
 def layer_grad_norms(module: nn.Module) -> dict[str, float]:

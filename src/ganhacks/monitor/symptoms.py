@@ -3,9 +3,15 @@
 A detector is a pure function ``detect(history, config) -> evidence | None``: it reads the
 evidence window of a :class:`~ganhacks.monitor.history.History` and returns a dict of the
 numbers that made it fire (or ``None``). A :class:`Symptom` adds the id, the severity, a
-plain-language message and the catalog tips that remedy it. Thresholds come from
+plain-language message, the likely cause, the catalog tips that remedy it, the capabilities of
+the loss it needs (:mod:`ganhacks.monitor.losskinds`) and the symptoms it is a known consequence
+of (``follows``: an incident opened by one of those absorbs it, see
+:mod:`ganhacks.monitor.incidents`). Thresholds come from
 :class:`~ganhacks.monitor.config.MonitorConfig`; docs/monitor.md gives the measurements behind
 every default.
+
+The registry's order is the order of diagnosis: when several symptoms fire at one step, the
+first in this order opens the incident and the others that follow from it fold into it.
 """
 
 from __future__ import annotations
@@ -18,26 +24,33 @@ from typing import Any
 
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
+from ganhacks.monitor.losskinds import DECISION, FLOOR, SATURATING, LossKind
 from ganhacks.registry import Registry
 
 Evidence = dict[str, Any]
 Detector = Callable[[History, MonitorConfig], Evidence | None]
 
-# Losses whose D output is a critic score, not a logit: probability-based symptoms do not apply.
-CRITIC_LOSSES = ("wasserstein",)
-
 
 @dataclass(frozen=True)
 class Symptom:
-    """One failure symptom: what it is, how bad, what fixes it, and its detector (T10)."""
+    """One failure symptom: what it is, how bad, why, what fixes it, and its detector (T10)."""
 
     id: str  # stable id used in events.jsonl and the report
     severity: str  # "warning", "error" or "critical"
-    message: str  # plain language, one sentence
-    tips: tuple[str, ...]  # remedy tip ids from ganhacks.tips
+    message: str  # what is seen, plain language, one sentence
+    cause: str  # the likely cause, plain language
+    tips: tuple[str, ...]  # remedy tip ids from ganhacks.tips (catalog order; see remedies.rank_tips)
     detect: Detector  # pure function of the history
     windowed: bool = True  # False: checked every step (cheap, urgent)
-    needs_logits: bool = False  # True: meaningless for critic losses (Wasserstein)
+    needs: frozenset[str] = frozenset()  # loss capabilities it needs (losskinds.DECISION, FLOOR, SATURATING)
+    signals: tuple[str, ...] = ()  # signals it cannot work without (said once when they never come)
+    follows: tuple[str, ...] = ()  # symptoms it is a known consequence of (folds into their incident)
+
+    def applies_to(self, kind: LossKind | None) -> bool:
+        """Whether the symptom means something for this loss (``None``: unknown loss, only loss-free ones)."""
+        if not self.needs:
+            return True
+        return kind is not None and self.needs <= kind.offers
 
 
 SYMPTOMS: Registry[Symptom] = Registry("symptom")
@@ -57,6 +70,12 @@ def _pstdev(xs: list[float]) -> float:
     """Population standard deviation in plain floats (``statistics.pstdev`` is exact but ~50x slower)."""
     m = _mean(xs)
     return math.sqrt(sum((x - m) ** 2 for x in xs) / len(xs))
+
+
+def _spread(xs: list[float]) -> float:
+    """A robust standard deviation: 1.4826 x the median absolute deviation (a few outliers barely move it)."""
+    med = statistics.median(xs)
+    return 1.4826 * statistics.median(abs(x - med) for x in xs)
 
 
 def _slope(ys: list[float]) -> float:
@@ -81,24 +100,88 @@ def detect_non_finite(h: History, c: MonitorConfig) -> Evidence | None:
     return {"non_finite": bad} if bad else None
 
 
+GRAD_NAMES = ("grad_norm/d", "grad_norm/g")
+
+
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
-    """A total gradient norm of G or D above ``grad_max`` (T10's "over 100") at the newest step."""
-    over = {
-        k: _r(v)
-        for k, v in h.latest.items()
-        if k in ("grad_norm/d", "grad_norm/g") and math.isfinite(v) and v > c.grad_max
+    """A gradient norm of G or D that stays above ``grad_max`` (T10's "over 100"), or grows by
+    ``grad_growth`` times its earlier level, over the last ``grad_window`` readings.
+
+    A single large reading is not an explosion: healthy runs show isolated jumps. Both tests use
+    the median of the recent readings, so more than half of them must be high.
+    """
+    for name in GRAD_NAMES:
+        latest = h.latest.get(name)
+        if latest is None or not math.isfinite(latest) or latest <= c.grad_floor:
+            continue  # cheap exit on almost every step: the newest reading is not even high
+        recent = h.values(name, last=c.grad_window)
+        if len(recent) < c.grad_window:
+            continue
+        level = statistics.median(recent)
+        before = h.values(name, last=c.grad_window + c.window)[: -c.grad_window]
+        base = statistics.median(before) if len(before) >= c.grad_window else None
+        grown = base is not None and base > 0 and level >= c.grad_growth * base and level > c.grad_floor
+        if level > c.grad_max or grown:
+            return {
+                "signal": name,
+                "median_recent": _r(level),
+                "median_before": _r(base) if base is not None else None,
+                "latest": _r(latest),
+                "limits": {"level": c.grad_max, "growth": c.grad_growth},
+            }
+    return None
+
+
+def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
+    """The gradients of both G and D fell to a ``grad_vanish`` fraction of their earlier level: nothing learns.
+
+    Saturated outputs (a sigmoid D pushed to 0 or 1 by updates far too large) or dead units leave
+    every gradient at ~0; the losses may still look finite and calm.
+    """
+    levels = {}
+    for name in GRAD_NAMES:
+        recent = h.values(name, last=c.grad_window)
+        before = h.values(name, last=c.grad_window + c.window)[: -c.grad_window]
+        if len(recent) < c.grad_window or len(before) < c.grad_window:
+            return None
+        now, base = statistics.median(recent), statistics.median(before)
+        if not (math.isfinite(now) and math.isfinite(base) and base > 0 and now < c.grad_vanish * base):
+            return None
+        levels[name] = (now, base)
+    return {
+        **{f"{k}_recent": _r(v[0]) for k, v in levels.items()},
+        **{f"{k}_before": _r(v[1]) for k, v in levels.items()},
+        "fraction": c.grad_vanish,
     }
-    return {**over, "threshold": c.grad_max} if over else None
+
+
+def _flat_g_loss(h: History, c: MonitorConfig) -> float | None:
+    g = _full(h, "loss/g", c)
+    return _mean([abs(v) for v in g]) if g else None
 
 
 def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
-    """D separates real from fake almost perfectly for a whole window: its loss heads to ~0."""
+    """D separates real from fake almost perfectly for a whole window: its loss heads to ~0.
+
+    Read in the loss's own decision space (probabilities from logits, least-squares outputs
+    clamped to [0, 1]). When G's loss is also flat near 0 the better diagnosis is the saturating
+    G loss (:func:`detect_saturating_g`), reported instead.
+    """
     acc, pr, pf = _full(h, "d_acc", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
-    loss = h.window("loss/d", c.window)
-    if acc and pr and pf:
-        a, gap = _mean(acc), _mean(pr) - _mean(pf)
-        if a >= c.d_acc_min and gap >= c.d_gap_min:
-            return {"d_acc": _r(a), "p_real_minus_p_fake": _r(gap), "loss/d": _r(_mean(loss)) if loss else None}
+    if pr and pf:
+        gap = _mean(pr) - _mean(pf)
+        a = _mean(acc) if acc else None
+        if gap >= c.d_gap_min and (a is None or a >= c.d_acc_min):
+            flat = _flat_g_loss(h, c)
+            if flat is not None and flat < c.g_loss_flat and _mean(pf) < c.saturation_p:
+                return None  # the saturating G loss explains it better
+            loss = h.window("loss/d", c.window)
+            return {
+                "d_acc": _r(a) if a is not None else None,
+                "p_real_minus_p_fake": _r(gap),
+                "loss/d": _r(_mean(loss)) if loss else None,
+                "thresholds": [c.d_acc_min, c.d_gap_min],
+            }
         return None
     if (loss := _full(h, "loss/d", c)) and 0 <= _mean(loss) < c.d_loss_floor:
         return {"loss/d": _r(_mean(loss)), "threshold": c.d_loss_floor}
@@ -106,41 +189,66 @@ def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's loss jumps in spikes (high variance) instead of settling with low variance."""
+    """D's loss jumps in spikes (high variance) instead of settling with low variance.
+
+    A spike is a reading far above its neighbours: the residual from the running median of 5
+    readings is above ``spike_factor`` times the residuals' median absolute size (floored) and
+    above ``spike_rise`` times the median loss over both its neighbours (the loss at least doubles
+    for one reading). A loss that merely trends
+    (D pulling ahead, the loss falling) has small residuals and is no spike; nor is the skewed noise
+    of a D that wins a little more often.
+    """
     w = _full(h, "loss/d", c)
     if not w:
         return None
+    res = [v - statistics.median(w[max(0, i - 2) : i + 3]) for i, v in enumerate(w)]
     med = statistics.median(w)
-    mad = statistics.median(abs(v - med) for v in w)
-    limit = med + c.spike_factor * max(mad, 0.05 * abs(med), 1e-3)  # robust z-score, scale floored
-    spikes = sum(v > limit for v in w)
+    scale = max(statistics.median(abs(r) for r in res), 0.05 * abs(med), 1e-3)  # robust scale, floored
+    rise = c.spike_rise * abs(med)
+    # a spike stands above both neighbours (a level that drops at once leaves no spike behind it)
+    above = [
+        v - max(w[max(i - 1, 0)] if i else -math.inf, w[i + 1] if i + 1 < len(w) else -math.inf)
+        for i, v in enumerate(w)
+    ]
+    spikes = sum(r > c.spike_factor * scale and a > rise for r, a in zip(res, above))
     if spikes >= c.spikes_min:
-        return {"spikes": spikes, "median": _r(med), "spike_limit": _r(limit), "max": _r(max(w))}
+        return {"spikes": spikes, "median": _r(med), "spike_limit": _r(med + c.spike_factor * scale), "max": _r(max(w))}
     return None
 
 
 def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None:
-    """G's loss falls steadily and D rates fakes as real, yet the samples are far from the data."""
+    """G's loss falls steadily and D rates fakes above reals, while the samples move away from the data.
+
+    "Away from the data": ``fidelity/ratio`` above ``fidelity_max``, or risen to ``fidelity_rise``
+    times the closest the samples came to the data since ``warmup`` (in pixel space a G that
+    exploits a frozen D drifts from the digits it drew without going far). A D that is fooled while
+    the samples stay where they were is a healthy moment of a G ahead, not garbage.
+    """
     g, pr, pf = _full(h, "loss/g", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
     fid = h.values("fidelity/ratio", last=1)
-    if not (g and pr and pf and fid) or not math.isfinite(fid[-1]):
+    if not (fid and math.isfinite(fid[-1])):
+        return None
+    low = h.peaks["fidelity_low"] = min(h.peaks.get("fidelity_low", fid[-1]), fid[-1])
+    if not (g and pr and pf):
         return None
     slope = _slope(g)
     falling = slope * len(g) < -(_pstdev(g) or 1e-12)  # the drop over the window exceeds the noise
-    fooled = _mean(pf) >= _mean(pr) + c.fooled_margin
-    if falling and fooled and fid[-1] > c.fidelity_max:
+    fooled = statistics.median(pf) >= statistics.median(pr) + c.fooled_margin  # medians: odd batches do not count
+    away = fid[-1] > c.fidelity_max or fid[-1] >= c.fidelity_rise * low
+    if falling and fooled and away:
         return {
             "loss/g_slope": _r(slope),
-            "p_fake": _r(_mean(pf)),
-            "p_real": _r(_mean(pr)),
+            "p_fake": _r(statistics.median(pf)),
+            "p_real": _r(statistics.median(pr)),
             "fidelity/ratio": _r(fid[-1]),
-            "threshold": c.fidelity_max,
+            "fidelity_low": _r(low),
+            "thresholds": [c.fidelity_max, c.fidelity_rise],
         }
     return None
 
 
 def detect_mode_collapse(h: History, c: MonitorConfig) -> Evidence | None:
-    """Fixed-z samples fall well below their own best spread, or stop covering data they once
+    """Generated samples fall well below their own best spread, or stop covering data they once
     covered (dropped modes), at ``diversity_checks`` consecutive measurements.
 
     Both signals are judged against the run's own peak (measured from ``warmup`` on), so a G that
@@ -152,7 +260,8 @@ def detect_mode_collapse(h: History, c: MonitorConfig) -> Evidence | None:
         if vals and math.isfinite(vals[-1]):
             h.peaks[name] = max(h.peaks.get(name, vals[-1]), vals[-1])
     d_peak, c_peak = h.peaks.get("diversity/ratio", 0.0), h.peaks.get("coverage", 0.0)
-    fell = len(d) == n and all(math.isfinite(v) and v < c.diversity_drop * d_peak for v in d)
+    # a G more spread out than the data (early garbage) sets no standard: the peak counts up to the data's spread
+    fell = len(d) == n and all(math.isfinite(v) and v < c.diversity_drop * min(d_peak, 1.0) for v in d)
     uncovered = (
         len(cov) == n and c_peak >= c.coverage_peak and all(math.isfinite(v) and v < c.coverage_min for v in cov)
     )
@@ -174,10 +283,10 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
     (~p) both vanish; the non-saturating -log p is large there instead, so a near-zero G loss
     while D is confident marks the saturated regime whatever the loss is called.
     """
-    pf, g = _full(h, "d_prob/fake", c), _full(h, "loss/g", c)
-    if not (pf and g):
+    pf, flat = _full(h, "d_prob/fake", c), _flat_g_loss(h, c)
+    if not pf or flat is None:
         return None
-    p, flat = _mean(pf), _mean([abs(v) for v in g])
+    p = _mean(pf)
     if p < c.saturation_p and flat < c.g_loss_flat:
         gn = h.window("grad_norm/g", c.window)
         return {
@@ -190,113 +299,177 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def detect_d_overfit(h: History, c: MonitorConfig) -> Evidence | None:
-    """r_t = E[sign D(real)] sits near +1 although the samples already lie on the data: D memorises reals.
+    """D rates the reals it trains on clearly above held-out reals it has never seen: it memorises.
 
-    A D that calls every real "real" is only suspicious when the fakes are close to the data
-    (``fidelity/ratio`` small) and D is not simply winning; without the fidelity signal it stays silent.
+    ``overfit/rv`` is Karras et al. (2020)'s validation heuristic r_v = (E[D(train)] - E[D(held-out)]) /
+    (E[D(train)] - E[D(fake)]): 0 when held-out reals look like training reals to D, 1 when they
+    look like fakes. ``overfit/auc`` = P(D(train) > D(held-out)) by ranks: a few extreme outputs
+    (outliers among the training reals) cannot push it up, and noise on small sets keeps it near
+    0.5. Both come from the monitor's own measurement of D on training reals, a held-out set and G's
+    samples (the same kind of forward pass for all three). On a data stream the held-out reals are
+    as familiar to D as the training ones and it stays silent.
+    The sign statistic r_t = E[sign D(real)] of adaptive augmentation is reported as evidence only.
     """
-    rt = _full(h, "d_sign/real", c)
-    if rt is None and (pr := _full(h, "d_prob/real", c)):
-        rt = [2 * p - 1 for p in pr]  # soft r_t = E[tanh(D(x)/2)] = 2 E[sigma(D(x))] - 1 when signs are not reported
-    fid = h.values("fidelity/ratio", last=1)
-    if not rt or not fid or not math.isfinite(fid[-1]) or _mean(rt) < c.overfit_rt or fid[-1] > c.overfit_fidelity:
+    n = c.overfit_checks
+    rv, auc = h.values("overfit/rv", last=n), h.values("overfit/auc", last=n)
+    if len(rv) < n or len(auc) < n:
         return None
-    acc = _full(h, "d_acc", c)
-    if acc and _mean(acc) >= c.d_acc_min:
-        return None  # that is d_loss_zero, reported on its own
-    return {"r_t": _r(_mean(rt)), "fidelity/ratio": _r(fid[-1]), "thresholds": [c.overfit_rt, c.overfit_fidelity]}
+    high = all(math.isfinite(a) and a >= c.overfit_rv for a in rv)
+    if high and all(math.isfinite(b) and b >= c.overfit_auc for b in auc):
+        rt, z = h.window("d_sign/real", c.window), h.values("overfit/z", last=n)
+        return {
+            "r_v": [_r(v) for v in rv],
+            "auc": [_r(v) for v in auc],
+            "z": [_r(v) for v in z],
+            "r_t": _r(_mean(rt)) if rt else None,
+            "thresholds": [c.overfit_rv, c.overfit_auc],
+        }
+    return None
 
 
 def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's logit gap swings with an amplitude that grows over three consecutive windows."""
+    """D's logit gap swings with an amplitude (robust spread) that grows over three consecutive windows."""
     r, f = h.values("d_out/real", last=3 * c.window), h.values("d_out/fake", last=3 * c.window)
     if len(r) < 3 * c.window or len(f) != len(r) or not all(map(math.isfinite, r + f)):
         return None
     gap = [a - b for a, b in zip(r, f)]
-    amps = [_pstdev(gap[i * c.window : (i + 1) * c.window]) for i in range(3)]
+    amps = [_spread(gap[i * c.window : (i + 1) * c.window]) for i in range(3)]
     growing = amps[0] < amps[1] < amps[2] and amps[2] >= c.oscillation_growth * max(amps[0], 1e-6)
     if growing and amps[2] >= c.oscillation_floor:
         return {"amplitudes": [_r(a) for a in amps], "growth": c.oscillation_growth, "floor": c.oscillation_floor}
     return None
 
 
-for _s in (
+ALL = (
+    "grad_explode",
+    "non_finite",
+    "grad_vanish",
+    "saturating_g",
+    "d_loss_zero",
+    "d_overfit",
+    "g_fools_with_garbage",
+    "mode_collapse",
+    "oscillation",
+    "d_loss_spiky",
+)
+
+
+def _others(*ids: str) -> tuple[str, ...]:
+    return tuple(s for s in ALL if s not in ids)
+
+
+for _s in (  # the order of diagnosis (module docstring)
+    Symptom(
+        "grad_explode",
+        "error",
+        "Gradient norms stay far above their earlier level: updates are exploding.",
+        "a learning rate too high for this model, or nothing bounding D's gradients (no penalty or normalisation)",
+        ("T10", "S08", "S01", "S02"),
+        detect_grad_explode,
+        windowed=False,
+        signals=GRAD_NAMES,
+        follows=("d_loss_zero", "saturating_g", "oscillation", "d_loss_spiky", "d_overfit", "mode_collapse"),
+    ),
     Symptom(
         "non_finite",
         "critical",
         "NaN or Inf in the losses, D's outputs or the gradients: the run is broken.",
+        "a numerical overflow (often after exploding updates) or a NaN in the data or the weights",
         ("S08", "S01", "S03", "T01"),
         detect_non_finite,
         windowed=False,
+        follows=_others("non_finite"),
     ),
     Symptom(
-        "grad_explode",
+        "grad_vanish",
         "error",
-        "Gradient norm above the limit: updates are exploding.",
-        ("T10", "S08", "S01", "S02"),
-        detect_grad_explode,
-        windowed=False,
+        "The gradients of both G and D have vanished: nothing learns any more.",
+        "updates so large that D's outputs saturated (a sigmoid stuck at 0 or 1) or the units died",
+        ("S08", "T05", "T01", "T10"),
+        detect_grad_vanish,
+        signals=GRAD_NAMES,
+        follows=("grad_explode",),
+    ),
+    Symptom(
+        "saturating_g",
+        "error",
+        "D is confident and G's loss sits flat near 0: the saturating G loss has stalled.",
+        "G minimises log(1 - D(G(z))) (the minimax form), whose gradient vanishes once D rejects the fakes",
+        ("T02", "T06", "T13"),
+        detect_saturating_g,
+        needs=frozenset({SATURATING}),
+        signals=("d_prob/fake", "loss/g"),
+        follows=("d_loss_zero",),
     ),
     Symptom(
         "d_loss_zero",
         "error",
         "D wins outright (its loss is heading to ~0): G gets no useful signal.",
+        "D is far stronger than G (learning rate, capacity or number of D steps)",
         ("T10", "T06", "T13", "S01", "S04"),
         detect_d_wins,
-        needs_logits=True,
+        needs=frozenset({DECISION, FLOOR}),
+        signals=("d_prob/real", "d_prob/fake"),
+        follows=("saturating_g", "d_overfit", "grad_explode"),
     ),
     Symptom(
-        "d_loss_spiky",
+        "d_overfit",
         "warning",
-        "D's loss spikes with high variance instead of settling down.",
-        ("T10", "S01", "S03", "S08"),
-        detect_d_loss_spiky,
+        "D rates its training reals well above held-out reals: it is memorising the training data.",
+        "a training set small for D's capacity, trained for long",
+        ("T13", "T06", "T17", "S03"),
+        detect_d_overfit,
+        signals=("overfit/rv",),
+        follows=("d_loss_zero", "saturating_g", "grad_explode"),
     ),
     Symptom(
         "g_fools_with_garbage",
         "warning",
         "G's loss keeps falling and D is fooled, but the samples are far from the data.",
+        "D has stopped learning (frozen, far too slow, or not stepped), so G exploits it",
         ("T10", "T14", "S04"),
         detect_g_fools_with_garbage,
-        needs_logits=True,
+        needs=frozenset({DECISION}),
+        signals=("fidelity/ratio",),
+        follows=("grad_explode", "mode_collapse"),
     ),
     Symptom(
         "mode_collapse",
         "error",
         "Samples are much less diverse than the data: G is collapsing onto few modes.",
+        "D too weak or too slow to punish G for covering few modes, or updates too large",
         ("T15", "S08", "T08", "T12", "T06"),
         detect_mode_collapse,
-    ),
-    Symptom(
-        "saturating_g",
-        "error",
-        "D is confident and G's gradient has vanished: the saturating G loss stalls.",
-        ("T02", "T06", "T13"),
-        detect_saturating_g,
-        needs_logits=True,
-    ),
-    Symptom(
-        "d_overfit",
-        "warning",
-        "D calls nearly every real sample real (r_t near +1): it may be memorising the training data.",
-        ("T13", "T06", "T17", "S03"),
-        detect_d_overfit,
-        needs_logits=True,
+        signals=("diversity/ratio",),
+        follows=_others("mode_collapse", "d_loss_spiky"),
     ),
     Symptom(
         "oscillation",
         "warning",
         "D's judgement swings back and forth with growing amplitude.",
+        "G and D chase each other with updates too large for the game to settle",
         ("T08", "S07", "S03", "S08"),
         detect_oscillation,
+        signals=("d_out/real", "d_out/fake"),
+        follows=_others("oscillation"),
+    ),
+    Symptom(
+        "d_loss_spiky",
+        "warning",
+        "D's loss spikes with high variance instead of settling down.",
+        "unstable updates (learning rate, no penalty) or outliers in the data",
+        ("T10", "S01", "S03", "S08"),
+        detect_d_loss_spiky,
+        signals=("loss/d",),
+        follows=_others("d_loss_spiky"),
     ),
 ):
     SYMPTOMS.register(_s.id, _s)
 
 
-def symptoms_for(loss: str | None = None) -> list[Symptom]:
-    """The symptoms that apply to a loss (critic losses skip the probability-based ones)."""
-    return [s for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if not (s.needs_logits and loss in CRITIC_LOSSES)]
+def symptoms_for(kind: LossKind | None) -> list[Symptom]:
+    """The symptoms that mean something for a loss kind, in the order of diagnosis."""
+    return [s for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if s.applies_to(kind)]
 
 
 def tips_monitored() -> dict[str, list[str]]:

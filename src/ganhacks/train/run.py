@@ -62,7 +62,7 @@ def standard_callbacks(
     if progress:
         cbs.append(ProgressPrinter(progress_mode))
     if tc.tensorboard:
-        cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every))
+        cbs.append(TensorBoardWriter(rd.tensorboard, tc.log_every, events=rd.events))  # + the monitor's records
     return cbs
 
 

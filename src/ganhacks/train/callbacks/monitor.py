@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import torch
 
-from ganhacks.monitor import Monitor, MonitorConfig, at_least
+from ganhacks.monitor import Monitor, MonitorConfig
 from ganhacks.rundir import RunDir, truncate_jsonl
 from ganhacks.train.callbacks.base import Callback
 from ganhacks.train.checkpoint import finite_weights, list_checkpoints, step_of
@@ -60,7 +60,7 @@ class MonitorCallback(Callback):
         self.monitor = _TrainerMonitor(self.config, run_dir=run_dir, loss=loss, stream=stream)
         self.run_dir = RunDir(run_dir) if run_dir is not None else None
         self.snapshots: list[tuple[int, dict[str, Any]]] = []
-        self._recent: deque[torch.Tensor] = deque(maxlen=1)  # G's newest batches (sized in _set_diversity)
+        self._recent: deque[torch.Tensor] = deque(maxlen=1)  # G's newest batches (sized in _set_references)
         self._watching = False
 
     # ------------------------------------------------------------------ hooks
@@ -68,7 +68,7 @@ class MonitorCallback(Callback):
     def on_fit_start(self, trainer: Trainer) -> None:
         if not self._watching:
             self.monitor.watch(trainer.G, trainer.D, trainer.opt_g, trainer.opt_d, totals=False)
-            self._set_diversity(trainer)
+            self._set_references(trainer)
             self._watching = True
         if self.run_dir is not None:  # a resumed run: drop the events the restored state had not seen
             events_seen = self.monitor.events_at_load
@@ -82,11 +82,11 @@ class MonitorCallback(Callback):
             self._recent.append(trainer.last_fake)  # a reference to a batch G made anyway: no extra forward
         full = len(self._recent) == self._recent.maxlen  # always the same sample count (coverage depends on it)
         fakes = None
-        if full and mon.diversity_due(step):
+        if full and mon.wants_samples(step):
             fakes = torch.cat(list(self._recent))[-self.config.diversity_samples :]
-        new = mon.observe(step, logs, samples=fakes)
+        mon.observe(step, logs, samples=fakes)
         logs.update(mon.added)  # so metrics.jsonl (written after this callback) records them
-        acting = [a for a in new if at_least(a.severity, self.config.act_on)]
+        acting = mon.acting  # symptoms at act_on or worse that started now (opening or folded into an incident)
         if acting and self.config.policy == "rollback":
             if mon.rollbacks < self.config.max_rollbacks and self.snapshots:
                 self._rollback(trainer, step, acting)
@@ -117,12 +117,15 @@ class MonitorCallback(Callback):
 
     # ------------------------------------------------------------------ helpers
 
-    def _set_diversity(self, trainer: Trainer) -> None:
-        """A fixed real batch for the diversity signal, and room for the newest fakes of G.
+    def _set_references(self, trainer: Trainer) -> None:
+        """A fixed real batch for the diversity signal, held-out reals for overfitting, room for G's newest fakes.
 
         The fakes are G's own training batches of the last few steps (``diversity_samples`` rows,
         in train mode, as D sees them) rather than a fixed-z batch: that costs no extra forward of
-        G, which at 8x8 DCGAN size was 4 % of the step time (docs/monitor.md).
+        G, which at 8x8 DCGAN size was 4 % of the step time (docs/monitor.md). Held-out reals exist
+        where the data comes from a known distribution (the 2-D mixtures: fresh draws D never
+        trains on); the trainer has no held-out split of image data, so d_overfit is off there
+        (said once). Conditional and multi-scale discriminators are not probed either.
         """
         n = self.config.diversity_samples
         gen = torch.Generator().manual_seed(trainer.config.train.seed + 777)  # own stream: the run's is untouched
@@ -130,7 +133,17 @@ class MonitorCallback(Callback):
         real = data[torch.randperm(len(data), generator=gen)[: min(2 * n, len(data))]]
         self._recent = deque(maxlen=math.ceil(n / trainer.config.train.batch_size))
         if len(real) >= 4:
-            self.monitor.set_diversity_reference(None, None, real)
+            self.monitor.set_diversity_reference(real)
+        mixture = trainer.dataset.mixture
+        plain_d = not trainer.conditional and not trainer.config.model.msg
+        if mixture is not None and plain_d:
+            held = mixture.to_unit(mixture.sample(n, gen)).to(data.device)
+            self.monitor.set_overfit_reference(trainer.D, real[:n].to(trainer.device), held.to(trainer.device))
+        else:
+            why = "no held-out reals (image data)" if mixture is None else "a conditional or multi-scale D"
+            self.monitor.note(
+                trainer.step, "off", f"d_overfit off in ganhacks train here: {why}; it needs reals D never trains on"
+            )
 
     def _snapshot(self, trainer: Trainer) -> None:
         state = trainer.state_dict()
@@ -139,7 +152,7 @@ class MonitorCallback(Callback):
             return
         self.snapshots = [*self.snapshots, (trainer.step, copy.deepcopy(state))][-SNAPSHOTS_KEPT:]
 
-    def _rollback(self, trainer: Trainer, step: int, alerts: list) -> None:
+    def _rollback(self, trainer: Trainer, step: int, alerts: list[str]) -> None:
         """Restore the newest snapshot taken at least one window before ``step``, lower both LRs (S08)."""
         early = [s for s in self.snapshots if s[0] <= step - self.config.window]
         at, state = (early or self.snapshots[:1])[-1]
@@ -164,7 +177,7 @@ class MonitorCallback(Callback):
                 "lr_factor": factor,
                 "lr_g": lr_g,
                 "lr_d": lr_d,
-                "reason": ", ".join(a.symptom for a in alerts),
+                "reason": ", ".join(alerts),
                 "checkpoints_set_aside": moved,
             }
         )

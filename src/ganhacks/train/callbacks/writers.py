@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from pathlib import Path
@@ -99,19 +100,73 @@ class SampleWriter(Callback):
 
 
 class TensorBoardWriter(Callback):
-    """Logs scalars to TensorBoard (needs the ``tensorboard`` package)."""
+    """Logs scalars to TensorBoard, and the monitor's incidents and actions as text (needs ``tensorboard``).
 
-    def __init__(self, folder: Path, every: int) -> None:
+    The monitor's records reach TensorBoard through ``events.jsonl`` (the one place they are
+    written): each step the writer reads what was appended since, so every alert, folded symptom,
+    stop and rollback appears under the ``monitor`` text tab at its step.
+
+    Args:
+        folder: where the TensorBoard event files go.
+        every: log scalars every this many steps.
+        events: the run's events.jsonl (``None``: scalars only).
+    """
+
+    SHOWN = ("alert", "folded", "stop", "rollback")  # event kinds written as text
+
+    def __init__(self, folder: Path, every: int, events: Path | None = None) -> None:
         try:
             from torch.utils.tensorboard import SummaryWriter  # optional dependency
         except ImportError:
-            raise UserError("train.tensorboard=true needs TensorBoard: pip install tensorboard") from None
+            raise UserError(
+                "train.tensorboard=true needs TensorBoard: pip install tensorboard (or 'ganhacks[tensorboard]')"
+            ) from None
         self.writer, self.every = SummaryWriter(str(folder)), every
+        self.events, self.offset = (Path(events) if events is not None else None), 0
+
+    def on_fit_start(self, trainer: Trainer) -> None:
+        if self.events is not None and self.events.exists():
+            self.offset = self.events.stat().st_size  # a resumed run: earlier records are in TensorBoard already
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, Any]) -> None:
         if step % self.every == 0:
             for k, v in scalars(logs).items():
                 self.writer.add_scalar(k, v, step)
+        self._events()
+
+    def _events(self) -> None:
+        """Write the event records appended since the last call as text (only when the file grew)."""
+        if self.events is None or not self.events.exists() or self.events.stat().st_size <= self.offset:
+            return
+        with open(self.events, "rb") as f:
+            f.seek(self.offset)
+            chunk = f.read()
+        end = chunk.rfind(b"\n") + 1  # a line still being written waits for the next call
+        self.offset += end
+        for line in chunk[:end].decode("utf-8", "replace").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and record.get("event") in self.SHOWN:
+                self.writer.add_text("monitor", event_text(record), int(record.get("step", 0)))
 
     def on_fit_end(self, trainer: Trainer) -> None:
+        self._events()
         self.writer.close()
+
+
+def event_text(record: dict[str, Any]) -> str:
+    """One line of Markdown for a monitor record (TensorBoard renders text as Markdown)."""
+    kind, step = record.get("event"), record.get("step")
+    if kind == "alert":
+        tips = ", ".join(record.get("tips", []))
+        cause = f" Likely cause: {record['cause']}." if record.get("cause") else ""
+        return (
+            f"**step {step} {str(record.get('severity', '')).upper()} {record.get('symptom')}** "
+            f"(incident {record.get('incident', '?')}): {record.get('message', '')}{cause} Try: {tips}"
+        )
+    if kind == "folded":
+        return f"step {step}: {record.get('symptom')} follows from incident {record.get('incident')} (folded)"
+    detail = ", ".join(f"{k}={v}" for k, v in record.items() if k not in ("event", "step"))
+    return f"**step {step} {kind}**: {detail}"

@@ -1,0 +1,1028 @@
+"""The monitor's validity corpus: healthy and failing GAN set-ups, written as people write them.
+
+Every set-up is a real training run on CPU: either the reference trainer (``ganhacks train``'s
+Trainer with the monitor attached by its own callback) or a hand-written PyTorch loop in the style
+of a common public GAN script, with the monitor attached exactly as the README's three lines show.
+A set-up varies the loop style (BCE on a sigmoid D as in the PyTorch DCGAN example, BCE with
+logits and one-sided smoothing, hinge with spectral norm as in SNGAN, WGAN-GP as in Gulrajani et
+al.'s code, the non-saturating loss with an R1 penalty as in StyleGAN, least squares as in
+LSGAN), the architecture (MLPs with and without batch norm in G, DCGAN, small residual nets),
+the data (2-D mixtures as a stream or a fixed set, 8x8 digits, stacked digits, an image folder),
+the batch size (16-256) and the learning rates (all within the ranges those scripts use).
+
+A failing set-up is a healthy one with a known cause switched on at a known step (``Cause``); its
+expected symptoms are the ground truth. A probe, independent of the monitor, measures what a
+person would look at every ``PROBE_EVERY`` steps (modes covered, share of good samples, share of
+near-copies of the training set, finiteness) from 1000 samples of G.
+
+Every set-up is in one half, ``tune`` or ``test``: thresholds are chosen on ``tune`` runs only and
+the published figures come from ``test`` runs (docs/monitor.md).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import Tensor, autograd, nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+from ganhacks.data.digits import stack_digits
+from ganhacks.data.folders import load_image_folder
+from ganhacks.data.mixtures import grid25, ring8
+from ganhacks.metrics.classifier import load_digits_classifier, load_digits_images
+from ganhacks.metrics.modes import mixture_modes
+from ganhacks.monitor import Monitor, MonitorConfig
+
+PROBE_EVERY = 50
+PROBE_N = 1000
+SWITCH = 400  # every failing run is healthy for its first 400 steps
+QUALITY_STDS = 10.0  # a generated point is good within 10 std of a mode (ring8: 0.1 of the radius)
+COPY_SUBSET = 32  # the small fixed training set of the overfitting causes (and the probe's copy test)
+
+
+# ---------------------------------------------------------------- data
+
+
+class Source:
+    """Training reals, held-out reals for the monitor, and the ground-truth probe of one data set."""
+
+    kind = "points"
+    shape: tuple[int, ...] = (2,)
+
+    def __init__(self, seed: int) -> None:
+        self.gen = torch.Generator().manual_seed(10_000 + seed)
+        self.subset: Tensor | None = None  # set by shrink(): the loop now trains on these few reals only
+
+    def fresh(self, n: int) -> Tensor:  # training reals as the data set gives them
+        raise NotImplementedError
+
+    def batch(self, n: int) -> Tensor:
+        """A training batch (from the small subset after :meth:`shrink`)."""
+        if self.subset is not None:
+            return self.subset[torch.randint(len(self.subset), (n,), generator=self.gen)]
+        return self.fresh(n)
+
+    def shrink(self) -> None:
+        """From now on train on ``COPY_SUBSET`` fixed reals (the same ones the probe's copy test uses)."""
+        self.subset = self.copy_reference()
+
+    def copy_reference(self) -> Tensor:
+        raise NotImplementedError
+
+    def quality(self, x: Tensor) -> tuple[float, float]:
+        """(modes covered as a share of all modes, share of good samples)."""
+        raise NotImplementedError
+
+    def probe(self, x: Tensor) -> dict[str, float]:
+        """What a person would look at: modes, quality, near-copies of the small subset, finiteness."""
+        if not bool(torch.isfinite(x).all()):
+            return {"finite": False, "modes": 0.0, "quality": 0.0, "copies": 0.0}
+        modes, quality = self.quality(x)
+        ref = self.copy_reference().reshape(COPY_SUBSET, -1)
+        flat = x.reshape(len(x), -1)
+        d = torch.cdist(flat, ref).amin(1)
+        return {
+            "finite": True,
+            "modes": modes,
+            "quality": quality,
+            "copies": float((d < self.copy_radius).float().mean()),
+        }
+
+    @property
+    def copy_radius(self) -> float:
+        """Distance under which a sample is a near-copy: the 5th percentile of fresh reals' distance to the subset."""
+        if not hasattr(self, "_copy_radius"):
+            g = torch.Generator().manual_seed(4242)
+            fresh = self.held_pool(2000, g).reshape(2000, -1)
+            d = torch.cdist(fresh, self.copy_reference().reshape(COPY_SUBSET, -1)).amin(1)
+            self._copy_radius = float(torch.quantile(d, 0.05))
+        return self._copy_radius
+
+    def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
+        raise NotImplementedError
+
+
+class Mixture2D(Source):
+    """ring8 or grid25; ``stream``: a fresh draw every batch (D never sees a point twice), else a fixed set."""
+
+    def __init__(self, name: str, seed: int, stream: bool, points: int = 2048) -> None:
+        super().__init__(seed)
+        self.mix = ring8() if name == "ring8" else grid25()
+        self.stream = stream
+        self.data = None if stream else self.mix.to_unit(self.mix.sample(points, self.gen))
+        self.held = self.mix.to_unit(self.mix.sample(512, torch.Generator().manual_seed(777 + seed)))
+
+    def fresh(self, n: int) -> Tensor:
+        if self.stream:
+            return self.mix.to_unit(self.mix.sample(n, self.gen))
+        return self.data[torch.randint(len(self.data), (n,), generator=self.gen)]
+
+    def copy_reference(self) -> Tensor:
+        return self.mix.to_unit(self.mix.sample(COPY_SUBSET, torch.Generator().manual_seed(31337)))
+
+    def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
+        return self.mix.to_unit(self.mix.sample(n, gen))
+
+    def quality(self, x: Tensor) -> tuple[float, float]:
+        m = mixture_modes(self.mix.from_unit(x), self.mix.centers, self.mix.std, threshold=QUALITY_STDS)
+        return m["modes_covered"] / m["modes_total"], m["high_quality"]
+
+
+_CLASSIFIER: list[nn.Module] = []
+
+
+def classifier() -> nn.Module:
+    if not _CLASSIFIER:
+        _CLASSIFIER.append(load_digits_classifier().eval())
+    return _CLASSIFIER[0]
+
+
+def _split(n: int, held: int, seed: int = 0) -> tuple[Tensor, Tensor]:
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return order[held:], order[:held]
+
+
+class Digits(Source):
+    """The 8x8 digits: 1500 to train on (epochs of random batches), 297 held out for the monitor."""
+
+    kind, shape = "images", (1, 8, 8)
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed)
+        x, y = load_digits_images()
+        tr, he = _split(len(x), 297)
+        self.x, self.y, self.held = x[tr], y[tr], x[he]
+
+    def fresh(self, n: int) -> Tensor:
+        return self.x[torch.randint(len(self.x), (n,), generator=self.gen)]
+
+    def copy_reference(self) -> Tensor:
+        return self.x[:COPY_SUBSET]
+
+    def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
+        return self.x[torch.randint(len(self.x), (n,), generator=gen)]
+
+    def quality(self, x: Tensor) -> tuple[float, float]:
+        with torch.inference_mode():
+            p = torch.softmax(classifier()(x), 1)
+        counts = torch.bincount(p.argmax(1), minlength=10)
+        return float((counts >= 0.02 * len(x)).sum()) / 10, float(p.max(1).values.mean())
+
+
+class Stacked(Digits):
+    """Stacked digits (three digits as the channels of one 8x8 image), drawn fresh from the training digits."""
+
+    shape = (3, 8, 8)
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed)
+        x, y = load_digits_images()
+        tr, he = _split(len(x), 297)
+        self.ty = y[tr]
+        self.held = stack_digits(x[he], y[he], 512, torch.Generator().manual_seed(99 + seed))[0]
+        self._ref = stack_digits(self.x, self.ty, COPY_SUBSET, torch.Generator().manual_seed(5))[0]
+
+    def fresh(self, n: int) -> Tensor:
+        return stack_digits(self.x, self.ty, n, self.gen)[0]
+
+    def copy_reference(self) -> Tensor:
+        return self._ref
+
+    def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
+        return stack_digits(self.x, self.ty, n, gen)[0]
+
+    def quality(self, x: Tensor) -> tuple[float, float]:
+        with torch.inference_mode():
+            p = torch.softmax(classifier()(x.reshape(-1, 1, 8, 8)), 1).reshape(len(x), 3, 10)
+        labels = p.argmax(2)
+        codes = labels[:, 0] * 100 + labels[:, 1] * 10 + labels[:, 2]
+        covered = len(torch.unique(codes))  # of 1000 modes; 1000 uniform draws cover ~632
+        return covered / 632.0, float(p.max(2).values.mean())
+
+
+_FOLDER: dict[str, Path] = {}
+TINTS = np.array([[255, 80, 80], [80, 255, 80], [90, 120, 255], [255, 230, 60], [230, 90, 230], [80, 230, 230]])
+
+
+def tinted_digits_folder() -> Path:
+    """An image folder (written once) of 8x8 RGB PNGs: each digit drawn in one of six colours, one folder per digit."""
+    if "path" in _FOLDER:
+        return _FOLDER["path"]
+    root = Path(tempfile.mkdtemp(prefix="monitor_corpus_folder_"))
+    x, y = load_digits_images()
+    g = np.random.default_rng(0)
+    grey = ((x[:, 0].numpy() + 1) / 2).clip(0, 1)  # (N, 8, 8) in 0..1
+    for i, (img, label) in enumerate(zip(grey, y.tolist())):
+        tint = TINTS[g.integers(len(TINTS))]
+        rgb = (img[..., None] * tint[None, None, :]).round().astype(np.uint8)  # (8, 8, 3)
+        folder = root / str(label)
+        folder.mkdir(exist_ok=True)
+        Image.fromarray(rgb).save(folder / f"{i:04d}.png")
+    _FOLDER["path"] = root
+    return root
+
+
+class Folder(Source):
+    """An image folder read by ganhacks' loader (tinted digits): all but 297 images to train on, 297 held out."""
+
+    kind, shape = "images", (3, 8, 8)
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed)
+        ds = load_image_folder(tinted_digits_folder())
+        tr, he = _split(len(ds.x), 297)
+        self.x, self.held = ds.x[tr], ds.x[he]
+
+    def fresh(self, n: int) -> Tensor:
+        return self.x[torch.randint(len(self.x), (n,), generator=self.gen)]
+
+    def copy_reference(self) -> Tensor:
+        return self.x[:COPY_SUBSET]
+
+    def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
+        return self.x[torch.randint(len(self.x), (n,), generator=gen)]
+
+    def quality(self, x: Tensor) -> tuple[float, float]:
+        """The digits classifier on the brightest channel (the digit's shape whatever its colour)."""
+        lum = x.amax(1, keepdim=True)  # (N, 1, 8, 8): background -1, the stroke at its colour's brightest channel
+        with torch.inference_mode():
+            p = torch.softmax(classifier()(lum), 1)
+        counts = torch.bincount(p.argmax(1), minlength=10)
+        return float((counts >= 0.02 * len(x)).sum()) / 10, float(p.max(1).values.mean())
+
+
+def make_source(name: str, seed: int) -> Source:
+    if name in ("ring8", "grid25", "ring8_stream", "grid25_stream"):
+        return Mixture2D(name.split("_")[0], seed, stream=name.endswith("_stream"))
+    return {"digits": Digits, "stacked": Stacked, "folder": Folder}[name](seed)
+
+
+# ---------------------------------------------------------------- architectures (as small public scripts build them)
+
+
+def mlp_generator(z_dim: int, shape: tuple[int, ...], width: int, bn: bool) -> nn.Module:
+    out = int(np.prod(shape))
+    layers: list[nn.Module] = []
+    d = z_dim
+    for _ in range(3):
+        layers += [nn.Linear(d, width)] + ([nn.BatchNorm1d(width)] if bn else []) + [nn.ReLU(True)]
+        d = width
+    layers.append(nn.Linear(d, out))
+    if len(shape) > 1:
+        layers += [nn.Tanh(), nn.Unflatten(1, shape)]
+    return nn.Sequential(*layers)
+
+
+def mlp_discriminator(shape: tuple[int, ...], width: int, sn: bool = False, sigmoid: bool = False) -> nn.Module:
+    wrap = spectral_norm if sn else (lambda m: m)
+    d = int(np.prod(shape))
+    layers: list[nn.Module] = [nn.Flatten()]
+    for _ in range(3):
+        layers += [wrap(nn.Linear(d, width)), nn.LeakyReLU(0.2, True)]
+        d = width
+    layers.append(wrap(nn.Linear(d, 1)))
+    if sigmoid:
+        layers.append(nn.Sigmoid())
+    return nn.Sequential(*layers)
+
+
+def dcgan_generator(z_dim: int, channels: int, width: int) -> nn.Module:
+    """z -> 4w x 2 x 2 -> 2w x 4 x 4 -> channels x 8 x 8 (transposed convolutions, BN, ReLU, tanh)."""
+    return nn.Sequential(
+        nn.Linear(z_dim, 4 * width * 4),
+        nn.Unflatten(1, (4 * width, 2, 2)),
+        nn.BatchNorm2d(4 * width),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(4 * width, 2 * width, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(2 * width),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(2 * width, channels, 4, 2, 1),
+        nn.Tanh(),
+    )
+
+
+def dcgan_discriminator(
+    channels: int, width: int, sn: bool = False, sigmoid: bool = False, bn: bool = True
+) -> nn.Module:
+    wrap = spectral_norm if sn else (lambda m: m)
+    layers: list[nn.Module] = [
+        wrap(nn.Conv2d(channels, width, 4, 2, 1)),
+        nn.LeakyReLU(0.2, True),
+        wrap(nn.Conv2d(width, 2 * width, 4, 2, 1, bias=not bn)),
+    ]
+    if bn:
+        layers.append(nn.BatchNorm2d(2 * width))
+    layers += [nn.LeakyReLU(0.2, True), nn.Flatten(), wrap(nn.Linear(2 * width * 4, 1))]
+    if sigmoid:
+        layers.append(nn.Sigmoid())
+    return nn.Sequential(*layers)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, ch: int, up: bool, sn: bool = False) -> None:
+        super().__init__()
+        wrap = spectral_norm if sn else (lambda m: m)
+        self.up = up
+        self.c1, self.c2 = wrap(nn.Conv2d(ch, ch, 3, 1, 1)), wrap(nn.Conv2d(ch, ch, 3, 1, 1))
+        self.n1, self.n2 = (nn.BatchNorm2d(ch), nn.BatchNorm2d(ch)) if up else (nn.Identity(), nn.Identity())
+
+    def forward(self, x: Tensor) -> Tensor:
+        if self.up:
+            x = F.interpolate(x, scale_factor=2)
+            h = self.c2(F.relu(self.n2(self.c1(F.relu(self.n1(x))))))
+            return x + h
+        h = self.c2(F.leaky_relu(self.c1(F.leaky_relu(x, 0.2)), 0.2))
+        return F.avg_pool2d(x + h, 2)
+
+
+class ResNetGenerator(nn.Module):
+    def __init__(self, z_dim: int, channels: int, width: int) -> None:
+        super().__init__()
+        self.fc = nn.Linear(z_dim, width * 4)
+        self.width = width
+        self.blocks = nn.Sequential(ResBlock(width, True), ResBlock(width, True))
+        self.out = nn.Sequential(nn.BatchNorm2d(width), nn.ReLU(True), nn.Conv2d(width, channels, 3, 1, 1), nn.Tanh())
+
+    def forward(self, z: Tensor) -> Tensor:
+        return self.out(self.blocks(self.fc(z).view(-1, self.width, 2, 2)))
+
+
+class ResNetDiscriminator(nn.Module):
+    def __init__(self, channels: int, width: int, sn: bool = False) -> None:
+        super().__init__()
+        wrap = spectral_norm if sn else (lambda m: m)
+        self.inp = wrap(nn.Conv2d(channels, width, 3, 1, 1))
+        self.blocks = nn.Sequential(ResBlock(width, False, sn), ResBlock(width, False, sn))
+        self.fc = wrap(nn.Linear(width * 4, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.fc(F.leaky_relu(self.blocks(self.inp(x)), 0.2).flatten(1))
+
+
+def build(
+    arch: str, source: Source, z_dim: int, width: int, sn: bool, sigmoid: bool, g_bn: bool
+) -> tuple[nn.Module, nn.Module]:
+    shape = source.shape
+    if arch == "mlp":
+        return mlp_generator(z_dim, shape, width, g_bn), mlp_discriminator(shape, width, sn, sigmoid)
+    if arch == "dcgan":
+        return dcgan_generator(z_dim, shape[0], width), dcgan_discriminator(shape[0], width, sn, sigmoid, bn=not sn)
+    if arch == "resnet":
+        return ResNetGenerator(z_dim, shape[0], width), ResNetDiscriminator(shape[0], width, sn)
+    raise ValueError(arch)
+
+
+# ---------------------------------------------------------------- causes of failure
+
+
+@dataclass
+class Knobs:
+    """What a cause may change inside a hand-written loop (each loop reads these where a user's code would)."""
+
+    d_steps: int = 1  # D updates per G update
+    d_frozen: bool = False  # the bug of a forgotten opt_d.step(): D never learns again
+    saturating_g: bool = False  # G minimises log(1 - D(G(z))) (the minimax form, T02)
+    penalty: float | None = None  # the gradient penalty's weight (None: the style's own)
+    outliers: bool = False  # a data bug: every 5th batch arrives unnormalised (0..255 instead of [-1, 1])
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A known way to break a healthy run, switched on at ``SWITCH``; ``expect``: the right symptoms."""
+
+    name: str
+    what: str
+    expect: tuple[str, ...]
+    apply: Callable[[Any], None]  # called with the run's context at SWITCH
+
+
+def _scale_lr(opt: torch.optim.Optimizer, factor: float) -> None:
+    for g in opt.param_groups:
+        g["lr"] *= factor
+
+
+def _set_betas(opt: torch.optim.Optimizer, beta1: float) -> None:
+    for g in opt.param_groups:
+        if "betas" in g:
+            g["betas"] = (beta1, g["betas"][1])
+
+
+def _strong_d(ctx: Any) -> None:
+    _scale_lr(ctx.opt_d, 10.0)
+    _scale_lr(ctx.opt_g, 0.1)
+    ctx.knobs.d_steps = 5
+    ctx.knobs.penalty = 0.0
+
+
+def _saturating(ctx: Any) -> None:
+    _strong_d(ctx)
+    ctx.knobs.saturating_g = True
+
+
+def _explode(ctx: Any) -> None:
+    ctx.swap_optimizers(lambda params: torch.optim.SGD(params, lr=0.5, momentum=0.9))
+    ctx.knobs.penalty = 0.0
+
+
+def _nan_weight(ctx: Any) -> None:
+    with torch.no_grad():
+        next(ctx.D.parameters()).view(-1)[0] = float("nan")
+
+
+def _weak_d(ctx: Any) -> None:
+    _scale_lr(ctx.opt_d, 0.002)
+    _scale_lr(ctx.opt_g, 3.0)
+
+
+def _frozen_d(ctx: Any) -> None:
+    ctx.knobs.d_frozen = True
+
+
+def _memorise(ctx: Any) -> None:
+    ctx.source.shrink()
+    _scale_lr(ctx.opt_d, 2.0)
+    ctx.knobs.penalty = 0.0
+
+
+def _outliers(ctx: Any) -> None:
+    ctx.knobs.outliers = True
+
+
+def _no_penalty_fast(ctx: Any) -> None:
+    ctx.knobs.penalty = 0.0
+    _scale_lr(ctx.opt_d, 20.0)
+    _set_betas(ctx.opt_d, 0.9)
+
+
+CAUSES = {
+    c.name: c
+    for c in (
+        Cause(
+            "strong_d",
+            "D far stronger than G: D's LR x10, G's x0.1, 5 D steps per G step, no penalty",
+            ("d_loss_zero",),
+            _strong_d,
+        ),
+        Cause(
+            "saturating",
+            "G switches to the saturating minimax loss log(1 - D(G(z))) with a far stronger D",
+            ("saturating_g",),
+            _saturating,
+        ),
+        Cause(
+            "explode",
+            "both optimisers become SGD (momentum 0.9) at learning rate 0.5",
+            ("grad_explode", "non_finite", "grad_vanish"),
+            _explode,
+        ),
+        Cause("nan", "a NaN written into one weight of D", ("non_finite",), _nan_weight),
+        Cause(
+            "weak_d",
+            "D nearly frozen (LR x0.002) while G speeds up (x3): G drifts onto fewer modes",
+            ("mode_collapse",),
+            _weak_d,
+        ),
+        Cause(
+            "frozen_d",
+            "a forgotten opt_d.step(): D stops learning and G exploits it",
+            ("g_fools_with_garbage",),
+            _frozen_d,
+        ),
+        Cause(
+            "memorise",
+            "the training set shrinks to 32 fixed reals (D's LR x2, no penalty): D memorises them",
+            ("d_overfit",),
+            _memorise,
+        ),
+        Cause("outliers", "a data bug: every 5th batch arrives unnormalised (0..255)", ("d_loss_spiky",), _outliers),
+        Cause(
+            "no_penalty",
+            "the gradient penalty is dropped and D's LR raised x20 with beta1 0.9",
+            ("grad_explode", "non_finite"),
+            _no_penalty_fast,
+        ),
+    )
+}
+
+
+# ---------------------------------------------------------------- set-ups
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One healthy configuration; ``cause`` turns it into a failing one."""
+
+    name: str
+    style: str  # trainer, bce_sigmoid, bce_logits, hinge_sn, wgan_gp, r1, lsgan
+    data: str  # ring8[_stream], grid25[_stream], digits, stacked, folder
+    arch: str  # mlp, mlp_nobn, dcgan, resnet (hand loops); a preset name for the trainer
+    batch: int
+    lr_g: float
+    lr_d: float
+    steps: int
+    split: str  # "tune" or "test"
+    loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
+    cause: str | None = None
+    overrides: tuple[str, ...] = ()  # trainer only
+    z_dim: int = 16
+    width: int = 64
+
+    @property
+    def expect(self) -> tuple[str, ...]:
+        return CAUSES[self.cause].expect if self.cause else ()
+
+    @property
+    def switch_at(self) -> int:
+        return SWITCH if self.cause else 0
+
+
+H = Setup
+HEALTHY = [
+    # --- the reference trainer (its own callback attaches the monitor)
+    H(
+        "t_ring8_rec",
+        "trainer",
+        "ring8",
+        "recommended",
+        64,
+        2e-4,
+        4e-4,
+        1500,
+        "tune",
+        overrides=("model.d_norm=none", "model.minibatch_std=false"),
+    ),
+    H(
+        "t_grid25_ns",
+        "trainer",
+        "grid25",
+        "vanilla",
+        128,
+        2e-4,
+        2e-4,
+        1500,
+        "test",
+        overrides=(
+            "loss.name=nonsaturating",
+            "tricks.latent=gaussian",
+            "tricks.separate_batches=true",
+            "model.d_norm=none",
+        ),
+    ),
+    H("t_digits_rec", "trainer", "digits", "recommended", 64, 2e-4, 4e-4, 800, "tune"),
+    H("t_digits_hinge", "trainer", "digits", "sngan-hinge", 32, 2e-4, 2e-4, 800, "test"),
+    H("t_ring8_wgangp", "trainer", "ring8", "wgan-gp", 64, 1e-4, 1e-4, 1200, "test", overrides=("model.g_norm=none",)),
+    H("t_stacked_rec", "trainer", "stacked", "recommended", 64, 2e-4, 4e-4, 700, "tune"),
+    H(
+        "t_ring8_lsq",
+        "trainer",
+        "ring8",
+        "vanilla",
+        64,
+        2e-4,
+        2e-4,
+        1500,
+        "test",
+        overrides=(
+            "loss.name=least_squares",
+            "tricks.latent=gaussian",
+            "tricks.separate_batches=true",
+            "model.d_norm=none",
+        ),
+    ),
+    # --- hand-written loops
+    H("bces_digits_dcgan", "bce_sigmoid", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "tune", loss="bce", width=16),
+    H("bces_ring_mlp", "bce_sigmoid", "ring8_stream", "mlp", 128, 1e-4, 1e-4, 1500, "test", loss="bce"),
+    H("bces_digits_mlp16", "bce_sigmoid", "digits", "mlp", 16, 2e-4, 2e-4, 800, "test", loss=None),
+    H("bces_folder_dcgan", "bce_sigmoid", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "tune", loss=None, width=16),
+    H("bcel_digits_mlp", "bce_logits", "digits", "mlp", 256, 2e-4, 2e-4, 800, "tune", loss="bce"),
+    H("bcel_stacked_dcgan", "bce_logits", "stacked", "dcgan", 64, 2e-4, 2e-4, 800, "test", loss="bce", width=16),
+    H("bcel_ring_mlp", "bce_logits", "ring8", "mlp", 64, 1e-4, 4e-4, 1500, "test", loss="bce"),
+    H("hinge_ring_mlp", "hinge_sn", "ring8", "mlp", 64, 2e-4, 2e-4, 1500, "tune", loss="hinge"),
+    H("hinge_folder_resnet", "hinge_sn", "folder", "resnet", 32, 2e-4, 2e-4, 700, "test", loss="hinge", width=16),
+    H("hinge_digits_dcgan", "hinge_sn", "digits", "dcgan", 128, 2e-4, 2e-4, 800, "tune", loss="hinge", width=16),
+    H("wgan_folder_dcgan", "wgan_gp", "folder", "dcgan", 64, 1e-4, 1e-4, 700, "tune", loss="wasserstein", width=16),
+    H("wgan_digits_dcgan", "wgan_gp", "digits", "dcgan", 64, 1e-4, 1e-4, 600, "test", loss="wasserstein", width=16),
+    H("r1_grid_mlp", "r1", "grid25", "mlp", 128, 2e-4, 2e-4, 1500, "test", loss="bce"),
+    H("r1_digits_resnet", "r1", "digits", "resnet", 32, 2e-4, 2e-4, 700, "tune", loss="bce", width=16),
+    H("lsgan_ring_mlp", "lsgan", "ring8_stream", "mlp", 64, 2e-4, 2e-4, 1500, "tune", loss="least_squares"),
+    H("lsgan_folder_dcgan", "lsgan", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "test", loss="least_squares", width=16),
+    H("lsgan_grid_mlp32", "lsgan", "grid25", "mlp", 32, 2e-4, 2e-4, 1500, "tune", loss=None),
+]
+_BY_NAME = {h.name: h for h in HEALTHY}
+
+
+def _fail(base: str, cause: str) -> Setup:
+    """A failing set-up: its healthy twin with ``cause`` switched on; it stays in its twin's half (the runs
+    are identical up to the switch, so splitting a twin pair would leak the tuning half into the test half)."""
+    return replace(_BY_NAME[base], name=f"{base}+{cause}", cause=cause)
+
+
+FAILING = [
+    # tune half
+    _fail("t_ring8_rec", "strong_d"),
+    _fail("t_ring8_rec", "saturating"),
+    _fail("t_digits_rec", "nan"),
+    _fail("t_stacked_rec", "weak_d"),
+    _fail("bces_digits_dcgan", "explode"),
+    _fail("bces_folder_dcgan", "weak_d"),
+    _fail("bcel_digits_mlp", "frozen_d"),
+    _fail("hinge_ring_mlp", "outliers"),
+    _fail("hinge_digits_dcgan", "memorise"),
+    _fail("wgan_folder_dcgan", "no_penalty"),
+    _fail("r1_digits_resnet", "explode"),
+    _fail("lsgan_ring_mlp", "strong_d"),
+    _fail("lsgan_grid_mlp32", "weak_d"),
+    # test half
+    _fail("t_grid25_ns", "weak_d"),
+    _fail("t_digits_hinge", "explode"),
+    _fail("t_ring8_lsq", "explode"),
+    _fail("t_ring8_wgangp", "explode"),
+    _fail("bces_ring_mlp", "frozen_d"),
+    _fail("bces_digits_mlp16", "saturating"),
+    _fail("bces_digits_mlp16", "memorise"),
+    _fail("bcel_stacked_dcgan", "frozen_d"),
+    _fail("bcel_ring_mlp", "outliers"),
+    _fail("hinge_folder_resnet", "memorise"),
+    _fail("wgan_digits_dcgan", "weak_d"),
+    _fail("r1_grid_mlp", "strong_d"),
+    _fail("lsgan_folder_dcgan", "nan"),
+]
+SETUPS = HEALTHY + FAILING
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass
+class Context:
+    """What a cause can reach at the switch step."""
+
+    G: nn.Module
+    D: nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    source: Source
+    knobs: Knobs
+    swap: Callable[[Callable], None] | None = None
+
+    def swap_optimizers(self, make: Callable) -> None:
+        self.opt_g, self.opt_d = make(self.G.parameters()), make(self.D.parameters())
+        if self.swap is not None:
+            self.swap(make)
+
+
+@dataclass
+class Record:
+    """What a run leaves: the monitor's alerts and incidents, the probes, and per-step signals."""
+
+    alerts: list[dict] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    probes: list[dict] = field(default_factory=list)
+    trace: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    kind: str | None = None
+    probabilities: bool = False
+    cpu_seconds: float = 0.0
+    stopped: str | None = None
+
+
+def probe_samples(G: nn.Module, z: Tensor) -> Tensor:
+    with torch.no_grad(), torch.random.fork_rng(devices=[]):
+        was = G.training
+        G.eval()
+        try:
+            return G(z)
+        finally:
+            G.train(was)
+
+
+def finish(record: Record, monitor: Monitor) -> Record:
+    record.alerts = [
+        {"step": a.step, "symptom": a.symptom, "severity": a.severity, "incident": a.incident} for a in monitor.alerts
+    ]
+    record.incidents = [i.record() for i in monitor.incidents.all]  # after close(): nothing held back
+    record.notes = [e for e in monitor.events.records if e.get("event") not in ("alert", "folded", "stop")]
+    record.kind = monitor.kind.id if monitor.kind is not None else None
+    record.probabilities = monitor.probabilities
+    return record
+
+
+def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> Record:
+    """One hand-written loop of style ``s.style``, the monitor attached as the README shows."""
+    torch.manual_seed(seed)
+    source = make_source(s.data, seed)
+    g_bn = s.arch != "mlp_nobn"
+    arch = "mlp" if s.arch.startswith("mlp") else s.arch
+    G, D = build(arch, source, s.z_dim, s.width, sn=s.style == "hinge_sn", sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
+    betas = (0.0, 0.9) if s.style in ("hinge_sn", "wgan_gp") else (0.5, 0.999)
+    opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
+    opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
+    knobs = Knobs(d_steps=5 if s.style == "wgan_gp" else 1)
+    fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
+    probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
+    monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
+    ctx = Context(G, D, opt_g, opt_d, source, knobs)
+    step_fn = STYLES[s.style]
+    record = Record()
+    start = time.process_time()
+    for step in range(1, s.steps + 1):
+        if step == s.switch_at:
+            CAUSES[s.cause].apply(ctx)
+            if ctx.opt_d is not opt_d:  # the optimisers were swapped: watch the new ones (as a user would re-attach)
+                opt_g, opt_d = ctx.opt_g, ctx.opt_d
+                monitor.close()
+                monitor.watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
+        out = step_fn(G, D, ctx.opt_g, ctx.opt_d, source, s, knobs, step)
+        monitor.step(step, **out)
+        record.trace.append((step, dict(monitor.history.latest)))
+        if step % PROBE_EVERY == 0:
+            record.probes.append({"step": step, **source.probe(probe_samples(G, probe_z))})
+        if time.process_time() - start > budget:
+            record.stopped = f"over the CPU budget at step {step}"
+            break
+    monitor.close()
+    record.cpu_seconds = time.process_time() - start
+    return finish(record, monitor)
+
+
+# --- one iteration of each style: returns what the loop hands to monitor.step
+
+
+def _batch(source: Source, s: Setup, knobs: Knobs, step: int) -> Tensor:
+    x = source.batch(s.batch)
+    if knobs.outliers and step % 5 == 0:
+        x = (x + 1) * 127.5  # the normalisation step was skipped for this batch
+    return x
+
+
+def _z(n: int, s: Setup) -> Tensor:
+    return torch.randn(n, s.z_dim)
+
+
+def step_bce_sigmoid(G, D, opt_g, opt_d, source, s, knobs, step):
+    """PyTorch's DCGAN example: D ends in a Sigmoid, nn.BCELoss, real_label = 1, fake_label = 0."""
+    criterion = nn.BCELoss()
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        D.zero_grad()
+        output = D(real).view(-1)
+        errD_real = criterion(output, torch.full_like(output, 1.0))
+        errD_real.backward()
+        fake = G(_z(s.batch, s))
+        out_fake = D(fake.detach()).view(-1)
+        errD_fake = criterion(out_fake, torch.full_like(out_fake, 0.0))
+        errD_fake.backward()
+        errD = errD_real + errD_fake
+        if not knobs.d_frozen:
+            opt_d.step()
+    G.zero_grad()
+    output_g = D(fake).view(-1)
+    if knobs.saturating_g:
+        errG = -criterion(output_g, torch.full_like(output_g, 0.0))  # minimise log(1 - D(G(z)))
+    else:
+        errG = criterion(output_g, torch.full_like(output_g, 1.0))
+    errG.backward()
+    opt_g.step()
+    return {"d_loss": errD, "g_loss": errG, "d_real": output, "d_fake": out_fake}
+
+
+def step_bce_logits(G, D, opt_g, opt_d, source, s, knobs, step):
+    """BCEWithLogitsLoss on raw outputs, one-sided label smoothing (reals labelled 0.9)."""
+    adv = nn.BCEWithLogitsLoss()
+    for _ in range(knobs.d_steps):
+        real_imgs = _batch(source, s, knobs, step)
+        gen_imgs = G(_z(s.batch, s))
+        opt_d.zero_grad()
+        real_pred, fake_pred = D(real_imgs), D(gen_imgs.detach())
+        d_loss = (adv(real_pred, torch.full_like(real_pred, 0.9)) + adv(fake_pred, torch.zeros_like(fake_pred))) / 2
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    pred = D(gen_imgs)
+    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
+    """SNGAN: spectral norm in D, hinge loss, Adam(0, 0.9)."""
+    for _ in range(knobs.d_steps):
+        x = _batch(source, s, knobs, step)
+        with torch.no_grad():
+            x_fake = G(_z(s.batch, s))
+        d_real, d_fake = D(x), D(x_fake)
+        loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
+        opt_d.zero_grad()
+        loss_d.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    fake = G(_z(s.batch, s))
+    loss_g = -D(fake).mean()
+    opt_g.zero_grad()
+    loss_g.backward()
+    opt_g.step()
+    return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
+
+
+def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
+    """WGAN-GP: a critic with 5 steps per G step, gradient penalty 10 on interpolates, Adam(0, 0.9)."""
+    lam = 10.0 if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s)).detach()
+        real_out, fake_out = D(real), D(fake)  # per-sample critic scores
+        d_real, d_fake = real_out.mean(), fake_out.mean()
+        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+        inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+        grads = autograd.grad(D(inter).sum(), inter, create_graph=True)[0]
+        gp = ((grads.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
+        d_cost = d_fake - d_real + lam * gp
+        opt_d.zero_grad()
+        d_cost.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    g_cost = -D(G(_z(s.batch, s))).mean()
+    opt_g.zero_grad()
+    g_cost.backward()
+    opt_g.step()
+    return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+
+
+def step_r1(G, D, opt_g, opt_d, source, s, knobs, step):
+    """StyleGAN's logistic loss: softplus forms, R1 penalty (gamma/2 * ||grad D(x)||^2) on reals every step."""
+    gamma = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step).requires_grad_(True)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
+        (grad_real,) = autograd.grad(real_pred.sum(), real, create_graph=True)
+        r1 = grad_real.pow(2).flatten(1).sum(1).mean()
+        opt_d.zero_grad()
+        (d_loss + gamma / 2 * r1).backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    fake_pred_g = D(G(_z(s.batch, s)))
+    g_loss = -F.softplus(fake_pred_g).mean() if knobs.saturating_g else F.softplus(-fake_pred_g).mean()
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
+    """LSGAN: MSELoss towards valid = 1 and fake = 0, the two D terms averaged."""
+    mse = nn.MSELoss()
+    for _ in range(knobs.d_steps):
+        imgs = _batch(source, s, knobs, step)
+        gen = G(_z(s.batch, s))
+        opt_d.zero_grad()
+        real_out, fake_out = D(imgs), D(gen.detach())
+        d_loss = 0.5 * (mse(real_out, torch.ones_like(real_out)) + mse(fake_out, torch.zeros_like(fake_out)))
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    g_loss = mse(D(gen), torch.ones_like(fake_out))
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_out, "d_fake": fake_out}
+
+
+STYLES = {
+    "bce_sigmoid": step_bce_sigmoid,
+    "bce_logits": step_bce_logits,
+    "hinge_sn": step_hinge_sn,
+    "wgan_gp": step_wgan_gp,
+    "r1": step_r1,
+    "lsgan": step_lsgan,
+}
+
+
+# ---------------------------------------------------------------- the trainer
+
+
+TRAINER_DATA = {
+    "ring8": ["data.name=ring8", "data.points=4096", "model.z_dim=8", "model.g_width=64", "model.d_width=64"],
+    "grid25": ["data.name=grid25", "data.points=4096", "model.z_dim=8", "model.g_width=64", "model.d_width=64"],
+    "digits": ["data.name=digits", "model.z_dim=16", "model.g_width=16", "model.d_width=16"],
+    "stacked": ["data.name=stacked_digits", "model.z_dim=16", "model.g_width=16", "model.d_width=16"],
+}
+
+
+def run_trainer(s: Setup, seed: int, config: MonitorConfig, budget: float) -> Record:
+    """The reference trainer with the monitor's own callback (as ``ganhacks train``), a cause and the probe."""
+    from ganhacks.train.callbacks import Callback, MonitorCallback
+    from ganhacks.train.config import apply_overrides
+    from ganhacks.train.loop import Trainer
+    from ganhacks.train.presets import preset_config
+    from ganhacks.tricks.losses import get_loss
+    from ganhacks.tricks.steps import StepSchedule
+
+    overrides = [
+        *TRAINER_DATA[s.data],
+        *s.overrides,
+        f"train.batch_size={s.batch}",
+        f"optim.g_lr={s.lr_g}",
+        f"optim.d_lr={s.lr_d}",
+        "train.sample_every=0",
+        "train.checkpoint_every=0",
+        f"train.steps={s.steps}",
+        f"train.seed={seed}",
+    ]
+    run_config = apply_overrides(preset_config(s.arch), overrides)
+    run_config = replace(run_config, monitor=config)
+    mon = MonitorCallback(run_config.monitor, None, loss=run_config.loss.name, stream=None)
+    source = make_source(s.data, seed)
+    record = Record()
+    probe_z_gen = torch.Generator().manual_seed(seed + 2)
+    start = time.process_time()
+
+    class Switch(Callback):
+        def on_step_end(self, trainer, step, logs):
+            if step != s.switch_at:
+                return
+            if s.cause in ("strong_d", "saturating"):
+                for g in trainer.opt_d.param_groups:
+                    g["lr"] *= 10.0
+                for g in trainer.opt_g.param_groups:
+                    g["lr"] *= 0.1
+                trainer.schedule = StepSchedule(n_critic=5)
+                if s.cause == "saturating":
+                    trainer.loss = get_loss("minimax")
+            elif s.cause == "explode":
+                trainer.opt_d = torch.optim.SGD(trainer.D.parameters(), lr=0.5, momentum=0.9)
+                trainer.opt_g = torch.optim.SGD(trainer.G.parameters(), lr=0.5, momentum=0.9)
+                # the loop steps the optimisers it lists in its players (built once): swap them there too
+                new = {"d": trainer.opt_d, "g": trainer.opt_g}
+                trainer.d_players = [(n, m, new.get(n, o)) for n, m, o in trainer.d_players]
+                trainer.g_players = [(n, m, new.get(n, o)) for n, m, o in trainer.g_players]
+                mon.monitor.close()
+                mon.monitor.watch(trainer.G, trainer.D, trainer.opt_g, trainer.opt_d, totals=False)
+            elif s.cause == "nan":
+                _nan_weight(trainer)
+            elif s.cause == "weak_d":
+                for g in trainer.opt_d.param_groups:
+                    g["lr"] *= 0.002
+                for g in trainer.opt_g.param_groups:
+                    g["lr"] *= 3.0
+
+    class Probe(Callback):
+        def on_step_end(self, trainer, step, logs):
+            record.trace.append((step, dict(mon.monitor.history.latest)))
+            if step % PROBE_EVERY == 0:
+                z = trainer.sample_z(PROBE_N, trainer.config.model.z_dim, generator=probe_z_gen)
+                record.probes.append({"step": step, **source.probe(probe_samples(trainer.G, z))})
+            if time.process_time() - start > budget:
+                record.stopped = f"over the CPU budget at step {step}"
+                trainer.request_stop("budget")
+
+    trainer = Trainer(run_config, callbacks=[mon, Switch(), Probe()])
+    trainer.fit()
+    record.cpu_seconds = time.process_time() - start
+    return finish(record, mon.monitor)
+
+
+def run_setup(s: Setup, seed: int, config: MonitorConfig | None = None, budget: float = 300.0) -> Record:
+    """One run of a set-up (healthy, or failing from ``SWITCH`` on)."""
+    torch.set_num_threads(1)
+    config = config or MonitorConfig()
+    if s.style == "trainer":
+        return run_trainer(s, seed, config, budget)
+    return run_hand_loop(s, seed, config, budget)
+
+
+def describe(s: Setup) -> str:
+    what = f"{s.style} {s.arch} on {s.data}, batch {s.batch}, LR G {s.lr_g:g} / D {s.lr_d:g}"
+    if s.cause:
+        what += f"; at step {SWITCH}: {CAUSES[s.cause].what}"
+    return what
+
+
+def check_corpus() -> dict[str, Any]:
+    """Counts the issue asks for (and a sanity check that every failing set-up has its healthy twin)."""
+    styles = {s.style for s in HEALTHY}
+    assert all(f.name.split("+")[0] in _BY_NAME for f in FAILING)
+    return {
+        "healthy": len(HEALTHY),
+        "failing": len(FAILING),
+        "styles": sorted(styles),
+        "batches": sorted({s.batch for s in SETUPS}),
+        "tune": sum(s.split == "tune" for s in SETUPS),
+        "test": sum(s.split == "test" for s in SETUPS),
+    }
+
+
+if __name__ == "__main__":
+    print(check_corpus())

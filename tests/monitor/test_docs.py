@@ -1,0 +1,43 @@
+"""docs/monitor.md's figures come from the JSON files its benchmarks wrote: the generated blocks are
+exactly what the benchmarks' renderers make of those files (every other figure of the page is
+checked against the same files by tests/test_docs_figures.py)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from benchmarks.monitor_cost import render as render_cost
+from benchmarks.monitor_validity import render as render_validity
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def block(doc, tag):
+    m = re.search(rf"<!-- {tag}: (.*?) -->\n(.*?)\n<!-- /{tag} -->", doc, re.S)
+    assert m, f"no {tag} block in docs/monitor.md"
+    return m.group(1), m.group(2)
+
+
+def load(name):
+    return json.loads((DOCS / name).read_text())
+
+
+@pytest.mark.parametrize(
+    "tag, json_names, render",
+    [
+        ("validity", ("monitor_validity.json", "monitor_validity_tune.json"), render_validity),
+        ("cost", ("monitor_cost.json",), render_cost),
+    ],
+)
+def test_generated_blocks_match_their_json(tag, json_names, render):
+    command, text = block((DOCS / "monitor.md").read_text(), tag)
+    assert all(name in command for name in json_names)  # the command that regenerates it is written next to it
+    assert text == render(*(load(name) for name in json_names))
+
+
+def test_the_held_out_figures_come_from_the_held_out_half():
+    held_out, tune = load("monitor_validity.json"), load("monitor_validity_tune.json")
+    assert held_out["split"] == "test" and tune["split"] == "tune"
+    assert {r["split"] for r in held_out["runs"]} == {"test"} and {r["split"] for r in tune["runs"]} == {"tune"}
+    assert held_out["config"] == tune["config"]  # both halves measured with the same (final) settings
