@@ -72,7 +72,9 @@ class MonitorConfig:
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
     # generated samples (G's newest training batches in ganhacks train; G(z) at fixed z in a hand loop) and reals
     diversity_samples: int = 256
-    evidence: str = "docs/EVIDENCE.md"  # measured benefit of each tip (ganhacks bench); remedies are listed best first
+    # measured benefit of each tip, remedies listed best first: "" = the verdicts ganhacks ships
+    # (ganhacks/assets/measured.json, from docs/EVIDENCE.md), or a path to an evidence JSON/Markdown page
+    evidence: str = ""
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:

@@ -1,11 +1,14 @@
 """Remedy tips in order of measured benefit, when there is evidence to order them by (tips T10, bench).
 
-Each symptom lists its remedy tips in catalog order. When the evidence page of ``ganhacks bench``
-exists (``docs/EVIDENCE.md`` by default, ``monitor.evidence`` to change it), the tips with a
-measured benefit come first, best first; the others keep their catalog order after them.
+Each symptom lists its remedy tips in catalog order. The tips with a measured benefit come first,
+best first; the others keep their catalog order after them. The benefits come from the verdicts
+ganhacks ships (``ganhacks/assets/measured.json``, written from the suites of docs/EVIDENCE.md), or
+from the file ``monitor.evidence`` names.
 
 The evidence contract (what :func:`load_benefits` reads):
 
+* the shipped form: ``{"tips": {"S01": {"ring8": {"benefit": -0.77, ...}}}}`` (benefits averaged over
+  benchmarks),
 * a JSON file: ``{"T13": 0.12, "S01": 0.3, ...}`` (tip id -> benefit, larger is better), or
 * a Markdown file with one or more tables whose header has a ``tip`` column and a ``benefit``
   column; a benefit cell's first number counts (``+0.12 [0.05, 0.20]`` -> 0.12), rows of the
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -56,23 +60,46 @@ def parse_benefits(text: str) -> dict[str, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
+SHIPPED = "assets/measured.json"  # inside the ganhacks package
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def shipped_benefits(data: dict) -> dict[str, float]:
+    """Tip id -> mean benefit over benchmarks, from the shipped form ``{"tips": {tip: {bench: {"benefit"}}}}``."""
+    out = {}
+    for tip, by_bench in data.get("tips", {}).items():
+        values = (
+            [e.get("benefit") for e in by_bench.values() if isinstance(e, dict)] if isinstance(by_bench, dict) else []
+        )
+        values = [float(v) for v in values if _number(v)]
+        if values:
+            out[str(tip)] = sum(values) / len(values)
+    return out
+
+
 def load_benefits(path: str | Path | None) -> dict[str, float]:
-    """The evidence table at ``path`` (JSON or Markdown, see the module docstring); ``{}`` when absent."""
-    if not path:
-        return {}
-    p = Path(path)
+    """The evidence at ``path`` (JSON or Markdown, see the module docstring), or the shipped verdicts when
+    ``path`` is empty; ``{}`` when absent or unreadable."""
     try:
-        text = p.read_text()
+        if not path:
+            text, suffix = resources.files("ganhacks").joinpath(SHIPPED).read_text(), ".json"
+        else:
+            text, suffix = Path(path).read_text(), Path(path).suffix
     except (OSError, UnicodeDecodeError):
         return {}
-    if p.suffix == ".json":
+    if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if isinstance(data.get("tips"), dict):
+            return shipped_benefits(data)
+        return {str(k): float(v) for k, v in data.items() if _number(v)}
     return parse_benefits(text)
 
 
