@@ -174,9 +174,12 @@ def markdown(out: dict[str, Any]) -> str:
             f"{m['modes_covered']['min']:.0f} | {pct(m['high_quality'])} | {num(m['reverse_kl_hq'])} | "
             f"{cell['cpu_s']:.0f} |"
         )
+    said = set()
     for c in out["comparisons"]:
         d = c["metrics"]["high_quality"]
-        if d["n"] >= MIN_PAIRS:
+        pair = (c["benchmark"], frozenset((c["variant"], c["baseline"])))
+        if d["n"] >= MIN_PAIRS and pair not in said:  # one sentence per pair, whichever side is the baseline
+            said.add(pair)
             lines.append("")
             lines.append(
                 f"Paired over {d['n']} seeds on {c['benchmark']}: {c['variant']} minus {c['baseline']}, "

@@ -51,6 +51,7 @@ BAD = [
     ("[benchmarks.ring8]\nstep = [10]\n", "unknown key 'step'. Did you mean 'steps'?"),
     ("[benchmarks.ring8]\nsteps = [0]\n", "steps must be >= 1"),
     ("[benchmarks.ring8]\nsteps = [10]\n[variants.a]\ntips = ['T99']\n", "unknown tip 'T99'"),
+    ("[benchmarks.ring8]\nsteps = [10]\n[variants.a]\neffect = 0\n", "effect must be 1"),
     ("[benchmarks.ring8]\nsteps = [10]\n[variants.a]\nbaseline = 'nope'\n", "compared with 'nope'"),
     ("[benchmarks.ring8]\nsteps = [10]\nvariants = ['missing']\n", "names variant 'missing'"),
     ("[benchmarks.ring8]\nsteps = [10]\n[variants.a]\nset = ['train.steps=5']\nbaseline = ''\n", "sets train.steps"),
@@ -147,3 +148,12 @@ def test_job_ids_are_stable_and_tuning_seeds_kept_apart():
     assert tuned.baseline == "small@tune2"
     with pytest.raises(UserError, match="--seeds must be between"):
         make_plan(suite, 0)
+
+
+def test_a_hand_written_leave_one_out_says_it_takes_its_tip_out():
+    suite = parse_suite(
+        GOOD + '[variants.no-decay]\nset = ["optim.lr_schedule=constant"]\nbaseline = "small"\n'
+        'tips = ["S08"]\neffect = -1\n'
+    )
+    effects = {j.variant: j.effect for j in make_plan(suite, 1).jobs}
+    assert effects == {"small": 1, "small-hinge": 1, "no-decay": -1}

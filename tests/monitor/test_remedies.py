@@ -35,7 +35,8 @@ def test_load_benefits_reads_a_path_the_shipped_file_or_nothing(tmp_path):
     shipped = load_benefits("")  # the verdicts the package ships: the same numbers the bench reads
     from ganhacks.bench import measured_verdicts
 
-    assert shipped == shipped_benefits({"tips": measured_verdicts()})
+    assert shipped and shipped == shipped_benefits({"tips": measured_verdicts()})
+    assert shipped["S01"] < 0 < shipped["S08"]  # docs/EVIDENCE.md: spectral norm hurts on ring8, LR decay helps
 
 
 def test_remedies_are_listed_best_measured_first(tmp_path):

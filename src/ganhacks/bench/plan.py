@@ -266,7 +266,7 @@ class _Builder:
 
 
 def _explicit(defn: VariantDef) -> Variant:
-    return Variant(defn.name, defn.preset, defn.overrides, defn.baseline, defn.group, defn.tips, 1, defn.note)
+    return Variant(defn.name, defn.preset, defn.overrides, defn.baseline, defn.group, defn.tips, defn.effect, defn.note)
 
 
 def derived_variants(

@@ -60,7 +60,7 @@ BUILT_IN = ("quick", "full")  # suites shipped in ganhacks/bench/suites/
 TOP_KEYS = ("name", "description", "seeds", "baseline", "preset", "benchmarks", "generate", "variants")
 BENCH_KEYS = ("benchmark", "steps", "variants", "eval_n")
 GENERATE_KEYS = ("leave_one_out", "add_one_in", "toggles")
-VARIANT_KEYS = ("preset", "set", "baseline", "group", "tips", "note")
+VARIANT_KEYS = ("preset", "set", "baseline", "group", "tips", "effect", "note")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class VariantDef:
     group: str  # a heading for the report
     tips: tuple[str, ...]  # catalog tips it measures, relative to its baseline
     note: str  # one line for the report
+    effect: int = 1  # +1: it adds ``tips`` to its baseline; -1: it takes them out (a hand-written leave-one-out)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,9 @@ def parse_suite(text: str, origin: str = "suite") -> Suite:
         for tip in tips:
             get_tip(tip)
         baseline = _typed(table.get("baseline", default_baseline), str, "baseline", where)
+        effect = table.get("effect", 1)
+        if effect not in (1, -1) or isinstance(effect, bool):
+            raise UserError(f"{where}: effect must be 1 (the variant adds its tips) or -1 (it takes them out)")
         variants.append(
             VariantDef(
                 name=vname,
@@ -244,6 +248,7 @@ def parse_suite(text: str, origin: str = "suite") -> Suite:
                 group=_typed(table.get("group", "variant"), str, "group", where),
                 tips=tips,
                 note=_typed(table.get("note", ""), str, "note", where),
+                effect=effect,
             )
         )
     return Suite(name, description, seeds[0], tuple(benchmarks), tuple(variants), generate, text)
