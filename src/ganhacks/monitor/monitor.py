@@ -85,6 +85,18 @@ def _rows_of(output: Tensor, inputs: Tensor, part: Tensor) -> Tensor | None:
     return inputs[start : start + n]
 
 
+def eval_forward(net: nn.Module, x: Tensor) -> Tensor:
+    """``net(x)`` in eval mode on a forked random stream: neither the run's RNG (dropout in G) nor the
+    module's train/eval mode is changed by the monitor's look."""
+    with torch.random.fork_rng(devices=[x.device.index or 0] if x.is_cuda else []):
+        was = net.training
+        net.eval()
+        try:
+            return net(x)
+        finally:
+            net.train(was)
+
+
 class Monitor:
     """Watches a GAN run for failure symptoms (tip T10).
 
@@ -238,13 +250,8 @@ class Monitor:
     def _check_fit(self, net: nn.Module, x: Tensor, arg: str, name: str, hint: str) -> Tensor:
         """``net(x)`` without side effects, or a UserError that says ``x`` does not fit ``net``."""
         try:
-            with torch.no_grad(), torch.random.fork_rng(devices=[x.device.index or 0] if x.is_cuda else []):
-                was = net.training
-                net.eval()
-                try:
-                    return net(x)
-                finally:
-                    net.train(was)
+            with torch.no_grad():
+                return eval_forward(net, x)
         except Exception as exc:  # any failure of the user's network on this input is a misfit
             raise UserError(
                 f"watch({arg}=...) does not fit {name}: {name}({arg}) with {arg} of shape {tuple(x.shape)} "
@@ -327,15 +334,7 @@ class Monitor:
         """``G(z)`` at the fixed z, in eval mode, the run's random state untouched."""
         if self._G is None or self._z is None:
             return None
-        G, z = self._G, self._z
-        devices = [z.device.index or 0] if z.is_cuda else []
-        with torch.random.fork_rng(devices=devices):  # dropout in G must not move the run's random stream
-            was = G.training
-            G.eval()
-            try:
-                return G(z)
-            finally:
-                G.train(was)
+        return eval_forward(self._G, self._z)
 
     def measure_diversity(self, samples: Tensor) -> dict[str, float]:
         """``diversity/ratio``, ``fidelity/ratio`` and ``coverage`` of ``samples`` (see :func:`diversity_signals`)."""
