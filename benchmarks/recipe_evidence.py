@@ -4,7 +4,8 @@ Run the suites (each resumable; results land in runs/), then this script:
 
     ganhacks bench run --suite benchmarks/evidence/recipe_ablation.toml --workers 2 --out runs/recipe-ablation
     ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets
-    python benchmarks/recipe_evidence.py --ablation runs/recipe-ablation --targets runs/recipe-targets
+    ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
+    python benchmarks/recipe_evidence.py   # reads those three folders (--ablation, --targets, --grid)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -95,10 +96,10 @@ def tip_benefits(evidence: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def shipped(evidence: dict[str, Any]) -> dict[str, Any]:
+def shipped(*evidences: dict[str, Any]) -> dict[str, Any]:
     """What the package ships (``ganhacks tips``, the remedies' order): one verdict per tip and benchmark."""
     tips: dict[str, dict[str, Any]] = {}
-    for tip, by_bench in evidence["tips"].items():
+    for tip, by_bench in ((t, b) for e in evidences for t, b in e["tips"].items()):
         for bench, entry in by_bench.items():
             m = entry["measurements"][0]
             tips.setdefault(tip, {})[bench] = {
@@ -186,6 +187,27 @@ def markdown(out: dict[str, Any]) -> str:
                 f"high quality {100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], verdict: "
                 f"{c['verdict']}."
             )
+    if out.get("grid_lead"):
+        lines += ["", "### The grid lead: minibatch std on grid25 (evidence only, not a default)", ""]
+        lines += [
+            "| variant | runs | modes (min / mean) | high quality | reverse KL (HQ) | CPU s |",
+            "|---|---|---|---|---|---|",
+        ]
+        for cell in out["grid_lead"]["cells"]:
+            m = cell["metrics"]
+            lines.append(
+                f"| {cell['variant']} | {cell['ok']}/{cell['runs']} | {m['modes_covered']['min']:.0f} / "
+                f"{m['modes_covered']['mean']:.2f} | {pct(m['high_quality'])} | {num(m['reverse_kl_hq'])} | "
+                f"{cell['cpu_s']:.0f} |"
+            )
+        for c in out["grid_lead"]["comparisons"]:
+            d, k = c["metrics"]["high_quality"], c["metrics"]["modes_covered"]
+            lines += [
+                "",
+                f"Paired over {d['n']} seeds: {c['variant']} minus {c['baseline']}, high quality "
+                f"{100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], modes "
+                f"{k['mean']:+.2f} [{k['lo']:+.2f}, {k['hi']:+.2f}], verdict: {c['verdict']}.",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -202,23 +224,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
     parser.add_argument("--targets", default="runs/recipe-targets", help="out folder of the targets suite")
+    parser.add_argument("--grid", default="runs/recipe-grid", help="out folder of the grid-lead suite (optional)")
     args = parser.parse_args(argv)
     ablation = publish(Path(args.ablation), "recipe_ablation")
     targets = publish(Path(args.targets), "recipe_targets")
     records = read_records(Path(args.targets) / RESULTS)
+    grid = publish(Path(args.grid), "recipe_grid") if (Path(args.grid) / RESULTS).is_file() else None
     out = {
         "command": "python benchmarks/recipe_evidence.py --ablation runs/recipe-ablation --targets runs/recipe-targets",
         "targets": [target_row(records, b) for b in TARGETS if any(r["benchmark"] == b for r in records)],
         "cpu_budget_s": CPU_BUDGET_S,
         "image_targets": IMAGE_TARGETS,
-        "tips": tip_benefits(ablation),
+        "tips": tip_benefits(ablation) + (tip_benefits(grid) if grid else []),
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": targets["comparisons"],
         "cells": targets["cells"],
         "published": targets["published"],
+        "grid_lead": {"cells": grid["cells"], "comparisons": grid["comparisons"]} if grid else None,
     }
     (DOCS / "evidence" / "recipe.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
-    MEASURED_PATH.write_text(json.dumps(shipped(ablation), indent=1) + "\n")
+    MEASURED_PATH.write_text(json.dumps(shipped(ablation, *([grid] if grid else [])), indent=1) + "\n")
     if (DOCS / "EVIDENCE.md").is_file():
         write_tables(DOCS / "EVIDENCE.md", markdown(out))
     for row in out["targets"]:
