@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 for override, why in chosen:
                     key = split_assignment(override)[0]
                     note = "; overridden by your options" if key in yours else ""
-                    print(f"# {args.preset} on {family} data: {override} ({why}{note})", file=sys.stderr)
+                    print(f"# {args.preset} on {family} data: {override}: {why}{note}", file=sys.stderr)
             print(json.dumps(to_dict(config), indent=2))
             return 0
         data_tag = Path(config.data.name).name or "data"
