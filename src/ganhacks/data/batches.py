@@ -77,7 +77,57 @@ def _check_int(name: str, value: int, low: int) -> int:
     return int(value)
 
 
-class BatchIterator:
+class StreamPosition:
+    """Where a resumable batch stream stands, shared by the in-memory and the streaming iterators: the
+    checked settings that fix batch boundaries (batch size, world size, rank), the seed and the next
+    step, the epoch, and the ``{seed, step, batch_size, world_size}`` checkpoint state."""
+
+    batches_per_epoch: int
+
+    def _set_position(self, batch_size: int, seed: int, rank: int, world_size: int, step: int) -> None:
+        self.batch_size = _check_int("batch_size", batch_size, 1)
+        self.seed = _check_int("seed", seed, 0)
+        self.world_size = _check_int("world_size", world_size, 1)
+        self.rank = _check_int("rank", rank, 0)
+        if self.rank >= self.world_size:
+            raise UserError(f"rank must be in [0, {self.world_size - 1}] for world_size {self.world_size}, got {rank}")
+        self.step = _check_int("step", step, 0)
+
+    def _set_epoch_size(self, per_rank: int, name: str) -> None:
+        """Whole batches per epoch from the ``per_rank`` examples each rank sees (incomplete last batch dropped)."""
+        if per_rank < self.batch_size:
+            raise UserError(
+                f"batch_size {self.batch_size} is larger than the {per_rank} examples each of "
+                f"{self.world_size} rank(s) sees in {name}; lower the batch size"
+            )
+        self.batches_per_epoch = per_rank // self.batch_size
+
+    @property
+    def epoch(self) -> int:
+        """The epoch the next batch comes from."""
+        return self.step // self.batches_per_epoch
+
+    def state_dict(self) -> dict[str, int]:
+        """Everything needed to continue: the seed, the next step, and the settings that fix batch boundaries."""
+        return {"seed": self.seed, "step": self.step, "batch_size": self.batch_size, "world_size": self.world_size}
+
+    def _restore(self, state: dict[str, int]) -> None:
+        """Take the seed and step of a :meth:`state_dict`; batch size and world size must match.
+
+        Raises:
+            UserError: the checkpoint was written with another batch size or world size.
+        """
+        for key in ("batch_size", "world_size"):
+            if int(state[key]) != getattr(self, key):
+                raise UserError(
+                    f"the checkpoint's data stream used {key} {state[key]}, this run uses {getattr(self, key)}; "
+                    f"resume with the same {key}"
+                )
+        self.seed = _check_int("seed", state["seed"], 0)
+        self.step = _check_int("step", state["step"], 0)
+
+
+class BatchIterator(StreamPosition):
     """Endless minibatches of a :class:`Dataset`, reshuffled every epoch, resumable exactly.
 
     Example:
@@ -91,20 +141,8 @@ class BatchIterator:
         self, dataset: Dataset, batch_size: int, *, seed: int = 0, rank: int = 0, world_size: int = 1, step: int = 0
     ) -> None:
         self.dataset = dataset
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        self.seed = _check_int("seed", seed, 0)
-        self.world_size = _check_int("world_size", world_size, 1)
-        self.rank = _check_int("rank", rank, 0)
-        if self.rank >= self.world_size:
-            raise UserError(f"rank must be in [0, {self.world_size - 1}] for world_size {self.world_size}, got {rank}")
-        self.step = _check_int("step", step, 0)
-        per_rank = len(dataset) // self.world_size
-        if per_rank < self.batch_size:
-            raise UserError(
-                f"batch_size {self.batch_size} is larger than the {per_rank} examples each of "
-                f"{self.world_size} rank(s) sees in {dataset.name}; lower the batch size"
-            )
-        self.batches_per_epoch = per_rank // self.batch_size  # incomplete last batch dropped
+        self._set_position(batch_size, seed, rank, world_size, step)
+        self._set_epoch_size(len(dataset) // self.world_size, dataset.name)
         self._cached: tuple[int, torch.Tensor] | None = None  # (epoch, this rank's order)
 
     def _order(self, epoch: int) -> torch.Tensor:
@@ -127,20 +165,11 @@ class BatchIterator:
         y = self.dataset.y
         return Batch(self.dataset.x[idx], None if y is None else y[idx])
 
-    @property
-    def epoch(self) -> int:
-        """The epoch the next batch comes from."""
-        return self.step // self.batches_per_epoch
-
     def shard(self, rank: int, world_size: int) -> BatchIterator:
         """The same stream (seed, step, batch size) restricted to one rank's share."""
         return BatchIterator(
             self.dataset, self.batch_size, seed=self.seed, rank=rank, world_size=world_size, step=self.step
         )
-
-    def state_dict(self) -> dict[str, int]:
-        """Everything needed to continue: the seed, the next step, and the settings that fix batch boundaries."""
-        return {"seed": self.seed, "step": self.step, "batch_size": self.batch_size, "world_size": self.world_size}
 
     def load_state_dict(self, state: dict[str, int]) -> None:
         """Continue from a :meth:`state_dict`; batch size and world size must match.
@@ -148,14 +177,7 @@ class BatchIterator:
         Raises:
             UserError: the checkpoint was written with another batch size or world size.
         """
-        for key in ("batch_size", "world_size"):
-            if int(state[key]) != getattr(self, key):
-                raise UserError(
-                    f"the checkpoint's data stream used {key} {state[key]}, this run uses {getattr(self, key)}; "
-                    f"resume with the same {key}"
-                )
-        self.seed = _check_int("seed", state["seed"], 0)
-        self.step = _check_int("step", state["step"], 0)
+        self._restore(state)
         self._cached = None
 
 

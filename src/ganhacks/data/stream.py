@@ -31,7 +31,7 @@ from PIL import Image
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data import Dataset as TorchDataset
 
-from ganhacks.data.batches import Batch, EpochSampler, _check_int
+from ganhacks.data.batches import Batch, EpochSampler, StreamPosition, _check_int
 from ganhacks.data.folders import DECODE_ERRORS, GREY_MODES, WIDE_GREY_MODES, find_images, folder_labels, read_image
 from ganhacks.data.images import check_image_size, resize_images
 from ganhacks.errors import UserError
@@ -231,7 +231,7 @@ class StreamingDataset:
         )
 
 
-class StreamingBatches:
+class StreamingBatches(StreamPosition):
     """Endless minibatches of a :class:`StreamingDataset`, decoded by DataLoader workers, resumable exactly.
 
     The same batches, state and errors as :class:`~ganhacks.data.batches.BatchIterator` (its epoch
@@ -251,29 +251,13 @@ class StreamingBatches:
         pin_memory: bool = False,
     ) -> None:
         self.dataset = dataset
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        self.seed = _check_int("seed", seed, 0)
-        self.world_size = _check_int("world_size", world_size, 1)
-        self.rank = _check_int("rank", rank, 0)
-        if self.rank >= self.world_size:
-            raise UserError(f"rank must be in [0, {self.world_size - 1}] for world_size {self.world_size}, got {rank}")
-        self.step = _check_int("step", step, 0)
+        self._set_position(batch_size, seed, rank, world_size, step)
         self.sampler = EpochSampler(len(dataset), seed=self.seed, rank=self.rank, world_size=self.world_size)
-        if self.sampler.num_samples < self.batch_size:
-            raise UserError(
-                f"batch_size {self.batch_size} is larger than the {self.sampler.num_samples} examples each of "
-                f"{self.world_size} rank(s) sees in {dataset.name}; lower the batch size"
-            )
-        self.batches_per_epoch = self.sampler.num_samples // self.batch_size  # incomplete last batch dropped
+        self._set_epoch_size(self.sampler.num_samples, dataset.name)
         self.pin_memory = pin_memory
         self._loader: DataLoader | None = None
         self._it = None
         self._left = 0
-
-    @property
-    def epoch(self) -> int:
-        """The epoch the next batch comes from."""
-        return self.step // self.batches_per_epoch
 
     def _open(self) -> None:
         """Point the sampler at the current epoch and position and start reading there."""
@@ -318,20 +302,9 @@ class StreamingBatches:
         order = list(sampler)
         return torch.tensor(order[pos * self.batch_size : (pos + 1) * self.batch_size])
 
-    def state_dict(self) -> dict[str, int]:
-        """The seed, the next step, and the settings that fix batch boundaries (as BatchIterator's)."""
-        return {"seed": self.seed, "step": self.step, "batch_size": self.batch_size, "world_size": self.world_size}
-
     def load_state_dict(self, state: dict[str, int]) -> None:
         """Continue from a :meth:`state_dict` (of this or the in-memory iterator); batch and world size must match."""
-        for key in ("batch_size", "world_size"):
-            if int(state[key]) != getattr(self, key):
-                raise UserError(
-                    f"the checkpoint's data stream used {key} {state[key]}, this run uses {getattr(self, key)}; "
-                    f"resume with the same {key}"
-                )
-        self.seed = _check_int("seed", state["seed"], 0)
-        self.step = _check_int("step", state["step"], 0)
+        self._restore(state)
         self.sampler.seed = self.seed
         self._it = None  # the next batch reopens the stream at the restored position
 
