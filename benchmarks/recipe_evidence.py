@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ganhacks.bench.evidence import MEASURED
-from ganhacks.bench.report import write_report
+from ganhacks.bench.report import fmt_ci, write_report
 from ganhacks.bench.results import RESULTS, read_records
 from ganhacks.bench.stats import summary
 
@@ -113,17 +113,13 @@ def shipped(*evidences: dict[str, Any]) -> dict[str, Any]:
 
 
 def pct(stat: dict[str, Any] | None) -> str:
-    """``85.4 % [83.0, 87.1]`` from a summary of a share."""
-    if not stat or stat.get("n", 0) == 0:
-        return "-"
-    return f"{100 * stat['mean']:.1f} % [{100 * stat['lo']:.1f}, {100 * stat['hi']:.1f}]"
+    """A share's ``mean [lo, hi] %``, as the bench report writes it."""
+    return fmt_ci(stat if stat and stat.get("n") else None, percent=True)
 
 
-def num(stat: dict[str, Any] | None, digits: int = 3) -> str:
-    """``0.0045 [0.0031, 0.0062]`` from a summary (significant digits)."""
-    if not stat or stat.get("n", 0) == 0:
-        return "-"
-    return f"{stat['mean']:.{digits}g} [{stat['lo']:.{digits}g}, {stat['hi']:.{digits}g}]"
+def num(stat: dict[str, Any] | None) -> str:
+    """``mean [lo, hi]``, as the bench report writes it."""
+    return fmt_ci(stat if stat and stat.get("n") else None)
 
 
 def markdown(out: dict[str, Any]) -> str:
