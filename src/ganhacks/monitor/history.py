@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
+from itertools import islice
 from typing import Any
 
 
@@ -31,16 +32,23 @@ class History:
         self.step = step
         self.latest = dict(values)
         self._windows.clear()
+        series = self.series
         for name, v in values.items():
-            self.series.setdefault(name, deque(maxlen=self.size)).append((step, v))
+            s = series.get(name)
+            if s is None:  # not setdefault: that would build a deque for every value at every step
+                s = series[name] = deque(maxlen=self.size)
+            s.append((step, v))
 
     def values(self, name: str, last: int | None = None) -> list[float]:
         """The newest ``last`` values of ``name`` (all kept when ``None``), oldest first."""
         s = self.series.get(name)
         if not s:
             return []
-        items = list(s) if last is None or last >= len(s) else list(s)[-last:]
-        return [v for _, v in items]
+        if last is None or last >= len(s):
+            return [v for _, v in s]
+        out = [v for _, v in islice(reversed(s), last)]  # walks only the newest ``last`` entries
+        out.reverse()
+        return out
 
     def window(self, name: str, steps: int) -> list[float]:
         """Finite values of ``name`` seen in the last ``steps`` steps (by step number).

@@ -141,6 +141,8 @@ class Incidents:
 
     def due(self, step: int, flush: bool = False) -> list[Suspect]:
         """The suspects whose settle time is over (all of them with ``flush``), removed from the waiting list."""
+        if not self.suspects:  # almost every step
+            return []
         ready = [s for s in self.suspects if flush or step - s.step >= self.settle_steps]
         self.suspects = [s for s in self.suspects if s not in ready]
         return ready

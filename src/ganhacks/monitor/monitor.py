@@ -211,12 +211,8 @@ class Monitor:
             named = (
                 list(module.named_parameters()) if module is not None else [(f"p{i}", p) for i, p in enumerate(params)]
             )
-            self._handles.append(
-                opt.register_step_pre_hook(lambda o, a, k, tag=tag, named=named: self._before_step(tag, named))
-            )
-            self._handles.append(
-                opt.register_step_post_hook(lambda o, a, k, tag=tag, named=named: self._after_step(tag, named))
-            )
+            self._handles.append(opt.register_step_pre_hook(self._pre_hook(tag, named)))
+            self._handles.append(opt.register_step_post_hook(self._post_hook(tag, named)))
         if D is not None:
             self._sigmoid_at_end = _ends_in_sigmoid(D)
         n = self.config.diversity_samples
@@ -308,6 +304,25 @@ class Monitor:
     def _layer_step(self) -> bool:
         return (self.step_count + 1) % self.config.layer_every == 0
 
+    def _pre_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
+        """The optimiser's pre-step hook: on most steps of ``ganhacks train`` (no totals) it only checks the step."""
+        every = self.config.layer_every
+
+        def hook(opt: Any, args: Any, kwargs: Any) -> None:
+            if self._totals or (self.step_count + 1) % every == 0:
+                self._before_step(tag, named)
+
+        return hook
+
+    def _post_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
+        """The optimiser's post-step hook: only a step whose weights were copied before has an update to measure."""
+
+        def hook(opt: Any, args: Any, kwargs: Any) -> None:
+            if tag in self._before:
+                self._after_step(tag, named)
+
+        return hook
+
     def _before_step(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> None:
         if self._layer_step():
             layers = layer_grad_norms(_Named(named))
@@ -355,7 +370,7 @@ class Monitor:
             return {}
         n = min(len(train), len(self._held), self.config.diversity_samples)
         try:
-            outs = [quiet_forward(self._D, x[:n]) for x in (train, self._held, fakes.detach())]
+            outs = quiet_forward(self._D, train[:n], self._held[:n], fakes.detach()[:n])
         except Exception as exc:  # D cannot take these batches on its own (a conditional D, say)
             self.note(self.step_count, "off", f"d_overfit off: D(reals) failed ({type(exc).__name__})")
             self._D = None
@@ -550,7 +565,7 @@ class Monitor:
             return {}
         train = torch.cat(list(self._recent_real))[-self.config.diversity_samples :]
         n = min(len(train), len(self._held))
-        outs = [quiet_forward(self._D, x[:n]) for x in (train, self._held)]
+        outs = list(quiet_forward(self._D, train[:n], self._held[:n]))
         if self.probabilities:
             outs = [to_logits(o) for o in outs]
         return overfit_signals(*outs, self._last_fake)

@@ -34,12 +34,10 @@ CORE = (
 
 def to_float(value: Any) -> float | None:
     """A Python float from a number or a one-element tensor/array; ``None`` when it is not a scalar."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor):  # first: what a training loop logs most
         return float(value.item()) if value.numel() == 1 else None  # .item(): one sync, no temporaries
+    if isinstance(value, (bool, int, float)):
+        return float(value)
     try:  # numpy scalars and 0-d arrays
         import numpy as np
 
@@ -125,23 +123,31 @@ def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, fl
     return values
 
 
-def quiet_forward(module: nn.Module, x: Tensor, chunk: int = 512) -> Tensor:
+def quiet_forward(module: nn.Module, x: Tensor, *more: Tensor, chunk: int = 512) -> Any:
     """``module(x)`` flattened to one value per sample, leaving the module and the run untouched.
 
     No gradients; the module stays in its mode (batch norm uses this batch's statistics as in
     training) but every buffer it changes (batch-norm running statistics, spectral-norm power
-    iterations) is restored, and dropout draws from a forked random state.
+    iterations) is restored, and dropout draws from a forked random state. With ``more`` inputs,
+    each is passed on its own (restored buffers in between, as if called once per input) and a
+    tuple of outputs comes back: one buffer copy and one fork of the random state for all of them.
     """
     saved = [b.detach().clone() for b in module.buffers()]
     devices = [x.device.index or 0] if x.is_cuda else []
+    outs: list[Tensor] = []
     try:
         with torch.no_grad(), torch.random.fork_rng(devices=devices):
-            outs = [module(part).float().reshape(len(part), -1)[:, 0] for part in x.split(chunk)]
+            for i, xi in enumerate((x, *more)):
+                if i and saved:
+                    for b, s in zip(module.buffers(), saved):
+                        b.copy_(s)
+                parts = [module(part).float().reshape(len(part), -1)[:, 0] for part in xi.split(chunk)]
+                outs.append(parts[0] if len(parts) == 1 else torch.cat(parts))
     finally:
         with torch.no_grad():
             for b, s in zip(module.buffers(), saved):
                 b.copy_(s)
-    return torch.cat(outs)
+    return tuple(outs) if more else outs[0]
 
 
 def overfit_signals(train: Tensor, held: Tensor, fake: Tensor) -> dict[str, float]:
@@ -200,7 +206,7 @@ def total_norm(norms: Mapping[str, float]) -> float:
 def weight_vector(module: nn.Module) -> Tensor:
     """All of ``module``'s trainable weights as one detached float vector (a copy)."""
     params = [p.detach().float().reshape(-1) for p in module.parameters() if p.requires_grad]
-    return torch.cat(params).clone() if params else torch.zeros(0)
+    return torch.cat(params) if params else torch.zeros(0)  # cat always copies: no clone needed
 
 
 def update_ratio(before: Tensor, after: Tensor) -> float:
@@ -276,9 +282,12 @@ def diversity_signals(fake: Tensor, real: Tensor | RealReference) -> dict[str, f
         return {"diversity/ratio": float("nan"), "fidelity/ratio": float("nan"), "coverage": float("nan")}
     flat = fake.detach().float().reshape(len(fake), -1)
     half = ref.real[: len(ref.radii)]
-    to_real = torch.cdist(half, flat)  # (N_ref, N_fake), shared by fidelity and coverage
+    n = len(flat)
+    dist = torch.cdist(torch.cat([half, flat]), flat)  # one call: reals to fakes, then fakes to fakes
+    to_real = dist[: len(half)]  # (N_ref, N_fake), shared by fidelity and coverage
+    spread = float(dist[len(half) :].sum() / (n * (n - 1))) if n > 1 else 0.0  # as pairwise_spread(flat)
     return {
-        "diversity/ratio": pairwise_spread(flat) / ref.spread if ref.spread > 0 else float("nan"),
+        "diversity/ratio": spread / ref.spread if ref.spread > 0 else float("nan"),
         "fidelity/ratio": float(to_real.amin(0).mean()) / ref.real_nn if ref.real_nn > 0 else float("nan"),
         "coverage": coverage(to_real, ref.radii),
     }

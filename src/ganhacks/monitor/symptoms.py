@@ -96,8 +96,10 @@ def _r(x: float) -> float:
 
 def detect_non_finite(h: History, c: MonitorConfig) -> Evidence | None:
     """NaN or Inf in any reported loss, D output or gradient norm at the newest step."""
-    bad = sorted(k for k, v in h.latest.items() if not math.isfinite(v))
-    return {"non_finite": bad} if bad else None
+    isfinite = math.isfinite
+    if all(isfinite(v) for v in h.latest.values()):  # the common case, without building a list
+        return None
+    return {"non_finite": sorted(k for k, v in h.latest.items() if not isfinite(v))}
 
 
 GRAD_NAMES = ("grad_norm/d", "grad_norm/g")
@@ -118,6 +120,8 @@ def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
         if len(recent) < c.grad_window:
             continue
         level = statistics.median(recent)
+        if level <= c.grad_floor and level <= c.grad_max:
+            continue  # neither test can pass: no need to read the earlier level
         before = h.values(name, last=c.grad_window + c.window)[: -c.grad_window]
         base = statistics.median(before) if len(before) >= c.grad_window else None
         grown = base is not None and base > 0 and level >= c.grad_growth * base and level > c.grad_floor
