@@ -135,7 +135,7 @@ class Monitor:
         self.declared: LossKind | None = loss_kind(loss) if loss is not None else None
         self.kind: LossKind | None = self.declared
         self.probabilities = False  # D's outputs are probabilities (converted to logits before reading)
-        self.symptoms: list[Symptom] = symptoms_for(self.kind)
+        self.symptoms = symptoms_for(self.kind)
         self.history = History(size=3 * self.config.window)
         self.incidents = Incidents(self.config.quiet_steps, self.config.settle_steps)
         self.events = EventLog(RunDir(run_dir).events if run_dir is not None else None)
@@ -168,6 +168,16 @@ class Monitor:
         self._calls: deque[tuple[Tensor, Tensor]] = deque(maxlen=4)  # (output, input) of D's newest calls
         self._last_fake: Tensor | None = None
         self._watched = (False, False, False, False)  # (G, D, real, z) given to watch()
+
+    @property
+    def symptoms(self) -> list[Symptom]:
+        """The symptoms watched, in the order of diagnosis (those that apply to the loss kind)."""
+        return self._symptoms
+
+    @symptoms.setter
+    def symptoms(self, value: list[Symptom]) -> None:
+        self._symptoms = list(value)
+        self._every_step = [s for s in self._symptoms if not s.windowed]  # what a step off the check grid reads
 
     # ------------------------------------------------------------------ optional instruments
 
@@ -466,9 +476,8 @@ class Monitor:
             self.note(step, "skipped", item, key=item.split(" ", 1)[0])
         if not read:
             reinterpret(values, self.kind)
-        self.added = dict(self._pending)
-        values.update(self._pending)
-        self._pending.clear()
+        self.added, self._pending = self._pending, {}
+        values.update(self.added)
         self.step_count = int(step)
         self.history.add(self.step_count, values)
         self.acting = []
@@ -477,9 +486,8 @@ class Monitor:
         if due and decided and "missing" not in self.reported:
             self._say_missing(step)
         new: list[Alert] = []
-        for s in self.symptoms:
-            if s.windowed and (not due or self.step_count < self.config.warmup):
-                continue
+        windowed = due and self.step_count >= self.config.warmup
+        for s in self._symptoms if windowed else self._every_step:
             evidence = s.detect(self.history, self.config)
             if evidence is None:
                 continue

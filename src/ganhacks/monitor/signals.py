@@ -58,6 +58,9 @@ def scalar_signals(logs: Mapping[str, Any]) -> tuple[dict[str, float], list[str]
     out: dict[str, float] = {}
     skipped: list[str] = []
     for name, value in logs.items():
+        if isinstance(value, Tensor) and value.numel() == 1:  # the common case, without a call
+            out[str(name)] = float(value.item())
+            continue
         v = to_float(value)
         if v is None:
             shape = tuple(getattr(value, "shape", ()))
