@@ -43,6 +43,8 @@ SENSITIVE = {
     "oscillation_growth": 1.8,
     "oscillation_floor": 1.3,
     "fidelity_rise": 1.15,
+    "overfit_z": 3.5,
+    "overfit_z_auc": 0.57,
 }
 
 
@@ -239,6 +241,57 @@ def test_a_symptom_that_does_not_follow_opens_its_own_incident():
         f["symptom"] for f in mon.incidents.all[0].folded
     ] == ["non_finite"]
     assert mon.incidents.all[0].cause == "d_overfit"
+
+
+def test_a_d_whose_optimiser_stops_stepping_is_caught_at_its_cause():
+    def frozen(step, v):  # the hook on opt_d.step() no longer fires: no D gradient readings, G's go on
+        v.pop("grad_norm/d", None)
+
+    mon = replay(*broken(frozen))
+    assert incidents(mon)[0][1] == "g_fools_with_garbage"
+    assert BREAK + 50 <= incidents(mon)[0][0] <= BREAK + 60  # a whole window without a D step
+    assert mon.alerts[0].evidence["d_steps_in_window"] == 0
+
+    def nothing_steps(step, v):  # both stop (the loop stopped stepping anything): not this symptom
+        v.pop("grad_norm/d", None)
+        v.pop("grad_norm/g", None)
+
+    assert "g_fools_with_garbage" not in [s for _, s in incidents(replay(*broken(nothing_steps)))]
+
+
+def test_a_negative_g_loss_while_d_wins_is_the_saturating_form_not_a_strong_d():
+    def minimax(step, v):  # D wins outright and G's loss is log(1 - D(G(z))) < 0, not yet flat in a full window
+        d_wins(step, v)
+        v["loss/g"] = -0.5 if step < BREAK + 30 else -0.01
+
+    mon = replay(*broken(minimax))
+    assert incidents(mon)[0][1] == "saturating_g" and mon.alerts[0].evidence["max_loss/g"] < 0
+    assert incidents(replay(*broken(d_wins)))[0][1] == "d_loss_zero"  # the same D with a positive G loss
+
+
+def test_spikes_just_before_a_nan_are_filed_under_the_nan():
+    def spikes_then_nan(step, v):  # each is listed as a consequence of the other: the order of diagnosis decides
+        if step < BREAK - 15:  # spikes at 560, 567, 574: d_loss_spiky at the check of 580, held back to settle
+            spiky(step, v)
+        else:
+            v["loss/d"] = float("nan")
+
+    mon = replay(*broken(spikes_then_nan, at=BREAK - 40))
+    assert [a.symptom for a in mon.alerts] == ["non_finite"] and mon.alerts[0].step == BREAK - 20  # first seen
+    assert "d_loss_spiky" in {f["symptom"] for f in mon.incidents.all[0].folded}
+
+
+def test_a_small_but_significant_train_held_out_gap_is_overfitting():
+    def small_gap(z):
+        def change(step, v):  # r_v low (D's outputs close together), the rank AUC moderate, the gap z far beyond noise
+            if "overfit/rv" in v:
+                v.update({"overfit/rv": 0.3, "overfit/z": z, "overfit/auc": 0.68})
+
+        return change
+
+    mon = replay(*broken(small_gap(8.0)))
+    assert incidents(mon)[0][1] == "d_overfit" and mon.alerts[0].evidence["z"] == [8.0, 8.0, 8.0]
+    assert incidents(replay(*broken(small_gap(2.5)))) == []  # the same AUC within noise: silent
 
 
 def test_thresholds_are_configurable():

@@ -33,9 +33,8 @@ class MonitorConfig:
     settle_steps: int = 20  # a new root symptom waits this long for the symptom it may follow from (not critical ones)
     warmup: int = 200  # windowed symptoms start after this step (D often leads for the first 100-150 steps)
     d_acc_min: float = 0.9  # D wins: mean accuracy over the window at least this...
-    d_gap_min: float = (
-        0.6  # ...and mean P(real) - P(fake) at least this (healthy runs: <= 0.37; one-sided smoothing caps it at 0.9)
-    )
+    # ...and mean P(real) - P(fake) at least this (healthy tune+seen runs: <= 0.62; one-sided smoothing caps it at 0.9)
+    d_gap_min: float = 0.7
     d_loss_floor: float = 0.05  # D wins when only losses are given: mean D loss below this
     grad_max: float = 100.0  # tip T10: a gradient norm whose median over grad_window readings stays above this explodes
     grad_window: int = 10  # readings the gradient-norm level is judged over (a single reading never fires)
@@ -47,8 +46,9 @@ class MonitorConfig:
     spike_rise: float = 1.0  # ...each at least this many times the median loss above its neighbours (doubling it)
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
-    # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy tune runs: >= 0.59)...
-    coverage_min: float = 0.5
+    # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy tune+seen runs, two
+    # measurements in a row: >= 0.44)...
+    coverage_min: float = 0.4
     coverage_peak: float = 0.8  # ...after it had reached this (high-dimensional data rarely does; then spread decides)
     diversity_checks: int = 2  # ...at this many consecutive measurements
     fidelity_max: float = (
@@ -64,6 +64,8 @@ class MonitorConfig:
     overfit_rv: float = 0.5  # D overfits: r_v = (D(train) - D(held-out)) / (D(train) - D(fake)) at least this...
     overfit_auc: float = 0.75  # ...and P(D(train) > D(held-out)) (rank AUC, robust to outliers) at least this...
     overfit_checks: int = 3  # ...at this many consecutive measurements
+    overfit_z: float = 4.0  # ...or the train/held-out gap at least this many standard errors (healthy tune+seen <= 2.4)
+    overfit_z_auc: float = 0.6  # ...with an AUC of at least this (healthy tune+seen <= 0.57)
     oscillation_growth: float = 2.0  # amplitude of D's logit gap grows by this factor over three windows
     oscillation_floor: float = 1.5  # ...and ends above this amplitude (raw outputs; failing tune runs: 1.0-1.1 early)
     layer_every: int = 50  # per-layer gradient norms, weight norms and update ratios every N steps
@@ -115,6 +117,7 @@ class MonitorConfig:
             "coverage_peak",
             "diversity_drop",
             "overfit_auc",
+            "overfit_z_auc",
         ):
             check_probability(f"monitor.{name}", getattr(self, name))
         for name in (
@@ -128,6 +131,7 @@ class MonitorConfig:
             "grad_vanish",
             "fidelity_rise",
             "overfit_rv",
+            "overfit_z",
             "oscillation_growth",
             "oscillation_floor",
         ):

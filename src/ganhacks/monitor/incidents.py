@@ -11,8 +11,9 @@ steps without one.
 A sudden failure often trips several symptoms within a few steps, and the first to trip is not
 always the root (samples collapse at once when D's outputs saturate, before the gradients' median
 has fallen). So a new root is *held back* for ``settle_steps`` (a :class:`Suspect`): a symptom that
-follows from it joins it, and a symptom it follows from takes its place as the cause. Critical
-symptoms (NaN) are never held back.
+follows from it joins it, and a symptom it follows from takes its place as the cause; when each
+is listed as a consequence of the other (spikes and NaN, oscillation and collapse), the one earlier
+in the order of diagnosis is the cause. Critical symptoms (NaN) are never held back.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def _member(step: int, symptom: Symptom, evidence: dict[str, Any]) -> dict[str, 
     return {"step": step, "symptom": symptom.id, "severity": symptom.severity, "evidence": evidence}
 
 
+def _earlier(a: str, b: str) -> bool:
+    """Whether symptom ``a`` comes before ``b`` in the order of diagnosis (the registry's order)."""
+    order = list(SYMPTOMS)
+    return order.index(a) < order.index(b)
+
+
 def worse(a: str, b: str) -> str:
     """The more severe of two severities."""
     return a if SEVERITIES.index(a) >= SEVERITIES.index(b) else b
@@ -122,10 +129,18 @@ class Incidents:
         """File a new symptom with the held-back roots; False when it must open its own incident now.
 
         It joins a suspect it follows from; it becomes the cause of a suspect whose cause follows from
-        it; a critical symptom that does neither is never held back.
+        it (also when each follows from the other and it comes first in the order of diagnosis); a
+        critical symptom that does neither is never held back.
         """
         for sus in self.suspects:
-            if sus.symptoms & set(symptom.follows) or symptom.id in sus.symptoms:
+            if symptom.id not in sus.symptoms and sus.symptoms & set(symptom.follows):
+                root = SYMPTOMS.get(sus.cause)
+                mutual = sus.cause in symptom.follows and symptom.id in root.follows
+                if mutual and _earlier(symptom.id, sus.cause):
+                    sus.members.insert(0, _member(sus.step, root, sus.evidence))
+                    sus.cause, sus.evidence = symptom.id, evidence
+                    return True
+            if symptom.id in sus.symptoms or sus.symptoms & set(symptom.follows):
                 sus.members.append(_member(step, symptom, evidence))
                 return True
         for sus in self.suspects:

@@ -171,6 +171,24 @@ def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
     }
 
 
+def _minimax_form(h: History, c: MonitorConfig) -> Evidence | None:
+    """G's loss is negative throughout the newest half window while D rejects the fakes.
+
+    Every G loss whose value can be negative while D is confident is the minimax form
+    log(1 - D(G(z))) (< 0 for any p = D(G(z)) > 0); the non-saturating, least-squares, hinge and
+    relativistic G losses are all positive there. So the sign tells the saturating form apart
+    from a merely strong D half a window before the flat-loss test can (its window still holds
+    the steps before the switch).
+    """
+    half = max(4, c.window // 2)
+    g, pf = h.window("loss/g", half), h.window("d_prob/fake", half)
+    if len(g) < int(0.8 * half) or len(pf) < int(0.8 * half):
+        return None
+    if max(g) < 0 and _mean(pf) < c.saturation_p:
+        return {"max_loss/g": _r(max(g)), "p_fake": _r(_mean(pf)), "steps": half}
+    return None
+
+
 def _flat_g_loss(h: History, c: MonitorConfig) -> float | None:
     g = _full(h, "loss/g", c)
     return _mean([abs(v) for v in g]) if g else None
@@ -191,6 +209,8 @@ def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
             flat = _flat_g_loss(h, c)
             if flat is not None and flat < c.g_loss_flat and _mean(pf) < c.saturation_p:
                 return None  # the saturating G loss explains it better
+            if _minimax_form(h, c):
+                return None  # ...and so does a G loss in the minimax form
             loss = h.window("loss/d", c.window)
             return {
                 "d_acc": _r(a) if a is not None else None,
@@ -232,14 +252,34 @@ def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
     return None
 
 
+def _d_stalled(h: History, c: MonitorConfig) -> Evidence | None:
+    """D's optimiser has not stepped for a whole window while G's keeps stepping.
+
+    The monitor reads D's gradient norm in a hook on D's optimiser step, so readings that stop
+    while G's go on mean ``opt_d.step()`` is no longer called (a forgotten step, a D frozen by a
+    flag): D cannot learn any more and G is left to exploit it.
+    """
+    d = h.series.get("grad_norm/d")
+    if not d or h.step - d[-1][0] < c.window:
+        return None
+    g = h.window("grad_norm/g", c.window)
+    if len(g) < c.window // 2:
+        return None  # G is not stepping either: nothing learns (not this symptom)
+    return {"d_steps_in_window": 0, "last_d_step": d[-1][0], "g_steps_in_window": len(g)}
+
+
 def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None:
     """G's loss falls steadily and D rates fakes above reals, while the samples move away from the data.
 
     "Away from the data": ``fidelity/ratio`` above ``fidelity_max``, or risen to ``fidelity_rise``
     times the closest the samples came to the data since ``warmup`` (in pixel space a G that
     exploits a frozen D drifts from the digits it drew without going far). A D that is fooled while
-    the samples stay where they were is a healthy moment of a G ahead, not garbage.
+    the samples stay where they were is a healthy moment of a G ahead, not garbage. A D whose
+    optimiser stopped stepping for a whole window while G's goes on (:func:`_d_stalled`) is the
+    same failure seen at its cause, before the samples drift.
     """
+    if (stalled := _d_stalled(h, c)) is not None:
+        return stalled
     g, pr, pf = _full(h, "loss/g", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
     fid = h.values("fidelity/ratio", last=1)
     if not (fid and math.isfinite(fid[-1])):
@@ -297,9 +337,14 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
 
     With G's minimax loss log(1 - D(G(z))) ~ -p for a small p = D(G(z)), the loss and its gradient
     (~p) both vanish; the non-saturating -log p is large there instead, so a near-zero G loss
-    while D is confident marks the saturated regime whatever the loss is called.
+    while D is confident marks the saturated regime whatever the loss is called. A G loss that
+    stays negative while D is confident is the minimax form too (:func:`_minimax_form`), seen
+    before the flat-loss window has filled.
     """
     pf, flat = _full(h, "d_prob/fake", c), _flat_g_loss(h, c)
+    if (form := _minimax_form(h, c)) is not None:
+        gn = h.window("grad_norm/g", c.window)
+        return {**form, "grad_norm/g": _r(_mean(gn)) if gn else None, "thresholds": [c.saturation_p, 0.0]}
     if not pf or flat is None:
         return None
     p = _mean(pf)
@@ -322,17 +367,27 @@ def detect_d_overfit(h: History, c: MonitorConfig) -> Evidence | None:
     look like fakes. ``overfit/auc`` = P(D(train) > D(held-out)) by ranks: a few extreme outputs
     (outliers among the training reals) cannot push it up, and noise on small sets keeps it near
     0.5. Both come from the monitor's own measurement of D on training reals, a held-out set and G's
-    samples (the same kind of forward pass for all three). On a data stream the held-out reals are
-    as familiar to D as the training ones and it stays silent.
+    samples (the same kind of forward pass for all three). A gap that is small next to the
+    spread of D's outputs (a D with spectral norm and a residual body keeps its outputs close)
+    still counts when it is far beyond noise: ``overfit/z`` (the gap over its standard error) at
+    least ``overfit_z`` with an AUC of at least ``overfit_z_auc``. On a data stream the held-out
+    reals are as familiar to D as the training ones and it stays silent.
     The sign statistic r_t = E[sign D(real)] of adaptive augmentation is reported as evidence only.
     """
     n = c.overfit_checks
     rv, auc = h.values("overfit/rv", last=n), h.values("overfit/auc", last=n)
     if len(rv) < n or len(auc) < n:
         return None
+    z = h.values("overfit/z", last=n)
     high = all(math.isfinite(a) and a >= c.overfit_rv for a in rv)
-    if high and all(math.isfinite(b) and b >= c.overfit_auc for b in auc):
-        rt, z = h.window("d_sign/real", c.window), h.values("overfit/z", last=n)
+    ranked = high and all(math.isfinite(b) and b >= c.overfit_auc for b in auc)
+    significant = (
+        len(z) == n
+        and all(math.isfinite(v) and v >= c.overfit_z for v in z)
+        and all(math.isfinite(b) and b >= c.overfit_z_auc for b in auc)
+    )
+    if ranked or significant:
+        rt = h.window("d_sign/real", c.window)
         return {
             "r_v": [_r(v) for v in rv],
             "auc": [_r(v) for v in auc],
@@ -441,7 +496,7 @@ for _s in (  # the order of diagnosis (module docstring)
     Symptom(
         "g_fools_with_garbage",
         "warning",
-        "G's loss keeps falling and D is fooled, but the samples are far from the data.",
+        "D has stopped learning (its optimiser no longer steps, or it is fooled by samples far from the data).",
         "D has stopped learning (frozen, far too slow, or not stepped), so G exploits it",
         ("T10", "T14", "S04"),
         detect_g_fools_with_garbage,
@@ -476,6 +531,7 @@ for _s in (  # the order of diagnosis (module docstring)
         "unstable updates (learning rate, no penalty) or outliers in the data",
         ("T10", "S01", "S03", "S08"),
         detect_d_loss_spiky,
+        needs=frozenset({FLOOR}),  # "the loss at least doubles" needs a loss bounded below by 0 (not a critic's)
         signals=("loss/d",),
         follows=_others("d_loss_spiky"),
     ),
