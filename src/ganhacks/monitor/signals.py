@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -184,12 +185,12 @@ def rank_auc(a: Tensor, b: Tensor) -> float:
         >>> rank_auc(torch.tensor([3.0, 4.0]), torch.tensor([1.0, 2.0]))
         1.0
     """
-    both = torch.cat([a.reshape(-1), b.reshape(-1)]).double()
-    _, index, counts = torch.unique(both, return_inverse=True, return_counts=True)  # sorted distinct values
-    ends = counts.cumsum(0).double()
-    ranks = (ends - (counts - 1) / 2)[index]  # 1-based ranks, ties sharing their average rank
-    u = float(ranks[: a.numel()].sum()) - a.numel() * (a.numel() + 1) / 2
-    return u / (a.numel() * b.numel())
+    x = a.detach().reshape(-1).double().cpu().numpy()
+    y = np.sort(b.detach().reshape(-1).double().cpu().numpy())
+    # for each value of a: the values of b under it, plus half of those equal to it (numpy: a few
+    # hundred values sort and search in microseconds, with no thread pool to wake)
+    count = np.searchsorted(y, x, side="left").sum() + np.searchsorted(y, x, side="right").sum()
+    return float(count) / (2 * x.size * y.size)
 
 
 def layer_grad_norms(module: nn.Module) -> dict[str, float]:
