@@ -573,7 +573,7 @@ CAUSES = {
         ),
         Cause(
             "lr_ramp",
-            "both optimisers become SGD (momentum 0.9) at LR 0.005, ramped up 1 % per step (to 0.5)",
+            "both optimisers become SGD (momentum 0.9) at LR 5e-3, ramped up 1 % per step (to 0.5)",
             ("grad_explode", "non_finite", "grad_vanish"),
             _lr_ramp_start,
             _lr_ramp,

@@ -348,28 +348,26 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def render(result: dict[str, Any], tune: dict[str, Any] | None = None) -> str:
+def render(result: dict[str, Any], tune: dict[str, Any] | None = None, seen: dict[str, Any] | None = None) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    (test) half and, next to it, the tune half's (in-sample: its thresholds were chosen on it)."""
+    part and, next to it, the in-sample parts': ``seen`` (the first held-out half, whose misses were
+    read before the rules last changed) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
+    part = "New held-out part" if result.get("split") == "new" else "Held-out half"
     head = (
-        f"Held-out half: {s['healthy_runs']} healthy runs and {s['failing_runs']} failing runs "
+        f"{part}: {s['healthy_runs']} healthy runs and {s['failing_runs']} failing runs "
         f"({result['seeds']} seeds each; {s['healthy_steps']} healthy steps in all, counting the part of "
         f"each failing run before its cause; {s['cpu_seconds']} CPU seconds)."
     )
     lines = [head, ""]
-    if tune is None:
-        lines += ["| measure | held-out | 95 % interval | target |", "|---|---|---|---|"]
-        lines += [f"| {m} | {v} | {ci} | {t} |" for m, v, ci, t in _measures(s)]
-    else:
-        lines += [
-            "| measure | held-out | 95 % interval | target | tune half (in-sample) | 95 % interval |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {m} | {v} | {ci} | {t} | {tv} | {tci} |"
-            for (m, v, ci, t), (_, tv, tci, _) in zip(_measures(s), _measures(tune["summary"]))
-        ]
+    others = [(label, o) for label, o in (("seen half (in-sample)", seen), ("tune half (in-sample)", tune)) if o]
+    lines += [
+        "| measure | held-out | 95 % interval | target |" + "".join(f" {lb} | 95 % interval |" for lb, _ in others),
+        "|---|---|---|---|" + "---|---|" * len(others),
+    ]
+    columns = [_measures(o["summary"]) for _, o in others]
+    for i, (m, v, ci, t) in enumerate(_measures(s)):
+        lines.append(f"| {m} | {v} | {ci} | {t} |" + "".join(f" {c[i][1]} | {c[i][2]} |" for c in columns))
     lines += [
         "",
         f"| held-out failing set-up | cause (at step {result.get('switch_at', SWITCH)}) | expected "
@@ -500,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     rd = sub.add_parser("render", help="print docs/monitor.md's tables from a JSON written by `run --json`")
     rd.add_argument("json")
     rd.add_argument("--tune", metavar="JSON", help="the tune half's JSON: its figures go next to the held-out ones")
+    rd.add_argument("--seen", metavar="JSON", help="the seen half's JSON (in-sample since the rules last changed)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -511,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cmd == "render":
         tune = json.loads(Path(args.tune).read_text()) if args.tune else None
-        block = render(json.loads(Path(args.json).read_text()), tune)
+        seen = json.loads(Path(args.seen).read_text()) if args.seen else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)

@@ -26,7 +26,11 @@ def load(name):
 @pytest.mark.parametrize(
     "tag, json_names, render",
     [
-        ("validity", ("monitor_validity.json", "monitor_validity_tune.json"), render_validity),
+        (
+            "validity",
+            ("monitor_validity.json", "monitor_validity_tune.json", "monitor_validity_seen.json"),
+            render_validity,
+        ),
         ("cost", ("monitor_cost.json",), render_cost),
     ],
 )
@@ -36,8 +40,9 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
     assert text == render(*(load(name) for name in json_names))
 
 
-def test_the_held_out_figures_come_from_the_held_out_half():
-    held_out, tune = load("monitor_validity.json"), load("monitor_validity_tune.json")
-    assert held_out["split"] == "test" and tune["split"] == "tune"
-    assert {r["split"] for r in held_out["runs"]} == {"test"} and {r["split"] for r in tune["runs"]} == {"tune"}
-    assert held_out["config"] == tune["config"]  # both halves measured with the same (final) settings
+def test_the_held_out_figures_come_from_the_held_out_part():
+    held_out, tune, seen = (load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen"))
+    assert (held_out["split"], tune["split"], seen["split"]) == ("new", "tune", "test")
+    for part in (held_out, tune, seen):
+        assert {r["split"] for r in part["runs"]} == {part["split"]}
+    assert held_out["config"] == tune["config"] == seen["config"]  # all measured with the same (final) settings
