@@ -5,7 +5,8 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_ablation.toml --workers 2 --out runs/recipe-ablation
     ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
-    python benchmarks/recipe_evidence.py   # reads those three folders (--ablation, --targets, --grid)
+    ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
+    python benchmarks/recipe_evidence.py   # reads those folders (--ablation, --targets, --lead NAME=DIR ...)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -39,6 +40,11 @@ TARGETS: dict[str, dict[str, Any]] = {
 IMAGE_TARGETS = {"stacked_digits": {"modes_min": 990, "modes_total": 1000, "reverse_kl": 0.06}}
 CPU_BUDGET_S = 300.0
 MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
+# lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
+LEADS: dict[str, tuple[str, str]] = {
+    "recipe_grid": ("runs/recipe-grid", "The grid lead: minibatch std on grid25 (evidence only, not a default)"),
+    "recipe_images": ("runs/recipe-images", "The image lead: linear learning-rate decay on the 8x8 digits"),
+}
 
 
 def publish(folder: Path, name: str) -> dict[str, Any]:
@@ -183,28 +189,54 @@ def markdown(out: dict[str, Any]) -> str:
                 f"high quality {100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], verdict: "
                 f"{c['verdict']}."
             )
-    if out.get("grid_lead"):
-        lines += ["", "### The grid lead: minibatch std on grid25 (evidence only, not a default)", ""]
-        lines += [
-            "| variant | runs | modes (min / mean) | high quality | reverse KL (HQ) | CPU s |",
-            "|---|---|---|---|---|---|",
-        ]
-        for cell in out["grid_lead"]["cells"]:
-            m = cell["metrics"]
-            lines.append(
-                f"| {cell['variant']} | {cell['ok']}/{cell['runs']} | {m['modes_covered']['min']:.0f} / "
-                f"{m['modes_covered']['mean']:.2f} | {pct(m['high_quality'])} | {num(m['reverse_kl_hq'])} | "
-                f"{cell['cpu_s']:.0f} |"
-            )
-        for c in out["grid_lead"]["comparisons"]:
-            d, k = c["metrics"]["high_quality"], c["metrics"]["modes_covered"]
-            lines += [
-                "",
-                f"Paired over {d['n']} seeds: {c['variant']} minus {c['baseline']}, high quality "
-                f"{100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], modes "
-                f"{k['mean']:+.2f} [{k['lo']:+.2f}, {k['hi']:+.2f}], verdict: {c['verdict']}.",
-            ]
+    for lead in out.get("leads", []):
+        lines += ["", f"### {lead['title']}", ""]
+        lines += lead_table(lead)
     return "\n".join(lines) + "\n"
+
+
+def lead_table(lead: dict[str, Any]) -> list[str]:
+    """One lead suite's cells (mixtures: modes, high quality, reverse KL; digits: FID, KID, precision,
+    recall) and one sentence per paired comparison on its primary metrics."""
+    lines: list[str] = []
+    images = any("fid[digits-cnn]" in c["metrics"] for c in lead["cells"])
+    if images:
+        keys = ("fid[digits-cnn]", "kid[digits-cnn]", "precision[digits-cnn]", "recall[digits-cnn]")
+        lines += ["| data | variant | runs | " + " | ".join(keys) + " | CPU s |", "|---|---|---|---|---|---|---|---|"]
+    else:
+        keys = ("modes_covered", "high_quality", "reverse_kl_hq")
+        lines += [
+            "| data | variant | runs | modes (min / mean) | high quality | reverse KL (HQ) | CPU s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+    for cell in lead["cells"]:
+        m = cell["metrics"]
+        if images:
+            values = " | ".join(num(m.get(k)) for k in keys)
+        else:
+            values = (
+                f"{m['modes_covered']['min']:.0f} / {m['modes_covered']['mean']:.2f} | {pct(m['high_quality'])} | "
+                f"{num(m['reverse_kl_hq'])}"
+            )
+        lines.append(
+            f"| {cell['benchmark']} | {cell['variant']} | {cell['ok']}/{cell['runs']} | {values} | "
+            f"{cell['cpu_s']:.0f} |"
+        )
+    for c in lead["comparisons"]:
+        parts = []
+        for k in keys:
+            d = c["metrics"].get(k)
+            if d and d.get("n"):
+                scale, unit = (100, " pts") if k == "high_quality" else (1, "")
+                parts.append(f"{k} {scale * d['mean']:+.3g}{unit} [{scale * d['lo']:+.3g}, {scale * d['hi']:+.3g}]")
+        n = max((d["n"] for d in c["metrics"].values() if d and d.get("n")), default=0)
+        lines += [
+            "",
+            f"Paired over {n} seeds on {c['benchmark']}: {c['variant']} minus {c['baseline']}: "
+            + ", ".join(parts)
+            + f"; verdict on the primary metric: {c['verdict']}.",
+        ]
+    return lines
 
 
 def write_tables(page: Path, tables: str) -> None:
@@ -220,26 +252,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
     parser.add_argument("--targets", default="runs/recipe-targets", help="out folder of the targets suite")
-    parser.add_argument("--grid", default="runs/recipe-grid", help="out folder of the grid-lead suite (optional)")
+    parser.add_argument(
+        "--lead",
+        action="append",
+        default=None,
+        metavar="NAME=DIR",
+        help="a lead suite's out folder, published as docs/evidence/NAME (repeatable; default: LEADS)",
+    )
     args = parser.parse_args(argv)
     ablation = publish(Path(args.ablation), "recipe_ablation")
     targets = publish(Path(args.targets), "recipe_targets")
     records = read_records(Path(args.targets) / RESULTS)
-    grid = publish(Path(args.grid), "recipe_grid") if (Path(args.grid) / RESULTS).is_file() else None
+    leads = []
+    for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
+        name, _, folder = item.partition("=")
+        if (Path(folder) / RESULTS).is_file():
+            evidence = publish(Path(folder), name)
+            title = LEADS.get(name, (folder, name))[1]
+            leads.append({"name": name, "title": title, "evidence": evidence})
     out = {
         "command": "python benchmarks/recipe_evidence.py --ablation runs/recipe-ablation --targets runs/recipe-targets",
         "targets": [target_row(records, b) for b in TARGETS if any(r["benchmark"] == b for r in records)],
         "cpu_budget_s": CPU_BUDGET_S,
         "image_targets": IMAGE_TARGETS,
-        "tips": tip_benefits(ablation) + (tip_benefits(grid) if grid else []),
+        "tips": tip_benefits(ablation) + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": targets["comparisons"],
         "cells": targets["cells"],
         "published": targets["published"],
-        "grid_lead": {"cells": grid["cells"], "comparisons": grid["comparisons"]} if grid else None,
+        "leads": [
+            {
+                "name": x["name"],
+                "title": x["title"],
+                "cells": x["evidence"]["cells"],
+                "comparisons": x["evidence"]["comparisons"],
+            }
+            for x in leads
+        ],
     }
     (DOCS / "evidence" / "recipe.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
-    MEASURED_PATH.write_text(json.dumps(shipped(ablation, *([grid] if grid else [])), indent=1) + "\n")
+    MEASURED_PATH.write_text(json.dumps(shipped(ablation, *(x["evidence"] for x in leads)), indent=1) + "\n")
     if (DOCS / "EVIDENCE.md").is_file():
         write_tables(DOCS / "EVIDENCE.md", markdown(out))
     for row in out["targets"]:

@@ -351,6 +351,17 @@ TIPS: tuple[Tip, ...] = (
         "a year')",
         ("ganhacks.tricks.steps.StepSchedule",),
     ),
+    Tip(
+        "S12",
+        "Let G learn from its best fakes only (top-k)",
+        "In G's update, drop the share of the batch that D scores as least realistic; start with the whole "
+        "batch and shrink the share kept as training goes on.",
+        "The gradient through a fake D finds hopeless can drag that sample further from its nearest mode; "
+        "leaving those samples out of G's loss keeps the pull towards the modes and costs nothing.",
+        "Sinha et al. 2020, 'Top-k Training of GANs: Improving GAN Performance by Throwing Away Bad Samples', "
+        "NeurIPS 2020, arXiv:2002.06224",
+        ("ganhacks.tricks.topk.top_k", "ganhacks.tricks.topk.top_k_share"),
+    ),
 )
 
 TIPS_BY_ID: dict[str, Tip] = {t.id: t for t in TIPS}

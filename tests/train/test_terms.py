@@ -2,7 +2,10 @@
 
 import pytest
 import torch
+import torch.nn.functional as F
 
+from ganhacks.errors import UserError
+from ganhacks.train.loop import Trainer
 from ganhacks.train.terms import Seen, penalty_term
 from ganhacks.tricks.penalties import PENALTIES
 
@@ -29,3 +32,24 @@ def test_each_penalty_differentiates_the_inputs_it_names(name, expected):
     assert term.log == "loss/penalty" and term.weight == 2.5
     value = term.fn(_seen(real, fake))
     assert value.item() == pytest.approx(expected(real.detach(), fake.detach()).item(), rel=1e-5)
+
+
+def test_g_step_learns_from_the_top_half_of_d_scores(tiny):
+    config = tiny(images=False, extra=["tricks.topk_keep=0.5", "tricks.topk_ramp=0", "loss.smoothing=none"])
+    trainer = Trainer(config)
+    trainer.d_step()
+    seen = []
+    handle = trainer.D.register_forward_hook(lambda m, i, out: seen.append(out.detach().reshape(-1)))
+    logs = trainer.g_step()
+    handle.remove()
+    (scores,) = seen  # one D forward in the G step: the fakes
+    n = config.train.batch_size
+    expected = F.softplus(-scores.topk(n // 2).values).mean()  # the non-saturating loss on the best half
+    assert float(logs["loss/g"]) == pytest.approx(float(expected), rel=1e-5)
+    assert float(F.softplus(-scores).mean()) != pytest.approx(float(expected), rel=1e-3)  # the full batch differs
+
+
+def test_relativistic_losses_refuse_top_k(tiny):
+    config = tiny(images=False, extra=["tricks.topk_keep=0.5", "loss.name=relativistic_pairing", "loss.smoothing=none"])
+    with pytest.raises(UserError, match="topk_keep"):
+        Trainer(config)

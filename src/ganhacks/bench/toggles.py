@@ -288,6 +288,14 @@ TOGGLES: tuple[Toggle, ...] = (
         ("monitor.policy=warn",),
         lambda c: c.monitor.policy == "rollback",
     ),
+    _t(
+        "S12",
+        ("S12",),
+        "G learns from the best-rated half of its fakes (top-k)",
+        ("tricks.topk_keep=0.5",),
+        ("tricks.topk_keep=1.0",),
+        lambda c: c.tricks.topk_keep < 1,
+    ),
 )
 
 

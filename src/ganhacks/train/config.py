@@ -130,7 +130,7 @@ class LossConfig:
 
 @dataclass(frozen=True)
 class TricksConfig:
-    """Stateful and schedule-based tricks (tips T03, T04, T08, T11, T13, T14, S05, S07)."""
+    """Stateful and schedule-based tricks (tips T03, T04, T08, T11, T13, T14, S05, S07, S12)."""
 
     latent: str = "gaussian"  # z prior (T03): "gaussian", "uniform" or "truncated"
     separate_batches: bool = True  # real and fake through D in separate batches (T04)
@@ -151,6 +151,8 @@ class TricksConfig:
     )
     balance_g_threshold: float = 0.0  # idem for G: repeat G steps while loss_G > this; 0 = off
     balance_max_repeats: int = 5  # cap on the steps of one player in a row under the balancer
+    topk_keep: float = 1.0  # S12: share of fakes G learns from (D's most realistic) once ramped; 1 = off
+    topk_ramp: float = 0.5  # S12: share of the run over which that share falls from the whole batch to topk_keep
     grow_steps: int = 0  # S05: iterations at half resolution, then as many fading the last stage in (DCGAN); 0 = off
 
     def __post_init__(self) -> None:
@@ -163,6 +165,9 @@ class TricksConfig:
             if getattr(self, name) < 1:
                 raise UserError(f"tricks.{name} must be >= 1, got {getattr(self, name)}")
         check_positive("tricks.grow_steps", self.grow_steps, allow_zero=True)
+        if not 0.0 < self.topk_keep <= 1.0:
+            raise UserError(f"tricks.topk_keep must be a share in (0, 1] (1 = off), got {self.topk_keep}")
+        check_probability("tricks.topk_ramp", self.topk_ramp)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers, sche
 from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
 from ganhacks.tricks.steps import StepSchedule, ThresholdBalancer, discriminate
+from ganhacks.tricks.topk import top_k, top_k_share
 
 SAMPLE_GRID = 64  # samples in the fixed-z grid (points: 1000)
 ENCODER_SEED_OFFSET = 7919  # E's weights and samples use train.seed + this, apart from every other stream
@@ -238,6 +239,11 @@ class Trainer:
         # the steps as data (train/terms.py): chosen once here, read by d_step/g_step
         self.penalty_on = PENALTIES.get(config.loss.penalty).on if config.loss.penalty != "none" else None
         self.d_terms, self.g_terms = d_terms(self), g_terms(self)
+        if tr.topk_keep < 1 and self.loss.g_needs_real:
+            raise UserError(
+                f"tricks.topk_keep (S12) drops fakes from G's loss, but loss.name={config.loss.name} pairs each fake "
+                "with a real; use a per-sample loss (nonsaturating, hinge, least_squares, ...) or tricks.topk_keep=1"
+            )
         # (log name, network, optimiser) of the players each step updates; E learns with G (T07)
         self.d_players = [("d", self.D, self.opt_d)]
         self.g_players = [("g", self.G, self.opt_g)] + ([("e", self.E, self.opt_e)] if self.E is not None else [])
@@ -387,7 +393,13 @@ class Trainer:
         if self.loss.g_needs_real:  # relativistic losses compare with D on the D step's reals
             real_logits = self.discriminate_one(*self.carried_real)[0].float()
         seen = Seen(None, fake_in, real_logits, fake_logits.float(), None, fake_cls, None, y_fake)
-        loss, logs = self._add_terms(self.loss.g(seen.fake_logits, real_logits), self.g_terms, seen)
+        adversarial_logits = seen.fake_logits
+        keep = self.config.tricks.topk_keep
+        if keep < 1:  # S12: G learns only from the fakes D rates most realistic
+            adversarial_logits = top_k(
+                seen.fake_logits, top_k_share(self.step / self.total_steps, keep, self.config.tricks.topk_ramp)
+            )
+        loss, logs = self._add_terms(self.loss.g(adversarial_logits, real_logits), self.g_terms, seen)
         logs.update(self._update(self.g_players, loss))
         self.D.zero_grad(set_to_none=True)  # G's backward left gradients in D; they must not leak into D's step
         logs["loss/g"] = loss.detach()

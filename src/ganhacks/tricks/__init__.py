@@ -15,6 +15,7 @@ One module per concept, each naming the tips it serves:
 * :mod:`~ganhacks.tricks.conditional` — AC-GAN and projection heads (T12)
 * :mod:`~ganhacks.tricks.hybrid` — VAE-GAN pieces (T07)
 * :mod:`~ganhacks.tricks.steps` — D/G step schedule, separate real/fake batches (T04, T11, T14)
+* :mod:`~ganhacks.tricks.topk` — G learns from the fakes D rates best (S12)
 
 Tricks never import the trainer: the trainer assembles them.
 """
