@@ -1,12 +1,13 @@
-"""Issue 15's evidence: the recipe ablation and the target table, from two `ganhacks bench` suites.
+"""Issue 15's evidence: the recipe ablation, the target table and the leads, from `ganhacks bench` suites.
 
 Run the suites (each resumable; results land in runs/), then this script:
 
     ganhacks bench run --suite benchmarks/evidence/recipe_ablation.toml --workers 2 --out runs/recipe-ablation
-    ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets
+    ganhacks bench run --suite benchmarks/evidence/recipe_targets_6000.toml --workers 2 --out runs/recipe-targets
+    ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets-5000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
-    python benchmarks/recipe_evidence.py   # reads those folders (--ablation, --targets, --lead NAME=DIR ...)
+    python benchmarks/recipe_evidence.py   # reads those folders (--ablation, --before, --targets, --lead NAME=DIR)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -26,7 +27,7 @@ from typing import Any
 from ganhacks.bench.evidence import MEASURED
 from ganhacks.bench.report import fmt_ci, write_report
 from ganhacks.bench.results import RESULTS, read_records
-from ganhacks.bench.stats import summary
+from ganhacks.bench.stats import paired, summary
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MEASURED_PATH = Path(__file__).resolve().parents[1] / "src" / "ganhacks" / MEASURED
@@ -40,9 +41,11 @@ TARGETS: dict[str, dict[str, Any]] = {
 IMAGE_TARGETS = {"stacked_digits": {"modes_min": 990, "modes_total": 1000, "reverse_kl": 0.06}}
 CPU_BUDGET_S = 300.0
 MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
+BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
+BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6,000 steps
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
-    "recipe_grid": ("runs/recipe-grid", "The grid lead: minibatch std on grid25 (evidence only, not a default)"),
+    "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
     "recipe_images": ("runs/recipe-images", "The image lead: linear learning-rate decay on the 8x8 digits"),
 }
 
@@ -90,6 +93,32 @@ def target_row(records: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
             "cpu_budget": bool(cpu) and max(cpu) <= CPU_BUDGET_S,
         },
     }
+
+
+def by_seed(records: list[dict[str, Any]], benchmark: str, variant: str, metric: str) -> dict[int, float]:
+    """seed -> ``metric`` of the finished runs of ``variant`` on ``benchmark``."""
+    return {
+        int(r["seed"]): float(r["metrics"][metric])
+        for r in records
+        if r["benchmark"] == benchmark and r["variant"] == variant and r.get("status") == "ok"
+    }
+
+
+def across(
+    new: list[dict[str, Any]], old: list[dict[str, Any]], benchmark: str, old_variant: str, label: str
+) -> dict[str, Any]:
+    """``recommended`` of the new target suite minus ``old_variant`` of an earlier suite, paired by seed.
+
+    Both suites seed a run the same way (weights, data, z: ``train.seed``), and the fields the two
+    configs share run the same code, so seed s of one is seed s of the other with only the changed
+    defaults (and each one's own step budget) apart.
+    """
+    out = {"benchmark": benchmark, "variant": "recommended", "baseline": label, "metrics": {}}
+    for metric, sign in (("high_quality", 1), ("modes_covered", 1), ("reverse_kl_hq", -1)):
+        a, b = by_seed(new, benchmark, "recommended", metric), by_seed(old, benchmark, old_variant, metric)
+        out["metrics"][metric] = paired(a, b, sign)
+    out["verdict"] = out["metrics"]["high_quality"]["verdict"]
+    return out
 
 
 def tip_benefits(evidence: dict[str, Any]) -> list[dict[str, Any]]:
@@ -163,7 +192,7 @@ def markdown(out: dict[str, Any]) -> str:
             f"{r['modes_mean']:.2f} | {pct(r['high_quality'])} | {num(r['reverse_kl_hq'])} | "
             f"{r['cpu_s_mean']:.0f} ({r['cpu_s_max']:.0f}) | {met} |"
         )
-    lines += ["", "### Against the previous recommended at the same budget", ""]
+    lines += ["", "### Against the previous defaults, each at its own default budget", ""]
     lines += [
         "| data | steps | variant | runs | modes (min) | high quality | reverse KL (HQ) | CPU s |",
         "|---|---|---|---|---|---|---|---|",
@@ -184,10 +213,17 @@ def markdown(out: dict[str, Any]) -> str:
         if d["n"] >= MIN_PAIRS and pair not in said:  # one sentence per pair, whichever side is the baseline
             said.add(pair)
             lines.append("")
+            k, kl = c["metrics"].get("modes_covered"), c["metrics"].get("reverse_kl_hq")
+            more = ""
+            if k and kl and k.get("n") and kl.get("n"):
+                more = (
+                    f", modes {k['mean']:+.2f} [{k['lo']:+.2f}, {k['hi']:+.2f}], reverse KL (HQ) "
+                    f"{kl['mean']:+.3g} [{kl['lo']:+.3g}, {kl['hi']:+.3g}]"
+                )
             lines.append(
                 f"Paired over {d['n']} seeds on {c['benchmark']}: {c['variant']} minus {c['baseline']}, "
-                f"high quality {100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}], verdict: "
-                f"{c['verdict']}."
+                f"high quality {100 * d['mean']:+.1f} points [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}]{more}; "
+                f"verdict: {c['verdict']}."
             )
     for lead in out.get("leads", []):
         lines += ["", f"### {lead['title']}", ""]
@@ -251,7 +287,10 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-targets", help="out folder of the targets suite")
+    parser.add_argument("--targets", default="runs/recipe-targets-5000", help="out folder of the targets suite")
+    parser.add_argument(
+        "--before", default="runs/recipe-targets", help="out folder of recipe_targets_6000.toml (the defaults before)"
+    )
     parser.add_argument(
         "--lead",
         action="append",
@@ -262,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ablation = publish(Path(args.ablation), "recipe_ablation")
     targets = publish(Path(args.targets), "recipe_targets")
+    before = publish(Path(args.before), "recipe_targets_6000")
     records = read_records(Path(args.targets) / RESULTS)
+    old = read_records(Path(args.before) / RESULTS)
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -270,23 +311,24 @@ def main(argv: list[str] | None = None) -> int:
             evidence = publish(Path(folder), name)
             title = LEADS.get(name, (folder, name))[1]
             leads.append({"name": name, "title": title, "evidence": evidence})
+    renamed = {"recommended": BEFORE_GRID_LEAD, "previous": BEFORE_ISSUE}
     out = {
-        "command": "python benchmarks/recipe_evidence.py --ablation runs/recipe-ablation --targets runs/recipe-targets",
+        "command": "python benchmarks/recipe_evidence.py",
         "targets": [target_row(records, b) for b in TARGETS if any(r["benchmark"] == b for r in records)],
         "cpu_budget_s": CPU_BUDGET_S,
         "image_targets": IMAGE_TARGETS,
         "tips": tip_benefits(ablation) + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
-        "comparisons": targets["comparisons"],
-        "cells": targets["cells"],
+        "comparisons": [
+            across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
+            across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
+            across(records, old, "grid25", "previous", BEFORE_ISSUE),
+        ],
+        "cells": targets["cells"]
+        + [{**c, "variant": renamed.get(c["variant"], c["variant"])} for c in before["cells"]],
         "published": targets["published"],
         "leads": [
-            {
-                "name": x["name"],
-                "title": x["title"],
-                "cells": x["evidence"]["cells"],
-                "comparisons": x["evidence"]["comparisons"],
-            }
+            {"name": x["name"], "title": x["title"], **{k: x["evidence"][k] for k in ("cells", "comparisons")}}
             for x in leads
         ],
     }
@@ -297,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in out["targets"]:
         print(json.dumps({k: row[k] for k in ("benchmark", "seeds", "modes_min", "cpu_s_max", "met")}))
         print(f"  high_quality {row['high_quality']}  reverse_kl_hq {row['reverse_kl_hq']}")
+    for c in out["comparisons"]:
+        d = c["metrics"]["high_quality"]
+        print(f"{c['benchmark']}: recommended - {c['baseline']}: hq {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}]")
     for t in out["tips"]:
         print(f"{t['tip']} {t['benchmark']} {t['variant']}: {t['verdict']} (benefit {t['benefit']})")
     return 0

@@ -2,8 +2,10 @@
 
     python benchmarks/recipe_explore.py OUT.jsonl NAME DATA STEPS SEED PRESET [section.field=value ...]
 
-Trains PRESET (without its data-family defaults: the exploration ran before they existed, so every
-field it varied is on the command line) on DATA for STEPS iterations with one torch thread, scores
+Trains PRESET on DATA (``recommended``: the preset's own overrides only, as the first exploration
+ran before data-family defaults existed, so every field it varied is on the command line;
+``recommended+family``: with its defaults for DATA's family, as `ganhacks train --data DATA` gets them)
+for STEPS iterations with one torch thread, scores
 2,500 samples of G with PacGAN's mixture definitions (`ganhacks.metrics.mixture_modes`) and appends
 one JSON line to OUT.jsonl: modes covered, high-quality share, PacGAN's reverse KL and CPU seconds.
 One seed is a lead, not evidence: every default it suggested was then measured over seeds by the
@@ -23,14 +25,19 @@ from ganhacks.metrics.modes import mixture_modes
 from ganhacks.metrics.runs import generated
 from ganhacks.train.config import RunConfig, apply_overrides
 from ganhacks.train.loop import Trainer
-from ganhacks.train.presets import PRESETS
+from ganhacks.train.presets import PRESETS, preset_config
 
 
 def main(argv: list[str]) -> int:
     out, name, data, steps, seed, preset, *overrides = argv
     torch.set_num_threads(1)
     fixed = [f"data.name={data}", f"train.steps={steps}", f"train.seed={seed}", "monitor.enabled=false"]
-    config = apply_overrides(RunConfig(), [*PRESETS.get(preset).overrides, *fixed, *overrides])
+    name_only, _, family = preset.partition("+")
+    if family == "family":
+        base = preset_config(name_only, data)
+    else:
+        base = apply_overrides(RunConfig(), list(PRESETS.get(preset).overrides))
+    config = apply_overrides(base, [*fixed, *overrides])
     start = time.process_time()
     trainer = Trainer(config)
     trainer.fit()

@@ -35,7 +35,7 @@ def suite_text(steps=20, seeds=2, name="t"):
         set = {TINY!r}
         baseline = ""
         [variants.small-hinge]
-        set = {[*TINY, "loss.name=hinge", "loss.smoothing=none"]!r}
+        set = {[*TINY, "loss.name=hinge", "loss.smoothing=none", "loss.penalty=none"]!r}
         baseline = "small"
         tips = ["S10"]
         """
@@ -189,11 +189,14 @@ def test_tuning_gives_every_variant_the_same_seeded_search_on_its_own_seeds(tmp_
     assert counts["remaining"] == 0 and counts["crashed"] == 0
     records = {r["job"]: r for r in read_records(out / "results.jsonl")}
     assert set(records) == set(plan.all_ids())
+    # "small" keeps the point-family R1 of recommended, so its penalty weight is searched too
+    rates = {"optim.g_lr", "optim.d_lr"}
+    searched = {"small": rates | {"loss.penalty_weight"}, "small-hinge": rates}
     for variant in ("small", "small-hinge"):
         trials = [records[f"ring8/15/{variant}/tune2-t{k}"] for k in range(2)]
         assert [t["seed"] for t in trials] == [TUNE_SEED_BASE, TUNE_SEED_BASE + 1]
         for t in trials:
-            assert t["phase"] == "tune" and set(t["params"]) == {"optim.g_lr", "optim.d_lr"}
+            assert t["phase"] == "tune" and set(t["params"]) == searched[variant]
             assert 1e-5 <= float(t["params"]["optim.g_lr"]) <= 1e-2
             assert f"optim.g_lr={t['params']['optim.g_lr']}" in t["overrides"]
         tuned = records[f"ring8/15/{variant}@tune2/0"]
