@@ -797,6 +797,8 @@ class Record:
 
 
 def probe_samples(G: nn.Module, z: Tensor) -> Tensor:
+    """G(z) in eval mode on a forked RNG. Deliberately not the monitor's ``eval_forward``: the probe is the
+    ground truth the monitor is scored against, so it shares no code with the monitor."""
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
         was = G.training
         G.eval()

@@ -24,10 +24,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ganhacks.bench.evidence import MEASURED
+from ganhacks.bench.evidence import MEASURED, compare
 from ganhacks.bench.report import fmt_ci, write_report
 from ganhacks.bench.results import RESULTS, read_records
-from ganhacks.bench.stats import paired, summary
+from ganhacks.bench.stats import summary
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MEASURED_PATH = Path(__file__).resolve().parents[1] / "src" / "ganhacks" / MEASURED
@@ -95,30 +95,19 @@ def target_row(records: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
     }
 
 
-def by_seed(records: list[dict[str, Any]], benchmark: str, variant: str, metric: str) -> dict[int, float]:
-    """seed -> ``metric`` of the finished runs of ``variant`` on ``benchmark``."""
-    return {
-        int(r["seed"]): float(r["metrics"][metric])
-        for r in records
-        if r["benchmark"] == benchmark and r["variant"] == variant and r.get("status") == "ok"
-    }
-
-
 def across(
     new: list[dict[str, Any]], old: list[dict[str, Any]], benchmark: str, old_variant: str, label: str
 ) -> dict[str, Any]:
-    """``recommended`` of the new target suite minus ``old_variant`` of an earlier suite, paired by seed.
+    """``recommended`` of the new target suite minus ``old_variant`` of an earlier suite, paired by seed
+    with the bench's own :func:`~ganhacks.bench.evidence.compare` (every metric, failures, verdict).
 
     Both suites seed a run the same way (weights, data, z: ``train.seed``), and the fields the two
     configs share run the same code, so seed s of one is seed s of the other with only the changed
     defaults (and each one's own step budget) apart.
     """
-    out = {"benchmark": benchmark, "variant": "recommended", "baseline": label, "metrics": {}}
-    for metric, sign in (("high_quality", 1), ("modes_covered", 1), ("reverse_kl_hq", -1)):
-        a, b = by_seed(new, benchmark, "recommended", metric), by_seed(old, benchmark, old_variant, metric)
-        out["metrics"][metric] = paired(a, b, sign)
-    out["verdict"] = out["metrics"]["high_quality"]["verdict"]
-    return out
+    cell = [r for r in new if r["benchmark"] == benchmark and r["variant"] == "recommended"]
+    base = [r for r in old if r["benchmark"] == benchmark and r["variant"] == old_variant]
+    return {**compare(cell, base), "baseline": label}
 
 
 def tip_benefits(evidence: dict[str, Any]) -> list[dict[str, Any]]:
