@@ -19,6 +19,10 @@ Every set-up is in one part: ``tune``, ``test`` or ``new``. Thresholds were firs
 runs only and reported on ``test``; once ``test``'s misses had been read (it is "seen" now), the rules
 were changed using ``tune`` and ``test`` and reported on ``new``, a held-out part written before those
 changes, with gradual causes whose visible failure builds over hundreds of steps (docs/monitor.md).
+Once ``new`` was scored it became in-sample too, and a ``fresh`` part was written and committed before
+any rule change for ``new``'s misses: a new loop style (relativistic average), new combinations of data,
+architecture, batch size and learning rates, and mostly gradual causes (one new: D's steps per G step
+rising), so that lead time is measurable.
 """
 
 from __future__ import annotations
@@ -135,6 +139,13 @@ class Mixture2D(Source):
 
     def copy_reference(self) -> Tensor:
         return self.mix.to_unit(self.mix.sample(COPY_SUBSET, torch.Generator().manual_seed(31337)))
+
+    @property
+    def x(self) -> Tensor:
+        """A fixed set's points, the probe's copy reference first (so ``shrink_to(COPY_SUBSET)`` ends on it)."""
+        if self.data is None:
+            raise ValueError("a stream has no fixed training set to shrink")
+        return torch.cat([self.copy_reference(), self.data])
 
     def held_pool(self, n: int, gen: torch.Generator) -> Tensor:
         return self.mix.to_unit(self.mix.sample(n, gen))
@@ -516,6 +527,14 @@ def _d_lr_decay(ctx: Any, step: int) -> None:
     _ramp_lr(ctx.opt_g, 1.002, hi=3 * ctx.lr_at_switch[id(ctx.opt_g)])  # x3 after ~550 steps
 
 
+def _d_steps_ramp_start(ctx: Any) -> None:
+    ctx.knobs.penalty = 0.0
+
+
+def _d_steps_ramp(ctx: Any, step: int) -> None:
+    ctx.knobs.d_steps = min(1 + (step - SWITCH) // 50, 6)  # one more D step per G step every 50 steps, up to 6
+
+
 CAUSES = {
     c.name: c
     for c in (
@@ -592,6 +611,14 @@ CAUSES = {
             _d_lr_decay_start,
             _d_lr_decay,
         ),
+        # the fresh held-out part's new cause
+        Cause(
+            "d_steps_ramp",
+            "D's steps per G step rise by one every 50 steps (to 6), no penalty: D slowly overpowers G",
+            ("d_loss_zero",),
+            _d_steps_ramp_start,
+            _d_steps_ramp,
+        ),
     )
 }
 
@@ -611,7 +638,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen: its misses were read before the rules changed) or "new" (held out)
+    split: str  # "tune", "test" (seen), "new" (seen since its scoring) or "fresh" (held out)
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -705,6 +732,14 @@ HEALTHY = [
     H("n_r1_ring_mlp", "r1", "ring8_stream", "mlp_nobn", 128, 2e-4, 2e-4, 1300, "new", loss="bce"),
     H("n_lsgan_digits_mlp", "lsgan", "digits", "mlp", 64, 2e-4, 2e-4, 1100, "new", loss="least_squares"),
     H("n_wgan_ring_mlp", "wgan_gp", "ring8", "mlp", 64, 1e-4, 1e-4, 900, "new", loss="wasserstein"),
+    # --- the fresh held-out part: written (and committed) before any rule change for the new part's misses; a
+    # new loop style (relativistic average), new data/architecture/batch/LR combinations
+    H("f_ragan_grid_mlp", "ragan", "grid25_stream", "mlp", 256, 1e-4, 1e-4, 1200, "fresh", loss="relativistic"),
+    H("f_ragan_digits_dcgan", "ragan", "digits", "dcgan", 128, 2e-4, 2e-4, 900, "fresh", loss=None, width=16),
+    H("f_lsgan_stacked_mlp", "lsgan", "stacked", "mlp", 128, 1e-4, 4e-4, 900, "fresh", loss="least_squares"),
+    H("f_hinge_grid_mlp", "hinge_sn", "grid25", "mlp", 32, 2e-4, 2e-4, 1200, "fresh", loss="hinge"),
+    H("f_bcel_ring_b32", "bce_logits", "ring8_stream", "mlp", 32, 5e-4, 5e-4, 1200, "fresh", loss="bce"),
+    H("f_r1_folder_dcgan", "r1", "folder", "dcgan", 32, 2e-4, 2e-4, 900, "fresh", loss="bce", width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -755,6 +790,18 @@ FAILING = [
     _fail("n_hinge_stacked_resnet", "memorise"),
     _fail("n_wgan_ring_mlp", "weak_d"),
     _fail("n_lsgan_digits_mlp", "explode"),
+    # fresh held-out part: gradual causes whose early signal is measurable (D's gradients, D's held-out gap,
+    # diversity), and abrupt ones on the new style
+    _fail("f_ragan_grid_mlp", "d_steps_ramp"),
+    _fail("f_lsgan_stacked_mlp", "d_lr_ramp"),
+    _fail("f_hinge_grid_mlp", "shrink_gradual"),
+    _fail("f_hinge_grid_mlp", "d_lr_ramp"),
+    _fail("f_r1_folder_dcgan", "d_lr_decay"),
+    _fail("f_ragan_digits_dcgan", "explode"),
+    _fail("f_ragan_digits_dcgan", "weak_d"),
+    _fail("f_lsgan_stacked_mlp", "frozen_d"),
+    _fail("f_bcel_ring_b32", "lr_ramp"),
+    _fail("f_bcel_ring_b32", "saturating"),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1005,7 +1052,30 @@ def step_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_out, "d_fake": fake_out}
 
 
+def step_ragan(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Relativistic average GAN (Jolicoeur-Martineau 2018's scripts): BCE with logits on D(real) - mean D(fake)
+    and D(fake) - mean D(real), the two terms averaged; G's loss the same with the targets swapped."""
+    bce = nn.BCEWithLogitsLoss()
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        opt_d.zero_grad()
+        d_real, d_fake = D(real), D(fake.detach())
+        ones, zeros = torch.ones_like(d_real), torch.zeros_like(d_fake)
+        d_loss = (bce(d_real - d_fake.mean(), ones) + bce(d_fake - d_real.mean(), zeros)) / 2
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    g_fake, g_real = D(fake), d_real.detach()
+    g_loss = (bce(g_real - g_fake.mean(), zeros) + bce(g_fake - g_real.mean(), ones)) / 2
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
+
+
 STYLES = {
+    "ragan": step_ragan,
     "bce_sigmoid": step_bce_sigmoid,
     "bce_logits": step_bce_logits,
     "hinge_sn": step_hinge_sn,
@@ -1127,6 +1197,7 @@ def check_corpus() -> dict[str, Any]:
         "tune": sum(s.split == "tune" for s in SETUPS),
         "test": sum(s.split == "test" for s in SETUPS),
         "new": sum(s.split == "new" for s in SETUPS),
+        "fresh": sum(s.split == "fresh" for s in SETUPS),
     }
 
 
