@@ -419,9 +419,16 @@ class Cause:
 
     name: str
     what: str
-    expect: tuple[str, ...]
+    expect: tuple[str, ...]  # the label as first written (scored as "right first, labels as written")
     apply: Callable[[Any], None]  # called with the run's context at SWITCH
     each: Callable[[Any, int], None] | None = None  # gradual causes: called with (context, step) after SWITCH
+    also: tuple[str, ...] = ()  # symptoms added later because their documented likely cause *is* this cause
+    why_also: str = ""  # the reason, from the cause (never from what the monitor said)
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """The label as written plus :attr:`also`: the symptoms that name this cause."""
+        return self.expect + self.also
 
 
 def _scale_lr(opt: torch.optim.Optimizer, factor: float) -> None:
@@ -535,6 +542,11 @@ def _d_steps_ramp(ctx: Any, step: int) -> None:
     ctx.knobs.d_steps = min(1 + (step - SWITCH) // 50, 6)  # one more D step per G step every 50 steps, up to 6
 
 
+SLOW_D = (  # why g_fools_with_garbage is right for a D whose learning rate was cut or decays
+    "g_fools_with_garbage's likely cause is a D that has stopped learning ('frozen, far too slow'); its remedies "
+    "(T14 train D more, S04 two time-scale rule) are the fix for a D whose LR was cut"
+)
+
 CAUSES = {
     c.name: c
     for c in (
@@ -562,6 +574,9 @@ CAUSES = {
             "D nearly frozen (LR x0.002) while G speeds up (x3): G drifts onto fewer modes",
             ("mode_collapse",),
             _weak_d,
+            None,
+            ("g_fools_with_garbage",),
+            SLOW_D,
         ),
         Cause(
             "frozen_d",
@@ -589,6 +604,10 @@ CAUSES = {
             ("d_loss_zero",),
             _d_lr_ramp_start,
             _d_lr_ramp,
+            ("grad_explode",),
+            "grad_explode's likely cause is 'a learning rate too high for this model, or nothing bounding D's "
+            "gradients (no penalty)': this cause is both (D's LR x100 with the penalty removed), and its remedies "
+            "(S08 lower the LR, S01, S02) are the fix",
         ),
         Cause(
             "lr_ramp",
@@ -610,6 +629,8 @@ CAUSES = {
             ("mode_collapse",),
             _d_lr_decay_start,
             _d_lr_decay,
+            ("g_fools_with_garbage",),
+            SLOW_D,
         ),
         # the fresh held-out part's new cause
         Cause(
@@ -647,6 +668,12 @@ class Setup:
 
     @property
     def expect(self) -> tuple[str, ...]:
+        """The symptoms that count as right: those whose documented likely cause is this set-up's cause."""
+        return CAUSES[self.cause].accepted if self.cause else ()
+
+    @property
+    def expect_as_written(self) -> tuple[str, ...]:
+        """The label as first written (before ``Cause.also``)."""
         return CAUSES[self.cause].expect if self.cause else ()
 
     @property

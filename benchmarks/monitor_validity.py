@@ -185,12 +185,15 @@ def judge(r: dict[str, Any], bands: dict[str, dict]) -> dict[str, Any]:
     if s.cause:
         first = after[0] if after else None
         right = first is not None and first["cause"] in s.expect and not before
+        right_written = first is not None and first["cause"] in s.expect_as_written and not before
         anywhere = any(i["cause"] in s.expect or set(f["symptom"] for f in i["folded"]) & set(s.expect) for i in after)
         vis = visible_at(r["probes"], bands.get(_twin(s.name), {}), s.switch_at)
         out.update(
             first_after=first["cause"] if first else None,
             first_step=first["step"] if first else None,
             right_first=right,
+            right_first_as_written=right_written,
+            expect_as_written=list(s.expect_as_written),
             detected_anywhere=anywhere,
             visible_at=vis,
             reported=first.get("reported", first["step"]) if first else None,
@@ -232,6 +235,7 @@ def summarise(judged: list[dict[str, Any]]) -> dict[str, Any]:
     h_err = sum(SEVERITIES.index(a["severity"]) >= 2 for j in healthy for a in j["false_alarms"])
     h_warn = sum(a["severity"] == "warning" for j in healthy for a in j["false_alarms"])
     right = sum(j["right_first"] for j in failing)
+    right_written = sum(j.get("right_first_as_written", j["right_first"]) for j in failing)
     flagged = sum(j["first_after"] is not None for j in failing)  # any incident after the cause
     anywhere = sum(j["detected_anywhere"] for j in failing)
     leads = [j["lead"] for j in failing if j["lead"] is not None]
@@ -264,6 +268,9 @@ def summarise(judged: list[dict[str, Any]]) -> dict[str, Any]:
         "detected_right_first": right,
         "detection_rate": round(right / max(len(failing), 1), 4),
         "detection_rate_ci": _binom_ci(right, len(failing)),
+        "detected_right_first_as_written": right_written,
+        "detection_rate_as_written": round(right_written / max(len(failing), 1), 4),
+        "detection_rate_as_written_ci": _binom_ci(right_written, len(failing)),
         "detected_anywhere": anywhere,
         "lead_runs": len(leads),
         "lead_median": statistics.median(leads) if leads else None,
@@ -418,6 +425,8 @@ FIXTURE_SIGNALS = (
     "overfit/rv",
     "overfit/z",
     "overfit/auc",
+    "update_ratio/d",
+    "update_ratio/g",
 )
 
 

@@ -111,6 +111,7 @@ def test_loss_names_and_what_each_symptom_applies_to():
         "d_overfit",
         "mode_collapse",
         "oscillation",
+        "g_fools_with_garbage",  # a critic that stops stepping or slows far below G (its garbage test stays off)
     }  # not d_loss_spiky: "the loss at least doubles" means nothing for a critic's signed loss
     assert "d_loss_zero" in on["least_squares"] and "d_loss_zero" in on["hinge"] and "d_loss_spiky" in on["hinge"]
 

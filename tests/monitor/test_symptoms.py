@@ -45,6 +45,7 @@ SENSITIVE = {
     "fidelity_rise": 1.15,
     "overfit_z": 3.5,
     "overfit_z_auc": 0.57,
+    "d_slow": 4.0,
 }
 
 
@@ -257,6 +258,30 @@ def test_a_d_whose_optimiser_stops_stepping_is_caught_at_its_cause():
         v.pop("grad_norm/g", None)
 
     assert "g_fools_with_garbage" not in [s for _, s in incidents(replay(*broken(nothing_steps)))]
+
+
+def test_a_d_whose_updates_shrink_far_below_gs_is_caught_at_its_cause():
+    def scaled(d=1.0, g=1.0):  # D's (and G's) update ratio ||dw|| / ||w|| multiplied from BREAK on
+        def change(step, v):
+            if "update_ratio/d" in v:
+                v["update_ratio/d"] *= d
+                v["update_ratio/g"] *= g
+
+        return change
+
+    # D's learning rate cut x0.002 while G's goes x3 (the corpus's weak-D cause): seen at the second reading after
+    # the cut (readings every 50 steps), before anything else in the run moves; also for a critic, which has no
+    # decision for the garbage test
+    for kind in ("bce", "wasserstein"):
+        trace, _ = broken(scaled(d=0.002, g=3.0))
+        mon = replay(trace, kind)
+        assert incidents(mon)[0] == (BREAK + 50, "g_fools_with_garbage"), kind
+        evidence = mon.alerts[0].evidence
+        assert all(r * 6 <= evidence["d_over_g_before"] for r in evidence["d_over_g"])
+    # a D/G ratio that moves 3 times (healthy runs: under 2) is no slow D; nor is G's update growing 100 times while
+    # D's stays (an explosion, not a slow D)
+    assert "g_fools_with_garbage" not in [s for _, s in incidents(replay(*broken(scaled(d=1 / 3))))]
+    assert "g_fools_with_garbage" not in [s for _, s in incidents(replay(*broken(scaled(g=100.0))))]
 
 
 def test_a_negative_g_loss_while_d_wins_is_the_saturating_form_not_a_strong_d():

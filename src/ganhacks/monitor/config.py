@@ -56,6 +56,10 @@ class MonitorConfig:
     )
     fidelity_rise: float = 1.25  # ...or risen to this many times the closest the samples came to the data
     fooled_margin: float = 0.05  # D is fooled: median P(fake) above median P(real) by this
+    # D too slow: D's update ratio over G's fell below 1/d_slow of its earlier median (healthy tune+seen+new runs:
+    # at most 1.9 times, two readings in a row; D's LR cut x0.002: over 15 times)...
+    d_slow: float = 6.0
+    d_slow_checks: int = 2  # ...at this many consecutive readings (every layer_every steps)
     saturation_p: float = 0.15  # D is confident: mean P(fake is real) below this...
     g_loss_flat: float = (
         0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
@@ -102,6 +106,7 @@ class MonitorConfig:
             "grad_window",
             "overfit_every",
             "overfit_checks",
+            "d_slow_checks",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         if not 0 < self.lr_factor <= 1:
@@ -134,6 +139,7 @@ class MonitorConfig:
             "overfit_z",
             "oscillation_growth",
             "oscillation_floor",
+            "d_slow",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         check_positive("monitor.max_rollbacks", self.max_rollbacks, allow_zero=True)

@@ -268,6 +268,58 @@ def _d_stalled(h: History, c: MonitorConfig) -> Evidence | None:
     return {"d_steps_in_window": 0, "last_d_step": d[-1][0], "g_steps_in_window": len(g)}
 
 
+def _recent(h: History, name: str, n: int) -> list[tuple[int, float]]:
+    """The newest ``n`` (step, value) readings of ``name``, oldest first."""
+    s = h.series.get(name)
+    if not s:
+        return []
+    out = list(islice(reversed(s), n))
+    out.reverse()
+    return out
+
+
+SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
+
+
+def _d_slowed(h: History, c: MonitorConfig) -> Evidence | None:
+    """D's updates have shrunk far below G's: D learns far too slowly to keep up, and G is left to exploit it.
+
+    ``update_ratio/d`` and ``update_ratio/g`` are ||dw|| / ||w|| of one optimiser step, read every
+    ``layer_every`` steps. Their ratio D/G holds steady in a healthy run whatever the learning rates
+    are (healthy tune+seen+new runs: at most 1.9 times below its earlier median at two readings in a
+    row); a D whose learning rate was cut, or decays, while G's is not, moves it by orders of
+    magnitude. It fires when, at ``d_slow_checks`` consecutive readings, D/G is below 1/``d_slow`` of
+    its median over the earlier readings (at most ``SLOW_BASE``, from step ``warmup`` / 2 on) and D's
+    own update below 2/``d_slow`` of its own (so a G whose updates grow, as in an explosion, is not
+    read as a slow D). Seen at the cause, before G drifts away from the data.
+    """
+    n = c.d_slow_checks
+    d = _recent(h, "update_ratio/d", SLOW_BASE + n)
+    if len(d) < n + 2 or d[-1][0] < h.step - c.window:
+        return None  # too few readings, or D's optimiser has not stepped lately (that is _d_stalled's case)
+    g = dict(_recent(h, "update_ratio/g", SLOW_BASE + n + 4))
+    pairs = [
+        (step, vd, vd / g[step])
+        for step, vd in d
+        if step >= c.warmup // 2 and step in g and g[step] > 0 and math.isfinite(vd) and math.isfinite(g[step])
+    ]
+    if len(pairs) < n + 2 or pairs[-n][0] != d[-n][0]:
+        return None  # the newest readings must all pair up
+    before, recent = pairs[:-n], pairs[-n:]
+    base_ratio, base_d = _median([r for _, _, r in before]), _median([vd for _, vd, _ in before])
+    if base_ratio <= 0 or base_d <= 0:
+        return None
+    if all(r * c.d_slow <= base_ratio and vd * c.d_slow <= 2 * base_d for _, vd, r in recent):
+        return {
+            "update_ratio/d": [_r(vd) for _, vd, _ in recent],
+            "d_over_g": [_r(r) for _, _, r in recent],
+            "d_over_g_before": _r(base_ratio),
+            "update_ratio/d_before": _r(base_d),
+            "threshold": c.d_slow,
+        }
+    return None
+
+
 def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None:
     """G's loss falls steadily and D rates fakes above reals, while the samples move away from the data.
 
@@ -275,11 +327,14 @@ def detect_g_fools_with_garbage(h: History, c: MonitorConfig) -> Evidence | None
     times the closest the samples came to the data since ``warmup`` (in pixel space a G that
     exploits a frozen D drifts from the digits it drew without going far). A D that is fooled while
     the samples stay where they were is a healthy moment of a G ahead, not garbage. A D whose
-    optimiser stopped stepping for a whole window while G's goes on (:func:`_d_stalled`) is the
-    same failure seen at its cause, before the samples drift.
+    optimiser stopped stepping for a whole window while G's goes on (:func:`_d_stalled`), or whose
+    updates shrank far below G's (:func:`_d_slowed`), is the same failure seen at its cause, before
+    the samples drift; those two need no decision, so they work for a Wasserstein critic too.
     """
     if (stalled := _d_stalled(h, c)) is not None:
         return stalled
+    if (slowed := _d_slowed(h, c)) is not None:
+        return slowed
     g, pr, pf = _full(h, "loss/g", c), _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
     fid = h.values("fidelity/ratio", last=1)
     if not (fid and math.isfinite(fid[-1])):
@@ -496,11 +551,11 @@ for _s in (  # the order of diagnosis (module docstring)
     Symptom(
         "g_fools_with_garbage",
         "warning",
-        "D has stopped learning (its optimiser no longer steps, or it is fooled by samples far from the data).",
+        "D has stopped learning (its optimiser no longer steps, its updates shrank far below G's, or it is fooled by "
+        "samples far from the data).",
         "D has stopped learning (frozen, far too slow, or not stepped), so G exploits it",
         ("T10", "T14", "S04"),
-        detect_g_fools_with_garbage,
-        needs=frozenset({DECISION}),
+        detect_g_fools_with_garbage,  # the garbage test reads P(real)/P(fake): off by itself for a critic
         signals=("fidelity/ratio",),
         follows=("grad_explode", "mode_collapse"),
     ),
