@@ -13,6 +13,12 @@ the share of good samples falls below half of theirs, or near-copies of the trai
 0.1 above theirs. Detected: the first incident after the switch has one of the expected
 symptoms and no incident came before the switch. Lead = visible step - that incident's step.
 
+Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and ``test`` (seen), then ``new``
+(held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
+changes, scored once with the final rules). A run counts as right when its first incident is one of the
+symptoms whose documented likely cause is its cause (``Cause.accepted``); the labels as first written
+(``Cause.expect``) are scored beside it.
+
 Usage (nice, one torch thread per worker; CPU-time budget per run):
     python benchmarks/monitor_validity.py run --split tune --seeds 2 --workers 2 --out tune.pkl.gz
     python benchmarks/monitor_validity.py score tune.pkl.gz --set grad_growth=10     # replay, other settings
@@ -346,6 +352,16 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f">= {100 * TARGETS['detection_rate']:g} %",
         ),
         (
+            "... with the labels as first written (before the cause-based additions)",
+            _rate(s, "detection_rate_as_written", "detected_right_first_as_written")
+            if "detection_rate_as_written" in s
+            else "-",
+            _interval(s.get("detection_rate_as_written_ci"), 100, "{:.1f}") + " %"
+            if "detection_rate_as_written" in s
+            else "",
+            "",
+        ),
+        (
             "median lead before the failure is visible, steps "
             f"(right-first runs that became visible: {s['lead_runs']})",
             lead,
@@ -355,19 +371,26 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def render(result: dict[str, Any], tune: dict[str, Any] | None = None, seen: dict[str, Any] | None = None) -> str:
+def render(
+    result: dict[str, Any],
+    tune: dict[str, Any] | None = None,
+    seen: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``seen`` (the first held-out half, whose misses were
-    read before the rules last changed) and ``tune`` (thresholds chosen on it)."""
+    part and, next to it, the in-sample parts': ``new`` (held out until it was scored, then used to
+    change the rules), ``seen`` (the first held-out half, whose misses were read before that) and
+    ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
-    part = "New held-out part" if result.get("split") == "new" else "Held-out half"
+    part = {"fresh": "Fresh held-out part", "new": "New held-out part"}.get(result.get("split"), "Held-out half")
     head = (
         f"{part}: {s['healthy_runs']} healthy runs and {s['failing_runs']} failing runs "
         f"({result['seeds']} seeds each; {s['healthy_steps']} healthy steps in all, counting the part of "
         f"each failing run before its cause; {s['cpu_seconds']} CPU seconds)."
     )
     lines = [head, ""]
-    others = [(label, o) for label, o in (("seen half (in-sample)", seen), ("tune half (in-sample)", tune)) if o]
+    parts = (("new part (in-sample)", new), ("seen half (in-sample)", seen), ("tune half (in-sample)", tune))
+    others = [(label, o) for label, o in parts if o]
     lines += [
         "| measure | held-out | 95 % interval | target |" + "".join(f" {lb} | 95 % interval |" for lb, _ in others),
         "|---|---|---|---|" + "---|---|" * len(others),
@@ -393,14 +416,14 @@ def render(result: dict[str, Any], tune: dict[str, Any] | None = None, seen: dic
         )
         visible = " / ".join(str(j["visible_at"] or "never") for j in runs)
         leads = " / ".join(str(j["lead"]) if j["lead"] is not None else "-" for j in runs)
-        lines.append(
-            f"| `{name}` | {CAUSES[runs[0]['cause']].what} | {', '.join(runs[0]['expect'])} | {firsts} "
-            f"| {visible} | {leads} |"
-        )
+        written = runs[0].get("expect_as_written", runs[0]["expect"])
+        added = [e for e in runs[0]["expect"] if e not in written]
+        expected = ", ".join(written) + (f" (+ {', '.join(added)})" if added else "")
+        lines.append(f"| `{name}` | {CAUSES[runs[0]['cause']].what} | {expected} | {firsts} | {visible} | {leads} |")
     alarms = [(j["setup"], j["seed"], a) for j in result["runs"] for a in j["false_alarms"]]
     lines += [
         "",
-        f"False alarms in the held-out half ({len(alarms)}):" if alarms else "No false alarm in the held-out half.",
+        f"False alarms in the held-out part ({len(alarms)}):" if alarms else "No false alarm in the held-out part.",
     ]
     lines += [f"* `{n}` seed {seed}: {a['symptom']} ({a['severity']}) at step {a['step']}" for n, seed, a in alarms]
     return "\n".join(lines)
@@ -508,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("json")
     rd.add_argument("--tune", metavar="JSON", help="the tune half's JSON: its figures go next to the held-out ones")
     rd.add_argument("--seen", metavar="JSON", help="the seen half's JSON (in-sample since the rules last changed)")
+    rd.add_argument("--new", metavar="JSON", help="the new part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -520,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "render":
         tune = json.loads(Path(args.tune).read_text()) if args.tune else None
         seen = json.loads(Path(args.seen).read_text()) if args.seen else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen)
+        new = json.loads(Path(args.new).read_text()) if args.new else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)

@@ -28,7 +28,12 @@ def load(name):
     [
         (
             "validity",
-            ("monitor_validity.json", "monitor_validity_tune.json", "monitor_validity_seen.json"),
+            (
+                "monitor_validity.json",
+                "monitor_validity_tune.json",
+                "monitor_validity_seen.json",
+                "monitor_validity_new.json",
+            ),
             render_validity,
         ),
         ("cost", ("monitor_cost.json",), render_cost),
@@ -41,8 +46,9 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    held_out, tune, seen = (load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen"))
-    assert (held_out["split"], tune["split"], seen["split"]) == ("new", "tune", "test")
-    for part in (held_out, tune, seen):
+    held_out, tune, seen, new = (load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen", "_new"))
+    assert (held_out["split"], tune["split"], seen["split"], new["split"]) == ("fresh", "tune", "test", "new")
+    for part in (held_out, tune, seen, new):
         assert {r["split"] for r in part["runs"]} == {part["split"]}
-    assert held_out["config"] == tune["config"] == seen["config"]  # all measured with the same (final) settings
+    # all measured with the same (final) settings
+    assert held_out["config"] == tune["config"] == seen["config"] == new["config"]
