@@ -81,6 +81,7 @@ class ModelConfig:
         False  # T07 hybrid VAE-GAN: an encoder E (D's width/activation) trained with G; see loss.recon_weight
     )
     msg: bool = False  # S06 MSG-GAN: G also emits every coarser scale (4x4 up), D reads the pyramid (DCGAN only)
+    pack: int = 1  # S13 PacGAN: D judges this many samples at once (concatenated features/channels); 1 = off
 
     def __post_init__(self) -> None:
         _choice("model", "arch", self.arch, ("auto", "mlp", "dcgan"))
@@ -93,6 +94,13 @@ class ModelConfig:
         for name in ("z_dim", "g_width", "d_width", "depth", "embed_dim"):
             check_positive(f"model.{name}", getattr(self, name))
         check_positive("model.g_depth", self.g_depth, allow_zero=True)
+        check_positive("model.pack", self.pack)
+        if self.pack > 1 and (self.conditioning != "none" or self.msg):
+            what = f"model.conditioning={self.conditioning}" if self.conditioning != "none" else "model.msg=true"
+            raise UserError(
+                f"model.pack={self.pack} (S13) gives D packs of unlabelled samples at one scale; "
+                f"it does not combine with {what}: set model.pack=1 or turn that off"
+            )
 
 
 @dataclass(frozen=True)

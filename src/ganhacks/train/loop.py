@@ -179,6 +179,11 @@ class Trainer:
 
         torch.manual_seed(tc.seed)  # weights: identical on every rank
         self.grow_steps = tr.grow_steps  # S05
+        if config.model.pack > 1 and (tc.batch_size % config.model.pack or self.grow_steps):
+            raise UserError(
+                f"model.pack={config.model.pack} (S13) needs train.batch_size divisible by it "
+                f"(got {tc.batch_size}) and no progressive growing (tricks.grow_steps=0)"
+            )
         self.G, self.D = build_models(
             config.model, self.dataset.sample_shape, self.dataset.num_classes, grow=self.grow_steps > 0
         )
