@@ -362,6 +362,18 @@ TIPS: tuple[Tip, ...] = (
         "NeurIPS 2020, arXiv:2002.06224",
         ("ganhacks.tricks.topk.top_k", "ganhacks.tricks.topk.top_k_share"),
     ),
+    Tip(
+        "S13",
+        "Let D judge samples in packs (PacGAN)",
+        "Feed D a few samples at once, all real or all fake, joined along the features or channels, and "
+        "train it to give one verdict per pack; two per pack is the usual start.",
+        "A G that keeps to a few modes makes packs whose members look alike, which a D that sees one sample "
+        "at a time cannot notice; a pack makes that lack of variety part of what D rejects. Only D's first "
+        "layer grows.",
+        "Lin et al. 2018, 'PacGAN: The power of two samples in generative adversarial networks', NeurIPS 2018, "
+        "arXiv:1712.04086",
+        ("ganhacks.tricks.packing.pack", "ganhacks.tricks.packing.Packed"),
+    ),
 )
 
 TIPS_BY_ID: dict[str, Tip] = {t.id: t for t in TIPS}

@@ -1,5 +1,7 @@
 """The D and G steps' loss terms, as records chosen once from the config (train/terms.py)."""
 
+import copy
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -53,3 +55,41 @@ def test_relativistic_losses_refuse_top_k(tiny):
     config = tiny(images=False, extra=["tricks.topk_keep=0.5", "loss.name=relativistic_pairing", "loss.smoothing=none"])
     with pytest.raises(UserError, match="topk_keep"):
         Trainer(config)
+
+
+@pytest.mark.parametrize("step, due", [(0, True), (1, False), (3, False), (4, True), (8, True)])
+def test_lazy_penalty_is_due_every_kth_iteration(step, due):
+    term = penalty_term(trainer=None, penalty=PENALTIES.get("r1"), weight=0.5, every=4)
+    assert term.due(step) is due
+
+
+def test_lazy_r1_adds_k_times_the_penalty_only_when_due(tiny):
+    """StyleGAN2's lazy regularisation: every 4th iteration D's loss is the adversarial loss plus
+    4 * weight * R1; in between it is the adversarial loss alone, and no input gradient is taken."""
+    extra = ["loss.penalty=r1", "loss.penalty_weight=0.5", "loss.penalty_every=4", "loss.smoothing=none"]
+    trainer = Trainer(tiny(images=False, extra=[*extra, "model.d_norm=none"]))
+    seen = []
+    trainer.D.register_forward_hook(lambda m, i, out: seen.append((i[0], out.detach().reshape(-1))))
+    for step, due in ((4, True), (5, False)):
+        trainer.step = step
+        seen.clear()
+        d_before = copy.deepcopy(trainer.D)  # D as the step saw it (the step then updates D)
+        logs = trainer.d_step()
+        (real_in, real_out), (_, fake_out) = seen[:2]  # separate batches: reals, then fakes
+        adversarial = F.softplus(-real_out).mean() + F.softplus(fake_out).mean()
+        assert real_in.requires_grad is due
+        if due:
+            x = real_in.detach().requires_grad_(True)
+            (grad,) = torch.autograd.grad(d_before(x).sum(), x)
+            r1 = grad.square().sum(1).mean()
+            assert float(logs["loss/penalty"]) == pytest.approx(float(r1), rel=1e-4)
+            expected = adversarial + 4 * 0.5 * r1
+        else:
+            assert "loss/penalty" not in logs
+            expected = adversarial
+        assert float(logs["loss/d"]) == pytest.approx(float(expected), rel=1e-4)
+
+
+def test_penalty_every_must_be_positive(tiny):
+    with pytest.raises(UserError, match="penalty_every"):
+        tiny(images=False, extra=["loss.penalty=r1", "loss.penalty_every=0"])

@@ -296,6 +296,14 @@ TOGGLES: tuple[Toggle, ...] = (
         ("tricks.topk_keep=1.0",),
         lambda c: c.tricks.topk_keep < 1,
     ),
+    _t(
+        "S13",
+        ("S13",),
+        "D judges packs of two samples (PacGAN)",
+        ("model.pack=2",),
+        ("model.pack=1",),
+        lambda c: c.model.pack > 1,
+    ),
 )
 
 

@@ -5,17 +5,21 @@ data into ``(G, D)``. Both networks share one calling convention:
 
 * ``G(z, y=None) -> x`` with ``x`` in [-1, 1] (tanh output, T01);
 * ``D(x, y=None) -> logits (N,)``; ``D(x, y, with_classes=True) -> (logits, class_logits)``
-  for the auxiliary-classifier variant (T12).
+  for the auxiliary-classifier variant (T12). With ``model.pack = m > 1`` (S13, PacGAN) D is a
+  :class:`~ganhacks.tricks.packing.Packed` network and returns one logit per pack, ``(N / m,)``.
 
 :func:`build_encoder` adds the hybrid VAE-GAN's encoder ``E(x) -> (mu, logvar)`` (T07).
 """
 
 from __future__ import annotations
 
+from torch import nn
+
 from ganhacks.errors import UserError
 from ganhacks.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ganhacks.models.encoder import ConvEncoder, MLPEncoder
 from ganhacks.models.mlp import MLPDiscriminator, MLPGenerator
+from ganhacks.tricks.packing import Packed
 
 __all__ = [
     "ConvEncoder",
@@ -75,7 +79,7 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
             config.embed_dim,
         )
         d = MLPDiscriminator(
-            sample_shape[0],
+            sample_shape[0] * config.pack,  # S13: a pack of samples side by side
             config.d_width,
             config.depth,
             config.d_activation,
@@ -86,7 +90,7 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
             cond,
             config.embed_dim,
         )
-        return g, d
+        return g, _packed(d, config.pack)
     if arch == "dcgan":
         if len(sample_shape) != 3:
             raise UserError(
@@ -116,7 +120,7 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
             grow=grow,
         )
         d = DCGANDiscriminator(
-            c,
+            c * config.pack,  # S13: a pack of images stacked along the channels
             h,
             config.d_width,
             config.d_norm,
@@ -130,8 +134,13 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
             msg=msg,
             grow=grow,
         )
-        return g, d
+        return g, _packed(d, config.pack)
     raise UserError(f"unknown model.arch '{arch}'. Valid choices: auto, mlp, dcgan")
+
+
+def _packed(d: nn.Module, m: int) -> nn.Module:
+    """``d`` reading packs of ``m`` samples (S13), or ``d`` itself when ``m`` is 1."""
+    return Packed(d, m) if m > 1 else d
 
 
 def build_encoder(config, sample_shape: tuple[int, ...]):

@@ -81,6 +81,7 @@ class ModelConfig:
         False  # T07 hybrid VAE-GAN: an encoder E (D's width/activation) trained with G; see loss.recon_weight
     )
     msg: bool = False  # S06 MSG-GAN: G also emits every coarser scale (4x4 up), D reads the pyramid (DCGAN only)
+    pack: int = 1  # S13 PacGAN: D judges this many samples at once (concatenated features/channels); 1 = off
 
     def __post_init__(self) -> None:
         _choice("model", "arch", self.arch, ("auto", "mlp", "dcgan"))
@@ -93,6 +94,13 @@ class ModelConfig:
         for name in ("z_dim", "g_width", "d_width", "depth", "embed_dim"):
             check_positive(f"model.{name}", getattr(self, name))
         check_positive("model.g_depth", self.g_depth, allow_zero=True)
+        check_positive("model.pack", self.pack)
+        if self.pack > 1 and (self.conditioning != "none" or self.msg):
+            what = f"model.conditioning={self.conditioning}" if self.conditioning != "none" else "model.msg=true"
+            raise UserError(
+                f"model.pack={self.pack} (S13) gives D packs of unlabelled samples at one scale; "
+                f"it does not combine with {what}: set model.pack=1 or turn that off"
+            )
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,9 @@ class LossConfig:
     name: str = "nonsaturating"  # T02; see ganhacks.tricks.losses.LOSSES for the others
     penalty: str = "none"  # "none", "wgan_gp", "wgan_lp", "r1", "r2", "r1r2" (S02, S03)
     penalty_weight: float = 10.0  # lambda for WGAN-GP (Gulrajani et al.); use gamma/2 for R1
+    # lazy regularisation (Karras et al. 2020, StyleGAN2): the penalty only in iterations whose index is a
+    # multiple of penalty_every, weighted by penalty_every so its mean pull is unchanged; 1 = every iteration
+    penalty_every: int = 1
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
     acgan_weight: float = 1.0  # weight of the auxiliary classification loss (T12)
@@ -119,6 +130,8 @@ class LossConfig:
         _choice("loss", "recon", self.recon, RECONSTRUCTIONS.names())
         check_probability("loss.flip_p", self.flip_p)
         check_positive("loss.penalty_weight", self.penalty_weight, allow_zero=True)
+        if self.penalty_every < 1:
+            raise UserError(f"loss.penalty_every must be >= 1 (1 = every iteration); got {self.penalty_every}")
         check_positive("loss.recon_weight", self.recon_weight, allow_zero=True)
         check_positive("loss.kl_weight", self.kl_weight, allow_zero=True)
         if (self.smoothing != "none" or self.flip_p) and not LOSSES.get(self.name).accepts_targets:

@@ -179,6 +179,11 @@ class Trainer:
 
         torch.manual_seed(tc.seed)  # weights: identical on every rank
         self.grow_steps = tr.grow_steps  # S05
+        if config.model.pack > 1 and (tc.batch_size % config.model.pack or self.grow_steps):
+            raise UserError(
+                f"model.pack={config.model.pack} (S13) needs train.batch_size divisible by it "
+                f"(got {tc.batch_size}) and no progressive growing (tricks.grow_steps=0)"
+            )
         self.G, self.D = build_models(
             config.model, self.dataset.sample_shape, self.dataset.num_classes, grow=self.grow_steps > 0
         )
@@ -320,8 +325,10 @@ class Trainer:
         """``loss + sum_k weight_k * term_k(seen)``, and the unweighted terms to log."""
         logs: dict[str, Tensor] = {}
         for term in terms:
+            if not term.due(self.step):  # a lazy term skips this iteration (loss.penalty_every)
+                continue
             value = term.fn(seen)
-            loss = loss + term.weight * value
+            loss = loss + term.weight * term.every * value
             logs[term.log] = value.detach()
         logs.update(seen.logs)
         return loss, logs
@@ -354,9 +361,10 @@ class Trainer:
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        if self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
+        penalize = self.step % self.config.loss.penalty_every == 0  # lazy regularisation skips the rest
+        if penalize and self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
-        if self.penalty_on in ("fake", "both"):
+        if penalize and self.penalty_on in ("fake", "both"):
             fake_in.requires_grad_(True)
         labels = (y_real, y_fake) if self.conditional else (None, None)
         with self.autocast:

@@ -51,17 +51,26 @@ class Term:
     log: str  # e.g. "loss/penalty"
     weight: float
     fn: Callable[[Seen], Tensor]
+    every: int = 1  # added only in iterations whose index is a multiple of this, weighted by it (lazy)
+
+    def due(self, step: int) -> bool:
+        """Whether the term is added in iteration ``step`` (a function of the step: resumes exactly)."""
+        return step % self.every == 0
 
 
-def penalty_term(trainer: Trainer, penalty: Penalty, weight: float) -> Term:
-    """A gradient penalty on the inputs it names: R1 on reals, R2 on fakes, WGAN-GP between them."""
+def penalty_term(trainer: Trainer, penalty: Penalty, weight: float, every: int = 1) -> Term:
+    """A gradient penalty on the inputs it names: R1 on reals, R2 on fakes, WGAN-GP between them;
+    with ``every`` > 1 it is lazy (added every ``every``-th iteration at ``every`` times the weight)."""
     if penalty.on == "real":
-        return Term("loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real))
+        return Term("loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real), every)
     if penalty.on == "fake":
-        return Term("loss/penalty", weight, lambda s: penalty.fn(s.fake_logits, s.fake))
+        return Term("loss/penalty", weight, lambda s: penalty.fn(s.fake_logits, s.fake), every)
     if penalty.on == "both":
         return Term(
-            "loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real) + penalty.fn(s.fake_logits, s.fake)
+            "loss/penalty",
+            weight,
+            lambda s: penalty.fn(s.real_logits, s.real) + penalty.fn(s.fake_logits, s.fake),
+            every,
         )
 
     def between(s: Seen) -> Tensor:
@@ -69,7 +78,7 @@ def penalty_term(trainer: Trainer, penalty: Penalty, weight: float) -> Term:
         out = trainer.discriminate_one(x_hat, s.y_real)[0]
         return penalty.fn(out.float(), x_hat)
 
-    return Term("loss/penalty", weight, between)
+    return Term("loss/penalty", weight, between, every)
 
 
 def d_terms(trainer: Trainer) -> list[Term]:
@@ -77,7 +86,7 @@ def d_terms(trainer: Trainer) -> list[Term]:
     lc = trainer.config.loss
     terms = []
     if lc.penalty != "none":
-        terms.append(penalty_term(trainer, PENALTIES.get(lc.penalty), lc.penalty_weight))
+        terms.append(penalty_term(trainer, PENALTIES.get(lc.penalty), lc.penalty_weight, lc.penalty_every))
     if trainer.acgan:  # T12: D also classifies the reals
         terms.append(Term("loss/d_class", lc.acgan_weight, lambda s: acgan_loss(s.real_cls.float(), s.y_real)))
     return terms

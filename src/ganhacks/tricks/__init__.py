@@ -16,6 +16,7 @@ One module per concept, each naming the tips it serves:
 * :mod:`~ganhacks.tricks.hybrid` — VAE-GAN pieces (T07)
 * :mod:`~ganhacks.tricks.steps` — D/G step schedule, separate real/fake batches (T04, T11, T14)
 * :mod:`~ganhacks.tricks.topk` — G learns from the fakes D rates best (S12)
+* :mod:`~ganhacks.tricks.packing` — D judges packs of samples (S13, PacGAN)
 
 Tricks never import the trainer: the trainer assembles them.
 """

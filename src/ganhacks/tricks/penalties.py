@@ -19,15 +19,20 @@ from ganhacks.registry import Registry
 
 
 def input_grad_norms(outputs: Tensor, inputs: Tensor) -> Tensor:
-    """Per-sample L2 norm of d(sum outputs)/d inputs, flattened over all non-batch dims: shape (N,)."""
+    """L2 norm of d(sum outputs)/d inputs per output, flattened over all non-batch dims: shape (M,).
+
+    Usually one output per sample (M = N). A D that reads packs of k consecutive samples (S13,
+    PacGAN) gives M = N / k outputs; each norm is then over its whole pack, as for D's own input.
+    """
     if not inputs.requires_grad:
         raise UserError(
             "inputs must require grad for a gradient penalty: call inputs.requires_grad_(True) before D(inputs)"
         )
-    if outputs.shape[0] != inputs.shape[0]:
-        raise UserError(f"outputs ({outputs.shape[0]}) and inputs ({inputs.shape[0]}) must have the same batch size")
+    m, n = outputs.shape[0], inputs.shape[0]
+    if m == 0 or n % m:
+        raise UserError(f"outputs ({m}) and inputs ({n}) must have the same batch size (or one output per pack)")
     (grad,) = torch.autograd.grad(outputs.sum(), inputs, create_graph=True)
-    return grad.reshape(grad.shape[0], -1).norm(2, dim=1)
+    return grad.reshape(m, -1).norm(2, dim=1)
 
 
 def interpolate(real: Tensor, fake: Tensor, generator: torch.Generator | None = None) -> Tensor:

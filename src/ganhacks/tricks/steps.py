@@ -94,7 +94,8 @@ def discriminate(
         return call(real, real_labels), call(fake, fake_labels)
     y = torch.cat([real_labels, fake_labels]) if labelled else None
     out = call(torch.cat([real, fake], dim=0), y)
-    n = real.shape[0]
+    rows = len(out[0] if isinstance(out, tuple) else out)  # fewer than the samples when D reads packs (S13)
+    n = real.shape[0] * rows // (real.shape[0] + fake.shape[0])
     return _split(out, n, True), _split(out, n, False)
 
 
