@@ -7,6 +7,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets-5000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
+    ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     python benchmarks/recipe_evidence.py   # reads those folders (--ablation, --before, --targets, --lead NAME=DIR)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
@@ -47,6 +48,7 @@ BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
     "recipe_images": ("runs/recipe-images", "The image lead: linear learning-rate decay on the 8x8 digits"),
+    "recipe_stacked": ("runs/recipe-stacked", "Stacked digits: the default and packing (PacGAN, two per pack)"),
 }
 
 
@@ -225,9 +227,16 @@ def lead_table(lead: dict[str, Any]) -> list[str]:
     recall) and one sentence per paired comparison on its primary metrics."""
     lines: list[str] = []
     images = any("fid[digits-cnn]" in c["metrics"] for c in lead["cells"])
+    stacked = any("mode_reverse_kl" in c["metrics"] and "high_quality" not in c["metrics"] for c in lead["cells"])
     if images:
         keys = ("fid[digits-cnn]", "kid[digits-cnn]", "precision[digits-cnn]", "recall[digits-cnn]")
         lines += ["| data | variant | runs | " + " | ".join(keys) + " | CPU s |", "|---|---|---|---|---|---|---|---|"]
+    elif stacked:
+        keys = ("modes_covered", "mode_reverse_kl")
+        lines += [
+            "| data | variant | runs | modes of 1,000 (min / mean) | reverse KL | CPU s |",
+            "|---|---|---|---|---|---|",
+        ]
     else:
         keys = ("modes_covered", "high_quality", "reverse_kl_hq")
         lines += [
@@ -238,6 +247,11 @@ def lead_table(lead: dict[str, Any]) -> list[str]:
         m = cell["metrics"]
         if images:
             values = " | ".join(num(m.get(k)) for k in keys)
+        elif stacked:
+            values = (
+                f"{m['modes_covered']['min']:.0f} / {m['modes_covered']['mean']:.1f} "
+                f"[{m['modes_covered']['lo']:.1f}, {m['modes_covered']['hi']:.1f}] | {num(m['mode_reverse_kl'])}"
+            )
         else:
             values = (
                 f"{m['modes_covered']['min']:.0f} / {m['modes_covered']['mean']:.2f} | {pct(m['high_quality'])} | "
