@@ -4,12 +4,13 @@ Run the suites (each resumable; results land in runs/), then this script:
 
     ganhacks bench run --suite benchmarks/evidence/recipe_ablation.toml --workers 2 --out runs/recipe-ablation
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_6000.toml --workers 2 --out runs/recipe-targets
-    ganhacks bench run --suite benchmarks/evidence/recipe_targets.toml --workers 2 --out runs/recipe-targets-5000
+    ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g1.toml --workers 2 --out runs/recipe-targets-5000
+    ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g4.toml --workers 2 --out runs/recipe-targets-r1g4
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
-    python benchmarks/recipe_evidence.py   # reads those folders (--ablation, --before, --targets, --lead NAME=DIR)
+    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1, --targets, --lead NAME=DIR)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -45,6 +46,7 @@ CPU_BUDGET_S = 300.0
 MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
 BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6,000 steps
+BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the grid lead's R1 weight, 5,000 steps
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -292,9 +294,12 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-targets-5000", help="out folder of the targets suite")
+    parser.add_argument("--targets", default="runs/recipe-targets-r1g4", help="out folder of the targets suite")
     parser.add_argument(
         "--before", default="runs/recipe-targets", help="out folder of recipe_targets_6000.toml (the defaults before)"
+    )
+    parser.add_argument(
+        "--gamma1", default="runs/recipe-targets-5000", help="out folder of recipe_targets_r1g1.toml (R1 gamma = 1)"
     )
     parser.add_argument(
         "--lead",
@@ -307,8 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     ablation = publish(Path(args.ablation), "recipe_ablation")
     targets = publish(Path(args.targets), "recipe_targets")
     before = publish(Path(args.before), "recipe_targets_6000")
+    gamma1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
     records = read_records(Path(args.targets) / RESULTS)
     old = read_records(Path(args.before) / RESULTS)
+    g1 = read_records(Path(args.gamma1) / RESULTS)
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -330,11 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         "tips": tip_benefits(ablation) + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
+            across(records, g1, "ring8", "recommended", BEFORE_GAMMA),
+            across(records, g1, "grid25", "recommended", BEFORE_GAMMA),
             across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "previous", BEFORE_ISSUE),
         ],
         "cells": targets["cells"]
+        + [{**c, "variant": BEFORE_GAMMA} for c in gamma1["cells"]]
         + [{**c, "variant": renamed.get(c["variant"], c["variant"])} for c in before["cells"]],
         "published": targets["published"],
         "leads": [
