@@ -15,7 +15,10 @@ symptoms and no incident came before the switch. Lead = visible step - that inci
 
 Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and ``test`` (seen), then ``new``
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
-changes, scored once with the final rules). A run counts as right when its first incident is one of the
+changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
+only and committed before its scoring and before any further rule change; scored once with the final rules).
+``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
+in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
 symptoms whose documented likely cause is its cause (``Cause.accepted``); the labels as first written
 (``Cause.expect``) are scored beside it.
 
@@ -300,6 +303,20 @@ def score(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str
     return judged, summarise(judged)
 
 
+def pilot(records: list[dict[str, Any]]) -> list[str]:
+    """A pilot's verdict per failing set-up from the probe alone: does its cause become visible (against the
+    healthy twin of the same pilot seeds) within the run? The monitor's records are dropped unread."""
+    probes_only = [{"setup": r["setup"], "seed": r["seed"], "probes": r["probes"]} for r in records]
+    bands = healthy_bands(probes_only)
+    lines = []
+    for r in sorted(probes_only, key=lambda r: (r["setup"], r["seed"])):
+        s = _setup(r["setup"])
+        if s.cause:
+            vis = visible_at(r["probes"], bands.get(_twin(s.name), {}), s.switch_at)
+            lines.append(f"pilot {s.name:36s} seed {r['seed']}: visible at {vis if vis is not None else 'never'}")
+    return lines
+
+
 # ---------------------------------------------------------------- docs tables
 
 
@@ -376,20 +393,30 @@ def render(
     tune: dict[str, Any] | None = None,
     seen: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
+    fresh: dict[str, Any] | None = None,
 ) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``new`` (held out until it was scored, then used to
-    change the rules), ``seen`` (the first held-out half, whose misses were read before that) and
-    ``tune`` (thresholds chosen on it)."""
+    part and, next to it, the in-sample parts': ``fresh`` and ``new`` (each held out until it was scored,
+    then used to change the rules), ``seen`` (the first held-out half, whose misses were read before
+    that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
-    part = {"fresh": "Fresh held-out part", "new": "New held-out part"}.get(result.get("split"), "Held-out half")
+    part = {
+        "fresh2": "Fresh2 held-out part",
+        "fresh": "Fresh held-out part",
+        "new": "New held-out part",
+    }.get(result.get("split"), "Held-out half")
     head = (
         f"{part}: {s['healthy_runs']} healthy runs and {s['failing_runs']} failing runs "
         f"({result['seeds']} seeds each; {s['healthy_steps']} healthy steps in all, counting the part of "
         f"each failing run before its cause; {s['cpu_seconds']} CPU seconds)."
     )
     lines = [head, ""]
-    parts = (("new part (in-sample)", new), ("seen half (in-sample)", seen), ("tune half (in-sample)", tune))
+    parts = (
+        ("fresh part (in-sample)", fresh),
+        ("new part (in-sample)", new),
+        ("seen half (in-sample)", seen),
+        ("tune half (in-sample)", tune),
+    )
     others = [(label, o) for label, o in parts if o]
     lines += [
         "| measure | held-out | 95 % interval | target |" + "".join(f" {lb} | 95 % interval |" for lb, _ in others),
@@ -510,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
-    r.add_argument("--split", choices=("tune", "test", "new", "fresh", "all"), default="tune")
+    r.add_argument("--split", choices=("tune", "test", "new", "fresh", "fresh2", "all"), default="tune")
     r.add_argument("--only", nargs="*", help="set-up names")
     r.add_argument("--seeds", type=int, default=2)
     r.add_argument("--workers", type=int, default=2)
@@ -532,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--tune", metavar="JSON", help="the tune half's JSON: its figures go next to the held-out ones")
     rd.add_argument("--seen", metavar="JSON", help="the seen half's JSON (in-sample since the rules last changed)")
     rd.add_argument("--new", metavar="JSON", help="the new part's JSON (in-sample since it was scored)")
+    rd.add_argument("--fresh", metavar="JSON", help="the fresh part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -545,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
         tune = json.loads(Path(args.tune).read_text()) if args.tune else None
         seen = json.loads(Path(args.seen).read_text()) if args.seen else None
         new = json.loads(Path(args.new).read_text()) if args.new else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new)
+        fresh = json.loads(Path(args.fresh).read_text()) if args.fresh else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)
@@ -598,7 +627,9 @@ def main(argv: list[str] | None = None) -> int:
         s for s in SETUPS if (args.split == "all" or s.split == args.split) and (not args.only or s.name in args.only)
     ]
     if args.probes_only:
-        run_corpus(setups, args.seeds, args.workers, overrides, first_seed=100, quiet=True)
+        records = run_corpus(setups, args.seeds, args.workers, overrides, first_seed=100, quiet=True)
+        for line in pilot(records):
+            print(line)
         return 0
     records = run_corpus(setups, args.seeds, args.workers, overrides)
     if args.out:

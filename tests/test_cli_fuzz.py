@@ -736,7 +736,8 @@ def test_random_and_truncated_bytes(slot, data, tmp_path_factory):
     any bytes; the report's and doctor's line-based readers get the fixed cases above."""
     if data.draw(st.booleans(), label="truncate a valid file"):
         valid = slot.valid()
-        raw = valid[: data.draw(st.integers(0, max(len(valid) - 1, 0)), label="cut at")]
+        body = len(valid.rstrip())  # a cut inside the trailing newline of a JSON file leaves it valid: cut before
+        raw = valid[: data.draw(st.integers(0, max(body - 1, 0)), label="cut at")]
     else:
         raw = data.draw(st.binary(max_size=2048), label="bytes")
     check_case(slot, tmp_path_factory.mktemp("fuzz") / "case", "random", raw)

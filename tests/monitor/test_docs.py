@@ -33,6 +33,7 @@ def load(name):
                 "monitor_validity_tune.json",
                 "monitor_validity_seen.json",
                 "monitor_validity_new.json",
+                "monitor_validity_fresh.json",
             ),
             render_validity,
         ),
@@ -46,9 +47,9 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    held_out, tune, seen, new = (load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen", "_new"))
-    assert (held_out["split"], tune["split"], seen["split"], new["split"]) == ("fresh", "tune", "test", "new")
-    for part in (held_out, tune, seen, new):
+    parts = [load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen", "_new", "_fresh")]
+    assert [p["split"] for p in parts] == ["fresh2", "tune", "test", "new", "fresh"]
+    for part in parts:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
     # all measured with the same (final) settings
-    assert held_out["config"] == tune["config"] == seen["config"] == new["config"]
+    assert all(p["config"] == parts[0]["config"] for p in parts)

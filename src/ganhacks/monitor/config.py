@@ -36,6 +36,10 @@ class MonitorConfig:
     # ...and mean P(real) - P(fake) at least this (healthy tune+seen runs: <= 0.62; one-sided smoothing caps it at 0.9)
     d_gap_min: float = 0.7
     d_loss_floor: float = 0.05  # D wins when only losses are given: mean D loss below this
+    # least squares: D wins only when that gap also stands this far above its lowest since warmup (the one healthy
+    # LSGAN set-up of the four scored parts whose gap passed 0.7, separated from step 20 on: at most 0.03 above it;
+    # D made far stronger at step 400: 0.65 and more when the gap passes 0.7)
+    d_gap_rise: float = 0.3
     grad_max: float = 100.0  # tip T10: a gradient norm whose median over grad_window readings stays above this explodes
     grad_window: int = 10  # readings the gradient-norm level is judged over (a single reading never fires)
     grad_growth: float = 20.0  # ...or a median that grew by this factor over the median of the window before...
@@ -116,6 +120,7 @@ class MonitorConfig:
         for name in (
             "d_acc_min",
             "d_gap_min",
+            "d_gap_rise",
             "saturation_p",
             "fooled_margin",
             "coverage_min",

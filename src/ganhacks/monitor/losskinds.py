@@ -29,6 +29,9 @@ from ganhacks.registry import did_you_mean
 DECISION = "decision"  # D's output decides real vs fake at a threshold and maps to a probability of "real"
 FLOOR = "floor"  # D's loss falls towards 0 when D wins outright
 SATURATING = "saturating"  # D's output is a logit whose G loss can take the saturating form log(1 - D(G(z))) (T02)
+# D regresses its outputs onto fixed targets (least squares): a D at its targets leaves G's loss (D(G(z)) - 1)^2 at
+# its largest, with a gradient that does not vanish (Mao et al. 2017), so a separated D is no win by itself
+REGRESSION = "regression"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class LossKind:
     names: tuple[str, ...]  # accepted spellings (the trainer's loss names included)
     confidence: str  # "sigmoid" (logits), "clamp" (least-squares outputs near targets 0/1), "none" (critic scores)
     threshold: float  # D says "real" above this raw output
-    offers: frozenset[str]  # capabilities (DECISION, FLOOR, SATURATING)
+    offers: frozenset[str]  # capabilities (DECISION, FLOOR, SATURATING, REGRESSION)
     title: str  # plain-language name for messages
 
     def probability(self, out: Tensor) -> Tensor:
@@ -80,7 +83,7 @@ for _k in (
         ("least_squares", "lsgan", "mse", "least-squares", "ls"),
         "clamp",
         0.5,
-        frozenset({DECISION, FLOOR}),
+        frozenset({DECISION, FLOOR, REGRESSION}),
         "least squares towards targets 0 (fake) and 1 (real)",
     ),
     LossKind(

@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
 from ganhacks.monitor.config import MonitorConfig
 from ganhacks.monitor.history import History
-from ganhacks.monitor.losskinds import DECISION, FLOOR, SATURATING, LossKind
+from ganhacks.monitor.losskinds import DECISION, FLOOR, REGRESSION, SATURATING, LossKind
 from ganhacks.registry import Registry
 
 Evidence = dict[str, Any]
@@ -46,12 +46,21 @@ class Symptom:
     needs: frozenset[str] = frozenset()  # loss capabilities it needs (losskinds.DECISION, FLOOR, SATURATING)
     signals: tuple[str, ...] = ()  # signals it cannot work without (said once when they never come)
     follows: tuple[str, ...] = ()  # symptoms it is a known consequence of (folds into their incident)
+    # (capability, detector): for a loss kind that offers the capability, this detector reads the history instead
+    variants: tuple[tuple[str, Detector], ...] = ()
 
     def applies_to(self, kind: LossKind | None) -> bool:
         """Whether the symptom means something for this loss (``None``: unknown loss, only loss-free ones)."""
         if not self.needs:
             return True
         return kind is not None and self.needs <= kind.offers
+
+    def for_kind(self, kind: LossKind | None) -> Symptom:
+        """The symptom as it reads a run of this loss kind (its first variant the kind offers, else itself)."""
+        for capability, detect in self.variants:
+            if kind is not None and capability in kind.offers:
+                return replace(self, detect=detect)
+        return self
 
 
 SYMPTOMS: Registry[Symptom] = Registry("symptom")
@@ -222,6 +231,28 @@ def detect_d_wins(h: History, c: MonitorConfig) -> Evidence | None:
     if (loss := _full(h, "loss/d", c)) and 0 <= _mean(loss) < c.d_loss_floor:
         return {"loss/d": _r(_mean(loss)), "threshold": c.d_loss_floor}
     return None
+
+
+def detect_d_pulls_away(h: History, c: MonitorConfig) -> Evidence | None:
+    """:func:`detect_d_wins` for a least-squares D: it must also have pulled away from where the game stood.
+
+    A least-squares D regresses its outputs onto the targets 0 and 1; at its targets G's loss
+    (D(G(z)) - 1)^2 is at its largest and its gradient does not vanish (Mao et al. 2017), so a D that
+    separates the two from its first steps while G keeps learning is how such a run can play, not a
+    win. A D that wins is one that *pulls away*: the window's P(real) - P(fake) must stand at least
+    ``d_gap_rise`` above the lowest it was at any check since ``warmup``. Without D's outputs (losses
+    only) a near-zero loss cannot be told from that regime, and nothing is said.
+    """
+    pr, pf = _full(h, "d_prob/real", c), _full(h, "d_prob/fake", c)
+    if not (pr and pf):
+        return None
+    gap = _mean(pr) - _mean(pf)
+    if not math.isfinite(gap):
+        return None
+    low = h.peaks["d_gap_low"] = min(h.peaks.get("d_gap_low", gap), gap)
+    if gap - low < c.d_gap_rise or (evidence := detect_d_wins(h, c)) is None:
+        return None
+    return {**evidence, "gap_low": _r(low), "rise_threshold": c.d_gap_rise}
 
 
 def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
@@ -537,6 +568,7 @@ for _s in (  # the order of diagnosis (module docstring)
         needs=frozenset({DECISION, FLOOR}),
         signals=("d_prob/real", "d_prob/fake"),
         follows=("saturating_g", "d_overfit", "grad_explode"),
+        variants=((REGRESSION, detect_d_pulls_away),),  # least squares: a separated D is no win by itself
     ),
     Symptom(
         "d_overfit",
@@ -596,7 +628,7 @@ for _s in (  # the order of diagnosis (module docstring)
 
 def symptoms_for(kind: LossKind | None) -> list[Symptom]:
     """The symptoms that mean something for a loss kind, in the order of diagnosis."""
-    return [s for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if s.applies_to(kind)]
+    return [s.for_kind(kind) for s in (SYMPTOMS.get(n) for n in SYMPTOMS) if s.applies_to(kind)]
 
 
 def tips_monitored() -> dict[str, list[str]]:
