@@ -6,6 +6,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_6000.toml --workers 2 --out runs/recipe-targets
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g1.toml --workers 2 --out runs/recipe-targets-5000
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g4.toml --workers 2 --out runs/recipe-targets-r1g4
+    ganhacks bench run --suite benchmarks/evidence/recipe_r1g8.toml --workers 2 --out runs/recipe-r1g8
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -47,6 +48,7 @@ MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
 BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6,000 steps
 BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the grid lead's R1 weight, 5,000 steps
+GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (today's default has gamma = 4)
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -301,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gamma1", default="runs/recipe-targets-5000", help="out folder of recipe_targets_r1g1.toml (R1 gamma = 1)"
     )
+    parser.add_argument("--gamma8", default="runs/recipe-r1g8", help="out folder of recipe_r1g8.toml (R1 gamma = 8)")
     parser.add_argument(
         "--lead",
         action="append",
@@ -316,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     records = read_records(Path(args.targets) / RESULTS)
     old = read_records(Path(args.before) / RESULTS)
     g1 = read_records(Path(args.gamma1) / RESULTS)
+    g8_folder = Path(args.gamma8)
+    g8 = read_records(g8_folder / RESULTS) if (g8_folder / RESULTS).is_file() else []
+    gamma8 = publish(g8_folder, "recipe_r1g8") if g8 else {"cells": []}
+    # the lead against today's default: gamma 8 minus gamma 4, seed by seed
+    lead8 = [{**across(g8, records, b, "recommended", "recommended"), "variant": GAMMA8} for b in TARGETS if g8]
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -342,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "previous", BEFORE_ISSUE),
-        ],
+        ]
+        + lead8,
         "cells": targets["cells"]
+        + [{**c, "variant": GAMMA8} for c in gamma8["cells"]]
         + [{**c, "variant": BEFORE_GAMMA} for c in gamma1["cells"]]
         + [{**c, "variant": renamed.get(c["variant"], c["variant"])} for c in before["cells"]],
         "published": targets["published"],
