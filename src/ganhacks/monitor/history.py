@@ -50,6 +50,15 @@ class History:
         out.reverse()
         return out
 
+    def readings(self, name: str, last: int) -> list[tuple[int, float]]:
+        """The newest ``last`` ``(step, value)`` readings of ``name``, oldest first (:meth:`values` with steps)."""
+        s = self.series.get(name)
+        if not s:
+            return []
+        out = list(islice(reversed(s), last))  # walks only the newest ``last`` entries
+        out.reverse()
+        return out
+
     def window(self, name: str, steps: int) -> list[float]:
         """Finite values of ``name`` seen in the last ``steps`` steps (by step number).
 

@@ -299,16 +299,6 @@ def _d_stalled(h: History, c: MonitorConfig) -> Evidence | None:
     return {"d_steps_in_window": 0, "last_d_step": d[-1][0], "g_steps_in_window": len(g)}
 
 
-def _recent(h: History, name: str, n: int) -> list[tuple[int, float]]:
-    """The newest ``n`` (step, value) readings of ``name``, oldest first."""
-    s = h.series.get(name)
-    if not s:
-        return []
-    out = list(islice(reversed(s), n))
-    out.reverse()
-    return out
-
-
 SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
@@ -325,10 +315,10 @@ def _d_slowed(h: History, c: MonitorConfig) -> Evidence | None:
     read as a slow D). Seen at the cause, before G drifts away from the data.
     """
     n = c.d_slow_checks
-    d = _recent(h, "update_ratio/d", SLOW_BASE + n)
+    d = h.readings("update_ratio/d", SLOW_BASE + n)
     if len(d) < n + 2 or d[-1][0] < h.step - c.window:
         return None  # too few readings, or D's optimiser has not stepped lately (that is _d_stalled's case)
-    g = dict(_recent(h, "update_ratio/g", SLOW_BASE + n + 4))
+    g = dict(h.readings("update_ratio/g", SLOW_BASE + n + 4))
     pairs = [
         (step, vd, vd / g[step])
         for step, vd in d
