@@ -11,7 +11,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
-    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1, --targets, --lead NAME=DIR)
+    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1, --gamma8, --targets, --lead)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
