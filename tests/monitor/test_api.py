@@ -77,6 +77,37 @@ def test_the_loss_kind_is_guessed_from_what_the_loop_reports_and_said_once(style
     assert len(notes(mon, "probabilities")) == int(probabilities)  # said once, and only for probabilities
 
 
+def ragan_d_loss(r, f):
+    """The relativistic average D loss as Jolicoeur-Martineau's scripts write it (the two terms averaged)."""
+    return 0.5 * (
+        F.binary_cross_entropy_with_logits(r - f.mean(), torch.ones_like(r))
+        + F.binary_cross_entropy_with_logits(f - r.mean(), torch.zeros_like(f))
+    )
+
+
+@pytest.mark.parametrize("separate_at, kind", [(12, "relativistic"), (None, None)])
+def test_a_guess_that_two_formulas_fit_alike_reads_on_until_one_is_left(separate_at, kind):
+    """While D's outputs sit at ~0 the relativistic loss equals BCE to the match tolerance; a guess taken then
+    was a coin toss (it left the kind unknown in a seed of the fresh2 part). It reads on until one is left."""
+    G, D = nets()
+    mon = Monitor(stream=None).watch(G, D)
+    gen = torch.Generator().manual_seed(0)
+    for step in range(1, 121):
+        scale = 1.0 if separate_at is not None and step >= separate_at else 1e-4
+        r = scale * (torch.randn(64, generator=gen) * 0.1 + 1.0)
+        f = scale * (torch.randn(64, generator=gen) * 0.1 - 1.0)
+        mon.step(step, d_loss=ragan_d_loss(r, f), g_loss=torch.tensor(0.7), d_real=r, d_fake=f)
+    assert (mon.kind.id if mon.kind else None) == kind
+    said = notes(mon, "loss")
+    assert len(said) == 1
+    if kind is None:  # never told apart: said as such, with the step it gave up at
+        assert "matched bce and relativistic alike for 100 steps" in said[0]
+    else:
+        assert "guessed" in said[0]
+    # nothing was read as either kind while the guess was open
+    assert mon.history.series["d_prob/real"][0][0] == (separate_at or 100)
+
+
 def test_probabilities_are_converted_to_logits_before_they_are_read():
     G, D = nets(sigmoid=True)
     mon = drive(Monitor(loss="bce", stream=None).watch(G, D), D, "bce_sigmoid", steps=12)

@@ -3,12 +3,14 @@ import math
 import pytest
 import torch
 
+from ganhacks.monitor.losskinds import KINDS
 from ganhacks.monitor.signals import (
     diversity_signals,
     layer_grad_norms,
     logit_signals,
     pairwise_spread,
     real_reference,
+    reinterpret,
     scalar_signals,
     to_float,
     total_norm,
@@ -30,6 +32,27 @@ def test_logit_signals_match_closed_forms():
     assert s["d_prob/real"] == pytest.approx(float(torch.sigmoid(real).mean()))
     assert s["d_acc"] == pytest.approx(0.5 * (3 / 4 + 1 / 2))  # real > 0: 3 of 4; fake < 0: 1 of 2
     assert s["d_sign/real"] == pytest.approx((1 - 1 + 1 + 1) / 4)  # r_t = E[sign D(x)]
+
+
+def test_a_relativistic_d_is_read_against_the_other_sides_mean_as_its_loss_reads_it():
+    real, fake = torch.tensor([2.0, 4.0]), torch.tensor([0.0, 3.0])  # E D(real) = 3, E D(fake) = 1.5
+    s = logit_signals(real, fake, KINDS["relativistic"])
+    # a real against the mean fake: 0.5 and 2.5; a fake against the mean real: -3 and 0
+    assert s["d_prob/real"] == pytest.approx(float(torch.sigmoid(torch.tensor([0.5, 2.5])).mean()))
+    assert s["d_prob/fake"] == pytest.approx(float(torch.sigmoid(torch.tensor([-3.0, 0.0])).mean()))
+    assert s["d_acc"] == pytest.approx(0.5 * (2 / 2 + 1 / 2))  # fake 3.0 - 3 = 0 is not below 0
+    assert logit_signals(real, fake)["d_acc"] == pytest.approx(0.5 * (1 + 0))  # read at 0, D never says "fake"
+    assert s["d_out/real"] == 3.0 and s["d_out/fake"] == 1.5  # the raw means stay raw
+
+
+def test_a_trainers_relativistic_statistics_are_reread_from_the_mean_gap():
+    logged = {"d_out/real": 3.0, "d_out/fake": 1.5, "d_prob/real": 0.9, "d_prob/fake": 0.8, "d_acc": 0.5}
+    v = reinterpret(dict(logged), KINDS["relativistic"])
+    assert v["d_prob/real"] == pytest.approx(1 / (1 + math.exp(-1.5))) and v["d_prob/fake"] == pytest.approx(
+        1 - v["d_prob/real"]
+    )
+    assert "d_acc" not in v  # not recoverable from the means
+    assert reinterpret(dict(logged), KINDS["bce"]) == logged
 
 
 def test_norms_and_update_ratio():

@@ -44,6 +44,9 @@ class LossKind:
     threshold: float  # D says "real" above this raw output
     offers: frozenset[str]  # capabilities (DECISION, FLOOR, SATURATING, REGRESSION)
     title: str  # plain-language name for messages
+    # D decides relatively (Jolicoeur-Martineau 2018): a real is judged against the mean fake output and a fake
+    # against the mean real one, so "real" is sigmoid(D(x_r) - E D(x_f)), not sigmoid(D(x_r))
+    relative: bool = False
 
     def probability(self, out: Tensor) -> Tensor:
         """D's raw outputs as a probability of "real" (only for kinds that offer a decision)."""
@@ -93,6 +96,7 @@ for _k in (
         0.0,
         frozenset({DECISION, FLOOR}),
         "relativistic (D judges reals against fakes)",
+        relative=True,
     ),
     LossKind(
         "wasserstein",
@@ -152,6 +156,9 @@ _CANDIDATES: list[tuple[str, bool, Callable[[Tensor, Tensor], Tensor]]] = [
     ),
 ]
 GUESS_STEPS = 5  # steps of evidence before the kind is decided
+# while D's outputs sit near 0, formulas coincide (a relativistic loss equals BCE when the mean outputs are ~0): the
+# guess keeps reading until one kind is left, for at most this many steps (well before the symptoms' warmup)
+GUESS_MAX_STEPS = 100
 _MATCH = 2e-3  # relative residual under which a formula "is" the reported D loss
 
 
@@ -175,7 +182,10 @@ class KindGuess:
 
     Feed :meth:`add` with each step's D outputs (and the D loss when reported); after
     :data:`GUESS_STEPS` steps :attr:`kind` and :attr:`probabilities` are decided (``kind`` stays
-    ``None`` when no formula matched every step, e.g. a penalty or a custom loss).
+    ``None`` when no formula matched every step, e.g. a penalty or a custom loss). A step where the
+    formulas of several kinds give the same value tells them apart no better than a coin: while more
+    than one kind matches every step so far, the guess reads on, up to :data:`GUESS_MAX_STEPS`
+    steps; still undecided then, ``kind`` is ``None`` and :attr:`ambiguous` names the candidates.
     """
 
     def __init__(self, sigmoid_at_end: bool = False) -> None:
@@ -186,6 +196,7 @@ class KindGuess:
         self.done = False
         self.kind: str | None = None
         self.probabilities = False
+        self.ambiguous: tuple[str, ...] = ()  # the kinds that all matched every step when the guess gave up
 
     def add(self, real: Tensor, fake: Tensor, d_loss: float | None) -> bool:
         """Record one step; returns True once the guess is decided."""
@@ -197,9 +208,12 @@ class KindGuess:
             m = _match(r, f, d_loss)
             self.matches = m if self.matches is None else self.matches & m
         self.steps += 1
-        if self.steps >= GUESS_STEPS:
+        if self.steps >= GUESS_STEPS and (len(self._kinds()) <= 1 or self.steps >= GUESS_MAX_STEPS):
             self._decide()
         return self.done
+
+    def _kinds(self) -> set[str]:
+        return {k for k, _ in (self.matches or set())}
 
     def _decide(self) -> None:
         self.done = True
@@ -208,8 +222,9 @@ class KindGuess:
         )
         if self.sigmoid_at_end and not self.matches:
             self.matches = {("bce", True)}  # a sigmoid D is trained with BCE on its probabilities
-        kinds = {k for k, _ in (self.matches or set())}
+        kinds = self._kinds()
         self.kind = kinds.pop() if len(kinds) == 1 else None
+        self.ambiguous = tuple(sorted(kinds)) if len(kinds) > 1 else ()
 
 
 def to_logits(p: Tensor) -> Tensor:

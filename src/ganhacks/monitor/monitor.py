@@ -616,7 +616,9 @@ class Monitor:
                 "(log(p / (1 - p))); BCEWithLogitsLoss on D's raw outputs is the numerically safer loss",
             )
         self.symptoms = symptoms_for(self.kind)
-        if self.kind is None:
+        if self.kind is None and g.ambiguous:
+            self._say_unknown_kind(step, f"D's loss matched {' and '.join(g.ambiguous)} alike for {g.steps} steps")
+        elif self.kind is None:
             self._say_unknown_kind(step, "D's loss matches no standard formula: a penalty or a custom loss?")
 
     def _say_unknown_kind(self, step: int, why: str = "no loss= given") -> None:

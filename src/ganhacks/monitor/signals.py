@@ -93,12 +93,16 @@ def logit_signals(real_out: Tensor, fake_out: Tensor, kind: LossKind | None = No
     ``d_out/*`` are the mean raw outputs. For kinds with a decision (:data:`~ganhacks.monitor.losskinds.DECISION`;
     ``None`` reads them as logits): ``d_prob/*`` the mean probability of "real", ``d_acc`` the accuracy
     at the kind's threshold, and ``d_sign/real``, adaptive augmentation's r_t = E[sign(D(real) - threshold)]
-    (Karras et al. 2020), which drifts to +1 as D grows confident on reals.
+    (Karras et al. 2020), which drifts to +1 as D grows confident on reals. A relativistic D
+    (``LossKind.relative``) decides a real against the mean fake output and a fake against the mean
+    real one, as its loss does: ``d_prob/real`` = E[sigmoid(D(x_r) - E D(x_f))], and so on.
     """
     r, f = real_out.detach().float().reshape(-1), fake_out.detach().float().reshape(-1)
     out = {"d_out/real": float(r.mean()), "d_out/fake": float(f.mean())}
     if kind is not None and DECISION not in kind.offers:
         return out
+    if kind is not None and kind.relative:  # each side judged against the other side's mean output
+        r, f = r - f.mean(), f - r.mean()
     t = kind.threshold if kind is not None else 0.0
     prob = kind.probability if kind is not None else torch.sigmoid
     out["d_prob/real"] = float(prob(r).mean())
@@ -114,8 +118,18 @@ def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, fl
     Loops such as ``ganhacks train`` log ``d_prob/*`` and ``d_acc`` through a sigmoid at threshold 0
     whatever the loss. For least-squares outputs (targets 0 and 1) the probabilities are the mean
     outputs clamped to [0, 1] and the accuracy cannot be recovered from means (dropped); a critic
-    (Wasserstein) has neither.
+    (Wasserstein) has neither. A relativistic D decides by the gap between its real and fake
+    outputs: from the means, P(real) = sigmoid(E D(x_r) - E D(x_f)) and P(fake) = 1 - P(real) (the
+    per-sample mean :func:`logit_signals` takes is not recoverable; nor is the accuracy, dropped).
     """
+    if kind is not None and kind.relative and "d_out/real" in values and "d_out/fake" in values:
+        for k in ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real"):  # read at 0, not relatively
+            values.pop(k, None)
+        gap = values["d_out/real"] - values["d_out/fake"]
+        if math.isfinite(gap):  # from the means only: sigmoid(E D(x_r) - E D(x_f)) for the per-sample mean
+            values["d_prob/real"] = 1.0 / (1.0 + math.exp(-min(max(gap, -60.0), 60.0)))
+            values["d_prob/fake"] = 1.0 - values["d_prob/real"]
+        return values
     if kind is None or kind.confidence == "sigmoid":
         return values
     for k in ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real"):
