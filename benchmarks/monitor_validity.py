@@ -394,13 +394,15 @@ def render(
     seen: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
     fresh: dict[str, Any] | None = None,
+    fresh2: dict[str, Any] | None = None,
 ) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``fresh`` and ``new`` (each held out until it was scored,
+    part and, next to it, the in-sample parts': ``fresh2``, ``fresh`` and ``new`` (each held out until it was scored,
     then used to change the rules), ``seen`` (the first held-out half, whose misses were read before
     that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
     part = {
+        "fresh3": "Fresh3 held-out part",
         "fresh2": "Fresh2 held-out part",
         "fresh": "Fresh held-out part",
         "new": "New held-out part",
@@ -412,6 +414,7 @@ def render(
     )
     lines = [head, ""]
     parts = (
+        ("fresh2 part (in-sample)", fresh2),
         ("fresh part (in-sample)", fresh),
         ("new part (in-sample)", new),
         ("seen half (in-sample)", seen),
@@ -560,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--seen", metavar="JSON", help="the seen half's JSON (in-sample since the rules last changed)")
     rd.add_argument("--new", metavar="JSON", help="the new part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh", metavar="JSON", help="the fresh part's JSON (in-sample since it was scored)")
+    rd.add_argument("--fresh2", metavar="JSON", help="the fresh2 part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -574,7 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         seen = json.loads(Path(args.seen).read_text()) if args.seen else None
         new = json.loads(Path(args.new).read_text()) if args.new else None
         fresh = json.loads(Path(args.fresh).read_text()) if args.fresh else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh)
+        fresh2 = json.loads(Path(args.fresh2).read_text()) if args.fresh2 else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)

@@ -235,6 +235,21 @@ def test_symptoms_that_follow_from_an_open_incident_are_folded_not_alerted():
     assert folded and folded[0]["incident"] == 1 and folded[0]["symptom"] == "d_loss_spiky"
 
 
+def test_a_d_that_separates_after_its_outputs_saturated_is_folded_into_the_vanished_gradients():
+    """Saturated outputs (grad_vanish's cause) leave D as far apart on real and fake as it can be: the
+    d_loss_zero that follows is the same incident, not a second diagnosis (the explosions of the fresh part's
+    RaGAN loop opened both)."""
+
+    def saturated(step, v):
+        vanish(step, v)
+        if step >= BREAK + 40:
+            d_wins(step, v)
+
+    mon = replay(*broken(saturated))
+    assert [s for _, s in incidents(mon)] == ["grad_vanish"]
+    assert "d_loss_zero" in [f["symptom"] for f in mon.incidents.all[0].folded]
+
+
 def test_a_symptom_that_does_not_follow_opens_its_own_incident():
     def overfit_then_nan(step, v):
         overfit(step, v)

@@ -557,7 +557,8 @@ for _s in (  # the order of diagnosis (module docstring)
         detect_d_wins,
         needs=frozenset({DECISION, FLOOR}),
         signals=("d_prob/real", "d_prob/fake"),
-        follows=("saturating_g", "d_overfit", "grad_explode"),
+        # a D whose outputs saturated (grad_vanish's cause) separates real from fake as far as it can
+        follows=("saturating_g", "d_overfit", "grad_explode", "grad_vanish"),
         variants=((REGRESSION, detect_d_pulls_away),),  # least squares: a separated D is no win by itself
     ),
     Symptom(
