@@ -34,6 +34,7 @@ def load(name):
                 "monitor_validity_seen.json",
                 "monitor_validity_new.json",
                 "monitor_validity_fresh.json",
+                "monitor_validity_fresh2.json",
             ),
             render_validity,
         ),
@@ -47,9 +48,9 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    parts = [load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen", "_new", "_fresh")]
-    assert [p["split"] for p in parts] == ["fresh2", "tune", "test", "new", "fresh"]
+    parts = [load(f"monitor_validity{x}.json") for x in ("", "_tune", "_seen", "_new", "_fresh", "_fresh2")]
+    assert [p["split"] for p in parts] == ["fresh2", "tune", "test", "new", "fresh", "fresh2"]
     for part in parts:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
-    # all measured with the same (final) settings
+    # all measured with the same settings (the held-out part as first scored; the in-sample parts re-scored since)
     assert all(p["config"] == parts[0]["config"] for p in parts)
