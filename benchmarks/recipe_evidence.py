@@ -7,11 +7,12 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g1.toml --workers 2 --out runs/recipe-targets-5000
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g4.toml --workers 2 --out runs/recipe-targets-r1g4
     ganhacks bench run --suite benchmarks/evidence/recipe_r1g8.toml --workers 2 --out runs/recipe-r1g8
+    ganhacks bench run --suite benchmarks/evidence/recipe_relu.toml --workers 2 --out runs/recipe-relu
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
-    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1, --gamma8, --targets, --lead)
+    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1/8, --leaky, --targets, --lead)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -28,7 +29,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ganhacks.bench.evidence import MEASURED, compare
+from ganhacks.bench.evidence import MEASURED, analyse, compare
 from ganhacks.bench.report import fmt_ci, write_report
 from ganhacks.bench.results import RESULTS, read_records
 from ganhacks.bench.stats import summary
@@ -48,7 +49,8 @@ MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
 BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6,000 steps
 BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the grid lead's R1 weight, 5,000 steps
-GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (today's default has gamma = 4)
+GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the default then had gamma = 4)
+LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -94,6 +96,11 @@ def target_row(records: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
         "cpu_s_max": max(cpu) if cpu else None,
         "cpu_min_max": max(cpu) / 60 if cpu else None,
         "target": target,
+        # how far the mean is from each share/KL target (positive: short of it), for the text to quote
+        "short": {
+            "high_quality_pts": round(100 * (target["high_quality"] - hq["mean"]), 1) if ok else None,
+            "reverse_kl_hq": round(kl["mean"] - target["reverse_kl_hq"], 4) if ok else None,
+        },
         "met": {
             "modes_every_seed": bool(modes) and min(modes) >= target["modes_every_seed"] and len(ok) == len(runs),
             "high_quality": bool(ok) and hq["mean"] >= target["high_quality"],
@@ -142,6 +149,17 @@ def shipped(*evidences: dict[str, Any]) -> dict[str, Any]:
                 "n": m["n"],
             }
     return {"source": "docs/EVIDENCE.md (benchmarks/recipe_evidence.py)", "tips": tips}
+
+
+def tip_t05(today: list[dict[str, Any]], leaky: list[dict[str, Any]]) -> dict[str, Any]:
+    """T05's verdict on the mixtures: the leaky-ReLU G of the previous target table (the tip on) against
+    today's ReLU G, seed by seed, analysed by the bench as one suite (so it ships like any tip)."""
+    on = [
+        {**r, "variant": LEAKY, "baseline": "recommended", "tips": ["T05"], "effect": 1}
+        for r in leaky
+        if r["variant"] == "recommended"
+    ]
+    return analyse([r for r in today if r["variant"] == "recommended"] + on)
 
 
 def pct(stat: dict[str, Any] | None) -> str:
@@ -296,7 +314,10 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-targets-r1g4", help="out folder of the targets suite")
+    parser.add_argument("--targets", default="runs/recipe-relu", help="out folder of recipe_relu.toml (targets)")
+    parser.add_argument(
+        "--leaky", default="runs/recipe-targets-r1g4", help="out folder of recipe_targets_r1g4.toml (a leaky-ReLU G)"
+    )
     parser.add_argument(
         "--before", default="runs/recipe-targets", help="out folder of recipe_targets_6000.toml (the defaults before)"
     )
@@ -316,14 +337,17 @@ def main(argv: list[str] | None = None) -> int:
     targets = publish(Path(args.targets), "recipe_targets")
     before = publish(Path(args.before), "recipe_targets_6000")
     gamma1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
+    leaky = publish(Path(args.leaky), "recipe_targets_r1g4")
     records = read_records(Path(args.targets) / RESULTS)
+    lk = read_records(Path(args.leaky) / RESULTS)
     old = read_records(Path(args.before) / RESULTS)
     g1 = read_records(Path(args.gamma1) / RESULTS)
     g8_folder = Path(args.gamma8)
     g8 = read_records(g8_folder / RESULTS) if (g8_folder / RESULTS).is_file() else []
     gamma8 = publish(g8_folder, "recipe_r1g8") if g8 else {"cells": []}
-    # the lead against today's default: gamma 8 minus gamma 4, seed by seed
-    lead8 = [{**across(g8, records, b, "recommended", "recommended"), "variant": GAMMA8} for b in TARGETS if g8]
+    # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
+    lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
+    t05 = tip_t05(records, lk)
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -342,17 +366,22 @@ def main(argv: list[str] | None = None) -> int:
         "targets": [target_row(records, b) for b in TARGETS if any(r["benchmark"] == b for r in records)],
         "cpu_budget_s": CPU_BUDGET_S,
         "image_targets": IMAGE_TARGETS,
-        "tips": tip_benefits(ablation) + [t for lead in leads for t in tip_benefits(lead["evidence"])],
+        "tips": tip_benefits(ablation)
+        + tip_benefits(t05)
+        + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
-            across(records, g1, "ring8", "recommended", BEFORE_GAMMA),
-            across(records, g1, "grid25", "recommended", BEFORE_GAMMA),
+            across(records, lk, "ring8", "recommended", LEAKY),
+            across(records, lk, "grid25", "recommended", LEAKY),
+            {**across(lk, g1, "ring8", "recommended", BEFORE_GAMMA), "variant": LEAKY},
+            {**across(lk, g1, "grid25", "recommended", BEFORE_GAMMA), "variant": LEAKY},
             across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "previous", BEFORE_ISSUE),
         ]
         + lead8,
         "cells": targets["cells"]
+        + [{**c, "variant": LEAKY} for c in leaky["cells"]]
         + [{**c, "variant": GAMMA8} for c in gamma8["cells"]]
         + [{**c, "variant": BEFORE_GAMMA} for c in gamma1["cells"]]
         + [{**c, "variant": renamed.get(c["variant"], c["variant"])} for c in before["cells"]],
@@ -363,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
     }
     (DOCS / "evidence" / "recipe.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
-    MEASURED_PATH.write_text(json.dumps(shipped(ablation, *(x["evidence"] for x in leads)), indent=1) + "\n")
+    MEASURED_PATH.write_text(json.dumps(shipped(ablation, t05, *(x["evidence"] for x in leads)), indent=1) + "\n")
     if (DOCS / "EVIDENCE.md").is_file():
         write_tables(DOCS / "EVIDENCE.md", markdown(out))
     for row in out["targets"]:
@@ -371,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  high_quality {row['high_quality']}  reverse_kl_hq {row['reverse_kl_hq']}")
     for c in out["comparisons"]:
         d = c["metrics"]["high_quality"]
-        print(f"{c['benchmark']}: recommended - {c['baseline']}: hq {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}]")
+        pair = f"{c['benchmark']}: {c['variant']} - {c['baseline']}"
+        print(f"{pair}: hq {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}]")
     for t in out["tips"]:
         print(f"{t['tip']} {t['benchmark']} {t['variant']}: {t['verdict']} (benefit {t['benefit']})")
     return 0

@@ -77,6 +77,7 @@ def test_recommended_point_defaults_apply_to_point_data_only():
     differ = {(s, k) for s, k in changed if to_dict(points)[s][k] != to_dict(images)[s][k]}
     assert differ == {tuple(o.split("=")[0].split(".")) for o, _ in chosen}
     assert points.model.d_norm == "none" and points.model.z_dim == 2 and points.optim.lr_schedule == "linear"
+    assert points.model.g_activation == "relu" and images.model.g_activation == "leaky_relu"  # T05 hurt on points
     assert family_defaults("vanilla", "ring8") == ("points", ())  # the baseline keeps its original choices
 
 

@@ -89,6 +89,10 @@ PRESETS.register(
                     "R1's gamma = 4 (weight gamma/2): vs 1, grid25 +13.7 pts high quality, KL halved (ring8 -3.3 pts)",
                 ),
                 ("model.g_depth=6", "a deeper G (with batch norm) folds one Gaussian into many sharp modes"),
+                (
+                    "model.g_activation=relu",
+                    "ReLU in G, not leaky ReLU (T05): grid25 +14.8 pts high quality, KL 0.057 -> 0.017; ring8 +2.6 pts",
+                ),
                 ("model.z_dim=2", "z as small as the data: a 64-d z leaves more mass between the modes (hurts)"),
                 ("train.batch_size=256", "batches of 64 give noisier updates near convergence (hurts)"),
                 ("train.steps=5000", "the modes keep sharpening to ~5-6k steps; 5k keeps a run under 5 CPU-minutes"),
