@@ -8,11 +8,12 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_targets_r1g4.toml --workers 2 --out runs/recipe-targets-r1g4
     ganhacks bench run --suite benchmarks/evidence/recipe_r1g8.toml --workers 2 --out runs/recipe-r1g8
     ganhacks bench run --suite benchmarks/evidence/recipe_relu.toml --workers 2 --out runs/recipe-relu
+    ganhacks bench run --suite benchmarks/evidence/recipe_steps6000.toml --workers 2 --out runs/recipe-steps6000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
-    python benchmarks/recipe_evidence.py   # reads them (--ablation, --before, --gamma1/8, --leaky, --targets, --lead)
+    python benchmarks/recipe_evidence.py   # reads them (see --help)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
 report and figures to docs/evidence/<suite>/, then docs/evidence/recipe.json: the target table of
@@ -51,6 +52,7 @@ BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6
 BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the grid lead's R1 weight, 5,000 steps
 GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the default then had gamma = 4)
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
+RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -152,8 +154,9 @@ def shipped(*evidences: dict[str, Any]) -> dict[str, Any]:
 
 
 def tip_t05(today: list[dict[str, Any]], leaky: list[dict[str, Any]]) -> dict[str, Any]:
-    """T05's verdict on the mixtures: the leaky-ReLU G of the previous target table (the tip on) against
-    today's ReLU G, seed by seed, analysed by the bench as one suite (so it ships like any tip)."""
+    """T05's verdict on the mixtures: the leaky-ReLU G of recipe_targets_r1g4.toml (the tip on) against the
+    ReLU G of recipe_relu.toml, both at 5,000 steps, seed by seed, analysed by the bench as one suite (so it
+    ships like any tip)."""
     on = [
         {**r, "variant": LEAKY, "baseline": "recommended", "tips": ["T05"], "effect": 1}
         for r in leaky
@@ -314,7 +317,8 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-relu", help="out folder of recipe_relu.toml (targets)")
+    parser.add_argument("--targets", default="runs/recipe-steps6000", help="out folder of recipe_steps6000.toml")
+    parser.add_argument("--relu", default="runs/recipe-relu", help="out folder of recipe_relu.toml (5,000 steps)")
     parser.add_argument(
         "--leaky", default="runs/recipe-targets-r1g4", help="out folder of recipe_targets_r1g4.toml (a leaky-ReLU G)"
     )
@@ -338,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     before = publish(Path(args.before), "recipe_targets_6000")
     gamma1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
     leaky = publish(Path(args.leaky), "recipe_targets_r1g4")
+    relu = publish(Path(args.relu), "recipe_relu")
+    rl = read_records(Path(args.relu) / RESULTS)
     records = read_records(Path(args.targets) / RESULTS)
     lk = read_records(Path(args.leaky) / RESULTS)
     old = read_records(Path(args.before) / RESULTS)
@@ -347,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     gamma8 = publish(g8_folder, "recipe_r1g8") if g8 else {"cells": []}
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
     lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
-    t05 = tip_t05(records, lk)
+    t05 = tip_t05(rl, lk)  # both at 5,000 steps: only G's activation apart
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -371,8 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
-            across(records, lk, "ring8", "recommended", LEAKY),
-            across(records, lk, "grid25", "recommended", LEAKY),
+            across(records, rl, "ring8", "recommended", RELU_5000),
+            across(records, rl, "grid25", "recommended", RELU_5000),
+            {**across(rl, lk, "ring8", "recommended", LEAKY), "variant": RELU_5000},
+            {**across(rl, lk, "grid25", "recommended", LEAKY), "variant": RELU_5000},
             {**across(lk, g1, "ring8", "recommended", BEFORE_GAMMA), "variant": LEAKY},
             {**across(lk, g1, "grid25", "recommended", BEFORE_GAMMA), "variant": LEAKY},
             across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
@@ -381,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         + lead8,
         "cells": targets["cells"]
+        + [{**c, "variant": RELU_5000} for c in relu["cells"]]
         + [{**c, "variant": LEAKY} for c in leaky["cells"]]
         + [{**c, "variant": GAMMA8} for c in gamma8["cells"]]
         + [{**c, "variant": BEFORE_GAMMA} for c in gamma1["cells"]]

@@ -95,7 +95,10 @@ PRESETS.register(
                 ),
                 ("model.z_dim=2", "z as small as the data: a 64-d z leaves more mass between the modes (hurts)"),
                 ("train.batch_size=256", "batches of 64 give noisier updates near convergence (hurts)"),
-                ("train.steps=5000", "the modes keep sharpening to ~5-6k steps; 5k keeps a run under 5 CPU-minutes"),
+                (
+                    "train.steps=6000",
+                    "vs 5,000: grid25 +4.2 pts high quality, ring8 +1.1 pts (10 seeds); a run stays under 5 CPU-min",
+                ),
             ),
         },
     ),
