@@ -46,9 +46,7 @@ class History:
             return []
         if last is None or last >= len(s):
             return [v for _, v in s]
-        out = [v for _, v in islice(reversed(s), last)]  # walks only the newest ``last`` entries
-        out.reverse()
-        return out
+        return [v for _, v in self.readings(name, last)]
 
     def readings(self, name: str, last: int) -> list[tuple[int, float]]:
         """The newest ``last`` ``(step, value)`` readings of ``name``, oldest first (:meth:`values` with steps)."""

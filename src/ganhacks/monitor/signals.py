@@ -112,6 +112,9 @@ def logit_signals(real_out: Tensor, fake_out: Tensor, kind: LossKind | None = No
     return out
 
 
+DECIDED = ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real")  # logged through a sigmoid at 0 by trainer loops
+
+
 def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, float]:
     """Logged D statistics made to fit the loss kind (``values`` is changed in place and returned).
 
@@ -123,7 +126,7 @@ def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, fl
     per-sample mean :func:`logit_signals` takes is not recoverable; nor is the accuracy, dropped).
     """
     if kind is not None and kind.relative and "d_out/real" in values and "d_out/fake" in values:
-        for k in ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real"):  # read at 0, not relatively
+        for k in DECIDED:  # read at 0, not relatively
             values.pop(k, None)
         gap = values["d_out/real"] - values["d_out/fake"]
         if math.isfinite(gap):  # from the means only: sigmoid(E D(x_r) - E D(x_f)) for the per-sample mean
@@ -132,7 +135,7 @@ def reinterpret(values: dict[str, float], kind: LossKind | None) -> dict[str, fl
         return values
     if kind is None or kind.confidence == "sigmoid":
         return values
-    for k in ("d_prob/real", "d_prob/fake", "d_acc", "d_sign/real"):
+    for k in DECIDED:
         values.pop(k, None)
     if DECISION in kind.offers:
         for side in ("real", "fake"):
