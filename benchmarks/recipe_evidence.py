@@ -62,8 +62,8 @@ LEADS: dict[str, tuple[str, str]] = {
 }
 
 
-def publish(folder: Path, name: str) -> dict[str, Any]:
-    """Report one suite folder and copy what the docs cite to docs/evidence/<name>/; its evidence."""
+def publish(folder: Path, name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Report one suite folder and copy what the docs cite to docs/evidence/<name>/; its evidence and records."""
     paths = write_report(folder)
     dest = DOCS / "evidence" / name
     if dest.exists():
@@ -73,7 +73,7 @@ def publish(folder: Path, name: str) -> dict[str, Any]:
         shutil.copy2(src, dest / src.name)
     if (folder / "figures").is_dir():
         shutil.copytree(folder / "figures", dest / "figures")
-    return json.loads(paths["evidence"].read_text())
+    return json.loads(paths["evidence"].read_text()), read_records(folder / RESULTS)
 
 
 def target_row(records: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
@@ -337,20 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         help="a lead suite's out folder, published as docs/evidence/NAME (repeatable; default: LEADS)",
     )
     args = parser.parse_args(argv)
-    ablation = publish(Path(args.ablation), "recipe_ablation")
-    targets = publish(Path(args.targets), "recipe_targets")
-    before = publish(Path(args.before), "recipe_targets_6000")
-    gamma1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
-    leaky = publish(Path(args.leaky), "recipe_targets_r1g4")
-    relu = publish(Path(args.relu), "recipe_relu")
-    rl = read_records(Path(args.relu) / RESULTS)
-    records = read_records(Path(args.targets) / RESULTS)
-    lk = read_records(Path(args.leaky) / RESULTS)
-    old = read_records(Path(args.before) / RESULTS)
-    g1 = read_records(Path(args.gamma1) / RESULTS)
+    ablation, _ = publish(Path(args.ablation), "recipe_ablation")
+    targets, records = publish(Path(args.targets), "recipe_targets")
+    before, old = publish(Path(args.before), "recipe_targets_6000")
+    gamma1, g1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
+    leaky, lk = publish(Path(args.leaky), "recipe_targets_r1g4")
+    relu, rl = publish(Path(args.relu), "recipe_relu")
     g8_folder = Path(args.gamma8)
-    g8 = read_records(g8_folder / RESULTS) if (g8_folder / RESULTS).is_file() else []
-    gamma8 = publish(g8_folder, "recipe_r1g8") if g8 else {"cells": []}
+    gamma8, g8 = publish(g8_folder, "recipe_r1g8") if (g8_folder / RESULTS).is_file() else ({"cells": []}, [])
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
     lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
     t05 = tip_t05(rl, lk)  # both at 5,000 steps: only G's activation apart
@@ -358,9 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
         if (Path(folder) / RESULTS).is_file():
-            evidence = publish(Path(folder), name)
+            evidence, runs = publish(Path(folder), name)
             title = LEADS.get(name, (folder, name))[1]
-            runs = read_records(Path(folder) / RESULTS)
             for cell in evidence["cells"]:  # the 5-CPU-minute bound is on the costliest run
                 key = (cell["benchmark"], cell["variant"])
                 cpu = [r["cpu_s"] for r in runs if (r["benchmark"], r["variant"]) == key]
