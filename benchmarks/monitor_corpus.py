@@ -45,7 +45,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 
 from ganhacks.data.digits import stack_digits
 from ganhacks.data.folders import load_image_folder
-from ganhacks.data.mixtures import grid25, ring8
+from ganhacks.data.mixtures import grid, grid25, ring, ring8
 from ganhacks.metrics.classifier import load_digits_classifier, load_digits_images
 from ganhacks.metrics.modes import mixture_modes
 from ganhacks.monitor import Monitor, MonitorConfig
@@ -124,12 +124,21 @@ class Source:
         raise NotImplementedError
 
 
+MIXTURES = {  # the 2-D data sets: ring8 and grid25 (the trainer's), ring12 and grid9 (the fresh3 part's)
+    "ring8": ring8,
+    "grid25": grid25,
+    "ring12": lambda: ring(12, 1.0, 0.02),  # 12 modes 0.52 apart on the unit circle, 26 std between neighbours
+    "grid9": lambda: grid(3, 2.0, 0.05),  # a 3 x 3 grid
+}
+
+
 class Mixture2D(Source):
-    """ring8 or grid25; ``stream``: a fresh draw every batch (D never sees a point twice), else a fixed set."""
+    """A 2-D mixture (``MIXTURES``); ``stream``: a fresh draw every batch (D never sees a point twice), else a
+    fixed set."""
 
     def __init__(self, name: str, seed: int, stream: bool, points: int = 2048) -> None:
         super().__init__(seed)
-        self.mix = ring8() if name == "ring8" else grid25()
+        self.mix = MIXTURES[name]()
         self.stream = stream
         self.data = None if stream else self.mix.to_unit(self.mix.sample(points, self.gen))
         self.held = self.mix.to_unit(self.mix.sample(512, torch.Generator().manual_seed(777 + seed)))
@@ -281,7 +290,7 @@ class Folder(Source):
 
 
 def make_source(name: str, seed: int) -> Source:
-    if name in ("ring8", "grid25", "ring8_stream", "grid25_stream"):
+    if name.split("_")[0] in MIXTURES:
         return Mixture2D(name.split("_")[0], seed, stream=name.endswith("_stream"))
     return {"digits": Digits, "stacked": Stacked, "folder": Folder}[name](seed)
 
@@ -413,6 +422,7 @@ class Knobs:
     saturating_g: bool = False  # G minimises log(1 - D(G(z))) (the minimax form, T02)
     penalty: float | None = None  # the gradient penalty's weight (None: the style's own)
     outliers: bool = False  # a data bug: every 5th batch arrives unnormalised (0..255 instead of [-1, 1])
+    flip: float = 0.05  # the noisy-labels style (T06): the share of D's labels flipped at each step
 
 
 @dataclass(frozen=True)
@@ -544,6 +554,22 @@ def _d_steps_ramp(ctx: Any, step: int) -> None:
     ctx.knobs.d_steps = min(1 + (step - SWITCH) // 50, 6)  # one more D step per G step every 50 steps, up to 6
 
 
+def _label_noise(ctx: Any, step: int) -> None:
+    ctx.knobs.flip = min(0.05 + 0.45 * (step - SWITCH) / 400, 0.5)  # 5 % -> 50 % (coin flips) over 400 steps
+
+
+def _g_lr_decay_start(ctx: Any) -> None:
+    ctx.lr_at_switch = {id(o): o.param_groups[0]["lr"] for o in (ctx.opt_g, ctx.opt_d)}
+
+
+def _g_lr_decay(ctx: Any, step: int) -> None:
+    _ramp_lr(ctx.opt_g, 0.99, lo=0.001 * ctx.lr_at_switch[id(ctx.opt_g)])  # x0.001 after ~690 steps
+
+
+def _nothing(ctx: Any) -> None:
+    """A gradual cause that changes nothing at the switch (its ``each`` does it all)."""
+
+
 SLOW_D = (  # why g_fools_with_garbage is right for a D whose learning rate was cut or decays
     "g_fools_with_garbage's likely cause is a D that has stopped learning ('frozen, far too slow'); its remedies "
     "(T14 train D more, S04 two time-scale rule) are the fix for a D whose LR was cut"
@@ -642,6 +668,24 @@ CAUSES = {
             _d_steps_ramp_start,
             _d_steps_ramp,
         ),
+        # the fresh3 held-out part's new gradual causes (labels fixed when written, before the pilot)
+        Cause(
+            "label_noise",
+            "the share of D's flipped labels rises from 5 % to 50 % over 400 steps: D's targets become coin flips",
+            ("mode_collapse",),
+            _nothing,
+            _label_noise,
+            ("g_fools_with_garbage",),
+            "g_fools_with_garbage's likely cause is a D that has stopped learning: a D trained on coin-flip labels can "
+            "learn nothing about real vs fake, and its remedies (T14, S04) are about D learning again",
+        ),
+        Cause(
+            "g_lr_decay",
+            "G's learning rate decays 1 % per step to x0.001 while D's stays: G stops learning and D pulls away",
+            ("d_loss_zero",),
+            _g_lr_decay_start,
+            _g_lr_decay,
+        ),
     )
 }
 
@@ -661,7 +705,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" (both seen since their scoring) or "fresh2" (held out)
+    split: str  # "tune", "test" (seen), "new", "fresh", "fresh2" (seen since their scoring) or "fresh3" (held out)
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -779,6 +823,13 @@ HEALTHY = [
     H("g_lsgan_ring_b128", "lsgan", "ring8", "mlp", 128, 2e-4, 2e-4, 1300, "fresh2", loss="least_squares"),
     H("g_hinge_ring_stream", "hinge_sn", "ring8_stream", "mlp", 64, 1e-4, 3e-4, 1300, "fresh2", loss="hinge"),
     H("g_bcel_digits_mlp32", "bce_logits", "digits", "mlp", 32, 2e-4, 2e-4, 900, "fresh2", loss=None),
+    # --- the fresh3 held-out part: written (and committed) before its scoring, after the relativistic reading and
+    # the guess that reads on (made on fresh2); new loop styles (the original WGAN with weight clipping and
+    # RMSprop, relativistic pairing, BCE with flipped labels), new data (a ring of 12, a 3 x 3 grid)
+    H("h_wclip_ring12", "wgan_clip", "ring12_stream", "mlp", 64, 5e-5, 5e-5, 1200, "fresh3", loss="wasserstein"),
+    H("h_rpgan_grid9", "rpgan", "grid9", "mlp_nobn", 128, 2e-4, 2e-4, 1200, "fresh3", loss="relativistic"),
+    H("h_flip_digits", "bce_flip", "digits", "dcgan", 64, 2e-4, 2e-4, 900, "fresh3", loss="bce", width=16),
+    H("h_flip_ring12", "bce_flip", "ring12", "mlp", 256, 1e-4, 2e-4, 1200, "fresh3", loss="bce"),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -855,6 +906,17 @@ FAILING = [
     _fail("g_bcel_digits_mlp32", "strong_d"),  # (600)
     _fail("g_bcel_digits_mlp32", "weak_d"),  # (550)
     _fail("g_bcel_digits_mlp32", "explode"),  # (450)
+    # fresh3 held-out part: candidates, before the pilot
+    _fail("h_flip_ring12", "label_noise"),
+    _fail("h_flip_digits", "label_noise"),
+    _fail("h_rpgan_grid9", "g_lr_decay"),
+    _fail("h_flip_ring12", "g_lr_decay"),
+    _fail("h_rpgan_grid9", "d_lr_ramp"),
+    _fail("h_wclip_ring12", "explode"),
+    _fail("h_flip_digits", "frozen_d"),
+    _fail("h_rpgan_grid9", "nan"),
+    _fail("h_wclip_ring12", "weak_d"),
+    _fail("h_rpgan_grid9", "memorise"),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -927,9 +989,12 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     arch = "mlp" if s.arch.startswith("mlp") else s.arch
     G, D = build(arch, source, s.z_dim, s.width, sn=s.style == "hinge_sn", sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
     betas = (0.0, 0.9) if s.style in ("hinge_sn", "wgan_gp") else (0.5, 0.999)
-    opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
-    opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
-    knobs = Knobs(d_steps=5 if s.style == "wgan_gp" else 1)
+    if s.style == "wgan_clip":  # the original WGAN's script: RMSprop
+        opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
+    else:
+        opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
+        opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
+    knobs = Knobs(d_steps=5 if s.style in ("wgan_gp", "wgan_clip") else 1)
     fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
     probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
     monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
@@ -1127,7 +1192,72 @@ def step_ragan(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
 
 
+def step_wgan_clip(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The original WGAN (Arjovsky et al. 2017): a critic clipped to [-0.01, 0.01] after every step, 5 critic steps per
+    G step, RMSprop."""
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s)).detach()
+        opt_d.zero_grad()
+        real_out, fake_out = D(real), D(fake)
+        loss_d = -(real_out.mean() - fake_out.mean())
+        loss_d.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+        for p in D.parameters():
+            p.data.clamp_(-0.01, 0.01)
+    opt_g.zero_grad()
+    loss_g = -D(G(_z(s.batch, s))).mean()
+    loss_g.backward()
+    opt_g.step()
+    return {"d_loss": loss_d, "g_loss": loss_g, "d_real": real_out, "d_fake": fake_out}
+
+
+def step_rpgan(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Relativistic pairing (Jolicoeur-Martineau 2018; R3GAN's loss without its penalties): each real is judged
+    against one fake, softplus(-(D(x_r) - D(G(z)))); G's loss the same with the roles swapped."""
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        opt_d.zero_grad()
+        d_real, d_fake = D(real), D(fake.detach())
+        d_loss = F.softplus(-(d_real - d_fake)).mean()
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    g_loss = F.softplus(-(D(fake) - d_real.detach())).mean()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
+
+
+def step_bce_flip(G, D, opt_g, opt_d, source, s, knobs, step):
+    """BCE with logits and noisy labels (tip T06): a share ``knobs.flip`` of D's real and fake labels is flipped."""
+    adv = nn.BCEWithLogitsLoss()
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        opt_d.zero_grad()
+        real_pred, fake_pred = D(real), D(fake.detach())
+        y_real = (torch.rand_like(real_pred) >= knobs.flip).float()  # 1, flipped to 0 with probability flip
+        y_fake = (torch.rand_like(fake_pred) < knobs.flip).float()  # 0, flipped to 1 with probability flip
+        d_loss = adv(real_pred, y_real) + adv(fake_pred, y_fake)
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    pred = D(fake)
+    g_loss = adv(pred, torch.ones_like(pred))
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
 STYLES = {
+    "wgan_clip": step_wgan_clip,
+    "rpgan": step_rpgan,
+    "bce_flip": step_bce_flip,
     "ragan": step_ragan,
     "bce_sigmoid": step_bce_sigmoid,
     "bce_logits": step_bce_logits,
@@ -1252,6 +1382,7 @@ def check_corpus() -> dict[str, Any]:
         "new": sum(s.split == "new" for s in SETUPS),
         "fresh": sum(s.split == "fresh" for s in SETUPS),
         "fresh2": sum(s.split == "fresh2" for s in SETUPS),
+        "fresh3": sum(s.split == "fresh3" for s in SETUPS),
     }
 
 

@@ -539,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
-    r.add_argument("--split", choices=("tune", "test", "new", "fresh", "fresh2", "all"), default="tune")
+    r.add_argument("--split", choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "all"), default="tune")
     r.add_argument("--only", nargs="*", help="set-up names")
     r.add_argument("--seeds", type=int, default=2)
     r.add_argument("--workers", type=int, default=2)
