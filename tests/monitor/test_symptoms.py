@@ -30,6 +30,7 @@ BREAK = 600  # ...at this step (well after warmup)
 SENSITIVE = {
     "grad_max": 80.0,
     "grad_growth": 16.0,
+    "d_out_floor": 8.0,
     "d_acc_min": 0.85,
     "d_gap_min": 0.55,
     "spike_factor": 5.0,
@@ -204,6 +205,48 @@ def test_a_single_large_gradient_reading_is_not_an_explosion_but_a_sustained_one
         v["grad_norm/g"] = 30.0 * max(v["grad_norm/g"], 1.0)
 
     assert incidents(replay(*broken(growing)))[0][1] == "grad_explode"
+
+
+def test_outputs_that_run_away_while_the_gradients_stay_moderate_are_an_explosion():
+    """Updates far too large blow up D's weights; where its loss saturates (a sigmoid past a logit of ~10 is flat)
+    the gradient norms stay moderate and then vanish, and only the outputs' scale shows it (the fresh part's RaGAN
+    on digits under SGD at learning rate 0.5: outputs from ~0.2 to the hundreds in 30 steps, recorded in
+    traces/f_ragan_digits_dcgan__explode)."""
+
+    def runaway(step, v):
+        v["d_out/real"] = 40.0 * (step - BREAK + 1)
+        v["d_out/fake"] = -v["d_out/real"]
+
+    mon = replay(*broken(runaway))
+    step, symptom = incidents(mon)[0]
+    assert symptom == "grad_explode" and mon.alerts[0].evidence["signal"] == "d_out_scale"
+    assert BREAK + 3 <= step <= BREAK + 6  # half the 10 readings are high
+
+    def scaled(factor):  # D's recorded outputs (scale ~0.6 here) multiplied from BREAK on
+        def change(step, v):
+            v["d_out/real"] *= factor
+            v["d_out/fake"] *= factor
+
+        return change
+
+    # 12 times their scale is not 20 times, even above a lowered floor; 30 times is
+    assert "grad_explode" not in [s for _, s in incidents(replay(*broken(scaled(12.0)), d_out_floor=5.0))]
+    assert incidents(replay(*broken(scaled(30.0))))[0][1] == "grad_explode"
+
+
+def test_a_nan_that_joins_a_held_back_root_is_reported_at_once():
+    """A root is held back settle_steps for the symptom it may follow from, but a broken run (NaN) cannot wait:
+    the incident is alerted the step the NaN joins it."""
+
+    def explode_then_nan(step, v):
+        v["grad_norm/g"] = 30.0 * max(v["grad_norm/g"], 1.0)
+        if step >= BREAK + 8:
+            v["loss/d"] = float("nan")
+
+    mon = replay(*broken(explode_then_nan))
+    alert = mon.alerts[0]
+    assert alert.symptom == "grad_explode" and alert.step < BREAK + 8 and alert.reported == BREAK + 8
+    assert "non_finite" in {f["symptom"] for f in mon.incidents.all[0].folded}
 
 
 def test_nan_fires_at_that_very_step_and_what_follows_folds_into_its_incident():

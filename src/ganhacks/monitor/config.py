@@ -44,6 +44,10 @@ class MonitorConfig:
     grad_window: int = 10  # readings the gradient-norm level is judged over (a single reading never fires)
     grad_growth: float = 20.0  # ...or a median that grew by this factor over the median of the window before...
     grad_floor: float = 5.0  # ...and is above this (tiny norms growing from tinier ones are not an explosion)
+    # ...or D's raw outputs' scale max(|E D(real)|, |E D(fake)|) grew grad_growth times (median of grad_window readings
+    # over the window before) and is above this (a logit of 10: sigmoid 0.99995, saturated; healthy runs of all five
+    # scored parts: never above it after growing 5 times)
+    d_out_floor: float = 10.0
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
@@ -138,6 +142,7 @@ class MonitorConfig:
             "g_loss_flat",
             "grad_growth",
             "grad_floor",
+            "d_out_floor",
             "grad_vanish",
             "fidelity_rise",
             "overfit_rv",

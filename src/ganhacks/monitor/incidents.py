@@ -13,7 +13,8 @@ always the root (samples collapse at once when D's outputs saturate, before the 
 has fallen). So a new root is *held back* for ``settle_steps`` (a :class:`Suspect`): a symptom that
 follows from it joins it, and a symptom it follows from takes its place as the cause; when each
 is listed as a consequence of the other (spikes and NaN, oscillation and collapse), the one earlier
-in the order of diagnosis is the cause. Critical symptoms (NaN) are never held back.
+in the order of diagnosis is the cause. Critical symptoms (NaN) are never held back, nor is a root that one
+has joined.
 """
 
 from __future__ import annotations
@@ -155,10 +156,18 @@ class Incidents:
         return True
 
     def due(self, step: int, flush: bool = False) -> list[Suspect]:
-        """The suspects whose settle time is over (all of them with ``flush``), removed from the waiting list."""
+        """The suspects whose settle time is over (all of them with ``flush``), removed from the waiting list.
+
+        A suspect a critical symptom has joined is due at once: a broken run (NaN) is never held back, whichever
+        symptom turns out to be its cause.
+        """
         if not self.suspects:  # almost every step
             return []
-        ready = [s for s in self.suspects if flush or step - s.step >= self.settle_steps]
+        ready = [
+            s
+            for s in self.suspects
+            if flush or step - s.step >= self.settle_steps or any(m["severity"] == "critical" for m in s.members)
+        ]
         self.suspects = [s for s in self.suspects if s not in ready]
         return ready
 

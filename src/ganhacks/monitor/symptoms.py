@@ -123,11 +123,44 @@ def detect_non_finite(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 GRAD_NAMES = ("grad_norm/d", "grad_norm/g")
+OUT_NAMES = ("d_out/real", "d_out/fake")
+
+
+def _outputs_explode(h: History, c: MonitorConfig) -> Evidence | None:
+    """D's raw outputs grew ``grad_growth`` times their earlier scale within ``grad_window`` readings.
+
+    Updates that explode blow up D's weights, and with them the scale of its outputs,
+    max(|E D(real)|, |E D(fake)|). Where D's loss saturates (a sigmoid past a logit of ~10) that scale is
+    all that shows it: the gradients through a saturated sigmoid stay moderate, then vanish, while the
+    outputs run away from ~1 to the hundreds. The same test as the gradient norms' growth: the median of
+    the newest ``grad_window`` readings against the median of the window before, above ``d_out_floor``.
+    """
+    latest = [h.latest.get(name) for name in OUT_NAMES]
+    if any(v is None or not math.isfinite(v) for v in latest) or max(abs(v) for v in latest) <= c.d_out_floor:
+        return None  # cheap exit on almost every step: the newest outputs are not even large
+    gw, n = c.grad_window, c.grad_window + c.window
+    real, fake = h.readings(OUT_NAMES[0], n), h.readings(OUT_NAMES[1], n)
+    if len(real) != len(fake) or len(real) < 2 * gw or real[-1][0] != fake[-1][0]:
+        return None
+    scale = [max(abs(a), abs(b)) for (_, a), (_, b) in zip(real, fake)]
+    recent, before = scale[-gw:], [v for v in scale[:-gw] if math.isfinite(v)]
+    if len(before) < gw or not all(map(math.isfinite, recent)):
+        return None
+    level, base = _median(recent), _median(before)
+    if level > c.d_out_floor and base > 0 and level >= c.grad_growth * base:
+        return {
+            "signal": "d_out_scale",
+            "median_recent": _r(level),
+            "median_before": _r(base),
+            "limits": {"growth": c.grad_growth, "floor": c.d_out_floor},
+        }
+    return None
 
 
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
     """A gradient norm of G or D that stays above ``grad_max`` (T10's "over 100"), or grows by
-    ``grad_growth`` times its earlier level, over the last ``grad_window`` readings.
+    ``grad_growth`` times its earlier level, over the last ``grad_window`` readings; or D's outputs
+    that grow as much (:func:`_outputs_explode`: the explosion a saturated loss hides from the gradients).
 
     A single large reading is not an explosion: healthy runs show isolated jumps. Both tests use
     the median of the recent readings, so more than half of them must be high.
@@ -154,7 +187,7 @@ def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
                 "latest": _r(latest),
                 "limits": {"level": c.grad_max, "growth": c.grad_growth},
             }
-    return None
+    return _outputs_explode(h, c)
 
 
 def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
