@@ -24,7 +24,10 @@ any rule change for ``new``'s misses: a new loop style (relativistic average), n
 architecture, batch size and learning rates, and mostly gradual causes (one new: D's steps per G step
 rising), so that lead time is measurable. Half of ``fresh``'s failing runs never became visible, so the
 ``fresh2`` part's causes were pilot-checked first (``monitor_validity.py run --probes-only``: seed 100, the
-probe only) and only those that became visible within the run were kept.
+probe only) and only those that became visible within the run were kept. The ``fresh3`` part (new loop
+styles: the original WGAN with weight clipping and RMSprop, relativistic pairing with R1 and R2 as in R3GAN, BCE
+with flipped labels; new data: a ring of 12, a 3 x 3 grid) was pilot-checked the same way, and its healthy
+set-ups too (the pairing alone did not train on the grid: 1-2 of 9 modes).
 """
 
 from __future__ import annotations
@@ -555,7 +558,9 @@ def _d_steps_ramp(ctx: Any, step: int) -> None:
 
 
 def _label_noise(ctx: Any, step: int) -> None:
-    ctx.knobs.flip = min(0.05 + 0.45 * (step - SWITCH) / 400, 0.5)  # 5 % -> 50 % (coin flips) over 400 steps
+    # 5 % -> 95 % over 400 steps: coin flips at ~step 600, then D's targets are more often wrong than right (at 50 %
+    # alone D learns nothing and G stays where it was: the pilot saw no visible failure on either set-up)
+    ctx.knobs.flip = min(0.05 + 0.9 * (step - SWITCH) / 400, 0.95)
 
 
 def _g_lr_decay_start(ctx: Any) -> None:
@@ -671,7 +676,8 @@ CAUSES = {
         # the fresh3 held-out part's new gradual causes (labels fixed when written, before the pilot)
         Cause(
             "label_noise",
-            "the share of D's flipped labels rises from 5 % to 50 % over 400 steps: D's targets become coin flips",
+            "the share of D's flipped labels rises from 5 % to 95 % over 400 steps: D's targets become coin flips, "
+            "then mostly wrong",
             ("mode_collapse",),
             _nothing,
             _label_noise,
@@ -906,17 +912,18 @@ FAILING = [
     _fail("g_bcel_digits_mlp32", "strong_d"),  # (600)
     _fail("g_bcel_digits_mlp32", "weak_d"),  # (550)
     _fail("g_bcel_digits_mlp32", "explode"),  # (450)
-    # fresh3 held-out part: candidates, before the pilot
-    _fail("h_flip_ring12", "label_noise"),
-    _fail("h_flip_digits", "label_noise"),
-    _fail("h_rpgan_grid9", "g_lr_decay"),
-    _fail("h_flip_ring12", "g_lr_decay"),
-    _fail("h_rpgan_grid9", "d_lr_ramp"),
-    _fail("h_wclip_ring12", "explode"),
-    _fail("h_flip_digits", "frozen_d"),
-    _fail("h_rpgan_grid9", "nan"),
-    _fail("h_wclip_ring12", "weak_d"),
-    _fail("h_rpgan_grid9", "memorise"),
+    # fresh3 held-out part: kept after the pilot (seed 100, the probe only; docs/monitor.md). Dropped as never visible
+    # within the run: G's LR decayed (h_rpgan_grid9, h_flip_ring12), D's LR ramped (h_rpgan_grid9, h_flip_ring12,
+    # h_flip_digits), the training set shrunk to 32 (h_rpgan_grid9), SGD at LR 0.5 under weight clipping and the
+    # clipping removed (h_wclip_ring12), D made far stronger (h_rpgan_grid9); label noise first rose to 50 % only
+    # (never visible on either set-up) and now rises to 95 %
+    _fail("h_flip_ring12", "label_noise"),  # (700)
+    _fail("h_flip_digits", "label_noise"),  # (650)
+    _fail("h_flip_ring12", "lr_ramp"),  # (550)
+    _fail("h_rpgan_grid9", "lr_ramp"),  # (550)
+    _fail("h_flip_digits", "frozen_d"),  # (450)
+    _fail("h_rpgan_grid9", "nan"),  # (450)
+    _fail("h_wclip_ring12", "weak_d"),  # (550)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1204,8 +1211,9 @@ def step_wgan_clip(G, D, opt_g, opt_d, source, s, knobs, step):
         loss_d.backward()
         if not knobs.d_frozen:
             opt_d.step()
-        for p in D.parameters():
-            p.data.clamp_(-0.01, 0.01)
+        if knobs.penalty != 0.0:  # the clip is this critic's Lipschitz bound (its "penalty"); 0 removes it
+            for p in D.parameters():
+                p.data.clamp_(-0.01, 0.01)
     opt_g.zero_grad()
     loss_g = -D(G(_z(s.batch, s))).mean()
     loss_g.backward()
@@ -1214,15 +1222,21 @@ def step_wgan_clip(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 def step_rpgan(G, D, opt_g, opt_d, source, s, knobs, step):
-    """Relativistic pairing (Jolicoeur-Martineau 2018; R3GAN's loss without its penalties): each real is judged
-    against one fake, softplus(-(D(x_r) - D(G(z)))); G's loss the same with the roles swapped."""
+    """Relativistic pairing with R1 and R2 (R3GAN, Huang et al. 2024; the pairing of Jolicoeur-Martineau 2018): each
+    real is judged against one fake, softplus(-(D(x_r) - D(G(z)))), and D's gradient is penalised on reals and on
+    fakes (gamma/2 * ||grad D||^2 each: the pairing alone does not converge); G's loss the same with the roles
+    swapped."""
+    gamma = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
     for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
+        real = _batch(source, s, knobs, step).requires_grad_(True)
         fake = G(_z(s.batch, s))
+        fake_in = fake.detach().requires_grad_(True)
         opt_d.zero_grad()
-        d_real, d_fake = D(real), D(fake.detach())
+        d_real, d_fake = D(real), D(fake_in)
         d_loss = F.softplus(-(d_real - d_fake)).mean()
-        d_loss.backward()
+        grad_real, grad_fake = autograd.grad(d_real.sum() + d_fake.sum(), (real, fake_in), create_graph=True)
+        r1r2 = grad_real.pow(2).flatten(1).sum(1).mean() + grad_fake.pow(2).flatten(1).sum(1).mean()
+        (d_loss + gamma / 2 * r1r2).backward()
         if not knobs.d_frozen:
             opt_d.step()
     opt_g.zero_grad()

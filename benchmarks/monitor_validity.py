@@ -402,6 +402,7 @@ def render(
     that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
     part = {
+        "fresh3": "Fresh3 held-out part",
         "fresh2": "Fresh2 held-out part",
         "fresh": "Fresh held-out part",
         "new": "New held-out part",
