@@ -93,6 +93,47 @@ def folder_labels(root: Path, paths: list[Path]) -> tuple[np.ndarray | None, tup
     return np.array([index[parts[0]] for parts in rels], dtype=np.int64), names
 
 
+def folder_images(root: Path) -> list[Path]:
+    """The image files under an existing folder ``root`` (:func:`find_images`).
+
+    Raises:
+        UserError: ``root`` is not a folder, or holds no PNG/JPEG file.
+    """
+    if not root.is_dir():
+        raise UserError(f"no such folder: {root}; check the path")
+    paths = find_images(root)
+    if not paths:
+        raise UserError(
+            f"no PNG/JPEG images found under {root} (searched recursively); add images or "
+            f"give a .npy/.npz, MNIST IDX or CIFAR batch file instead"
+        )
+    return paths
+
+
+def skipped_notes(root: Path, bad: list[Path]) -> list[str]:
+    """The dataset's note about the files under ``root`` that could not be read (none: no note), also logged."""
+    if not bad:
+        return []
+    shown = ", ".join(str(p.relative_to(root)) for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
+    msg = f"skipped {len(bad)} unreadable image file(s): {shown}"
+    log.warning("%s: %s", root, msg)
+    return [msg]
+
+
+def check_one_size(root: Path, sizes: set[tuple[int, int]]) -> None:
+    """Refuse a folder whose images (``sizes``: their (H, W)) differ in size when no ``image_size`` is given.
+
+    Raises:
+        UserError: more than one size, saying how to resize them.
+    """
+    if len(sizes) > 1:
+        (h1, w1), (h2, w2) = sorted(sizes)[:2]
+        raise UserError(
+            f"images under {root} have {len(sizes)} different sizes (e.g. {h1}x{w1} and {h2}x{w2}); "
+            f"resize them all to N x N with image_size=N (ganhacks train: --set data.image_size=N)"
+        )
+
+
 def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dataset:
     """Load every PNG/JPEG under ``root`` as one :class:`Dataset` (tip T01; rules in the module doc).
 
@@ -105,14 +146,7 @@ def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dat
     """
     root = Path(root)
     image_size = check_image_size(image_size)
-    if not root.is_dir():
-        raise UserError(f"no such folder: {root}; check the path")
-    paths = find_images(root)
-    if not paths:
-        raise UserError(
-            f"no PNG/JPEG images found under {root} (searched recursively); add images or "
-            f"give a .npy/.npz, MNIST IDX or CIFAR batch file instead"
-        )
+    paths = folder_images(root)
     # pixels are kept as stored (uint8: a quarter of float32) until the one output tensor is filled
     raw, kept, bad = [], [], []
     for i, path in enumerate(paths):
@@ -123,21 +157,10 @@ def load_image_folder(root: str | Path, *, image_size: int | None = None) -> Dat
             bad.append(path)
     if not raw:
         raise UserError(f"none of the {len(paths)} image files under {root} could be read; they may be corrupt")
-    notes = []
-    if bad:
-        shown = ", ".join(str(p.relative_to(root)) for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
-        msg = f"skipped {len(bad)} unreadable image file(s): {shown}"
-        log.warning("%s: %s", root, msg)
-        notes.append(msg)
+    notes = skipped_notes(root, bad)
     channels = max(a.shape[0] for a, _ in raw)  # grey images are repeated to RGB when any is colour
     if image_size is None:
-        sizes = {a.shape[1:] for a, _ in raw}
-        if len(sizes) > 1:
-            (h1, w1), (h2, w2) = sorted(sizes)[:2]
-            raise UserError(
-                f"images under {root} have {len(sizes)} different sizes (e.g. {h1}x{w1} and {h2}x{w2}); "
-                f"resize them all to N x N with image_size=N (ganhacks train: --set data.image_size=N)"
-            )
+        check_one_size(root, {a.shape[1:] for a, _ in raw})
     h, w = (image_size, image_size) if image_size is not None else raw[0][0].shape[1:]
     x = torch.empty((len(raw), channels, h, w), dtype=torch.float32)  # (N, C, H, W)
     for i in range(len(raw)):

@@ -19,7 +19,6 @@ error (fix or remove the file, then ``--resume``).
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,11 +31,19 @@ from torch.utils.data import DataLoader, Subset
 from torch.utils.data import Dataset as TorchDataset
 
 from ganhacks.data.batches import Batch, EpochSampler, StreamPosition, _check_int
-from ganhacks.data.folders import DECODE_ERRORS, GREY_MODES, WIDE_GREY_MODES, find_images, folder_labels, read_image
+from ganhacks.data.folders import (
+    DECODE_ERRORS,
+    GREY_MODES,
+    WIDE_GREY_MODES,
+    check_one_size,
+    find_images,
+    folder_images,
+    folder_labels,
+    read_image,
+    skipped_notes,
+)
 from ganhacks.data.images import check_image_size, resize_images
 from ganhacks.errors import UserError
-
-log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = 4  # DataLoader worker processes decoding images
 GATHER_BATCH = 256  # images decoded per worker task when many are gathered at once (metrics, the monitor)
@@ -329,11 +336,7 @@ def stream_image_folder(
     """
     root = Path(root)
     image_size = check_image_size(image_size)
-    if not root.is_dir():
-        raise UserError(f"no such folder: {root}; check the path")
-    paths = find_images(root)
-    if not paths:
-        raise UserError(f"no PNG/JPEG images found under {root} (searched recursively); add images")
+    paths = folder_images(root)
     kept, sizes, colour, bad = [], set(), False, []
     for i, path in enumerate(paths):
         try:
@@ -345,18 +348,9 @@ def stream_image_folder(
             bad.append(path)
     if not kept:
         raise UserError(f"none of the {len(paths)} image files under {root} could be opened; they may be corrupt")
-    if image_size is None and len(sizes) > 1:
-        (h1, w1), (h2, w2) = sorted(sizes)[:2]
-        raise UserError(
-            f"images under {root} have {len(sizes)} different sizes (e.g. {h1}x{w1} and {h2}x{w2}); "
-            f"resize them all to N x N with image_size=N (ganhacks train: --set data.image_size=N)"
-        )
-    notes = []
-    if bad:
-        shown = ", ".join(str(p.relative_to(root)) for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
-        msg = f"skipped {len(bad)} unreadable image file(s): {shown}"
-        log.warning("%s: %s", root, msg)
-        notes.append(msg)
+    if image_size is None:
+        check_one_size(root, sizes)
+    notes = skipped_notes(root, bad)
     labels, class_names = folder_labels(root, paths)  # classes from all files, as in memory
     y = torch.from_numpy(labels[np.array(kept)]) if labels is not None else None
     h, w = (image_size, image_size) if image_size else next(iter(sizes))

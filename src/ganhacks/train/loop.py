@@ -244,6 +244,7 @@ class Trainer:
         # the steps as data (train/terms.py): chosen once here, read by d_step/g_step
         self.penalty_on = PENALTIES.get(config.loss.penalty).on if config.loss.penalty != "none" else None
         self.d_terms, self.g_terms = d_terms(self), g_terms(self)
+        self.penalty = next((t for t in self.d_terms if t.log == "loss/penalty"), None)  # its inputs need grads
         if tr.topk_keep < 1 and self.loss.g_needs_real:
             raise UserError(
                 f"tricks.topk_keep (S12) drops fakes from G's loss, but loss.name={config.loss.name} pairs each fake "
@@ -361,7 +362,7 @@ class Trainer:
         if self.replay is not None:  # T08: some fakes replaced by past ones (labels kept for simplicity)
             fake = self.replay.mix(fake)
         real_in, fake_in = self._noisy(real), self._noisy(fake)  # T13/S09: same sigma on both
-        penalize = self.step % self.config.loss.penalty_every == 0  # lazy regularisation skips the rest
+        penalize = self.penalty is not None and self.penalty.due(self.step)  # a lazy penalty skips the rest
         if penalize and self.penalty_on in ("real", "both"):  # R1 differentiates D at the reals, R2 at the fakes (S03)
             real_in.requires_grad_(True)
         if penalize and self.penalty_on in ("fake", "both"):
