@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from ganhacks.errors import UserError
 from ganhacks.train.loop import Trainer
-from ganhacks.train.terms import Seen, penalty_term
+from ganhacks.train.terms import Seen, annealed, penalty_term
 from ganhacks.tricks.penalties import PENALTIES
 
 
@@ -93,3 +93,45 @@ def test_lazy_r1_adds_k_times_the_penalty_only_when_due(tiny):
 def test_penalty_every_must_be_positive(tiny):
     with pytest.raises(UserError, match="penalty_every"):
         tiny(images=False, extra=["loss.penalty=r1", "loss.penalty_every=0"])
+
+
+@pytest.mark.parametrize(
+    "progress, factor",
+    [(0.0, 1.0), (0.5, 1.0), (0.75, 0.625), (1.0, 0.25)],  # 0.25 + 0.75 * (1 - p) / 0.5
+)
+def test_annealed_weight_falls_linearly_from_the_decay_start_to_its_end_share(progress, factor):
+    term = penalty_term(None, PENALTIES.get("r1"), weight=2.0, every=4, scale=annealed(0.25, 0.5))
+    assert term.weight_at(progress) == pytest.approx(2.0 * 4 * factor)
+
+
+def test_a_constant_penalty_has_no_schedule():
+    assert annealed(1.0, 0.5) is None
+    assert penalty_term(None, PENALTIES.get("r1"), weight=2.0).weight_at(0.9) == 2.0
+
+
+def test_annealed_r1_enters_d_loss_at_its_weight_of_the_step(tiny):
+    """loss.penalty_end=0.25 with the decay window from half-way: at step 6 of 8 D's loss is the
+    adversarial loss plus 0.5 * (0.25 + 0.75 * 0.5) * R1, and at step 2 plus the full 0.5 * R1."""
+    extra = ["loss.penalty=r1", "loss.penalty_weight=0.5", "loss.penalty_end=0.25", "loss.smoothing=none"]
+    trainer = Trainer(
+        tiny(images=False, extra=[*extra, "model.d_norm=none", "train.steps=8", "optim.lr_decay_start=0.5"])
+    )
+    seen = []
+    trainer.D.register_forward_hook(lambda m, i, out: seen.append((i[0], out.detach().reshape(-1))))
+    for step, factor in ((2, 1.0), (6, 0.625)):
+        trainer.step = step
+        seen.clear()
+        d_before = copy.deepcopy(trainer.D)
+        logs = trainer.d_step()
+        (real_in, real_out), (_, fake_out) = seen[:2]
+        adversarial = F.softplus(-real_out).mean() + F.softplus(fake_out).mean()
+        x = real_in.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(d_before(x).sum(), x)
+        r1 = grad.square().sum(1).mean()
+        assert float(logs["loss/penalty"]) == pytest.approx(float(r1), rel=1e-4)  # logged unweighted
+        assert float(logs["loss/d"]) == pytest.approx(float(adversarial + 0.5 * factor * r1), rel=1e-4)
+
+
+def test_penalty_end_must_be_a_share(tiny):
+    with pytest.raises(UserError, match="penalty_end"):
+        tiny(images=False, extra=["loss.penalty=r1", "loss.penalty_end=1.5"])

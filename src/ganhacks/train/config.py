@@ -113,6 +113,9 @@ class LossConfig:
     # lazy regularisation (Karras et al. 2020, StyleGAN2): the penalty only in iterations whose index is a
     # multiple of penalty_every, weighted by penalty_every so its mean pull is unchanged; 1 = every iteration
     penalty_every: int = 1
+    # the penalty's weight at the end of the run, as a share of penalty_weight: below 1 it falls linearly from
+    # optim.lr_decay_start of the run (the learning rate's decay window) to this share; 1 = constant
+    penalty_end: float = 1.0
     smoothing: str = "none"  # D's targets: "none", "one_sided" (real=0.9) or "two_sided" (T06)
     flip_p: float = 0.0  # probability of flipping each of D's targets (T06)
     acgan_weight: float = 1.0  # weight of the auxiliary classification loss (T12)
@@ -130,6 +133,7 @@ class LossConfig:
         _choice("loss", "recon", self.recon, RECONSTRUCTIONS.names())
         check_probability("loss.flip_p", self.flip_p)
         check_positive("loss.penalty_weight", self.penalty_weight, allow_zero=True)
+        check_probability("loss.penalty_end", self.penalty_end)
         if self.penalty_every < 1:
             raise UserError(f"loss.penalty_every must be >= 1 (1 = every iteration); got {self.penalty_every}")
         check_positive("loss.recon_weight", self.recon_weight, allow_zero=True)

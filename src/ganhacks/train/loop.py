@@ -329,7 +329,7 @@ class Trainer:
             if not term.due(self.step):  # a lazy term skips this iteration (loss.penalty_every)
                 continue
             value = term.fn(seen)
-            loss = loss + term.weight * term.every * value
+            loss = loss + term.weight_at(self.step / self.total_steps) * value
             logs[term.log] = value.detach()
         logs.update(seen.logs)
         return loss, logs

@@ -23,6 +23,7 @@ from torch import Tensor
 
 from ganhacks.tricks.conditional import acgan_loss
 from ganhacks.tricks.hybrid import kl_to_standard_normal, reconstruction_loss, reparameterize
+from ganhacks.tricks.optim import LR_SCHEDULES
 from ganhacks.tricks.penalties import PENALTIES, Penalty, interpolate
 
 if TYPE_CHECKING:
@@ -52,25 +53,50 @@ class Term:
     weight: float
     fn: Callable[[Seen], Tensor]
     every: int = 1  # added only in iterations whose index is a multiple of this, weighted by it (lazy)
+    scale: Callable[[float], float] | None = None  # the weight's factor at a share of the run; None = 1
 
     def due(self, step: int) -> bool:
         """Whether the term is added in iteration ``step`` (a function of the step: resumes exactly)."""
         return step % self.every == 0
 
+    def weight_at(self, progress: float) -> float:
+        """The term's weight at ``progress`` (a share of the run), lazy terms' factor ``every`` included."""
+        return self.weight * self.every * (self.scale(progress) if self.scale is not None else 1.0)
 
-def penalty_term(trainer: Trainer, penalty: Penalty, weight: float, every: int = 1) -> Term:
+
+def annealed(end: float, start: float) -> Callable[[float], float] | None:
+    """A weight's factor: 1 until ``start`` of the run, then linearly down to ``end`` at its end (None if 1).
+
+    Example:
+        >>> annealed(0.25, 0.5)(0.75)
+        0.625
+    """
+    if end >= 1.0:
+        return None
+    return lambda progress: end + (1.0 - end) * LR_SCHEDULES.get("linear")(progress, start)
+
+
+def penalty_term(
+    trainer: Trainer,
+    penalty: Penalty,
+    weight: float,
+    every: int = 1,
+    scale: Callable[[float], float] | None = None,
+) -> Term:
     """A gradient penalty on the inputs it names: R1 on reals, R2 on fakes, WGAN-GP between them;
-    with ``every`` > 1 it is lazy (added every ``every``-th iteration at ``every`` times the weight)."""
+    with ``every`` > 1 it is lazy (added every ``every``-th iteration at ``every`` times the weight);
+    ``scale`` anneals its weight over the run (:func:`annealed`)."""
     if penalty.on == "real":
-        return Term("loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real), every)
+        return Term("loss/penalty", weight, lambda s: penalty.fn(s.real_logits, s.real), every, scale)
     if penalty.on == "fake":
-        return Term("loss/penalty", weight, lambda s: penalty.fn(s.fake_logits, s.fake), every)
+        return Term("loss/penalty", weight, lambda s: penalty.fn(s.fake_logits, s.fake), every, scale)
     if penalty.on == "both":
         return Term(
             "loss/penalty",
             weight,
             lambda s: penalty.fn(s.real_logits, s.real) + penalty.fn(s.fake_logits, s.fake),
             every,
+            scale,
         )
 
     def between(s: Seen) -> Tensor:
@@ -78,7 +104,7 @@ def penalty_term(trainer: Trainer, penalty: Penalty, weight: float, every: int =
         out = trainer.discriminate_one(x_hat, s.y_real)[0]
         return penalty.fn(out.float(), x_hat)
 
-    return Term("loss/penalty", weight, between, every)
+    return Term("loss/penalty", weight, between, every, scale)
 
 
 def d_terms(trainer: Trainer) -> list[Term]:
@@ -86,7 +112,8 @@ def d_terms(trainer: Trainer) -> list[Term]:
     lc = trainer.config.loss
     terms = []
     if lc.penalty != "none":
-        terms.append(penalty_term(trainer, PENALTIES.get(lc.penalty), lc.penalty_weight, lc.penalty_every))
+        scale = annealed(lc.penalty_end, trainer.config.optim.lr_decay_start)
+        terms.append(penalty_term(trainer, PENALTIES.get(lc.penalty), lc.penalty_weight, lc.penalty_every, scale))
     if trainer.acgan:  # T12: D also classifies the reals
         terms.append(Term("loss/d_class", lc.acgan_weight, lambda s: acgan_loss(s.real_cls.float(), s.y_real)))
     return terms
