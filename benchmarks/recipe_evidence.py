@@ -9,6 +9,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_r1g8.toml --workers 2 --out runs/recipe-r1g8
     ganhacks bench run --suite benchmarks/evidence/recipe_relu.toml --workers 2 --out runs/recipe-relu
     ganhacks bench run --suite benchmarks/evidence/recipe_steps6000.toml --workers 2 --out runs/recipe-steps6000
+    ganhacks bench run --suite benchmarks/evidence/recipe_beta1.toml --workers 2 --out runs/recipe-beta1
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -53,6 +54,7 @@ BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the gri
 GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the default then had gamma = 4)
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
+BETAS_05 = "Adam betas (0.5, 0.999)"  # recipe_steps6000.toml's recommended: the budget lead, Adam's betas of T09
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -317,7 +319,10 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-steps6000", help="out folder of recipe_steps6000.toml")
+    parser.add_argument("--targets", default="runs/recipe-beta1", help="out folder of recipe_beta1.toml")
+    parser.add_argument(
+        "--steps6000", default="runs/recipe-steps6000", help="out folder of recipe_steps6000.toml (betas 0.5, 0.999)"
+    )
     parser.add_argument("--relu", default="runs/recipe-relu", help="out folder of recipe_relu.toml (5,000 steps)")
     parser.add_argument(
         "--leaky", default="runs/recipe-targets-r1g4", help="out folder of recipe_targets_r1g4.toml (a leaky-ReLU G)"
@@ -343,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     gamma1, g1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
     leaky, lk = publish(Path(args.leaky), "recipe_targets_r1g4")
     relu, rl = publish(Path(args.relu), "recipe_relu")
+    steps6000, s6 = publish(Path(args.steps6000), "recipe_steps6000")
     g8_folder = Path(args.gamma8)
     gamma8, g8 = publish(g8_folder, "recipe_r1g8") if (g8_folder / RESULTS).is_file() else ({"cells": []}, [])
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
@@ -370,8 +376,10 @@ def main(argv: list[str] | None = None) -> int:
         + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
-            across(records, rl, "ring8", "recommended", RELU_5000),
-            across(records, rl, "grid25", "recommended", RELU_5000),
+            across(records, s6, "ring8", "recommended", BETAS_05),
+            across(records, s6, "grid25", "recommended", BETAS_05),
+            {**across(s6, rl, "ring8", "recommended", RELU_5000), "variant": BETAS_05},
+            {**across(s6, rl, "grid25", "recommended", RELU_5000), "variant": BETAS_05},
             {**across(rl, lk, "ring8", "recommended", LEAKY), "variant": RELU_5000},
             {**across(rl, lk, "grid25", "recommended", LEAKY), "variant": RELU_5000},
             {**across(lk, g1, "ring8", "recommended", BEFORE_GAMMA), "variant": LEAKY},
@@ -382,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         + lead8,
         "cells": targets["cells"]
+        + [{**c, "variant": BETAS_05} for c in steps6000["cells"]]
         + [{**c, "variant": RELU_5000} for c in relu["cells"]]
         + [{**c, "variant": LEAKY} for c in leaky["cells"]]
         + [{**c, "variant": GAMMA8} for c in gamma8["cells"]]

@@ -77,6 +77,10 @@ PRESETS.register(
                 ("loss.smoothing=none", "no measurable effect on ring8; off is the simpler loss"),
                 ("tricks.ema_decay=0", "no measurable effect with the LR decay below; off saves a copy of G"),
                 ("optim.d_lr=0.0002", "equal rates: TTUR's faster D had no measurable effect on ring8"),
+                (
+                    "optim.betas=0.0,0.99",
+                    "Adam beta1 = 0, not T09's 0.5: grid25 +3.7 pts high quality, ring8 +3.1 pts (10 seeds)",
+                ),
                 ("optim.lr_schedule=linear", "decaying both rates to 0 in the second half sharpens the modes (helps)"),
                 ("model.g_width=128", "the 64-unit MLP pair with a 3-layer G puts far fewer samples on the modes"),
                 (
