@@ -10,6 +10,8 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_relu.toml --workers 2 --out runs/recipe-relu
     ganhacks bench run --suite benchmarks/evidence/recipe_steps6000.toml --workers 2 --out runs/recipe-steps6000
     ganhacks bench run --suite benchmarks/evidence/recipe_beta1.toml --workers 2 --out runs/recipe-beta1
+    ganhacks bench run --suite benchmarks/evidence/recipe_r1end.toml --workers 2 --out runs/recipe-r1end
+    ganhacks bench run --suite benchmarks/evidence/recipe_steps7000.toml --workers 2 --out runs/recipe-steps7000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -55,6 +57,11 @@ GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
 BETAS_05 = "Adam betas (0.5, 0.999)"  # recipe_steps6000.toml's recommended: the budget lead, Adam's betas of T09
+# candidates measured against today's target table, seed by seed: docs/evidence/<name> <- (out folder, label)
+CANDIDATES: dict[str, tuple[str, str]] = {
+    "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0"),
+    "recipe_steps7000": ("runs/recipe-steps7000", "7,000 steps"),
+}
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
@@ -354,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
     lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
     t05 = tip_t05(rl, lk)  # both at 5,000 steps: only G's activation apart
+    tried, tried_cells = [], []  # each candidate's recommended minus today's, paired by seed
+    for name, (folder, label) in CANDIDATES.items():
+        if (Path(folder) / RESULTS).is_file():
+            evidence, runs = publish(Path(folder), name)
+            tried += [{**across(runs, records, b, "recommended", "recommended"), "variant": label} for b in TARGETS]
+            tried_cells += [{**c, "variant": label} for c in evidence["cells"]]
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
@@ -388,8 +401,10 @@ def main(argv: list[str] | None = None) -> int:
             across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "previous", BEFORE_ISSUE),
         ]
-        + lead8,
+        + lead8
+        + tried,
         "cells": targets["cells"]
+        + tried_cells
         + [{**c, "variant": BETAS_05} for c in steps6000["cells"]]
         + [{**c, "variant": RELU_5000} for c in relu["cells"]]
         + [{**c, "variant": LEAKY} for c in leaky["cells"]]
