@@ -56,11 +56,11 @@ BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the gri
 GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the default then had gamma = 4)
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
+BETA1_6000 = "6,000 steps"  # recipe_beta1.toml's recommended: the beta1 lead, at the budget of its day
 BETAS_05 = "Adam betas (0.5, 0.999)"  # recipe_steps6000.toml's recommended: the budget lead, Adam's betas of T09
-# candidates measured against today's target table, seed by seed: docs/evidence/<name> <- (out folder, label)
+# candidates measured against the beta1 suite (6,000 steps), seed by seed: docs/evidence/<name> <- (out folder, label)
 CANDIDATES: dict[str, tuple[str, str]] = {
     "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0"),
-    "recipe_steps7000": ("runs/recipe-steps7000", "7,000 steps"),
 }
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
@@ -326,7 +326,8 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-beta1", help="out folder of recipe_beta1.toml")
+    parser.add_argument("--targets", default="runs/recipe-steps7000", help="out folder of recipe_steps7000.toml")
+    parser.add_argument("--beta1", default="runs/recipe-beta1", help="out folder of recipe_beta1.toml (6,000 steps)")
     parser.add_argument(
         "--steps6000", default="runs/recipe-steps6000", help="out folder of recipe_steps6000.toml (betas 0.5, 0.999)"
     )
@@ -356,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     leaky, lk = publish(Path(args.leaky), "recipe_targets_r1g4")
     relu, rl = publish(Path(args.relu), "recipe_relu")
     steps6000, s6 = publish(Path(args.steps6000), "recipe_steps6000")
+    beta1, b1 = publish(Path(args.beta1), "recipe_beta1")
     g8_folder = Path(args.gamma8)
     gamma8, g8 = publish(g8_folder, "recipe_r1g8") if (g8_folder / RESULTS).is_file() else ({"cells": []}, [])
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
@@ -365,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, (folder, label) in CANDIDATES.items():
         if (Path(folder) / RESULTS).is_file():
             evidence, runs = publish(Path(folder), name)
-            tried += [{**across(runs, records, b, "recommended", "recommended"), "variant": label} for b in TARGETS]
+            tried += [{**across(runs, b1, b, "recommended", BETA1_6000), "variant": label} for b in TARGETS]
             tried_cells += [{**c, "variant": label} for c in evidence["cells"]]
     leads = []
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
@@ -389,8 +391,10 @@ def main(argv: list[str] | None = None) -> int:
         + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
-            across(records, s6, "ring8", "recommended", BETAS_05),
-            across(records, s6, "grid25", "recommended", BETAS_05),
+            across(records, b1, "ring8", "recommended", BETA1_6000),
+            across(records, b1, "grid25", "recommended", BETA1_6000),
+            {**across(b1, s6, "ring8", "recommended", BETAS_05), "variant": BETA1_6000},
+            {**across(b1, s6, "grid25", "recommended", BETAS_05), "variant": BETA1_6000},
             {**across(s6, rl, "ring8", "recommended", RELU_5000), "variant": BETAS_05},
             {**across(s6, rl, "grid25", "recommended", RELU_5000), "variant": BETAS_05},
             {**across(rl, lk, "ring8", "recommended", LEAKY), "variant": RELU_5000},
@@ -405,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         + tried,
         "cells": targets["cells"]
         + tried_cells
+        + [{**c, "variant": BETA1_6000} for c in beta1["cells"]]
         + [{**c, "variant": BETAS_05} for c in steps6000["cells"]]
         + [{**c, "variant": RELU_5000} for c in relu["cells"]]
         + [{**c, "variant": LEAKY} for c in leaky["cells"]]

@@ -100,8 +100,8 @@ PRESETS.register(
                 ("model.z_dim=2", "z as small as the data: a 64-d z leaves more mass between the modes (hurts)"),
                 ("train.batch_size=256", "batches of 64 give noisier updates near convergence (hurts)"),
                 (
-                    "train.steps=6000",
-                    "vs 5,000: grid25 +4.2 pts high quality, ring8 +1.1 pts (10 seeds); a run stays under 5 CPU-min",
+                    "train.steps=7000",
+                    "vs 6,000: grid25 +2.6 pts high quality, ring8 +1.2 pts (10 seeds); a run stays under 5 CPU-min",
                 ),
             ),
         },
