@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
     lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
     t05 = tip_t05(rl, lk)  # both at 5,000 steps: only G's activation apart
-    tried, tried_cells = [], []  # each candidate's recommended minus today's, paired by seed
+    tried, tried_cells = [], []  # each candidate's recommended minus the beta1 suite's, paired by seed
     for name, (folder, label) in CANDIDATES.items():
         if (Path(folder) / RESULTS).is_file():
             evidence, runs = publish(Path(folder), name)
