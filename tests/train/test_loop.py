@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from ganhacks.cli import main
+from ganhacks.errors import UserError
 from ganhacks.train.callbacks import Callback
 from ganhacks.train.checkpoint import list_checkpoints, load_checkpoint
 from ganhacks.train.loop import Trainer
@@ -158,6 +159,56 @@ def test_a_run_stopped_mid_schedule_resumes_on_it(tmp_path, tiny):
     full.fit()
     assert_same_weights(full, resumed)
     assert full.opt_g.param_groups[0]["lr"] == pytest.approx(2e-4 * (1 - 7 / 8) / 0.75)  # set at the last step
+
+
+class RecordG(Callback):
+    """G's first batch-norm running mean and first weight after every iteration."""
+
+    def __init__(self):
+        self.means, self.weights = [], []
+
+    def on_step_end(self, trainer, step, logs):
+        bn = next(m for m in trainer.G.modules() if isinstance(m, torch.nn.BatchNorm1d))
+        self.means.append(bn.running_mean.clone())
+        self.weights.append(next(trainer.G.parameters()).detach().clone())
+
+
+@pytest.mark.parametrize("freeze, held_from", [(0.5, 4), (1.0, None)])
+def test_g_norm_freeze_holds_g_statistics_from_its_share_of_the_run(tmp_path, tiny, freeze, held_from):
+    # G is sampled every iteration (eval mode and back), which must not release the hold; its
+    # weights keep training while the statistics stay; 1.0 (the default) never holds them
+    record = RecordG()
+    extra = [f"model.g_norm_freeze={freeze}", "train.sample_every=1"]
+    start_run(tiny(images=False, steps=8, extra=extra), tmp_path / "r", progress=False, extra_callbacks=[record])
+    same = [torch.equal(a, b) for a, b in zip(record.means, record.means[1:])]
+    moved = [not torch.equal(a, b) for a, b in zip(record.weights, record.weights[1:])]
+    assert all(moved)
+    # iteration k (0-based) holds from k >= 4, so the means recorded after iterations 4..7 are equal
+    assert same == ([False] * (held_from - 1) + [True] * (8 - held_from) if held_from else [False] * 7)
+    logged = [json.loads(line).get("g/norm_held") for line in (tmp_path / "r" / "metrics.jsonl").open()]
+    assert logged == ([0.0] * 4 + [1.0] * 4 if held_from else [None] * 8)
+
+
+@pytest.mark.parametrize("stop", [3, 4, 5])
+def test_a_run_stopped_around_the_hold_resumes_on_it(tmp_path, tiny, stop):
+    # the hold is a function of step / train.steps (held from iteration 4 of 8): a run interrupted
+    # before, at or after it and resumed trains exactly as the uninterrupted run did
+    extra = [*EVERY_STREAM, "model.g_norm_freeze=0.5"]
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        start_run(tiny(images=False, steps=8, extra=extra), run, progress=False, extra_callbacks=[SigintAt(stop)])
+    resumed = resume_run(run, progress=False)
+    full = Trainer(tiny(images=False, steps=8, extra=extra))
+    full.fit()
+    assert_same_weights(full, resumed)
+    plain = Trainer(tiny(images=False, steps=8, extra=EVERY_STREAM))  # and the hold changes the run
+    plain.fit()
+    assert any(not torch.equal(v, plain.G.state_dict()[k]) for k, v in full.G.state_dict().items())
+
+
+def test_g_norm_freeze_must_be_a_share(tiny):
+    with pytest.raises(UserError, match="g_norm_freeze"):
+        tiny(images=False, extra=["model.g_norm_freeze=1.5"])
 
 
 def test_separate_batches_flag_changes_what_d_sees(tiny):

@@ -67,6 +67,9 @@ class ModelConfig:
     depth: int = 3  # MLP hidden layers of D (and of G unless g_depth is set); DCGAN's depth follows the resolution
     g_depth: int = 0  # MLP hidden layers of G; 0 = the same as depth
     g_norm: str = "batch"  # DCGAN's batch norm in G (T04)
+    # share of the run after which G's batch norm uses its running statistics, as when G is sampled, and
+    # stops updating them, so G finishes training as it will be sampled (tricks.norm_freeze); 1 = never
+    g_norm_freeze: float = 1.0
     d_norm: str = "batch"  # "batch", "instance", "layer", "none" or "spectral" (S01)
     g_activation: str = "relu"  # DCGAN uses ReLU in G; T05 recommends LeakyReLU
     d_activation: str = "leaky_relu"  # T05
@@ -91,6 +94,10 @@ class ModelConfig:
         _choice("model", "downsample", self.downsample, ("stride", "avgpool"))
         _choice("model", "conditioning", self.conditioning, CONDITIONINGS)
         check_probability("model.g_dropout", self.g_dropout)
+        if not 0.0 <= self.g_norm_freeze <= 1.0:  # also rejects NaN
+            raise UserError(
+                f"model.g_norm_freeze must be in [0, 1] (a share of the run; 1 = never), got {self.g_norm_freeze}"
+            )
         for name in ("z_dim", "g_width", "d_width", "depth", "embed_dim"):
             check_positive(f"model.{name}", getattr(self, name))
         check_positive("model.g_depth", self.g_depth, allow_zero=True)

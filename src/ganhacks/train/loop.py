@@ -60,6 +60,7 @@ from ganhacks.tricks.latent import SAMPLERS
 from ganhacks.tricks.layers import fade_in, grow_alpha, image_pyramid, pack_pyramid, unpack_pyramid
 from ganhacks.tricks.losses import get_loss
 from ganhacks.tricks.noise import InstanceNoise
+from ganhacks.tricks.norm_freeze import hold_batch_stats, holds_at
 from ganhacks.tricks.optim import OPTIMIZERS, OptimConfig, make_optimizers, schedule_lr
 from ganhacks.tricks.penalties import PENALTIES
 from ganhacks.tricks.replay import ReplayBuffer, SnapshotPool
@@ -426,6 +427,10 @@ class Trainer:
             progress = self.step / self.total_steps
             for _, _, opt in self.d_players + self.g_players:
                 logs["lr/factor"] = torch.tensor(schedule_lr(opt, oc.lr_schedule, progress, oc.lr_decay_start))
+        if self.config.model.g_norm_freeze < 1.0:  # a function of the step, re-set as sampling resets G's modes
+            held = holds_at(self.step, self.total_steps, self.config.model.g_norm_freeze)
+            if hold_batch_stats(self.G, held):
+                logs["g/norm_held"] = torch.tensor(float(held))
         d_frozen = self.snapshots is not None and self.snapshots.swapped  # T08: an old D is only an opponent
         for phase in self.schedule.plan(self.step):
             if phase == "D" and d_frozen:

@@ -17,6 +17,7 @@ One module per concept, each naming the tips it serves:
 * :mod:`~ganhacks.tricks.steps` — D/G step schedule, separate real/fake batches (T04, T11, T14)
 * :mod:`~ganhacks.tricks.topk` — G learns from the fakes D rates best (S12)
 * :mod:`~ganhacks.tricks.packing` — D judges packs of samples (S13, PacGAN)
+* :mod:`~ganhacks.tricks.norm_freeze` — G's batch-norm statistics held for the end of a run (the recipe)
 
 Tricks never import the trainer: the trainer assembles them.
 """
