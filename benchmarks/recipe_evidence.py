@@ -12,10 +12,13 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_beta1.toml --workers 2 --out runs/recipe-beta1
     ganhacks bench run --suite benchmarks/evidence/recipe_r1end.toml --workers 2 --out runs/recipe-r1end
     ganhacks bench run --suite benchmarks/evidence/recipe_steps7000.toml --workers 2 --out runs/recipe-steps7000
+    ganhacks bench run --suite benchmarks/evidence/recipe_bnfreeze.toml --workers 2 --out runs/recipe-bnfreeze
+    ganhacks bench run --suite benchmarks/evidence/recipe_holdema.toml --workers 2 --out runs/recipe-holdema
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
+    ganhacks bench run --suite benchmarks/evidence/recipe_images_hold.toml --workers 2 --out runs/recipe-images-hold
     python benchmarks/recipe_evidence.py   # reads them (see --help)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
@@ -52,15 +55,27 @@ CPU_BUDGET_S = 300.0
 MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
 BEFORE_ISSUE = "before issue 15"  # the recommended preset before issue 15, at 6,000 steps
-BEFORE_GAMMA = "R1 gamma = 1"  # recipe_targets_r1g1.toml's recommended: the grid lead's R1 weight, 5,000 steps
 GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the default then had gamma = 4)
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
 BETA1_6000 = "6,000 steps"  # recipe_beta1.toml's recommended: the beta1 lead, at the budget of its day
-BETAS_05 = "Adam betas (0.5, 0.999)"  # recipe_steps6000.toml's recommended: the budget lead, Adam's betas of T09
-# candidates measured against the beta1 suite (6,000 steps), seed by seed: docs/evidence/<name> <- (out folder, label)
-CANDIDATES: dict[str, tuple[str, str]] = {
-    "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0"),
+# The chain of point-family defaults, today's first: each suite's recommended is paired seed by seed with the
+# next one's, which differs from it by one lead. (option, default out folder, docs/evidence/<name>, label of
+# its recommended in the tables: how it differs from the suite before it in the chain; None for today's)
+CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
+    ("--targets", "runs/recipe-bnfreeze", "recipe_targets", None),
+    ("--steps7000", "runs/recipe-steps7000", "recipe_steps7000", "G's batch norm not held"),
+    ("--beta1", "runs/recipe-beta1", "recipe_beta1", BETA1_6000),
+    ("--steps6000", "runs/recipe-steps6000", "recipe_steps6000", "Adam betas (0.5, 0.999)"),
+    ("--relu", "runs/recipe-relu", "recipe_relu", RELU_5000),
+    ("--leaky", "runs/recipe-targets-r1g4", "recipe_targets_r1g4", LEAKY),
+    ("--gamma1", "runs/recipe-targets-5000", "recipe_targets_r1g1", "R1 gamma = 1"),
+)
+# candidates measured against a suite of the chain, seed by seed, and not adopted:
+# docs/evidence/<name> <- (out folder, label, the label of the chain's suite it is paired with; "recommended": today's)
+CANDIDATES: dict[str, tuple[str, str, str]] = {
+    "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0", BETA1_6000),
+    "recipe_holdema": ("runs/recipe-holdema", "EMA of G (0.999) with the hold", "recommended"),
 }
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
@@ -172,6 +187,14 @@ def tip_t05(today: list[dict[str, Any]], leaky: list[dict[str, Any]]) -> dict[st
         if r["variant"] == "recommended"
     ]
     return analyse([r for r in today if r["variant"] == "recommended"] + on)
+
+
+def image_hold(hold: list[dict[str, Any]], base: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
+    """The hold of G's batch-norm statistics on one image benchmark: the hold suite's runs against the
+    recommended runs of the image suite of ``benchmark`` (the same seeds and image defaults), seed by
+    seed, analysed by the bench as one suite."""
+    on = [{**r, "baseline": "recommended"} for r in hold if r["benchmark"] == benchmark]
+    return analyse([r for r in base if r["benchmark"] == benchmark and r["variant"] == "recommended"] + on)
 
 
 def pct(stat: dict[str, Any] | None) -> str:
@@ -326,22 +349,18 @@ def write_tables(page: Path, tables: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", default="runs/recipe-ablation", help="out folder of the ablation suite")
-    parser.add_argument("--targets", default="runs/recipe-steps7000", help="out folder of recipe_steps7000.toml")
-    parser.add_argument("--beta1", default="runs/recipe-beta1", help="out folder of recipe_beta1.toml (6,000 steps)")
-    parser.add_argument(
-        "--steps6000", default="runs/recipe-steps6000", help="out folder of recipe_steps6000.toml (betas 0.5, 0.999)"
-    )
-    parser.add_argument("--relu", default="runs/recipe-relu", help="out folder of recipe_relu.toml (5,000 steps)")
-    parser.add_argument(
-        "--leaky", default="runs/recipe-targets-r1g4", help="out folder of recipe_targets_r1g4.toml (a leaky-ReLU G)"
-    )
+    for option, folder, name, label in CHAIN:
+        what = f"today's target table, {name}" if label is None else f"labelled {label!r}"
+        parser.add_argument(option, default=folder, help=f"out folder of the chain's suite ({what})")
     parser.add_argument(
         "--before", default="runs/recipe-targets", help="out folder of recipe_targets_6000.toml (the defaults before)"
     )
-    parser.add_argument(
-        "--gamma1", default="runs/recipe-targets-5000", help="out folder of recipe_targets_r1g1.toml (R1 gamma = 1)"
-    )
     parser.add_argument("--gamma8", default="runs/recipe-r1g8", help="out folder of recipe_r1g8.toml (R1 gamma = 8)")
+    parser.add_argument(
+        "--images-hold",
+        default="runs/recipe-images-hold",
+        help="out folder of recipe_images_hold.toml (G's batch norm held on images; paired with the image leads)",
+    )
     parser.add_argument(
         "--lead",
         action="append",
@@ -351,25 +370,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     ablation, _ = publish(Path(args.ablation), "recipe_ablation")
-    targets, records = publish(Path(args.targets), "recipe_targets")
+    chain = [(publish(Path(getattr(args, o[2:])), name), label) for o, _, name, label in CHAIN]
+    targets, records = chain[0][0]
+    runs_of = {label or "recommended": runs for (_, runs), label in chain}
+    lk, rl = runs_of[LEAKY], runs_of[RELU_5000]
     before, old = publish(Path(args.before), "recipe_targets_6000")
-    gamma1, g1 = publish(Path(args.gamma1), "recipe_targets_r1g1")
-    leaky, lk = publish(Path(args.leaky), "recipe_targets_r1g4")
-    relu, rl = publish(Path(args.relu), "recipe_relu")
-    steps6000, s6 = publish(Path(args.steps6000), "recipe_steps6000")
-    beta1, b1 = publish(Path(args.beta1), "recipe_beta1")
     g8_folder = Path(args.gamma8)
     gamma8, g8 = publish(g8_folder, "recipe_r1g8") if (g8_folder / RESULTS).is_file() else ({"cells": []}, [])
     # the gamma-8 lead against the default it was run beside (gamma 4, leaky-ReLU G), seed by seed
     lead8 = [{**across(g8, lk, b, "recommended", LEAKY), "variant": GAMMA8} for b in TARGETS if g8]
     t05 = tip_t05(rl, lk)  # both at 5,000 steps: only G's activation apart
-    tried, tried_cells = [], []  # each candidate's recommended minus the beta1 suite's, paired by seed
-    for name, (folder, label) in CANDIDATES.items():
+    tried, tried_cells = [], []  # each candidate's recommended minus its base suite's, paired by seed
+    for name, (folder, label, base) in CANDIDATES.items():
         if (Path(folder) / RESULTS).is_file():
             evidence, runs = publish(Path(folder), name)
-            tried += [{**across(runs, b1, b, "recommended", BETA1_6000), "variant": label} for b in TARGETS]
+            tried += [{**across(runs, runs_of[base], b, "recommended", base), "variant": label} for b in TARGETS]
             tried_cells += [{**c, "variant": label} for c in evidence["cells"]]
-    leads = []
+    leads, lead_runs = [], {}
     for item in args.lead or [f"{name}={folder}" for name, (folder, _) in LEADS.items()]:
         name, _, folder = item.partition("=")
         if (Path(folder) / RESULTS).is_file():
@@ -380,6 +397,22 @@ def main(argv: list[str] | None = None) -> int:
                 cpu = [r["cpu_s"] for r in runs if (r["benchmark"], r["variant"]) == key]
                 cell["cpu_s_max"] = max(cpu, default=None)
             leads.append({"name": name, "title": title, "evidence": evidence})
+            lead_runs[name] = runs
+    hold_folder = Path(args.images_hold)
+    if (hold_folder / RESULTS).is_file():  # the hold on images, paired with the image suites' defaults
+        _, hold = publish(hold_folder, "recipe_images_hold")
+        for bench, base in (("digits", "recipe_images"), ("stacked_digits", "recipe_stacked")):
+            if lead_runs.get(base):
+                seeds = len({r["seed"] for r in hold if r["benchmark"] == bench})
+                what = bench.replace("_", " ")
+                title = f"G's batch norm held from mid-run on {what}, {seeds} seed(s), against the default"
+                leads.append(
+                    {
+                        "name": f"recipe_images_hold_{bench}",
+                        "title": title,
+                        "evidence": image_hold(hold, lead_runs[base], bench),
+                    }
+                )
     renamed = {"recommended": BEFORE_GRID_LEAD, "previous": BEFORE_ISSUE}
     out = {
         "command": "python benchmarks/recipe_evidence.py",
@@ -391,16 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         + [t for lead in leads for t in tip_benefits(lead["evidence"])],
         "ablation": {"cells": ablation["cells"], "comparisons": ablation["comparisons"]},
         "comparisons": [
-            across(records, b1, "ring8", "recommended", BETA1_6000),
-            across(records, b1, "grid25", "recommended", BETA1_6000),
-            {**across(b1, s6, "ring8", "recommended", BETAS_05), "variant": BETA1_6000},
-            {**across(b1, s6, "grid25", "recommended", BETAS_05), "variant": BETA1_6000},
-            {**across(s6, rl, "ring8", "recommended", RELU_5000), "variant": BETAS_05},
-            {**across(s6, rl, "grid25", "recommended", RELU_5000), "variant": BETAS_05},
-            {**across(rl, lk, "ring8", "recommended", LEAKY), "variant": RELU_5000},
-            {**across(rl, lk, "grid25", "recommended", LEAKY), "variant": RELU_5000},
-            {**across(lk, g1, "ring8", "recommended", BEFORE_GAMMA), "variant": LEAKY},
-            {**across(lk, g1, "grid25", "recommended", BEFORE_GAMMA), "variant": LEAKY},
+            # each suite of the chain against the next, seed by seed, on both mixtures
+            {**across(new, older, b, "recommended", older_label), "variant": new_label or "recommended"}
+            for ((_, new), new_label), ((_, older), older_label) in zip(chain, chain[1:])
+            for b in ("ring8", "grid25")
+        ]
+        + [
             across(records, old, "ring8", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "recommended", BEFORE_GRID_LEAD),
             across(records, old, "grid25", "previous", BEFORE_ISSUE),
@@ -409,12 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         + tried,
         "cells": targets["cells"]
         + tried_cells
-        + [{**c, "variant": BETA1_6000} for c in beta1["cells"]]
-        + [{**c, "variant": BETAS_05} for c in steps6000["cells"]]
-        + [{**c, "variant": RELU_5000} for c in relu["cells"]]
-        + [{**c, "variant": LEAKY} for c in leaky["cells"]]
+        + [{**c, "variant": label} for (evidence, _), label in chain[1:] for c in evidence["cells"]]
         + [{**c, "variant": GAMMA8} for c in gamma8["cells"]]
-        + [{**c, "variant": BEFORE_GAMMA} for c in gamma1["cells"]]
         + [{**c, "variant": renamed.get(c["variant"], c["variant"])} for c in before["cells"]],
         "published": targets["published"],
         "leads": [

@@ -1,7 +1,7 @@
 """The recommended preset's point-family defaults do what docs/EVIDENCE.md measured, in small.
 
 The full target table (10 seeds at the default budget) is a benchmark, not a test:
-``ganhacks bench run --suite benchmarks/evidence/recipe_steps7000.toml`` (docs/EVIDENCE.md).
+``ganhacks bench run --suite benchmarks/evidence/recipe_bnfreeze.toml`` (docs/EVIDENCE.md).
 """
 
 import pytest
