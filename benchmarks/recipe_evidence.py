@@ -14,6 +14,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_steps7000.toml --workers 2 --out runs/recipe-steps7000
     ganhacks bench run --suite benchmarks/evidence/recipe_bnfreeze.toml --workers 2 --out runs/recipe-bnfreeze
     ganhacks bench run --suite benchmarks/evidence/recipe_holdema.toml --workers 2 --out runs/recipe-holdema
+    ganhacks bench run --suite benchmarks/evidence/recipe_steps9000.toml --workers 2 --out runs/recipe-steps9000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -63,7 +64,8 @@ BETA1_6000 = "6,000 steps"  # recipe_beta1.toml's recommended: the beta1 lead, a
 # next one's, which differs from it by one lead. (option, default out folder, docs/evidence/<name>, label of
 # its recommended in the tables: how it differs from the suite before it in the chain; None for today's)
 CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
-    ("--targets", "runs/recipe-bnfreeze", "recipe_targets", None),
+    ("--targets", "runs/recipe-steps9000", "recipe_targets", None),
+    ("--bnfreeze", "runs/recipe-bnfreeze", "recipe_bnfreeze", "7,000 steps"),
     ("--steps7000", "runs/recipe-steps7000", "recipe_steps7000", "G's batch norm not held"),
     ("--beta1", "runs/recipe-beta1", "recipe_beta1", BETA1_6000),
     ("--steps6000", "runs/recipe-steps6000", "recipe_steps6000", "Adam betas (0.5, 0.999)"),
@@ -75,7 +77,7 @@ CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
 # docs/evidence/<name> <- (out folder, label, the label of the chain's suite it is paired with; "recommended": today's)
 CANDIDATES: dict[str, tuple[str, str, str]] = {
     "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0", BETA1_6000),
-    "recipe_holdema": ("runs/recipe-holdema", "EMA of G (0.999) with the hold", "recommended"),
+    "recipe_holdema": ("runs/recipe-holdema", "EMA of G (0.999) with the hold", "7,000 steps"),
 }
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
