@@ -15,6 +15,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_bnfreeze.toml --workers 2 --out runs/recipe-bnfreeze
     ganhacks bench run --suite benchmarks/evidence/recipe_holdema.toml --workers 2 --out runs/recipe-holdema
     ganhacks bench run --suite benchmarks/evidence/recipe_steps9000.toml --workers 2 --out runs/recipe-steps9000
+    ganhacks bench run --suite benchmarks/evidence/recipe_steps10000.toml --workers 2 --out runs/recipe-steps10000
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -78,6 +79,7 @@ CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
 CANDIDATES: dict[str, tuple[str, str, str]] = {
     "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0", BETA1_6000),
     "recipe_holdema": ("runs/recipe-holdema", "EMA of G (0.999) with the hold", "7,000 steps"),
+    "recipe_steps10000": ("runs/recipe-steps10000", "10,000 steps", "recommended"),
 }
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
