@@ -28,6 +28,19 @@ from ganhacks.train.loop import Trainer
 from ganhacks.train.presets import PRESETS, preset_config
 
 
+def mixture_scores(trainer: Trainer) -> dict[str, float]:
+    """PacGAN's mixture scores of 2,500 samples of ``trainer``'s G (its EMA when kept), at sampling seed 1."""
+    mix = trainer.dataset.mixture
+    return mixture_modes(generated(trainer, 2500, seed=1), mix.centers, mix.std)
+
+
+def append_record(out: str, record: dict) -> None:
+    """Append ``record`` to the JSON-lines file ``out`` and print it."""
+    with Path(out).open("a") as f:
+        f.write(json.dumps(record) + "\n")
+    print(json.dumps(record))
+
+
 def main(argv: list[str]) -> int:
     out, name, data, steps, seed, preset, *overrides = argv
     torch.set_num_threads(1)
@@ -43,12 +56,9 @@ def main(argv: list[str]) -> int:
     trainer.fit()
     record = {"name": name, "data": data, "steps": int(steps), "seed": int(seed), "preset": preset, "ov": overrides}
     record["cpu_s"] = round(time.process_time() - start, 1)
-    mix = trainer.dataset.mixture
-    scores = mixture_modes(generated(trainer, 2500, seed=1), mix.centers, mix.std)
+    scores = mixture_scores(trainer)
     record.update(modes=int(scores["modes_covered"]), hq=scores["high_quality"], kl_hq=scores["reverse_kl_hq"])
-    with Path(out).open("a") as f:
-        f.write(json.dumps(record) + "\n")
-    print(json.dumps(record))
+    append_record(out, record)
     return 0
 
 

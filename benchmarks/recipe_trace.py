@@ -12,18 +12,19 @@ final numbers come from.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import torch
 
-from ganhacks.metrics.modes import mixture_modes
-from ganhacks.metrics.runs import generated
 from ganhacks.train.callbacks.base import Callback
 from ganhacks.train.config import apply_overrides
 from ganhacks.train.loop import Trainer
 from ganhacks.train.presets import preset_config
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from recipe_explore import append_record, mixture_scores  # a sibling script: its scoring and output
 
 EVERY = 250
 
@@ -36,8 +37,7 @@ class Trace(Callback):
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict) -> None:
         if step % EVERY == 0:
-            mix = trainer.dataset.mixture
-            s = mixture_modes(generated(trainer, 2500, seed=1), mix.centers, mix.std)
+            s = mixture_scores(trainer)
             self.rows.append([step, round(s["high_quality"], 4), round(s["reverse_kl_hq"], 4), int(s["modes_covered"])])
 
 
@@ -48,10 +48,7 @@ def main(argv: list[str]) -> int:
     config = apply_overrides(preset_config("recommended", data), [*fixed, *overrides])
     trace = Trace()
     Trainer(config, callbacks=[trace]).fit()
-    record = {"data": data, "seed": int(seed), "ov": overrides, "trace": trace.rows}
-    with Path(out).open("a") as f:
-        f.write(json.dumps(record) + "\n")
-    print(json.dumps(record))
+    append_record(out, {"data": data, "seed": int(seed), "ov": overrides, "trace": trace.rows})
     return 0
 
 
