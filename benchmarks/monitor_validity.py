@@ -43,7 +43,7 @@ import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,7 @@ def run_corpus(
 
 
 NEW_SYMPTOMS = ("grad_vanish",)  # added in this corpus's tuning: kept only if they help on the test half
+NEW_TESTS = {"ramp_growth": float("inf")}  # the setting that switches off the newest test (grad_explode's update sizes)
 
 
 def replay(record: dict[str, Any], config: MonitorConfig, without: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -395,13 +396,15 @@ def render(
     new: dict[str, Any] | None = None,
     fresh: dict[str, Any] | None = None,
     fresh2: dict[str, Any] | None = None,
+    fresh3: dict[str, Any] | None = None,
 ) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``fresh2``, ``fresh`` and ``new`` (each held out until it was scored,
-    then used to change the rules), ``seen`` (the first held-out half, whose misses were read before
-    that) and ``tune`` (thresholds chosen on it)."""
+    part and, next to it, the in-sample parts': ``fresh3``, ``fresh2``, ``fresh`` and ``new`` (each held out
+    until it was scored, then used to change the rules), ``seen`` (the first held-out half, whose misses were
+    read before that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
     part = {
+        "fresh4": "Fresh4 held-out part",
         "fresh3": "Fresh3 held-out part",
         "fresh2": "Fresh2 held-out part",
         "fresh": "Fresh held-out part",
@@ -414,6 +417,7 @@ def render(
     )
     lines = [head, ""]
     parts = (
+        ("fresh3 part (in-sample)", fresh3),
         ("fresh2 part (in-sample)", fresh2),
         ("fresh part (in-sample)", fresh),
         ("new part (in-sample)", new),
@@ -540,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
-    r.add_argument("--split", choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "all"), default="tune")
+    r.add_argument(
+        "--split", choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "all"), default="tune"
+    )
     r.add_argument("--only", nargs="*", help="set-up names")
     r.add_argument("--seeds", type=int, default=2)
     r.add_argument("--workers", type=int, default=2)
@@ -564,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--new", metavar="JSON", help="the new part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh", metavar="JSON", help="the fresh part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh2", metavar="JSON", help="the fresh2 part's JSON (in-sample since it was scored)")
+    rd.add_argument("--fresh3", metavar="JSON", help="the fresh3 part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -579,7 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         new = json.loads(Path(args.new).read_text()) if args.new else None
         fresh = json.loads(Path(args.fresh).read_text()) if args.fresh else None
         fresh2 = json.loads(Path(args.fresh2).read_text()) if args.fresh2 else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2)
+        fresh3 = json.loads(Path(args.fresh3).read_text()) if args.fresh3 else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)
@@ -660,6 +668,20 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
         summary["ablation"][f"without {symptom}"] = {
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
         } | {"false_alarms": without["false_alarms"]}
+    for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting
+        _, without = score([replay(r, replace(config, **{key: value})) for r in records])
+        summary["ablation"][f"{key}={value}"] = {
+            k: without[k]
+            for k in (
+                "detected_right_first",
+                "detection_rate",
+                "lead_median",
+                "lead_runs",
+                "healthy_runs_error_or_worse",
+                "healthy_runs_warnings",
+                "false_alarms",
+            )
+        }
     return judged, summary
 
 

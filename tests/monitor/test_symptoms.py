@@ -48,6 +48,7 @@ SENSITIVE = {
     "overfit_z_auc": 0.57,
     "d_slow": 4.0,
     "d_gap_rise": 0.2,
+    "ramp_growth": 1.3,
 }
 # narrower margins, measured: the healthy LSGAN whose D loss sits near 0.01 (f_lsgan_stacked_mlp) has one reading
 # that doubles it at 0.8 x spike_rise (silent at 0.9)
@@ -232,6 +233,74 @@ def test_outputs_that_run_away_while_the_gradients_stay_moderate_are_an_explosio
     # 12 times their scale is not 20 times, even above a lowered floor; 30 times is
     assert "grad_explode" not in [s for _, s in incidents(replay(*broken(scaled(12.0)), d_out_floor=5.0))]
     assert incidents(replay(*broken(scaled(30.0))))[0][1] == "grad_explode"
+
+
+def scaled_updates(d=lambda step: 1.0, g=lambda step: 1.0):
+    """A change that multiplies D's and G's recorded update ratios ||dw|| / ||w|| by ``d(step)`` and ``g(step)``."""
+
+    def change(step, v):
+        if "update_ratio/d" in v:
+            v["update_ratio/d"] *= d(step)
+            v["update_ratio/g"] *= g(step)
+
+    return change
+
+
+def ramp(rate):
+    return lambda step: rate ** (step - BREAK)
+
+
+def test_update_sizes_that_grow_at_every_reading_under_a_ramped_learning_rate_are_an_explosion():
+    """A learning rate ramped up 2 % a step multiplies both nets' update sizes by 2.7 every 50 steps (the readings):
+    seen at the third reading of the ramp, from the update ratios alone (nothing else in the run is changed)."""
+    mon = replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))))
+    assert incidents(mon)[0] == (BREAK + 100, "grad_explode")
+    evidence = mon.alerts[0].evidence
+    assert evidence["signal"] == "update_ratio" and all(x >= 1.5 for x in evidence["update_ratio/g_rises"])
+    # the same ramp with ramp_growth above what G's updates reach (x2.4 at the second rise here) is silent
+    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), ramp_growth=3.0)) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        scaled_updates(d=ramp(1.01)),  # D's learning rate ramped alone (G's updates stay): not both nets
+        scaled_updates(ramp(1.003), ramp(1.003)),  # both ramped 0.3 % a step: x1.16 a reading
+        scaled_updates(lambda s: 10.0, lambda s: 10.0),  # one jump (an optimiser swapped), then steady
+    ],
+    ids=["d_only", "slow_ramp", "one_jump"],
+)
+def test_update_sizes_that_do_not_grow_in_both_nets_at_every_reading_are_no_explosion(change):
+    assert "grad_explode" not in [s for _, s in incidents(replay(*broken(change)))]
+
+
+def test_a_learning_rate_warm_up_before_warmup_is_not_read_as_a_ramp():
+    """The update ratios of the first ``warmup`` steps are not read: a learning-rate warm-up that quadruples both
+    nets' updates at each of the first readings (50, 100, 150, 200) raises nothing; the same growth after it does."""
+
+    def warm_up(step, v):
+        if "update_ratio/d" in v and step <= 200:
+            factor = (step / 200) ** 2
+            v["update_ratio/d"] *= factor
+            v["update_ratio/g"] *= factor
+
+    trace, kind = broken(warm_up, at=1)
+    assert incidents(replay(trace, kind)) == []
+    assert incidents(replay(trace, kind, warmup=0))[0][1] == "grad_explode"
+
+
+def test_the_sgd_ramp_is_rooted_at_the_explosion_before_the_samples_collapse():
+    """The recorded SGD ramp (fresh3's BCE with flipped labels on ring-12, seed 1: both optimisers switched to SGD at
+    a small learning rate ramped up 1 % a step): without the update-size test the samples collapse first (a miss);
+    with it both nets' updates rising at 450 and 500 open the incident as an explosion at 500, and the collapse folds
+    into it."""
+    trace = load("h_flip_ring12__lr_ramp")
+    before = replay(rows(trace), trace["kind"], ramp_growth=1e9)
+    assert incidents(before)[0][1] == "mode_collapse"
+    mon = replay(rows(trace), trace["kind"])
+    assert incidents(mon)[0] == (500, "grad_explode") and mon.alerts[0].evidence["signal"] == "update_ratio"
+    assert "mode_collapse" in mon.incidents.all[0].symptoms
+    assert incidents(before)[0][0] > 500
 
 
 def test_a_nan_that_joins_a_held_back_root_is_reported_at_once():

@@ -48,6 +48,12 @@ class MonitorConfig:
     # over the window before) and is above this (a logit of 10: sigmoid 0.99995, saturated; healthy runs of all five
     # scored parts: never above it after growing 5 times)
     d_out_floor: float = 10.0
+    # ...or the update sizes ||dw|| / ||w|| of both G and D (read every layer_every steps) grew at least this many
+    # times at each of ramp_checks readings in a row, all from warmup on: a learning rate ramped up (healthy runs and
+    # healthy parts of the six in-sample parts: at most 1.2 for both nets at two readings in a row; the SGD ramps at
+    # step 500: 2.1 to 15, except one whose samples had collapsed at once, 1.5)
+    ramp_growth: float = 1.5
+    ramp_checks: int = 2
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
@@ -115,6 +121,7 @@ class MonitorConfig:
             "overfit_every",
             "overfit_checks",
             "d_slow_checks",
+            "ramp_checks",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         if not 0 < self.lr_factor <= 1:
@@ -143,6 +150,7 @@ class MonitorConfig:
             "grad_growth",
             "grad_floor",
             "d_out_floor",
+            "ramp_growth",
             "grad_vanish",
             "fidelity_rise",
             "overfit_rv",

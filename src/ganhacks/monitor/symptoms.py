@@ -157,10 +157,50 @@ def _outputs_explode(h: History, c: MonitorConfig) -> Evidence | None:
     return None
 
 
+UPDATE_NAMES = ("update_ratio/d", "update_ratio/g")
+
+
+def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
+    """The update sizes ||dw|| / ||w|| of both G and D rose at least ``ramp_growth`` times at each of the newest
+    ``ramp_checks`` readings (read every ``layer_every`` steps, all of them from step ``warmup`` on).
+
+    An update's size is the learning rate times what the optimiser makes of the gradient; with a learning rate that
+    stays put it holds steady or shrinks as training settles (in the healthy runs of the six in-sample parts both
+    nets' updates rose at most 1.2 times at two readings in a row, docs/monitor.md). A learning rate ramped up (a
+    schedule gone wrong, a warm-up that never ends) grows both nets' updates at every reading, before the samples
+    scatter or the gradient norms' median has grown ``grad_growth`` times: the explosion at its cause. One jump (an
+    optimiser swapped, a learning rate raised once) is one rise, not a ramp. Cost: at one step in ``layer_every``,
+    the newest ``ramp_checks + 1`` readings of two series; no new measurement.
+    """
+    latest = h.latest
+    if UPDATE_NAMES[0] not in latest and UPDATE_NAMES[1] not in latest:
+        return None  # the common case: no update read at this step (one step in layer_every)
+    n = c.ramp_checks + 1
+    rises = {}
+    for name in UPDATE_NAMES:
+        readings = h.readings(name, n)
+        if len(readings) < n or readings[0][0] < c.warmup:
+            return None
+        values = [v for _, v in readings]
+        if not all(math.isfinite(v) and v > 0 for v in values):
+            return None
+        rise = [b / a for a, b in zip(values, values[1:])]
+        if min(rise) < c.ramp_growth:
+            return None  # not rising ramp_growth times at every reading (one jump, then steady, is no ramp)
+        rises[name] = [_r(x) for x in rise]
+    return {
+        "signal": "update_ratio",
+        **{f"{name}_rises": rise for name, rise in rises.items()},
+        **{name: _r(latest[name]) for name in UPDATE_NAMES if name in latest},
+        "limits": {"growth": c.ramp_growth, "readings": c.ramp_checks},
+    }
+
+
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
     """A gradient norm of G or D that stays above ``grad_max`` (T10's "over 100"), or grows by
     ``grad_growth`` times its earlier level, over the last ``grad_window`` readings; or D's outputs
-    that grow as much (:func:`_outputs_explode`: the explosion a saturated loss hides from the gradients).
+    that grow as much (:func:`_outputs_explode`: the explosion a saturated loss hides from the gradients);
+    or the update sizes of both nets that grow at every reading (:func:`_updates_ramp`: a learning rate ramped up).
 
     A single large reading is not an explosion: healthy runs show isolated jumps. Both tests use
     the median of the recent readings, so more than half of them must be high.
@@ -187,7 +227,9 @@ def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
                 "latest": _r(latest),
                 "limits": {"level": c.grad_max, "growth": c.grad_growth},
             }
-    return _outputs_explode(h, c)
+    if (outputs := _outputs_explode(h, c)) is not None:
+        return outputs
+    return _updates_ramp(h, c)
 
 
 def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
@@ -542,7 +584,8 @@ for _s in (  # the order of diagnosis (module docstring)
     Symptom(
         "grad_explode",
         "error",
-        "Gradient norms stay far above their earlier level: updates are exploding.",
+        "Gradient norms (or D's outputs, or both nets' update sizes) grow far above their earlier level: updates are "
+        "exploding.",
         "a learning rate too high for this model, or nothing bounding D's gradients (no penalty or normalisation)",
         ("T10", "S08", "S01", "S02"),
         detect_grad_explode,
