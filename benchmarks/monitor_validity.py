@@ -16,7 +16,9 @@ symptoms and no incident came before the switch. Lead = visible step - that inci
 Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and ``test`` (seen), then ``new``
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
-only and committed before its scoring and before any further rule change; scored once with the final rules).
+only and committed before its scoring and before any further rule change; scored once with the final rules), then
+``fresh3`` and ``fresh4`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+once and scored once; the held-out JSON is docs/monitor_validity_fresh4.json, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
 symptoms whose documented likely cause is its cause (``Cause.accepted``); the labels as first written
@@ -25,9 +27,9 @@ symptoms whose documented likely cause is its cause (``Cause.accepted``); the la
 Usage (nice, one torch thread per worker; CPU-time budget per run):
     python benchmarks/monitor_validity.py run --split tune --seeds 2 --workers 2 --out tune.pkl.gz
     python benchmarks/monitor_validity.py score tune.pkl.gz --set grad_growth=10     # replay, other settings
-    python benchmarks/monitor_validity.py run --split test --seeds 2 --workers 2 --json docs/monitor_validity.json
-    python benchmarks/monitor_validity.py run --split tune --seeds 2 --workers 2 --json docs/monitor_validity_tune.json
-    python benchmarks/monitor_validity.py render docs/monitor_validity.json --tune docs/monitor_validity_tune.json
+    python benchmarks/monitor_validity.py run --split fresh4 --seeds 1 --workers 1 --probes-only     # a part's pilot
+    python benchmarks/monitor_validity.py run --split fresh4 --seeds 2 --workers 1 --json fresh4.json
+    python benchmarks/monitor_validity.py render fresh4.json --tune docs/monitor_validity_tune.json
 """
 
 from __future__ import annotations
@@ -594,7 +596,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "summary":  # a pure function of the judged runs: kept fields that need the records stay
         result = json.loads(Path(args.json).read_text())
-        kept = {k: result["summary"][k] for k in ("replay_mismatches", "ablation") if k in result["summary"]}
+        keys = ("replay_mismatches", "ablation", "update_rises")
+        kept = {k: result["summary"][k] for k in keys if k in result["summary"]}
         result["summary"] = summarise(result["runs"]) | kept
         result["targets"] = TARGETS
         Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
@@ -654,6 +657,44 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+    """(step, rise) at each reading of the update sizes from ``warmup`` on: the smallest of the newest
+    ``ramp_checks`` rises of ``update_ratio/d`` and of ``update_ratio/g`` (what grad_explode's ramp test compares
+    with ``ramp_growth``)."""
+    n = config.ramp_checks + 1
+    series: dict[str, list[tuple[int, float]]] = {"update_ratio/d": [], "update_ratio/g": []}
+    out = []
+    for step, values in record["trace"]:
+        if not any(name in values for name in series):
+            continue
+        for name in series:
+            if name in values:
+                series[name].append((step, values[name]))
+        rises = []
+        for readings in series.values():
+            last = [v for _, v in readings[-n:]]
+            if len(last) < n or readings[-n][0] < config.warmup or not all(np.isfinite(last)) or min(last) <= 0:
+                break
+            rises.append(min(b / a for a, b in zip(last, last[1:])))
+        else:
+            out.append((step, round(min(rises), 4)))
+    return out
+
+
+def rise_summary(records: list[dict[str, Any]], config: MonitorConfig) -> dict[str, Any]:
+    """The update-size rises behind ``ramp_growth``: the largest in healthy runs and in the healthy part of failing
+    runs, and per failing run the first reading after its cause at or above ``ramp_growth`` (if any)."""
+    healthy, failing = 0.0, {}
+    for r in records:
+        s = _setup(r["setup"])
+        for step, rise in update_rises(r, config):
+            if not s.cause or step < s.switch_at:
+                healthy = max(healthy, rise)
+            elif rise >= config.ramp_growth and f"{s.name}:{r['seed']}" not in failing:
+                failing[f"{s.name}:{r['seed']}"] = [step, rise]
+    return {"healthy_max": healthy, "failing_first_at_or_above": failing}
+
+
 def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Judge recorded runs as a monitor with ``config`` sees them (replayed), with the count of runs
     whose replayed incidents differ from those the live monitor opened: 0 when the records were
@@ -668,6 +709,7 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
         summary["ablation"][f"without {symptom}"] = {
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
         } | {"false_alarms": without["false_alarms"]}
+    summary["update_rises"] = rise_summary(records, config)
     for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting
         _, without = score([replay(r, replace(config, **{key: value})) for r in records])
         summary["ablation"][f"{key}={value}"] = {
