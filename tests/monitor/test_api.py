@@ -9,6 +9,7 @@ from torch import nn
 from ganhacks.errors import UserError
 from ganhacks.monitor import SYMPTOMS, Monitor
 from ganhacks.monitor.losskinds import KINDS, loss_kind
+from ganhacks.monitor.symptoms import symptoms_for
 
 
 def nets(sigmoid=False, z_dim=4):
@@ -143,7 +144,13 @@ def test_loss_names_and_what_each_symptom_applies_to():
         "mode_collapse",
         "oscillation",
         "g_fools_with_garbage",  # a critic that stops stepping or slows far below G (its garbage test stays off)
-    }  # not d_loss_spiky: "the loss at least doubles" means nothing for a critic's signed loss
+        "d_loss_spiky",  # only its outlier test (D's raw outputs on the reals leap): no loss spikes for a critic
+    }  # "the loss at least doubles" means nothing for a critic's signed loss
+    critic = next(s for s in symptoms_for(KINDS["wasserstein"]) if s.id == "d_loss_spiky")
+    assert critic.detect.__name__ == "_real_outliers"
+    assert next(s for s in symptoms_for(KINDS["hinge"]) if s.id == "d_loss_spiky").detect.__name__ == (
+        "detect_d_loss_spiky"
+    )
     assert "d_loss_zero" in on["least_squares"] and "d_loss_zero" in on["hinge"] and "d_loss_spiky" in on["hinge"]
 
 

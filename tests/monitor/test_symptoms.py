@@ -49,6 +49,8 @@ SENSITIVE = {
     "d_slow": 4.0,
     "d_gap_rise": 0.2,
     "ramp_growth": 1.3,
+    "update_jump": 3.0,
+    "outlier_factor": 10.0,
 }
 # narrower margins, measured: the healthy LSGAN whose D loss sits near 0.01 (f_lsgan_stacked_mlp) has one reading
 # that doubles it at 0.8 x spike_rise (silent at 0.9)
@@ -257,8 +259,9 @@ def test_update_sizes_that_grow_at_every_reading_under_a_ramped_learning_rate_ar
     assert incidents(mon)[0] == (BREAK + 100, "grad_explode")
     evidence = mon.alerts[0].evidence
     assert evidence["signal"] == "update_ratio" and all(x >= 1.5 for x in evidence["update_ratio/g_rises"])
-    # the same ramp with ramp_growth above what G's updates reach (x2.4 at the second rise here) is silent
-    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), ramp_growth=3.0)) == []
+    # the same ramp with ramp_growth above what G's updates reach (x2.4 at the second rise here) is silent, but for
+    # the jump test (both nets' updates 7 times their earlier median at that reading)
+    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), ramp_growth=3.0, update_jump=1e9)) == []
 
 
 @pytest.mark.parametrize(
@@ -266,12 +269,83 @@ def test_update_sizes_that_grow_at_every_reading_under_a_ramped_learning_rate_ar
     [
         scaled_updates(d=ramp(1.01)),  # D's learning rate ramped alone (G's updates stay): not both nets
         scaled_updates(ramp(1.003), ramp(1.003)),  # both ramped 0.3 % a step: x1.16 a reading
-        scaled_updates(lambda s: 10.0, lambda s: 10.0),  # one jump (an optimiser swapped), then steady
+        scaled_updates(lambda s: 3.0, lambda s: 3.0),  # one jump x3 (below update_jump), then steady
+        scaled_updates(lambda s: 10.0),  # D's updates alone x10 at once: not both nets
     ],
-    ids=["d_only", "slow_ramp", "one_jump"],
+    ids=["d_only", "slow_ramp", "small_jump", "d_only_jump"],
 )
 def test_update_sizes_that_do_not_grow_in_both_nets_at_every_reading_are_no_explosion(change):
     assert "grad_explode" not in [s for _, s in incidents(replay(*broken(change)))]
+
+
+def test_update_sizes_far_above_their_own_earlier_level_in_both_nets_are_an_explosion():
+    """Both nets' updates x10 at once (a learning rate raised far too high): not a ramp (one rise, then steady), but
+    ``update_jump`` = 4 times their median over the earlier readings, at the first reading after the jump."""
+    jump = scaled_updates(lambda s: 10.0, lambda s: 10.0)
+    mon = replay(*broken(jump))
+    assert incidents(mon)[0] == (BREAK, "grad_explode")
+    assert mon.alerts[0].evidence["signal"] == "update_ratio" and mon.alerts[0].evidence["limits"] == {"jump": 4.0}
+    assert incidents(replay(*broken(jump), update_jump=1e9)) == []  # the ramp test alone: one jump is no ramp
+    assert incidents(replay(*broken(jump), update_jump=12.0)) == []
+
+
+def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
+    """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
+    small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its
+    second rise. Without the jump test the collapse is first (a miss); with it the updates at 450 (D x7, G x15 their
+    earlier median) open the incident as an explosion and the collapse folds into it."""
+    trace = load("k_hinger1_grid16__lr_ramp")
+    assert incidents(replay(rows(trace), trace["kind"], update_jump=1e9))[0] == (450, "mode_collapse")
+    mon = replay(rows(trace), trace["kind"])
+    assert incidents(mon)[0] == (450, "grad_explode") and mon.alerts[0].evidence["signal"] == "update_ratio"
+    assert "mode_collapse" in mon.incidents.all[0].symptoms
+
+
+def test_an_adam_ramp_whose_updates_do_not_rise_at_every_reading_is_caught_by_their_size():
+    """The recorded Adam ramp on the grid (fresh4, seed 0: both learning rates up 2 % a step): the update sizes do
+    not rise 1.5 times at two readings in a row in both nets, so the ramp test is silent and the samples collapse
+    first at 880; both nets' updates stand 4 times over their earlier median at 550."""
+    trace = load("k_hinger1_grid16__both_lr_ramp")
+    assert incidents(replay(rows(trace), trace["kind"], update_jump=1e9))[0] == (880, "mode_collapse")
+    assert incidents(replay(rows(trace), trace["kind"]))[0] == (550, "grad_explode")
+
+
+def outlier_batches(fake_too=False):
+    """Every 5th real batch unnormalised: D's output on it leaps to 60 (its outputs elsewhere within a few units)."""
+
+    def change(step, v):
+        if step % 5 == 0:
+            v["d_out/real"] = 60.0
+            if fake_too:
+                v["d_out/fake"] = -60.0
+
+    return change
+
+
+@pytest.mark.parametrize("kind", [None, "wasserstein"])
+def test_real_batches_far_off_the_datas_scale_are_outliers_for_any_loss(kind):
+    trace, recorded = broken(outlier_batches())
+    mon = replay(trace, kind or recorded)
+    assert incidents(mon)[0][1] == "d_loss_spiky" and BREAK <= incidents(mon)[0][0] <= BREAK + 20
+    assert mon.alerts[0].evidence["signal"] == "d_out/real" and mon.alerts[0].evidence["outlier_spikes"] >= 3
+    assert incidents(replay(trace, kind or recorded, outlier_factor=1e9)) == []
+
+
+def test_outputs_that_leap_on_fakes_too_are_not_outliers_in_the_data():
+    """Both outputs leaping at once is D itself (its weights), not a batch of reals: not read as outliers."""
+    mon = replay(*broken(outlier_batches(fake_too=True)))
+    assert all(a.evidence.get("signal") != "d_out/real" for a in mon.alerts)
+
+
+def test_outliers_in_the_data_are_rooted_before_the_gap_they_open_between_training_and_held_out_reals():
+    """The recorded outliers on the 4 x 4 grid (fresh4's hinge + R1, seed 0: every 5th batch unnormalised, 0..255):
+    D's output on those batches leaps from about 0.1 to 60-70 while its output on the fakes stays; the training reals
+    the overfitting test compares with held-out reals include them, so without the outlier test the train/held-out
+    gap is read as memorisation first (a miss)."""
+    trace = load("k_hinger1_grid16__outliers")
+    assert incidents(replay(rows(trace), trace["kind"], outlier_factor=1e9))[0] == (450, "d_overfit")
+    mon = replay(rows(trace), trace["kind"])
+    assert incidents(mon)[0] == (410, "d_loss_spiky") and mon.alerts[0].evidence["signal"] == "d_out/real"
 
 
 def test_a_learning_rate_warm_up_before_warmup_is_not_read_as_a_ramp():
@@ -295,8 +369,11 @@ def test_the_sgd_ramp_is_rooted_at_the_explosion_before_the_samples_collapse():
     with it both nets' updates rising at 450 and 500 open the incident as an explosion at 500, and the collapse folds
     into it."""
     trace = load("h_flip_ring12__lr_ramp")
-    before = replay(rows(trace), trace["kind"], ramp_growth=1e9)
+    before = replay(rows(trace), trace["kind"], ramp_growth=1e9, update_jump=1e9)
     assert incidents(before)[0][1] == "mode_collapse"
+    # the jump test alone sees it 20 steps later (both nets' updates 4 times their earlier median only at 550; the
+    # collapse that fired at 540 waits its settle time and folds into it)
+    assert incidents(replay(rows(trace), trace["kind"], ramp_growth=1e9))[0] == (540, "grad_explode")
     mon = replay(rows(trace), trace["kind"])
     assert incidents(mon)[0] == (500, "grad_explode") and mon.alerts[0].evidence["signal"] == "update_ratio"
     assert "mode_collapse" in mon.incidents.all[0].symptoms

@@ -54,10 +54,21 @@ class MonitorConfig:
     # step 500: 2.1 to 15, except one whose samples had collapsed at once, 1.5)
     ramp_growth: float = 1.5
     ramp_checks: int = 2
+    # ...or the newest update sizes of both G and D stand at least this many times their median over the earlier
+    # readings (from warmup / 2 on, at most 20): updates far larger than the run's own, in both nets at once (healthy
+    # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.4 to
+    # 73)
+    update_jump: float = 4.0
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
     spike_rise: float = 1.0  # ...each at least this many times the median loss above its neighbours (doubling it)
+    # ...or D's output on the real batch jumps from its running median of 5 by at least this many times the window's
+    # typical output size (the larger median |D(real)|, |D(fake)|) at spikes_min readings, while its output on the
+    # fakes does not: some real batches are far off the data's scale (a data bug). Healthy runs and healthy parts
+    # of the seven in-sample parts: at most 4.2 at the third-largest jump of a window; the outlier runs at their
+    # first check after the bug: 146 to 513
+    outlier_factor: float = 20.0
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
     # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy tune+seen runs, two
@@ -145,12 +156,14 @@ class MonitorConfig:
             "d_loss_floor",
             "grad_max",
             "spike_factor",
+            "outlier_factor",
             "fidelity_max",
             "g_loss_flat",
             "grad_growth",
             "grad_floor",
             "d_out_floor",
             "ramp_growth",
+            "update_jump",
             "grad_vanish",
             "fidelity_rise",
             "overfit_rv",

@@ -158,6 +158,7 @@ def _outputs_explode(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 UPDATE_NAMES = ("update_ratio/d", "update_ratio/g")
+SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
 def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
@@ -196,11 +197,44 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
     }
 
 
+def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
+    """The newest update sizes ||dw|| / ||w|| of both G and D stand at least ``update_jump`` times their own median
+    over the earlier readings (from step ``warmup`` / 2 on, at most ``SLOW_BASE`` of them).
+
+    Updates far larger than the run's own, in both nets at once, are what a learning rate too high does (an SGD or a
+    schedule whose steps grew fast, a learning rate raised many times); a ramp so steep that the samples scatter
+    within one or two readings shows here before :func:`_updates_ramp` has its second rise. Both nets must jump: a
+    D or a G alone whose updates grow is another story (a slowed partner, a collapse). Cost: at one step in
+    ``layer_every``, the medians of at most ``SLOW_BASE`` earlier readings of two series.
+    """
+    latest = h.latest
+    if UPDATE_NAMES[0] not in latest or UPDATE_NAMES[1] not in latest:
+        return None  # the common case: no update read at this step (one step in layer_every)
+    jumps = {}
+    for name in UPDATE_NAMES:
+        readings = h.readings(name, SLOW_BASE + 1)
+        before = [v for step, v in readings[:-1] if step >= c.warmup // 2 and math.isfinite(v) and v > 0]
+        now = readings[-1][1] if readings else math.nan
+        if h.step < c.warmup or len(before) < 3 or not math.isfinite(now):
+            return None
+        base = _median(before)
+        if now < c.update_jump * base:
+            return None
+        jumps[name] = (now, base)
+    return {
+        "signal": "update_ratio",
+        **{name: _r(now) for name, (now, _) in jumps.items()},
+        **{f"{name}_before": _r(base) for name, (_, base) in jumps.items()},
+        "limits": {"jump": c.update_jump},
+    }
+
+
 def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
     """A gradient norm of G or D that stays above ``grad_max`` (T10's "over 100"), or grows by
     ``grad_growth`` times its earlier level, over the last ``grad_window`` readings; or D's outputs
     that grow as much (:func:`_outputs_explode`: the explosion a saturated loss hides from the gradients);
-    or the update sizes of both nets that grow at every reading (:func:`_updates_ramp`: a learning rate ramped up).
+    or the update sizes of both nets that grow at every reading (:func:`_updates_ramp`: a learning rate ramped up)
+    or stand far above their own earlier level (:func:`_updates_jump`: a learning rate far too high).
 
     A single large reading is not an explosion: healthy runs show isolated jumps. Both tests use
     the median of the recent readings, so more than half of them must be high.
@@ -229,7 +263,9 @@ def detect_grad_explode(h: History, c: MonitorConfig) -> Evidence | None:
             }
     if (outputs := _outputs_explode(h, c)) is not None:
         return outputs
-    return _updates_ramp(h, c)
+    if (ramp := _updates_ramp(h, c)) is not None:
+        return ramp
+    return _updates_jump(h, c)
 
 
 def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
@@ -330,8 +366,51 @@ def detect_d_pulls_away(h: History, c: MonitorConfig) -> Evidence | None:
     return {**evidence, "gap_low": _r(low), "rise_threshold": c.d_gap_rise}
 
 
+def _real_outliers(h: History, c: MonitorConfig) -> Evidence | None:
+    """Some real batches are far off the data's scale: D's output on the reals leaps at isolated steps.
+
+    A data bug (a batch left unnormalised, a corrupt file) puts a batch of reals far outside the range D was
+    trained on; D's output on that batch leaps to many times its usual size and returns at the next clean batch,
+    while its output on the fakes (G's samples, untouched by the bug) stays where it was. A spike: D(real)'s
+    residual from its running median of 5 readings is at least ``outlier_factor`` times the window's typical
+    output size (the larger of the medians of |D(real)| and |D(fake)|), and D(fake)'s at that step is not. At
+    least ``spikes_min`` spikes in the window fire. Weights that explode move both outputs, so they are not read
+    as outliers. It reads D's raw outputs, not the loss, so it needs no loss kind (a critic's too). Cost: a cheap
+    exit (the window's range of D(real) below the limit) on almost every check.
+    """
+    real = h.readings(OUT_NAMES[0], c.window)
+    fake = dict(h.readings(OUT_NAMES[1], c.window + 4))
+    pairs = [(v, fake[step]) for step, v in real if step in fake]
+    if len(pairs) < max(4, int(0.8 * c.window)):
+        return None
+    xr, xf = [a for a, _ in pairs], [b for _, b in pairs]
+    if not all(map(math.isfinite, xr)) or not all(map(math.isfinite, xf)):
+        return None
+    scale = max(_median([abs(v) for v in xr]), _median([abs(v) for v in xf]), 1e-3)
+    limit = c.outlier_factor * scale
+    if max(xr) - min(xr) < limit:
+        return None  # the common case: no residual from a running median can exceed the window's range
+    spikes = [
+        (i, v)
+        for i, v in enumerate(xr)
+        if abs(v - _median(xr[max(0, i - 2) : i + 3])) >= limit
+        and abs(xf[i] - _median(xf[max(0, i - 2) : i + 3])) < limit
+    ]
+    if len(spikes) >= c.spikes_min:
+        return {
+            "signal": "d_out/real",
+            "outlier_spikes": len(spikes),
+            "largest": _r(max(abs(v) for _, v in spikes)),
+            "typical_output": _r(scale),
+            "limit": _r(limit),
+            "factor": c.outlier_factor,
+        }
+    return None
+
+
 def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's loss jumps in spikes (high variance) instead of settling with low variance.
+    """D's loss jumps in spikes (high variance) instead of settling with low variance; or D's output on the reals
+    leaps at isolated steps (:func:`_real_outliers`: outliers in the data).
 
     A spike is a reading far above its neighbours: the residual from the running median of 5
     readings is above ``spike_factor`` times the residuals' median absolute size (floored) and
@@ -340,6 +419,8 @@ def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
     (D pulling ahead, the loss falling) has small residuals and is no spike; nor is the skewed noise
     of a D that wins a little more often.
     """
+    if (outliers := _real_outliers(h, c)) is not None:
+        return outliers
     w = _full(h, "loss/d", c)
     if not w:
         return None
@@ -372,9 +453,6 @@ def _d_stalled(h: History, c: MonitorConfig) -> Evidence | None:
     if len(g) < c.window // 2:
         return None  # G is not stepping either: nothing learns (not this symptom)
     return {"d_steps_in_window": 0, "last_d_step": d[-1][0], "g_steps_in_window": len(g)}
-
-
-SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
 def _d_slowed(h: History, c: MonitorConfig) -> Evidence | None:
@@ -684,9 +762,10 @@ for _s in (  # the order of diagnosis (module docstring)
         "D's loss spikes with high variance instead of settling down.",
         "unstable updates (learning rate, no penalty) or outliers in the data",
         ("T10", "S01", "S03", "S08"),
-        detect_d_loss_spiky,
-        needs=frozenset({FLOOR}),  # "the loss at least doubles" needs a loss bounded below by 0 (not a critic's)
+        _real_outliers,  # D's raw outputs: any loss kind
         signals=("loss/d",),
+        # "the loss at least doubles" needs a loss bounded below by 0 (not a critic's signed loss)
+        variants=((FLOOR, detect_d_loss_spiky),),
         follows=_others("d_loss_spiky"),
     ),
 ):
