@@ -30,7 +30,10 @@ with flipped labels; new data: a ring of 12, a 3 x 3 grid) was pilot-checked the
 set-ups too (the pairing alone did not train on the grid: 1-2 of 9 modes). The ``fresh4`` part (new loop styles:
 the zero-centred gradient penalty on interpolates, instance noise, the hinge loss held by R1 without spectral norm;
 new data: two concentric rings, a 4 x 4 grid as a stream, the image folder on an MLP; two new learning-rate causes)
-was written after the update-size test was frozen, and pilot-checked the same way.
+was written after the update-size test was frozen, and pilot-checked the same way. The ``fresh5`` part (new loop
+styles: WGAN-LP's one-sided penalty, LSGAN with targets -1 and 1, the non-saturating loss with lazy R1 every 16
+steps; new data: a hexagon of 7 modes as a stream, a ring of 20 as a fixed set, a 6 x 6 grid as a stream) was written
+after the update-jump and outlier tests were frozen (commit cc4865e), and pilot-checked the same way.
 """
 
 from __future__ import annotations
@@ -138,13 +141,24 @@ def rings2() -> Any:
     return make_mixture("rings2", torch.cat([inner, outer]), 0.02)
 
 
-MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's), rings2, grid16 (fresh4's)
+def hex7() -> Any:
+    """A hexagon of 6 modes at radius 1 around a seventh at the centre (the fresh5 part's), std 0.03 (neighbours 1
+    apart: 33 std)."""
+    angles = torch.arange(6, dtype=torch.float64) * (2 * np.pi / 6)
+    centres = torch.cat([torch.zeros(1, 2, dtype=torch.float64), torch.stack([angles.cos(), angles.sin()], 1)])
+    return make_mixture("hex7", centres, 0.03)
+
+
+MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's), rings2, grid16 (fresh4's), fresh5's
     "ring8": ring8,
     "grid25": grid25,
     "ring12": lambda: ring(12, 1.0, 0.02),  # 12 modes 0.52 apart on the unit circle, 26 std between neighbours
     "grid9": lambda: grid(3, 2.0, 0.05),  # a 3 x 3 grid
     "rings2": rings2,
     "grid16": lambda: grid(4, 2.0, 0.08),  # a 4 x 4 grid with wider modes (std 0.08: 25 std between neighbours)
+    "hex7": hex7,
+    "ring20": lambda: ring(20, 1.0, 0.01),  # 20 modes 0.31 apart on the unit circle, 31 std between neighbours
+    "grid36": lambda: grid(6, 2.0, 0.04),  # a 6 x 6 grid, 50 std between neighbours
 }
 
 
@@ -753,7 +767,9 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh", "fresh2", "fresh3" (seen since their scoring) or "fresh4"
+    split: (
+        str  # "tune", "test" (seen), "new", "fresh", "fresh2", "fresh3", "fresh4" (seen since their scoring), "fresh5"
+    )
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -884,6 +900,12 @@ HEALTHY = [
     H("k_zerogp_rings2", "zero_gp", "rings2", "mlp", 128, 2e-4, 2e-4, 1200, "fresh4", loss="bce"),
     H("k_noise_folder", "inst_noise", "folder", "mlp", 64, 2e-4, 2e-4, 900, "fresh4", loss=None),
     H("k_hinger1_grid16", "hinge_r1", "grid16_stream", "mlp_nobn", 64, 1e-4, 1e-4, 1200, "fresh4", loss="hinge"),
+    # --- the fresh5 held-out part: written after the update-jump and outlier tests were frozen and committed
+    # (cc4865e), before any of its runs; new loop styles (WGAN-LP, LSGAN with targets -1/1, lazy R1), new data (a
+    # hexagon of 7 as a stream, a ring of 20 as a fixed set, a 6 x 6 grid as a stream)
+    H("m_wganlp_hex7", "wgan_lp", "hex7_stream", "mlp", 64, 1e-4, 1e-4, 900, "fresh5", loss="wasserstein"),
+    H("m_lsym_ring20", "lsgan_sym", "ring20", "mlp", 128, 2e-4, 2e-4, 1200, "fresh5", loss="least_squares"),
+    H("m_lazyr1_grid36", "lazy_r1", "grid36_stream", "mlp_nobn", 64, 2e-4, 2e-4, 1200, "fresh5", loss="bce"),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -986,6 +1008,20 @@ FAILING = [
     _fail("k_noise_folder", "frozen_d"),  # (750)
     _fail("k_noise_folder", "weak_d"),  # (750)
     _fail("k_noise_folder", "nan"),  # (450)
+    # fresh5 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 15 candidate causes on its 3 healthy set-ups. Dropped as never visible
+    # within the run: D made far stronger (m_lsym_ring20, m_lazyr1_grid36), the set shrunk to 32 (m_lsym_ring20), both
+    # Adam learning rates ramped and D frozen (m_wganlp_hex7)
+    _fail("m_wganlp_hex7", "outliers"),  # (600)
+    _fail("m_wganlp_hex7", "lr_ramp"),  # (450)
+    _fail("m_wganlp_hex7", "weak_d"),  # (750)
+    _fail("m_lsym_ring20", "lr_step_up"),  # (450)
+    _fail("m_lsym_ring20", "outliers"),  # (450)
+    _fail("m_lsym_ring20", "nan"),  # (450)
+    _fail("m_lazyr1_grid36", "both_lr_ramp"),  # (1200)
+    _fail("m_lazyr1_grid36", "lr_ramp"),  # (450)
+    _fail("m_lazyr1_grid36", "outliers"),  # (450)
+    _fail("m_lazyr1_grid36", "frozen_d"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1057,15 +1093,20 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     g_bn = s.arch != "mlp_nobn"
     arch = "mlp" if s.arch.startswith("mlp") else s.arch
     G, D = build(arch, source, s.z_dim, s.width, sn=s.style == "hinge_sn", sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
-    betas = {"hinge_sn": (0.0, 0.9), "wgan_gp": (0.0, 0.9), "zero_gp": (0.5, 0.9), "hinge_r1": (0.0, 0.99)}.get(
-        s.style, (0.5, 0.999)
-    )
+    betas = {
+        "hinge_sn": (0.0, 0.9),
+        "wgan_gp": (0.0, 0.9),
+        "zero_gp": (0.5, 0.9),
+        "hinge_r1": (0.0, 0.99),
+        "wgan_lp": (0.5, 0.9),
+        "lazy_r1": (0.0, 0.99),
+    }.get(s.style, (0.5, 0.999))
     if s.style == "wgan_clip":  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
     else:
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
-    knobs = Knobs(d_steps=5 if s.style in ("wgan_gp", "wgan_clip") else 1)
+    knobs = Knobs(d_steps=5 if s.style in ("wgan_gp", "wgan_clip", "wgan_lp") else 1)
     fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
     probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
     monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
@@ -1406,7 +1447,77 @@ def step_hinge_r1(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
+def step_wgan_lp(G, D, opt_g, opt_d, source, s, knobs, step):
+    """WGAN-LP (Petzka et al. 2018): a critic with 5 steps per G step and the one-sided Lipschitz penalty
+    10 * max(0, ||grad D(x_hat)|| - 1)^2 on interpolates, Adam(0.5, 0.9)."""
+    lam = 10.0 if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s)).detach()
+        real_out, fake_out = D(real), D(fake)
+        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+        inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+        (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
+        lp = F.relu(grads.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
+        d_cost = fake_out.mean() - real_out.mean() + lam * lp
+        opt_d.zero_grad()
+        d_cost.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    g_cost = -D(G(_z(s.batch, s))).mean()
+    opt_g.zero_grad()
+    g_cost.backward()
+    opt_g.step()
+    return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+
+
+def step_lsgan_sym(G, D, opt_g, opt_d, source, s, knobs, step):
+    """LSGAN with the targets a = -1, b = 1, c = 0 (Mao et al. 2017's second scheme): D regresses reals onto 1 and
+    fakes onto -1, G pulls D(G(z)) to 0; Adam(0.5, 0.999)."""
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_out, fake_out = D(real), D(fake.detach())
+        d_loss = 0.5 * ((real_out - 1).pow(2).mean() + (fake_out + 1).pow(2).mean())
+        opt_d.zero_grad()
+        d_loss.backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    g_loss = 0.5 * D(G(_z(s.batch, s))).pow(2).mean()
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_out, "d_fake": fake_out}
+
+
+def step_lazy_r1(G, D, opt_g, opt_d, source, s, knobs, step):
+    """StyleGAN2's lazy regularisation: the non-saturating softplus losses, and R1 on reals only every 16th D step
+    with its weight scaled by 16 (gamma 1 on points, 10 on images), Adam(0, 0.99)."""
+    gamma = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        if step % 16 == 0 and gamma > 0:
+            x = real.detach().requires_grad_(True)
+            (grad_real,) = autograd.grad(D(x).sum(), x, create_graph=True)
+            (16 * gamma / 2 * grad_real.pow(2).flatten(1).sum(1).mean()).backward()
+        if not knobs.d_frozen:
+            opt_d.step()
+    g_loss = F.softplus(-D(G(_z(s.batch, s)))).mean()
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
 STYLES = {
+    "wgan_lp": step_wgan_lp,
+    "lsgan_sym": step_lsgan_sym,
+    "lazy_r1": step_lazy_r1,
     "zero_gp": step_zero_gp,
     "inst_noise": step_inst_noise,
     "hinge_r1": step_hinge_r1,
@@ -1539,6 +1650,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh2": sum(s.split == "fresh2" for s in SETUPS),
         "fresh3": sum(s.split == "fresh3" for s in SETUPS),
         "fresh4": sum(s.split == "fresh4" for s in SETUPS),
+        "fresh5": sum(s.split == "fresh5" for s in SETUPS),
     }
 
 

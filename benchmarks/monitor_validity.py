@@ -549,7 +549,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
-        "--split", choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "all"), default="tune"
+        "--split",
+        choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"),
+        default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
     r.add_argument("--seeds", type=int, default=2)
