@@ -17,8 +17,9 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` and ``fresh4`` (each written and pilot-checked after the rules of its round were frozen, committed, run
-once and scored once; the held-out JSON is docs/monitor_validity_fresh4.json, the parts before it in-sample).
+``fresh3``, ``fresh4`` and ``fresh5`` (each written and pilot-checked after the rules of its round were frozen,
+committed, run once and scored once; the held-out JSON is docs/monitor_validity_fresh5.json, the parts before it
+in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
 symptoms whose documented likely cause is its cause (``Cause.accepted``); the labels as first written
@@ -27,9 +28,9 @@ symptoms whose documented likely cause is its cause (``Cause.accepted``); the la
 Usage (nice, one torch thread per worker; CPU-time budget per run):
     python benchmarks/monitor_validity.py run --split tune --seeds 2 --workers 2 --out tune.pkl.gz
     python benchmarks/monitor_validity.py score tune.pkl.gz --set grad_growth=10     # replay, other settings
-    python benchmarks/monitor_validity.py run --split fresh4 --seeds 1 --workers 1 --probes-only     # a part's pilot
-    python benchmarks/monitor_validity.py run --split fresh4 --seeds 2 --workers 1 --json fresh4.json
-    python benchmarks/monitor_validity.py render fresh4.json --tune docs/monitor_validity_tune.json
+    python benchmarks/monitor_validity.py run --split fresh5 --seeds 1 --workers 1 --probes-only     # a part's pilot
+    python benchmarks/monitor_validity.py run --split fresh5 --seeds 2 --workers 1 --json fresh5.json
+    python benchmarks/monitor_validity.py render fresh5.json --tune docs/monitor_validity_tune.json
 """
 
 from __future__ import annotations
@@ -401,13 +402,15 @@ def render(
     fresh: dict[str, Any] | None = None,
     fresh2: dict[str, Any] | None = None,
     fresh3: dict[str, Any] | None = None,
+    fresh4: dict[str, Any] | None = None,
 ) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``fresh3``, ``fresh2``, ``fresh`` and ``new`` (each held out
+    part and, next to it, the in-sample parts': ``fresh4``, ``fresh3``, ``fresh2``, ``fresh`` and ``new`` (each held out
     until it was scored, then used to change the rules), ``seen`` (the first held-out half, whose misses were
     read before that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
     part = {
+        "fresh5": "Fresh5 held-out part",
         "fresh4": "Fresh4 held-out part",
         "fresh3": "Fresh3 held-out part",
         "fresh2": "Fresh2 held-out part",
@@ -421,6 +424,7 @@ def render(
     )
     lines = [head, ""]
     parts = (
+        ("fresh4 part (in-sample)", fresh4),
         ("fresh3 part (in-sample)", fresh3),
         ("fresh2 part (in-sample)", fresh2),
         ("fresh part (in-sample)", fresh),
@@ -577,6 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--fresh", metavar="JSON", help="the fresh part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh2", metavar="JSON", help="the fresh2 part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh3", metavar="JSON", help="the fresh3 part's JSON (in-sample since it was scored)")
+    rd.add_argument("--fresh4", metavar="JSON", help="the fresh4 part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -593,14 +598,15 @@ def main(argv: list[str] | None = None) -> int:
         fresh = json.loads(Path(args.fresh).read_text()) if args.fresh else None
         fresh2 = json.loads(Path(args.fresh2).read_text()) if args.fresh2 else None
         fresh3 = json.loads(Path(args.fresh3).read_text()) if args.fresh3 else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3)
+        fresh4 = json.loads(Path(args.fresh4).read_text()) if args.fresh4 else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3, fresh4)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)
         return 0
     if args.cmd == "summary":  # a pure function of the judged runs: kept fields that need the records stay
         result = json.loads(Path(args.json).read_text())
-        keys = ("replay_mismatches", "ablation", "update_rises")
+        keys = ("replay_mismatches", "ablation", "update_rises", "update_jumps", "real_outliers")
         kept = {k: result["summary"][k] for k in keys if k in result["summary"]}
         result["summary"] = summarise(result["runs"]) | kept
         result["targets"] = TARGETS
@@ -699,6 +705,64 @@ def rise_summary(records: list[dict[str, Any]], config: MonitorConfig) -> dict[s
     return {"healthy_max": healthy, "failing_first_at_or_above": failing}
 
 
+def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+    """(step, jump) at each reading of both nets' update sizes from ``warmup`` on: the smaller over D and G of the
+    newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most 20; what grad_explode's jump
+    test compares with ``update_jump``)."""
+    series: dict[str, list[float]] = {"update_ratio/d": [], "update_ratio/g": []}
+    out = []
+    for step, values in record["trace"]:
+        if not all(name in values for name in series):
+            continue
+        jumps = []
+        for name, earlier in series.items():
+            now = values[name]
+            before = [v for v in earlier[-20:] if np.isfinite(v) and v > 0]
+            if step >= config.warmup and len(before) >= 3 and np.isfinite(now):
+                jumps.append(now / statistics.median(before))
+            if step >= config.warmup // 2:
+                earlier.append(now)
+        if len(jumps) == 2:
+            out.append((step, round(min(jumps), 4)))
+    return out
+
+
+def real_outliers(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+    """(step, size) at every check from ``warmup`` on: the ``spikes_min``-th largest jump of D's output on the reals
+    from its running median of 5, over the window's typical output size, at steps where its output on the fakes jumped
+    less than ``outlier_factor`` times that size (what d_loss_spiky's outlier test compares with ``outlier_factor``)."""
+    rows = [
+        (s, v["d_out/real"], v["d_out/fake"]) for s, v in record["trace"] if "d_out/real" in v and "d_out/fake" in v
+    ]
+    out = []
+    w, k = config.window, config.spikes_min
+    for end in range(w, len(rows) + 1, config.check_every):
+        win = rows[end - w : end]
+        if win[-1][0] < config.warmup:
+            continue
+        xr, xf = [a for _, a, _ in win], [b for _, _, b in win]
+        if not (np.all(np.isfinite(xr)) and np.all(np.isfinite(xf))):
+            continue
+        scale = max(float(np.median(np.abs(xr))), float(np.median(np.abs(xf))), 1e-3)
+        jr = [abs(v - float(np.median(xr[max(0, i - 2) : i + 3]))) / scale for i, v in enumerate(xr)]
+        jf = [abs(v - float(np.median(xf[max(0, i - 2) : i + 3]))) / scale for i, v in enumerate(xf)]
+        spikes = sorted((a for a, b in zip(jr, jf) if b < config.outlier_factor), reverse=True)
+        out.append((win[-1][0], round(spikes[k - 1], 4) if len(spikes) >= k else 0.0))
+    return out
+
+
+def _healthy_and_first(records: list[dict[str, Any]], series, limit: float) -> dict[str, Any]:
+    healthy, failing = 0.0, {}
+    for r in records:
+        s = _setup(r["setup"])
+        for step, value in series(r):
+            if not s.cause or step < s.switch_at:
+                healthy = max(healthy, value)
+            elif value >= limit and f"{s.name}:{r['seed']}" not in failing:
+                failing[f"{s.name}:{r['seed']}"] = [step, value]
+    return {"healthy_max": healthy, "failing_first_at_or_above": failing}
+
+
 def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Judge recorded runs as a monitor with ``config`` sees them (replayed), with the count of runs
     whose replayed incidents differ from those the live monitor opened: 0 when the records were
@@ -714,6 +778,8 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
         } | {"false_alarms": without["false_alarms"]}
     summary["update_rises"] = rise_summary(records, config)
+    summary["update_jumps"] = _healthy_and_first(records, lambda r: update_jumps(r, config), config.update_jump)
+    summary["real_outliers"] = _healthy_and_first(records, lambda r: real_outliers(r, config), config.outlier_factor)
     for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting
         _, without = score([replay(r, replace(config, **{key: value})) for r in records])
         summary["ablation"][f"{key}={value}"] = {

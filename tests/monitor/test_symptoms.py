@@ -292,7 +292,7 @@ def test_update_sizes_far_above_their_own_earlier_level_in_both_nets_are_an_expl
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
     """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
     small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its
-    second rise. Without the jump test the collapse is first (a miss); with it the updates at 450 (D x7, G x15 their
+    second rise. Without the jump test the collapse is first (a miss); with it the updates at 450 (D x16, G x26 their
     earlier median) open the incident as an explosion and the collapse folds into it."""
     trace = load("k_hinger1_grid16__lr_ramp")
     assert incidents(replay(rows(trace), trace["kind"], update_jump=1e9))[0] == (450, "mode_collapse")

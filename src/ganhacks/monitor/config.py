@@ -56,7 +56,7 @@ class MonitorConfig:
     ramp_checks: int = 2
     # ...or the newest update sizes of both G and D stand at least this many times their median over the earlier
     # readings (from warmup / 2 on, at most 20): updates far larger than the run's own, in both nets at once (healthy
-    # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.4 to
+    # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.2 to
     # 73)
     update_jump: float = 4.0
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
