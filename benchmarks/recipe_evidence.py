@@ -16,6 +16,8 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_holdema.toml --workers 2 --out runs/recipe-holdema
     ganhacks bench run --suite benchmarks/evidence/recipe_steps9000.toml --workers 2 --out runs/recipe-steps9000
     ganhacks bench run --suite benchmarks/evidence/recipe_steps10000.toml --workers 2 --out runs/recipe-steps10000
+    ganhacks bench run --suite benchmarks/evidence/recipe_rerun9000.toml --workers 1 --out runs/recipe-rerun9000
+    ganhacks bench run --suite benchmarks/evidence/recipe_lr8.toml --workers 1 --out runs/recipe-lr8
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -61,11 +63,14 @@ GAMMA8 = "R1 gamma = 8"  # recipe_r1g8.toml's recommended: the next R1 lead (the
 LEAKY = "leaky ReLU G"  # recipe_targets_r1g4.toml's recommended: R1 gamma = 4 with a leaky-ReLU G (T05), 5,000 steps
 RELU_5000 = "ReLU G, 5,000 steps"  # recipe_relu.toml's recommended: the ReLU lead, at the budget of its day
 BETA1_6000 = "6,000 steps"  # recipe_beta1.toml's recommended: the beta1 lead, at the budget of its day
+LR_2E4 = "learning rates 2e-4"  # recipe_rerun9000.toml's recommended: the defaults before the LR lead, this machine
 # The chain of point-family defaults, today's first: each suite's recommended is paired seed by seed with the
 # next one's, which differs from it by one lead. (option, default out folder, docs/evidence/<name>, label of
 # its recommended in the tables: how it differs from the suite before it in the chain; None for today's)
 CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
-    ("--targets", "runs/recipe-steps9000", "recipe_targets", None),
+    ("--targets", "runs/recipe-lr8", "recipe_targets", None),
+    ("--rerun9000", "runs/recipe-rerun9000", "recipe_rerun9000", LR_2E4),
+    ("--steps9000", "runs/recipe-steps9000", "recipe_steps9000", "learning rates 2e-4, earlier machine"),
     ("--bnfreeze", "runs/recipe-bnfreeze", "recipe_bnfreeze", "7,000 steps"),
     ("--steps7000", "runs/recipe-steps7000", "recipe_steps7000", "G's batch norm not held"),
     ("--beta1", "runs/recipe-beta1", "recipe_beta1", BETA1_6000),
@@ -79,7 +84,7 @@ CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
 CANDIDATES: dict[str, tuple[str, str, str]] = {
     "recipe_r1end": ("runs/recipe-r1end", "R1 annealed to 0", BETA1_6000),
     "recipe_holdema": ("runs/recipe-holdema", "EMA of G (0.999) with the hold", "7,000 steps"),
-    "recipe_steps10000": ("runs/recipe-steps10000", "10,000 steps", "recommended"),
+    "recipe_steps10000": ("runs/recipe-steps10000", "10,000 steps", "learning rates 2e-4, earlier machine"),
 }
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
