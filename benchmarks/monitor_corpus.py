@@ -1217,19 +1217,18 @@ def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
-def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
-    """WGAN-GP: a critic with 5 steps per G step, gradient penalty 10 on interpolates, Adam(0, 0.9)."""
+def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty):
+    """The WGAN critic loop of WGAN-GP and WGAN-LP: ``knobs.d_steps`` critic steps per G step, each with
+    ``lam * penalty(||grad D(x_hat)||)`` on interpolates x_hat between a real and a fake batch (lam 10)."""
     lam = 10.0 if knobs.penalty is None else knobs.penalty
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s)).detach()
         real_out, fake_out = D(real), D(fake)  # per-sample critic scores
-        d_real, d_fake = real_out.mean(), fake_out.mean()
         alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
         inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-        grads = autograd.grad(D(inter).sum(), inter, create_graph=True)[0]
-        gp = ((grads.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
-        d_cost = d_fake - d_real + lam * gp
+        (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
+        d_cost = fake_out.mean() - real_out.mean() + lam * penalty(grads.flatten(1).norm(2, dim=1)).mean()
         opt_d.zero_grad()
         d_cost.backward()
         if not knobs.d_frozen:
@@ -1239,6 +1238,11 @@ def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
     g_cost.backward()
     opt_g.step()
     return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+
+
+def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
+    """WGAN-GP: a critic with 5 steps per G step, gradient penalty 10 (||grad|| - 1)^2 on interpolates, Adam(0, 0.9)."""
+    return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, lambda norm: (norm - 1) ** 2)
 
 
 def step_r1(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -1450,25 +1454,7 @@ def step_hinge_r1(G, D, opt_g, opt_d, source, s, knobs, step):
 def step_wgan_lp(G, D, opt_g, opt_d, source, s, knobs, step):
     """WGAN-LP (Petzka et al. 2018): a critic with 5 steps per G step and the one-sided Lipschitz penalty
     10 * max(0, ||grad D(x_hat)|| - 1)^2 on interpolates, Adam(0.5, 0.9)."""
-    lam = 10.0 if knobs.penalty is None else knobs.penalty
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s)).detach()
-        real_out, fake_out = D(real), D(fake)
-        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
-        inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-        (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
-        lp = F.relu(grads.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
-        d_cost = fake_out.mean() - real_out.mean() + lam * lp
-        opt_d.zero_grad()
-        d_cost.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
-    g_cost = -D(G(_z(s.batch, s))).mean()
-    opt_g.zero_grad()
-    g_cost.backward()
-    opt_g.step()
-    return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+    return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, lambda norm: F.relu(norm - 1).pow(2))
 
 
 def step_lsgan_sym(G, D, opt_g, opt_d, source, s, knobs, step):
