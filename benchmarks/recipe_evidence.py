@@ -18,6 +18,7 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_steps10000.toml --workers 2 --out runs/recipe-steps10000
     ganhacks bench run --suite benchmarks/evidence/recipe_rerun9000.toml --workers 1 --out runs/recipe-rerun9000
     ganhacks bench run --suite benchmarks/evidence/recipe_lr8.toml --workers 1 --out runs/recipe-lr8
+    ganhacks bench run --suite benchmarks/evidence/recipe_r1g2.toml --workers 2 --out runs/recipe-r1g2
     ganhacks bench run --suite benchmarks/evidence/recipe_grid.toml --workers 2 --out runs/recipe-grid
     ganhacks bench run --suite benchmarks/evidence/recipe_images.toml --workers 2 --out runs/recipe-images
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
@@ -68,7 +69,8 @@ LR_2E4 = "learning rates 2e-4"  # recipe_rerun9000.toml's recommended: the defau
 # next one's, which differs from it by one lead. (option, default out folder, docs/evidence/<name>, label of
 # its recommended in the tables: how it differs from the suite before it in the chain; None for today's)
 CHAIN: tuple[tuple[str, str, str, str | None], ...] = (
-    ("--targets", "runs/recipe-lr8", "recipe_targets", None),
+    ("--targets", "runs/recipe-r1g2", "recipe_targets", None),
+    ("--lr8", "runs/recipe-lr8", "recipe_lr8", "R1 gamma = 4, learning rates 8e-4"),
     ("--rerun9000", "runs/recipe-rerun9000", "recipe_rerun9000", LR_2E4),
     ("--steps9000", "runs/recipe-steps9000", "recipe_steps9000", "learning rates 2e-4, earlier machine"),
     ("--bnfreeze", "runs/recipe-bnfreeze", "recipe_bnfreeze", "7,000 steps"),

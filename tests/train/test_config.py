@@ -80,6 +80,7 @@ def test_recommended_point_defaults_apply_to_point_data_only():
     assert points.model.g_activation == "relu" and images.model.g_activation == "leaky_relu"  # T05 hurt on points
     assert points.model.g_norm_freeze == 0.5 and images.model.g_norm_freeze == 1.0  # the hold: points only
     assert points.optim.g_lr == points.optim.d_lr == 8e-4 and images.optim.d_lr == 2 * images.optim.g_lr  # LR lead
+    assert points.loss.penalty == "r1" and points.loss.penalty_weight == 1  # R1 gamma 2 on points
     assert family_defaults("vanilla", "ring8") == ("points", ())  # the baseline keeps its original choices
 
 
