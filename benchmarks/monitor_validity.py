@@ -58,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from ganhacks.monitor import Monitor, MonitorConfig
 from ganhacks.monitor.config import SEVERITIES
+from ganhacks.monitor.symptoms import SLOW_BASE
 from monitor_corpus import CAUSES, SETUPS, SWITCH, Setup, check_corpus, describe, run_setup
 
 BUDGET = 240.0  # CPU seconds one run may take before it is cut (recorded as such)
@@ -691,24 +692,10 @@ def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
     return out
 
 
-def rise_summary(records: list[dict[str, Any]], config: MonitorConfig) -> dict[str, Any]:
-    """The update-size rises behind ``ramp_growth``: the largest in healthy runs and in the healthy part of failing
-    runs, and per failing run the first reading after its cause at or above ``ramp_growth`` (if any)."""
-    healthy, failing = 0.0, {}
-    for r in records:
-        s = _setup(r["setup"])
-        for step, rise in update_rises(r, config):
-            if not s.cause or step < s.switch_at:
-                healthy = max(healthy, rise)
-            elif rise >= config.ramp_growth and f"{s.name}:{r['seed']}" not in failing:
-                failing[f"{s.name}:{r['seed']}"] = [step, rise]
-    return {"healthy_max": healthy, "failing_first_at_or_above": failing}
-
-
 def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
     """(step, jump) at each reading of both nets' update sizes from ``warmup`` on: the smaller over D and G of the
-    newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most 20; what grad_explode's jump
-    test compares with ``update_jump``)."""
+    newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most ``SLOW_BASE``; what
+    grad_explode's jump test compares with ``update_jump``)."""
     series: dict[str, list[float]] = {"update_ratio/d": [], "update_ratio/g": []}
     out = []
     for step, values in record["trace"]:
@@ -717,7 +704,7 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
         jumps = []
         for name, earlier in series.items():
             now = values[name]
-            before = [v for v in earlier[-20:] if np.isfinite(v) and v > 0]
+            before = [v for v in earlier[-SLOW_BASE:] if np.isfinite(v) and v > 0]
             if step >= config.warmup and len(before) >= 3 and np.isfinite(now):
                 jumps.append(now / statistics.median(before))
             if step >= config.warmup // 2:
@@ -752,6 +739,9 @@ def real_outliers(record: dict[str, Any], config: MonitorConfig) -> list[tuple[i
 
 
 def _healthy_and_first(records: list[dict[str, Any]], series, limit: float) -> dict[str, Any]:
+    """One statistic behind a threshold (``series(record)``: (step, value) pairs): the largest value in healthy runs
+    and in the healthy part of failing runs, and per failing run the first reading after its cause at or above
+    ``limit`` (if any)."""
     healthy, failing = 0.0, {}
     for r in records:
         s = _setup(r["setup"])
@@ -777,7 +767,7 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
         summary["ablation"][f"without {symptom}"] = {
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
         } | {"false_alarms": without["false_alarms"]}
-    summary["update_rises"] = rise_summary(records, config)
+    summary["update_rises"] = _healthy_and_first(records, lambda r: update_rises(r, config), config.ramp_growth)
     summary["update_jumps"] = _healthy_and_first(records, lambda r: update_jumps(r, config), config.update_jump)
     summary["real_outliers"] = _healthy_and_first(records, lambda r: real_outliers(r, config), config.outlier_factor)
     for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting

@@ -41,21 +41,28 @@ def append_record(out: str, record: dict) -> None:
     print(json.dumps(record))
 
 
-def main(argv: list[str]) -> int:
-    out, name, data, steps, seed, preset, *overrides = argv
+def trained(base: RunConfig, data: str, steps: str, seed: str, overrides: list[str]) -> tuple[Trainer, float]:
+    """``base`` trained on ``data`` for ``steps`` iterations at ``seed`` (monitor off, one torch thread), then
+    ``overrides``; the trainer and the CPU seconds its set-up and training took."""
     torch.set_num_threads(1)
     fixed = [f"data.name={data}", f"train.steps={steps}", f"train.seed={seed}", "monitor.enabled=false"]
+    config = apply_overrides(base, [*fixed, *overrides])
+    start = time.process_time()
+    trainer = Trainer(config)
+    trainer.fit()
+    return trainer, round(time.process_time() - start, 1)
+
+
+def main(argv: list[str]) -> int:
+    out, name, data, steps, seed, preset, *overrides = argv
     name_only, _, family = preset.partition("+")
     if family == "family":
         base = preset_config(name_only, data)
     else:
         base = apply_overrides(RunConfig(), list(PRESETS.get(preset).overrides))
-    config = apply_overrides(base, [*fixed, *overrides])
-    start = time.process_time()
-    trainer = Trainer(config)
-    trainer.fit()
+    trainer, cpu_s = trained(base, data, steps, seed, overrides)
     record = {"name": name, "data": data, "steps": int(steps), "seed": int(seed), "preset": preset, "ov": overrides}
-    record["cpu_s"] = round(time.process_time() - start, 1)
+    record["cpu_s"] = cpu_s
     scores = mixture_scores(trainer)
     record.update(modes=int(scores["modes_covered"]), hq=scores["high_quality"], kl_hq=scores["reverse_kl_hq"])
     append_record(out, record)

@@ -15,19 +15,16 @@ sigma) are mass between the modes; samples just past 3 sigma are modes drawn too
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import torch
 
 from ganhacks.metrics.runs import generated
-from ganhacks.train.config import apply_overrides
-from ganhacks.train.loop import Trainer
 from ganhacks.train.presets import preset_config
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from recipe_explore import append_record  # a sibling script: its JSON-lines output
+from recipe_explore import append_record, trained  # a sibling script: its training and JSON-lines output
 
 BANDS = ((0, 3), (3, 4), (4, 6), (6, 10), (10, None))  # distance to the nearest mode, in sigmas
 
@@ -53,14 +50,8 @@ def spread(samples: torch.Tensor, centers: torch.Tensor, std: float) -> dict[str
 
 def main(argv: list[str]) -> int:
     out, data, steps, seed, *overrides = argv
-    torch.set_num_threads(1)
-    fixed = [f"data.name={data}", f"train.steps={steps}", f"train.seed={seed}", "monitor.enabled=false"]
-    config = apply_overrides(preset_config("recommended", data), [*fixed, *overrides])
-    start = time.process_time()
-    trainer = Trainer(config)
-    trainer.fit()
-    record = {"data": data, "steps": int(steps), "seed": int(seed), "ov": overrides}
-    record["cpu_s"] = round(time.process_time() - start, 1)
+    trainer, cpu_s = trained(preset_config("recommended", data), data, steps, seed, overrides)
+    record = {"data": data, "steps": int(steps), "seed": int(seed), "ov": overrides, "cpu_s": cpu_s}
     mix = trainer.dataset.mixture
     samples = generated(trainer, 10_000, seed=1)
     record.update(spread(samples, torch.as_tensor(mix.centers, dtype=samples.dtype), mix.std))
