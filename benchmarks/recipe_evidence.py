@@ -24,6 +24,8 @@ Run the suites (each resumable; results land in runs/), then this script:
     ganhacks bench run --suite benchmarks/evidence/recipe_stacked.toml --workers 2 --out runs/recipe-stacked
     ganhacks bench run --suite benchmarks/evidence/recipe_images_pack.toml --workers 1 --out runs/recipe-images-pack
     ganhacks bench run --suite benchmarks/evidence/recipe_images_hold.toml --workers 2 --out runs/recipe-images-hold
+    ganhacks bench run --suite benchmarks/evidence/recipe_images_lr8.toml --workers 2 --out runs/recipe-images-lr8
+    ganhacks bench run --suite benchmarks/evidence/recipe_images_rerun.toml --workers 2 --out runs/recipe-images-rerun
     python benchmarks/recipe_evidence.py   # reads them (see --help)
 
 It writes each suite's report (`ganhacks bench report`) and copies its results.jsonl, evidence.json,
@@ -41,6 +43,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ganhacks.bench.benchmarks import direction
 from ganhacks.bench.evidence import MEASURED, analyse, compare
 from ganhacks.bench.report import fmt_ci, write_report
 from ganhacks.bench.results import RESULTS, read_records
@@ -54,8 +57,15 @@ TARGETS: dict[str, dict[str, Any]] = {
     "ring8": {"modes_every_seed": 8, "high_quality": 0.97, "reverse_kl_hq": 0.02},
     "grid25": {"modes_every_seed": 25, "high_quality": 0.95, "reverse_kl_hq": 0.02},
 }
-# the image targets, not measured by these suites (docs/EVIDENCE.md says so)
-IMAGE_TARGETS = {"stacked_digits": {"modes_min": 990, "modes_total": 1000, "reverse_kl": 0.06}}
+# the digits' four metrics of issue 15's image target: each must beat the image default it replaces
+DIGITS_FOUR = ("fid[digits-cnn]", "kid[digits-cnn]", "precision[digits-cnn]", "recall[digits-cnn]")
+# the image targets (stacked digits: mean over seeds; digits: each paired interval on the better side of 0)
+IMAGE_TARGETS = {
+    "stacked_digits": {"modes_min": 990, "modes_total": 1000, "reverse_kl": 0.06},
+    "digits": {"beat_default_on": list(DIGITS_FOUR)},
+}
+# recipe_images_rerun.toml's recommended: the image defaults before the image lead, run on the lead's machine
+IMAGE_BEFORE = "2,000 steps, rates 2e-4 / 4e-4, Adam (0.5, 0.999)"
 CPU_BUDGET_S = 300.0
 MIN_PAIRS = 6  # the bench's fewest pairs for a verdict
 BEFORE_GRID_LEAD = "before the grid lead"  # recipe_targets_6000.toml's recommended: 128-unit D, no R1, 6,000 steps
@@ -145,6 +155,63 @@ def target_row(records: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
             "cpu_budget": bool(cpu) and max(cpu) <= CPU_BUDGET_S,
         },
     }
+
+
+def image_target_rows(records: list[dict[str, Any]], comparisons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Issue 15's image targets read from the image lead's ``recommended`` runs: the stacked digits' modes
+    and reverse KL over seeds; on the digits each of the four metrics paired with the default it replaced
+    (``comparisons``: the lead's paired comparisons), met when its 95 % interval lies on the better side of 0."""
+    rows = []
+    for bench in ("stacked_digits", "digits"):
+        runs = [r for r in records if r["benchmark"] == bench and r["variant"] == "recommended"]
+        if not runs:
+            continue
+        ok = [r for r in runs if r.get("status") == "ok"]
+        cpu = [r["cpu_s"] for r in runs]
+        row: dict[str, Any] = {
+            "benchmark": bench,
+            "steps": runs[0]["steps"],
+            "seeds": len(runs),
+            "ok": len(ok),
+            "cpu_s_mean": sum(cpu) / len(cpu),
+            "cpu_s_max": max(cpu),
+            "target": IMAGE_TARGETS[bench],
+        }
+        met = {"cpu_budget": max(cpu) <= CPU_BUDGET_S}
+        if bench == "stacked_digits":
+            modes = [r["metrics"]["modes_covered"] for r in ok]
+            row.update(
+                modes_min=min(modes, default=None),
+                modes_mean=sum(modes) / len(modes) if modes else None,
+                reverse_kl=summary([r["metrics"]["mode_reverse_kl"] for r in ok]),
+            )
+            met["modes_every_seed"] = bool(modes) and min(modes) >= row["target"]["modes_min"] and len(ok) == len(runs)
+            met["reverse_kl"] = bool(ok) and row["reverse_kl"]["mean"] <= row["target"]["reverse_kl"]
+        else:
+            paired = next((c for c in comparisons if c["benchmark"] == bench), None)
+            row["paired"] = {k: paired["metrics"].get(k) for k in DIGITS_FOUR} if paired else {}
+            row["baseline"] = paired["baseline"] if paired else None
+            for k in DIGITS_FOUR:
+                d = row["paired"].get(k)
+                measured = bool(d and d.get("n"))
+                met[k] = measured and (d["hi"] < 0 if direction(k) < 0 else d["lo"] > 0)
+        row["met"] = met
+        rows.append(row)
+    return rows
+
+
+def image_lead(new: list[dict[str, Any]], old: list[dict[str, Any]], benchmark: str) -> dict[str, Any]:
+    """The image lead on one benchmark: recipe_images_lr8.toml's recommended (today's image defaults) and
+    recipe_images_rerun.toml's (the defaults before it, same machine), their cells and the paired comparison
+    new minus old, seed by seed, with each cell's costliest run (the 5-CPU-minute bound)."""
+    mine = [r for r in new if r["benchmark"] == benchmark and r["variant"] == "recommended"]
+    before = [
+        {**r, "variant": IMAGE_BEFORE} for r in old if r["benchmark"] == benchmark and r["variant"] == "recommended"
+    ]
+    cells = analyse(mine)["cells"] + analyse(before)["cells"]
+    for cell in cells:
+        cell["cpu_s_max"] = max(r["cpu_s"] for r in mine + before if r["variant"] == cell["variant"])
+    return {"cells": cells, "comparisons": [across(new, old, benchmark, "recommended", IMAGE_BEFORE)], "tips": {}}
 
 
 def across(
@@ -253,6 +320,23 @@ def markdown(out: dict[str, Any]) -> str:
             f"{r['modes_mean']:.2f} | {pct(r['high_quality'])} | {num(r['reverse_kl_hq'])} | "
             f"{r['cpu_s_mean']:.0f} ({r['cpu_s_max']:.0f}) | {met} |"
         )
+    if out.get("image_target_rows"):
+        lines += ["", "### The image targets at the default budget", ""]
+        lines += [
+            "| data | steps | seeds | measured | CPU s / run: mean (max) | met |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in out["image_target_rows"]:
+            if r["benchmark"] == "stacked_digits":
+                kl = num(r["reverse_kl"])
+                what = f"modes of 1,000: min {r['modes_min']:.0f}, mean {r['modes_mean']:.1f}; reverse KL {kl}"
+            else:
+                what = "; ".join(f"{k} {num(d)}" for k, d in r["paired"].items()) + f" (minus {r['baseline']})"
+            met = ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in r["met"].items())
+            lines.append(
+                f"| {r['benchmark']} | {r['steps']:,} | {r['ok']}/{r['seeds']} | {what} | "
+                f"{r['cpu_s_mean']:.0f} ({r['cpu_s_max']:.0f}) | {met} |"
+            )
     lines += ["", "### Against the previous defaults, each at its own default budget", ""]
     lines += [
         "| data | steps | variant | runs | modes (min) | high quality | reverse KL (HQ) | CPU s |",
@@ -373,6 +457,16 @@ def main(argv: list[str] | None = None) -> int:
         help="out folder of recipe_images_hold.toml (G's batch norm held on images; paired with the image leads)",
     )
     parser.add_argument(
+        "--images-lr8",
+        default="runs/recipe-images-lr8",
+        help="out folder of recipe_images_lr8.toml (the image lead: today's image defaults)",
+    )
+    parser.add_argument(
+        "--images-rerun",
+        default="runs/recipe-images-rerun",
+        help="out folder of recipe_images_rerun.toml (the image defaults before the image lead, same machine)",
+    )
+    parser.add_argument(
         "--lead",
         action="append",
         default=None,
@@ -424,12 +518,26 @@ def main(argv: list[str] | None = None) -> int:
                         "evidence": image_hold(hold, lead_runs[base], bench),
                     }
                 )
+    image_rows: list[dict[str, Any]] = []
+    lr8_folder, rerun_folder = Path(args.images_lr8), Path(args.images_rerun)
+    if (lr8_folder / RESULTS).is_file() and (rerun_folder / RESULTS).is_file():
+        _, image_new = publish(lr8_folder, "recipe_images_lr8")
+        _, image_old = publish(rerun_folder, "recipe_images_rerun")
+        image_comparisons = []
+        for bench in ("digits", "stacked_digits"):
+            lead = image_lead(image_new, image_old, bench)
+            image_comparisons += lead["comparisons"]
+            what = bench.replace("_", " ")
+            title = f"The image lead on {what}: today's image defaults against the ones before, same machine"
+            leads.append({"name": f"recipe_images_lr8_{bench}", "title": title, "evidence": lead})
+        image_rows = image_target_rows(image_new, image_comparisons)
     renamed = {"recommended": BEFORE_GRID_LEAD, "previous": BEFORE_ISSUE}
     out = {
         "command": "python benchmarks/recipe_evidence.py",
         "targets": [target_row(records, b) for b in TARGETS if any(r["benchmark"] == b for r in records)],
         "cpu_budget_s": CPU_BUDGET_S,
         "image_targets": IMAGE_TARGETS,
+        "image_target_rows": image_rows,
         "tips": tip_benefits(ablation)
         + tip_benefits(t05)
         + [t for lead in leads for t in tip_benefits(lead["evidence"])],
@@ -465,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in out["targets"]:
         print(json.dumps({k: row[k] for k in ("benchmark", "seeds", "modes_min", "cpu_s_max", "met")}))
         print(f"  high_quality {row['high_quality']}  reverse_kl_hq {row['reverse_kl_hq']}")
+    for r in image_rows:
+        print(json.dumps({k: r[k] for k in ("benchmark", "steps", "seeds", "cpu_s_max", "met")}))
     for c in out["comparisons"]:
         d = c["metrics"]["high_quality"]
         pair = f"{c['benchmark']}: {c['variant']} - {c['baseline']}"

@@ -15,7 +15,8 @@ def test_presets_differ_where_the_tips_say():
     assert rec.model.g_activation == "leaky_relu"  # T05
     assert rec.loss.smoothing == "one_sided"  # T06
     assert rec.model.d_norm == "spectral"  # S01
-    assert rec.optim.d_lr > rec.optim.g_lr  # S04 TTUR
+    tips = apply_overrides(RunConfig(), list(PRESETS.get("recommended").overrides))  # before any family's defaults
+    assert tips.optim.d_lr > tips.optim.g_lr and tips.optim.betas[0] == 0.5  # S04 TTUR, T09 (families measured)
     wgan = preset_config("wgan-gp")
     assert wgan.loss.penalty == "wgan_gp" and wgan.tricks.n_critic == 5 and wgan.model.d_norm != "batch"
     assert set(PRESETS.names()) >= {"vanilla", "recommended", "wgan-gp", "sngan-hinge"}
@@ -67,21 +68,33 @@ def test_config_round_trips_through_json(tmp_path):
         load_config_file(tmp_path / "bad.json")
 
 
-def test_recommended_point_defaults_apply_to_point_data_only():
-    family, chosen = family_defaults("recommended", "ring8")
-    assert family == "points" and chosen and all(why for _, why in chosen)
+def test_recommended_family_defaults_apply_to_their_family_only():
+    for data, family in (("ring8", "points"), ("digits", "images")):
+        got, chosen = family_defaults("recommended", data)
+        assert got == family and chosen and all(why for _, why in chosen)
+    _, point_chosen = family_defaults("recommended", "ring8")
+    _, image_chosen = family_defaults("recommended", "digits")
     points, images = preset_config("recommended", "ring8"), preset_config("recommended", "digits")
-    assert images.model.d_norm == "spectral" and images.train.steps == RunConfig().train.steps
-    # every point default lands in the config, and only those fields differ between the two families
-    changed = {(s, k) for s in ("model", "loss", "optim", "tricks", "train") for k, v in to_dict(points)[s].items()}
-    differ = {(s, k) for s, k in changed if to_dict(points)[s][k] != to_dict(images)[s][k]}
-    assert differ == {tuple(o.split("=")[0].split(".")) for o, _ in chosen}
+    plain = apply_overrides(RunConfig(), list(PRESETS.get("recommended").overrides))
+    # each family default moves its field off the preset's own overrides (none is dead), and nothing else moves
+    for config, chosen in ((points, point_chosen), (images, image_chosen)):
+        moved = {
+            (s, k)
+            for s in ("model", "loss", "optim", "tricks", "train")
+            for k in to_dict(plain)[s]
+            if to_dict(config)[s][k] != to_dict(plain)[s][k]
+        }
+        assert moved == {tuple(o.split("=")[0].split(".")) for o, _ in chosen}
+    assert images.model.d_norm == "spectral" and images.model.minibatch_std and images.tricks.ema_decay == 0.99
     assert points.model.d_norm == "none" and points.model.z_dim == 2 and points.optim.lr_schedule == "linear"
     assert points.model.g_activation == "relu" and images.model.g_activation == "leaky_relu"  # T05 hurt on points
     assert points.model.g_norm_freeze == 0.5 and images.model.g_norm_freeze == 1.0  # the hold: points only
-    assert points.optim.g_lr == points.optim.d_lr == 8e-4 and images.optim.d_lr == 2 * images.optim.g_lr  # LR lead
+    assert points.optim.g_lr == points.optim.d_lr == 8e-4 and points.optim.betas == (0.0, 0.99)  # LR, beta1 leads
+    assert images.optim.g_lr == images.optim.d_lr == 8e-4 and images.optim.betas == (0.0, 0.99)  # the image lead
+    assert images.optim.lr_schedule == "constant" and images.train.steps == 4000 > RunConfig().train.steps
     assert points.loss.penalty == "r1" and points.loss.penalty_weight == 1  # R1 gamma 2 on points
     assert family_defaults("vanilla", "ring8") == ("points", ())  # the baseline keeps its original choices
+    assert family_defaults("vanilla", "digits") == ("images", ())
 
 
 def test_print_config_names_each_data_dependent_default_and_what_you_overrode(capsys):
@@ -99,8 +112,15 @@ def test_print_config_names_each_data_dependent_default_and_what_you_overrode(ca
     assert config["model"]["z_dim"] == 8 and config["model"]["d_norm"] == "none"
     assert config["data"]["name"] == "grid25" and config["train"]["steps"] == points_steps()
 
-    assert main(["train", "--data", "digits", "--print-config"]) == 0
-    assert capsys.readouterr().err == ""  # no image-family defaults: nothing to explain
+    assert main(["train", "--data", "digits", "--steps", "10", "--print-config"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    _, chosen = family_defaults("recommended", "digits")
+    assert len(lines) == len(chosen) and all(line.startswith("# recommended on images data: ") for line in lines)
+    assert [line for line in lines if "overridden by your options" in line] == [
+        line for line in lines if "train.steps=" in line
+    ]
+    assert json.loads(captured.out)["train"]["steps"] == 10
 
 
 def points_steps():
