@@ -278,6 +278,30 @@ def test_update_sizes_that_do_not_grow_in_both_nets_at_every_reading_are_no_expl
     assert "grad_explode" not in [s for _, s in incidents(replay(*broken(change)))]
 
 
+def swinging_updates(rise_at):
+    """Both nets' update ratios swinging x2 from one reading to the next from step 100 on (one step's update at large
+    Adam steps with beta1 = 0), with a dip at reading ``rise_at`` followed by two rises of x2: 0.4, 0.8, 1.6."""
+    dip = {rise_at: 0.4, rise_at + 50: 0.8, rise_at + 100: 1.6}
+
+    def factor(step):
+        return dip.get(step, 1.0 if (step // 50) % 2 == 0 else 0.5)
+
+    return scaled_updates(factor, factor)
+
+
+def test_two_rises_no_larger_than_the_runs_own_swing_are_no_ramp():
+    """The point family's defaults (rates 8e-4, beta1 = 0) swing 1.3 to 1.8 times from reading to reading; two rises
+    of 2 to 3 there are noise. Against a swing of at least 2 (the recorded run's own on top) the bar is at least
+    2 ** ramp_noise = 2.8, which one net's rises do not clear: silent; with the bar at ramp_growth alone (ramp_noise
+    near 0) the same readings open grad_explode at the second rise."""
+    change = swinging_updates(BREAK)
+    assert "grad_explode" not in [s for _, s in incidents(replay(*broken(change, at=100)))]
+    mon = replay(*broken(change, at=100), ramp_noise=1e-9)
+    assert incidents(mon)[0] == (BREAK + 100, "grad_explode")
+    evidence = mon.alerts[0].evidence
+    assert all(1.5 <= x < 3.5 for x in evidence["update_ratio/d_rises"] + evidence["update_ratio/g_rises"])
+
+
 def test_update_sizes_far_above_their_own_earlier_level_in_both_nets_are_an_explosion():
     """Both nets' updates x10 at once (a learning rate raised far too high): not a ramp (one rise, then steady), but
     ``update_jump`` = 4 times their median over the earlier readings, at the first reading after the jump."""

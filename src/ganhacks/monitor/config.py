@@ -54,6 +54,13 @@ class MonitorConfig:
     # step 500: 2.1 to 15, except one whose samples had collapsed at once, 1.5)
     ramp_growth: float = 1.5
     ramp_checks: int = 2
+    # ...and, in each net, at least exp(ramp_noise x its own typical change), the median |log| ratio of consecutive
+    # readings before the rises (from warmup / 2 on, at most 20), ending at least ramp_growth times their median (above
+    # the usual level, not back to it from a dip). One reading is one step's update; where it swings from reading to
+    # reading (the point family's defaults at learning rates 8e-4 with Adam's beta1 = 0: typically 1.3 to 1.8 times),
+    # two rises of 1.5 are noise, not a ramp (they raised grad_explode in 8 of 20 healthy default runs of
+    # recipe_r1g2.toml); in the corpus's steadier runs the bar stays at ramp_growth (no detection of its 8 parts lost)
+    ramp_noise: float = 1.5
     # ...or the newest update sizes of both G and D stand at least this many times their median over the earlier
     # readings (from warmup / 2 on, at most 20): updates far larger than the run's own, in both nets at once (healthy
     # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.2 to
@@ -163,6 +170,7 @@ class MonitorConfig:
             "grad_floor",
             "d_out_floor",
             "ramp_growth",
+            "ramp_noise",
             "update_jump",
             "grad_vanish",
             "fidelity_rise",

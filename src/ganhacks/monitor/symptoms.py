@@ -170,30 +170,44 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
     nets' updates rose at most 1.2 times at two readings in a row, docs/monitor.md). A learning rate ramped up (a
     schedule gone wrong, a warm-up that never ends) grows both nets' updates at every reading, before the samples
     scatter or the gradient norms' median has grown ``grad_growth`` times: the explosion at its cause. One jump (an
-    optimiser swapped, a learning rate raised once) is one rise, not a ramp. Cost: at one step in ``layer_every``,
-    the newest ``ramp_checks + 1`` readings of two series; no new measurement.
+    optimiser swapped, a learning rate raised once) is one rise, not a ramp. A reading is one step's update; where
+    it swings from one reading to the next (large Adam steps with beta1 = 0), each rise must also clear
+    ``exp(ramp_noise * typical |log change|)`` of that net's earlier readings, and the newest reading must stand
+    ``ramp_growth`` times above their median, so noise, or a dip and a return to the usual level, does not pass for a
+    ramp.
+    Cost: at one step in ``layer_every``, the newest ``SLOW_BASE + ramp_checks`` readings of two series; no new
+    measurement.
     """
     latest = h.latest
     if UPDATE_NAMES[0] not in latest and UPDATE_NAMES[1] not in latest:
         return None  # the common case: no update read at this step (one step in layer_every)
     n = c.ramp_checks + 1
-    rises = {}
+    rises, bars = {}, {}
     for name in UPDATE_NAMES:
-        readings = h.readings(name, n)
-        if len(readings) < n or readings[0][0] < c.warmup:
+        readings = h.readings(name, SLOW_BASE + n)
+        ramp = readings[-n:]
+        if len(ramp) < n or ramp[0][0] < c.warmup:
             return None
-        values = [v for _, v in readings]
+        values = [v for _, v in ramp]
         if not all(math.isfinite(v) and v > 0 for v in values):
             return None
         rise = [b / a for a, b in zip(values, values[1:])]
         if min(rise) < c.ramp_growth:
             return None  # not rising ramp_growth times at every reading (one jump, then steady, is no ramp)
-        rises[name] = [_r(x) for x in rise]
+        # the net's own reading-to-reading swing before the rises (the ramp's first reading included)
+        before = [v for step, v in readings[: len(readings) - n + 1] if step >= c.warmup // 2]
+        changes = [abs(math.log(b / a)) for a, b in zip(before, before[1:]) if a > 0 and b > 0]
+        bar = max(c.ramp_growth, math.exp(c.ramp_noise * _median(changes))) if len(changes) >= 3 else c.ramp_growth
+        if min(rise) < bar:
+            return None  # rises no larger than this net's usual swing from one reading to the next
+        if len(before) >= 3 and values[-1] < c.ramp_growth * _median(before):
+            return None  # back from a dip to the usual level, not above it: no ramp
+        rises[name], bars[name] = [_r(x) for x in rise], _r(bar)
     return {
         "signal": "update_ratio",
         **{f"{name}_rises": rise for name, rise in rises.items()},
         **{name: _r(latest[name]) for name in UPDATE_NAMES if name in latest},
-        "limits": {"growth": c.ramp_growth, "readings": c.ramp_checks},
+        "limits": {"growth": c.ramp_growth, "readings": c.ramp_checks, "noise_bars": bars},
     }
 
 

@@ -1,0 +1,107 @@
+"""grad_explode's update-size tests on the trainer's own default runs (issue 13: no false alarms on healthy runs).
+
+    python benchmarks/monitor_ramp_defaults.py RUN [RUN ...] --json docs/monitor_ramp_defaults.json
+
+Each RUN is a ``ganhacks train`` run folder (with nothing else set: the defaults). Its ``metrics.jsonl`` holds
+every update-size reading ||dw|| / ||w|| of D and G the monitor read (every ``layer_every`` steps); they are fed,
+in order, into the monitor's own :class:`~ganhacks.monitor.history.History` and the two update-size tests of
+``grad_explode`` (the ramp and the jump, which read nothing else) are asked at every reading, with today's
+:class:`~ganhacks.monitor.MonitorConfig`; beside it, the ramp as it was before its noise bar and level check
+(two rises of ``ramp_growth`` in both nets, written out here). The JSON keeps the readings, so the figures can be
+replayed without the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+from pathlib import Path
+
+from ganhacks.monitor import MonitorConfig
+from ganhacks.monitor.history import History
+from ganhacks.monitor.symptoms import UPDATE_NAMES, _updates_jump, _updates_ramp
+
+
+def readings(run: Path) -> list[tuple[int, float, float]]:
+    """(step, D's update ratio, G's update ratio) at every reading of the run."""
+    rows = (json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip())
+    return [(r["step"], r[UPDATE_NAMES[0]], r[UPDATE_NAMES[1]]) for r in rows if UPDATE_NAMES[0] in r]
+
+
+def typical_change(series: list[tuple[int, float, float]], warmup: int) -> list[float]:
+    """Each net's median change between consecutive readings from ``warmup`` / 2 on, as a factor (D, G)."""
+    out = []
+    for k in (1, 2):
+        v = [r[k] for r in series if r[0] >= warmup // 2]
+        out.append(round(math.exp(statistics.median(abs(math.log(b / a)) for a, b in zip(v, v[1:]))), 2))
+    return out
+
+
+def fired(series: list[tuple[int, float, float]], config: MonitorConfig, ramp_only_rises: bool = False) -> dict:
+    """Steps at which the ramp test and the jump test fire over ``series`` (``ramp_only_rises``: the ramp as it was
+    before its noise bar and level check, two rises of ``ramp_growth`` in both nets)."""
+    h = History(size=64)
+    out: dict[str, list] = {"ramp": [], "jump": []}
+    for i, (step, d, g) in enumerate(series):
+        h.add(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g})
+        if ramp_only_rises:
+            n = config.ramp_checks + 1
+            window = series[max(0, i + 1 - n) : i + 1]
+            if len(window) == n and window[0][0] >= config.warmup:
+                rises = [[b[k] / a[k] for a, b in zip(window, window[1:])] for k in (1, 2)]
+                if all(min(r) >= config.ramp_growth for r in rises):
+                    out["ramp"].append(step)
+        elif _updates_ramp(h, config) is not None:
+            out["ramp"].append(step)
+        if (jump := _updates_jump(h, config)) is not None:
+            out["jump"].append(step)
+            # each net's newest update over its earlier median, as the jump test compared them
+            ratios = [round(jump[name] / jump[f"{name}_before"], 1) for name in UPDATE_NAMES]
+            out.setdefault("jump_ratios", []).append([step, *ratios])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", type=Path, help="ganhacks train run folders (the defaults)")
+    parser.add_argument("--json", type=Path, help="write the readings and the results here")
+    args = parser.parse_args()
+    config = MonitorConfig()
+    out = {"command": "python benchmarks/monitor_ramp_defaults.py RUN ... (runs: ganhacks train --data D --seed S)"}
+    runs = []
+    for run in args.runs:
+        cfg = json.loads((run / "config.json").read_text())
+        series = readings(run)
+        now, before = fired(series, config), fired(series, config, ramp_only_rises=True)
+        runs.append(
+            {
+                "data": cfg["data"]["name"],
+                "seed": cfg["train"]["seed"],
+                "steps": cfg["train"]["steps"],
+                "ramp_now": now["ramp"],
+                "jump_now": now["jump"],
+                "jump_ratios_now": now.get("jump_ratios", []),  # [step, D's ratio, G's ratio]
+                "ramp_rises_only": before["ramp"],
+                "typical_change": typical_change(series, config.warmup),  # D, G
+                "readings": [[s, round(d, 6), round(g, 6)] for s, d, g in series],
+            }
+        )
+        print(runs[-1]["data"], runs[-1]["seed"], "now", now, "rises only", before["ramp"])
+    out["config"] = {k: getattr(config, k) for k in ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump")}
+    out["runs"] = runs
+    out["summary"] = {
+        "runs": len(runs),
+        "runs_alerted_now": sum(bool(r["ramp_now"] or r["jump_now"]) for r in runs),
+        "alerts_now": sum(len(r["ramp_now"]) + len(r["jump_now"]) for r in runs),
+        "runs_alerted_rises_only": sum(bool(r["ramp_rises_only"] or r["jump_now"]) for r in runs),
+        "alerts_rises_only": sum(len(r["ramp_rises_only"]) + len(r["jump_now"]) for r in runs),
+    }
+    print(out["summary"])
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
