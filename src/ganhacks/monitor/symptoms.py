@@ -174,9 +174,8 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
     it swings from one reading to the next (large Adam steps with beta1 = 0), each rise must also clear
     ``exp(ramp_noise * typical |log change|)`` of that net's earlier readings, and the newest reading must stand
     ``ramp_growth`` times above their median, so noise, or a dip and a return to the usual level, does not pass for a
-    ramp.
-    Cost: at one step in ``layer_every``, the newest ``SLOW_BASE + ramp_checks`` readings of two series; no new
-    measurement.
+    ramp. Cost: at one step in ``layer_every``, the newest ``SLOW_BASE + ramp_checks + 1`` readings of two series; no
+    new measurement.
     """
     latest = h.latest
     if UPDATE_NAMES[0] not in latest and UPDATE_NAMES[1] not in latest:
@@ -196,7 +195,8 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
             return None  # not rising ramp_growth times at every reading (one jump, then steady, is no ramp)
         # the net's own reading-to-reading swing before the rises (the ramp's first reading included)
         before = [v for step, v in readings[: len(readings) - n + 1] if step >= c.warmup // 2]
-        changes = [abs(math.log(b / a)) for a, b in zip(before, before[1:]) if a > 0 and b > 0]
+        before = [v for v in before if math.isfinite(v) and v > 0]
+        changes = [abs(math.log(b / a)) for a, b in zip(before, before[1:])]
         bar = max(c.ramp_growth, math.exp(c.ramp_noise * _median(changes))) if len(changes) >= 3 else c.ramp_growth
         if min(rise) < bar:
             return None  # rises no larger than this net's usual swing from one reading to the next
