@@ -101,9 +101,18 @@ CANDIDATES: dict[str, tuple[str, str, str]] = {
 # lead suites (evidence beyond the ablation and the targets): docs/evidence/<name> <- (default out folder, title)
 LEADS: dict[str, tuple[str, str]] = {
     "recipe_grid": ("runs/recipe-grid", "Minibatch std on grid25 before the grid lead (128-unit D, no R1)"),
-    "recipe_images": ("runs/recipe-images", "The image lead: linear learning-rate decay on the 8x8 digits"),
-    "recipe_stacked": ("runs/recipe-stacked", "Stacked digits: the default and packing (PacGAN, two per pack)"),
-    "recipe_images_pack": ("runs/recipe-images-pack", "Image screen, one seed: packing with 2,500 steps on the digits"),
+    "recipe_images": (
+        "runs/recipe-images",
+        "The first image lead (the image defaults before the image lead): linear learning-rate decay on the digits",
+    ),
+    "recipe_stacked": (
+        "runs/recipe-stacked",
+        "Stacked digits, the defaults before the image lead, and packing (PacGAN, two per pack)",
+    ),
+    "recipe_images_pack": (
+        "runs/recipe-images-pack",
+        "Image screen before the image lead, one seed: packing with 2,500 steps on the digits",
+    ),
 }
 
 
@@ -510,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             if lead_runs.get(base):
                 seeds = len({r["seed"] for r in hold if r["benchmark"] == bench})
                 what = bench.replace("_", " ")
-                title = f"G's batch norm held from mid-run on {what}, {seeds} seed(s), against the default"
+                title = f"G's batch norm held from mid-run on {what}, {seeds} seed(s), against the defaults of its day"
                 leads.append(
                     {
                         "name": f"recipe_images_hold_{bench}",
