@@ -7,8 +7,8 @@ every update-size reading ||dw|| / ||w|| of D and G the monitor read (every ``la
 in order, into the monitor's own :class:`~ganhacks.monitor.history.History` and the two update-size tests of
 ``grad_explode`` (the ramp and the jump, which read nothing else) are asked at every reading, with today's
 :class:`~ganhacks.monitor.MonitorConfig`; beside it, the ramp as it was before its noise bar and level check
-(two rises of ``ramp_growth`` in both nets, written out here). The JSON keeps the readings, so the figures can be
-replayed without the runs.
+(two rises of ``ramp_growth`` in both nets: ``monitor_validity.update_rises``). The JSON keeps the readings, so the
+figures can be replayed without the runs.
 """
 
 from __future__ import annotations
@@ -17,11 +17,16 @@ import argparse
 import json
 import math
 import statistics
+import sys
 from pathlib import Path
 
 from ganhacks.monitor import MonitorConfig
 from ganhacks.monitor.history import History
 from ganhacks.monitor.symptoms import UPDATE_NAMES, _updates_jump, _updates_ramp
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from monitor_validity import update_rises  # a sibling script, not a package
 
 
 def readings(run: Path) -> list[tuple[int, float, float]]:
@@ -39,27 +44,21 @@ def typical_change(series: list[tuple[int, float, float]], warmup: int) -> list[
     return out
 
 
-def fired(series: list[tuple[int, float, float]], config: MonitorConfig, ramp_only_rises: bool = False) -> dict:
-    """Steps at which the ramp test and the jump test fire over ``series`` (``ramp_only_rises``: the ramp as it was
-    before its noise bar and level check, two rises of ``ramp_growth`` in both nets)."""
+def fired(series: list[tuple[int, float, float]], config: MonitorConfig) -> dict:
+    """Steps at which today's ramp test and the jump test fire over ``series`` (with each jump's ratios), and those
+    at which the ramp as it was before its noise bar and level check would have (``ramp_rises_only``)."""
     h = History(size=64)
-    out: dict[str, list] = {"ramp": [], "jump": []}
-    for i, (step, d, g) in enumerate(series):
+    out: dict[str, list] = {"ramp": [], "jump": [], "jump_ratios": []}
+    for step, d, g in series:
         h.add(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g})
-        if ramp_only_rises:
-            n = config.ramp_checks + 1
-            window = series[max(0, i + 1 - n) : i + 1]
-            if len(window) == n and window[0][0] >= config.warmup:
-                rises = [[b[k] / a[k] for a, b in zip(window, window[1:])] for k in (1, 2)]
-                if all(min(r) >= config.ramp_growth for r in rises):
-                    out["ramp"].append(step)
-        elif _updates_ramp(h, config) is not None:
+        if _updates_ramp(h, config) is not None:
             out["ramp"].append(step)
         if (jump := _updates_jump(h, config)) is not None:
             out["jump"].append(step)
             # each net's newest update over its earlier median, as the jump test compared them
-            ratios = [round(jump[name] / jump[f"{name}_before"], 1) for name in UPDATE_NAMES]
-            out.setdefault("jump_ratios", []).append([step, *ratios])
+            out["jump_ratios"].append([step, *(round(jump[name] / jump[f"{name}_before"], 1) for name in UPDATE_NAMES)])
+    record = {"trace": [(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for step, d, g in series]}
+    out["ramp_rises_only"] = [step for step, rise in update_rises(record, config) if rise >= config.ramp_growth]
     return out
 
 
@@ -74,7 +73,7 @@ def main() -> None:
     for run in args.runs:
         cfg = json.loads((run / "config.json").read_text())
         series = readings(run)
-        now, before = fired(series, config), fired(series, config, ramp_only_rises=True)
+        now = fired(series, config)
         runs.append(
             {
                 "data": cfg["data"]["name"],
@@ -82,13 +81,13 @@ def main() -> None:
                 "steps": cfg["train"]["steps"],
                 "ramp_now": now["ramp"],
                 "jump_now": now["jump"],
-                "jump_ratios_now": now.get("jump_ratios", []),  # [step, D's ratio, G's ratio]
-                "ramp_rises_only": before["ramp"],
+                "jump_ratios_now": now["jump_ratios"],  # [step, D's ratio, G's ratio]
+                "ramp_rises_only": now["ramp_rises_only"],
                 "typical_change": typical_change(series, config.warmup),  # D, G
                 "readings": [[s, round(d, 6), round(g, 6)] for s, d, g in series],
             }
         )
-        print(runs[-1]["data"], runs[-1]["seed"], "now", now, "rises only", before["ramp"])
+        print(runs[-1]["data"], runs[-1]["seed"], now)
     out["config"] = {k: getattr(config, k) for k in ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump")}
     out["runs"] = runs
     out["summary"] = {

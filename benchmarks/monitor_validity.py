@@ -671,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
 def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
     """(step, rise) at each reading of the update sizes from ``warmup`` on: the smallest of the newest
     ``ramp_checks`` rises of ``update_ratio/d`` and of ``update_ratio/g`` (what grad_explode's ramp test compares
-    with ``ramp_growth``)."""
+    with ``ramp_growth``: its first clause; its noise bar and level check are not restated here)."""
     n = config.ramp_checks + 1
     series: dict[str, list[tuple[int, float]]] = {"update_ratio/d": [], "update_ratio/g": []}
     out = []

@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from ganhacks.bench.benchmarks import get_benchmark
-from ganhacks.metrics.modes import digit_labels, mixture_modes, reverse_kl_uniform
+from ganhacks.metrics.modes import digit_labels, mixture_modes, reverse_kl_uniform, stacked_mode_ids
 from ganhacks.metrics.runs import generated
 from ganhacks.train.config import RunConfig, apply_overrides
 from ganhacks.train.loop import Trainer
@@ -46,8 +46,7 @@ def image_scores(trainer: Trainer, data: str, seed: int) -> dict:
     out = {k: round(v, 4) for k, v in bench.score(trainer, bench.eval_n, seed).items()}
     if data == "stacked_digits":
         labels = digit_labels(generated(trainer, bench.eval_n, seed=1))  # (N, 3): one digit per channel
-        place = 10 ** torch.arange(labels.shape[1] - 1, -1, -1)
-        joint = torch.bincount((labels * place).sum(1), minlength=10 ** labels.shape[1])
+        joint = torch.bincount(stacked_mode_ids(labels), minlength=10 ** labels.shape[1])
         counts = [torch.bincount(labels[:, c], minlength=10) for c in range(labels.shape[1])]
         out["kl_s1"] = round(reverse_kl_uniform(joint.double()), 4)
         out["kl_ch"] = [round(reverse_kl_uniform(c.double()), 4) for c in counts]

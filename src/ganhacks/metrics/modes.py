@@ -133,6 +133,11 @@ def stacked_digit_modes(
         ``{"modes_covered", "modes_total", "mode_reverse_kl"}``.
     """
     labels = digit_labels(images, classifier)  # (N, C)
-    c = labels.shape[1]
-    place = 10 ** torch.arange(c - 1, -1, -1)  # channel 0 is the most significant digit
-    return histogram_metrics((labels * place).sum(1), 10**c, min_count)
+    return histogram_metrics(stacked_mode_ids(labels), 10 ** labels.shape[1], min_count)
+
+
+def stacked_mode_ids(labels: torch.Tensor) -> torch.Tensor:
+    """The mode of each stack (N,) from its digits (N, C): the C digits read as one base-10 number, channel 0 the
+    most significant (so C = 3 gives modes 0..999)."""
+    place = 10 ** torch.arange(labels.shape[1] - 1, -1, -1, device=labels.device)
+    return (labels * place).sum(1)

@@ -161,6 +161,12 @@ UPDATE_NAMES = ("update_ratio/d", "update_ratio/g")
 SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
+def _earlier(readings: list[tuple[int, float]], c: MonitorConfig) -> list[float]:
+    """The finite, positive values among ``readings`` from step ``warmup`` / 2 on: the earlier level of an update
+    size that the ramp and jump tests compare the newest readings with."""
+    return [v for step, v in readings if step >= c.warmup // 2 and math.isfinite(v) and v > 0]
+
+
 def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
     """The update sizes ||dw|| / ||w|| of both G and D rose at least ``ramp_growth`` times at each of the newest
     ``ramp_checks`` readings (read every ``layer_every`` steps, all of them from step ``warmup`` on).
@@ -194,8 +200,7 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
         if min(rise) < c.ramp_growth:
             return None  # not rising ramp_growth times at every reading (one jump, then steady, is no ramp)
         # the net's own reading-to-reading swing before the rises (the ramp's first reading included)
-        before = [v for step, v in readings[: len(readings) - n + 1] if step >= c.warmup // 2]
-        before = [v for v in before if math.isfinite(v) and v > 0]
+        before = _earlier(readings[: len(readings) - n + 1], c)
         changes = [abs(math.log(b / a)) for a, b in zip(before, before[1:])]
         bar = max(c.ramp_growth, math.exp(c.ramp_noise * _median(changes))) if len(changes) >= 3 else c.ramp_growth
         if min(rise) < bar:
@@ -227,7 +232,7 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     jumps = {}
     for name in UPDATE_NAMES:
         readings = h.readings(name, SLOW_BASE + 1)
-        before = [v for step, v in readings[:-1] if step >= c.warmup // 2 and math.isfinite(v) and v > 0]
+        before = _earlier(readings[:-1], c)
         now = readings[-1][1] if readings else math.nan
         if h.step < c.warmup or len(before) < 3 or not math.isfinite(now):
             return None
