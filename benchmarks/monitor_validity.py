@@ -114,8 +114,8 @@ def run_corpus(
 
 
 NEW_SYMPTOMS = ("grad_vanish",)  # added in this corpus's tuning: kept only if they help on the test half
-# the settings that switch off the newest tests, each alone: grad_explode's update-size ramp and jump, d_loss_spiky's
-# outliers in D's outputs on the reals
+# the settings that switch off the newest tests, each alone: grad_explode's update-size ramp and jump, the
+# outliers in D's outputs on the reals (data_outliers)
 NEW_TESTS = {"ramp_growth": float("inf"), "update_jump": float("inf"), "outlier_factor": float("inf")}
 
 
@@ -404,6 +404,7 @@ def render(
     fresh2: dict[str, Any] | None = None,
     fresh3: dict[str, Any] | None = None,
     fresh4: dict[str, Any] | None = None,
+    fresh5: dict[str, Any] | None = None,
 ) -> str:
     """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
     part and, next to it, the in-sample parts': ``fresh4``, ``fresh3``, ``fresh2``, ``fresh`` and ``new`` (each held out
@@ -411,6 +412,7 @@ def render(
     read before that) and ``tune`` (thresholds chosen on it)."""
     s = result["summary"]
     part = {
+        "fresh6": "Fresh6 held-out part",
         "fresh5": "Fresh5 held-out part",
         "fresh4": "Fresh4 held-out part",
         "fresh3": "Fresh3 held-out part",
@@ -425,6 +427,7 @@ def render(
     )
     lines = [head, ""]
     parts = (
+        ("fresh5 part (in-sample)", fresh5),
         ("fresh4 part (in-sample)", fresh4),
         ("fresh3 part (in-sample)", fresh3),
         ("fresh2 part (in-sample)", fresh2),
@@ -555,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"),
+        choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
@@ -583,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--fresh2", metavar="JSON", help="the fresh2 part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh3", metavar="JSON", help="the fresh3 part's JSON (in-sample since it was scored)")
     rd.add_argument("--fresh4", metavar="JSON", help="the fresh4 part's JSON (in-sample since it was scored)")
+    rd.add_argument("--fresh5", metavar="JSON", help="the fresh5 part's JSON (in-sample since it was scored)")
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -600,7 +604,8 @@ def main(argv: list[str] | None = None) -> int:
         fresh2 = json.loads(Path(args.fresh2).read_text()) if args.fresh2 else None
         fresh3 = json.loads(Path(args.fresh3).read_text()) if args.fresh3 else None
         fresh4 = json.loads(Path(args.fresh4).read_text()) if args.fresh4 else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3, fresh4)
+        fresh5 = json.loads(Path(args.fresh5).read_text()) if args.fresh5 else None
+        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3, fresh4, fresh5)
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)
@@ -716,8 +721,8 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
 
 def real_outliers(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
     """(step, size) at every check from ``warmup`` on: the ``spikes_min``-th largest jump of D's output on the reals
-    from its running median of 5, over the window's typical output size, at steps where its output on the fakes jumped
-    less than ``outlier_factor`` times that size (what d_loss_spiky's outlier test compares with ``outlier_factor``)."""
+    from its running median of 5, over the window's typical output size, or 0 where its output on the fakes jumped
+    ``outlier_factor`` times that size at any step of the window (what data_outliers compares with that factor)."""
     rows = [
         (s, v["d_out/real"], v["d_out/fake"]) for s, v in record["trace"] if "d_out/real" in v and "d_out/fake" in v
     ]
@@ -733,8 +738,8 @@ def real_outliers(record: dict[str, Any], config: MonitorConfig) -> list[tuple[i
         scale = max(float(np.median(np.abs(xr))), float(np.median(np.abs(xf))), 1e-3)
         jr = [abs(v - float(np.median(xr[max(0, i - 2) : i + 3]))) / scale for i, v in enumerate(xr)]
         jf = [abs(v - float(np.median(xf[max(0, i - 2) : i + 3]))) / scale for i, v in enumerate(xf)]
-        spikes = sorted((a for a, b in zip(jr, jf) if b < config.outlier_factor), reverse=True)
-        out.append((win[-1][0], round(spikes[k - 1], 4) if len(spikes) >= k else 0.0))
+        spikes = sorted(jr, reverse=True)
+        out.append((win[-1][0], round(spikes[k - 1], 4) if max(jf) < config.outlier_factor else 0.0))
     return out
 
 

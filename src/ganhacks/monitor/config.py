@@ -70,11 +70,11 @@ class MonitorConfig:
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
     spike_rise: float = 1.0  # ...each at least this many times the median loss above its neighbours (doubling it)
-    # ...or D's output on the real batch jumps from its running median of 5 by at least this many times the window's
-    # typical output size (the larger median |D(real)|, |D(fake)|) at spikes_min readings, while its output on the
-    # fakes does not: some real batches are far off the data's scale (a data bug). Healthy runs and healthy parts
-    # of the seven in-sample parts: at most 4.2 at the third-largest jump of a window; the outlier runs at their
-    # first check after the bug: 146 to 513
+    # data_outliers: D's output on the real batch jumps from its running median of 5 by at least this many times the
+    # window's typical output size (the larger median |D(real)|, |D(fake)|) at spikes_min readings, while its output
+    # on the fakes never does in the window: some real batches are far off the data's scale (a data bug). Healthy
+    # runs and healthy parts of the seven in-sample parts: at most 4.2 at the third-largest jump of a window; the
+    # outlier runs at their first check after the bug: 146 to 513
     outlier_factor: float = 20.0
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...

@@ -385,17 +385,20 @@ def detect_d_pulls_away(h: History, c: MonitorConfig) -> Evidence | None:
     return {**evidence, "gap_low": _r(low), "rise_threshold": c.d_gap_rise}
 
 
-def _real_outliers(h: History, c: MonitorConfig) -> Evidence | None:
+def detect_data_outliers(h: History, c: MonitorConfig) -> Evidence | None:
     """Some real batches are far off the data's scale: D's output on the reals leaps at isolated steps.
 
     A data bug (a batch left unnormalised, a corrupt file) puts a batch of reals far outside the range D was
     trained on; D's output on that batch leaps to many times its usual size and returns at the next clean batch,
     while its output on the fakes (G's samples, untouched by the bug) stays where it was. A spike: D(real)'s
     residual from its running median of 5 readings is at least ``outlier_factor`` times the window's typical
-    output size (the larger of the medians of |D(real)| and |D(fake)|), and D(fake)'s at that step is not. At
-    least ``spikes_min`` spikes in the window fire. Weights that explode move both outputs, so they are not read
-    as outliers. It reads D's raw outputs, not the loss, so it needs no loss kind (a critic's too). Cost: a cheap
-    exit (the window's range of D(real) below the limit) on almost every check.
+    output size (the larger of the medians of |D(real)| and |D(fake)|). At least ``spikes_min`` spikes in the
+    window fire, if D(fake) leaps that far at no step of the window: weights that explode throw both outputs about
+    (in the recorded explosions the fakes leapt at 6 to 7 steps of the window where the reals leapt at 6 to 9; in
+    the recorded outlier runs never), so they are not read as outliers in the data. It reads D's raw outputs, not
+    the loss, so it needs no loss kind (a critic's too). A bug in the data follows from nothing in training, so it
+    is the cause of an incident whatever it sets off (spikes, explosion, collapse). Cost: a cheap exit (the window's
+    range of D(real) below the limit) on almost every check.
     """
     real = h.readings(OUT_NAMES[0], c.window)
     fake = dict(h.readings(OUT_NAMES[1], c.window + 4))
@@ -409,17 +412,16 @@ def _real_outliers(h: History, c: MonitorConfig) -> Evidence | None:
     limit = c.outlier_factor * scale
     if max(xr) - min(xr) < limit:
         return None  # the common case: no residual from a running median can exceed the window's range
-    spikes = [
-        (i, v)
-        for i, v in enumerate(xr)
-        if abs(v - _median(xr[max(0, i - 2) : i + 3])) >= limit
-        and abs(xf[i] - _median(xf[max(0, i - 2) : i + 3])) < limit
-    ]
-    if len(spikes) >= c.spikes_min:
+
+    def leaps(xs: list[float]) -> list[float]:
+        return [v for i, v in enumerate(xs) if abs(v - _median(xs[max(0, i - 2) : i + 3])) >= limit]
+
+    spikes = leaps(xr)
+    if len(spikes) >= c.spikes_min and not leaps(xf):
         return {
             "signal": "d_out/real",
             "outlier_spikes": len(spikes),
-            "largest": _r(max(abs(v) for _, v in spikes)),
+            "largest": _r(max(abs(v) for v in spikes)),
             "typical_output": _r(scale),
             "limit": _r(limit),
             "factor": c.outlier_factor,
@@ -428,8 +430,7 @@ def _real_outliers(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
-    """D's loss jumps in spikes (high variance) instead of settling with low variance; or D's output on the reals
-    leaps at isolated steps (:func:`_real_outliers`: outliers in the data).
+    """D's loss jumps in spikes (high variance) instead of settling with low variance.
 
     A spike is a reading far above its neighbours: the residual from the running median of 5
     readings is above ``spike_factor`` times the residuals' median absolute size (floored) and
@@ -438,8 +439,6 @@ def detect_d_loss_spiky(h: History, c: MonitorConfig) -> Evidence | None:
     (D pulling ahead, the loss falling) has small residuals and is no spike; nor is the skewed noise
     of a D that wins a little more often.
     """
-    if (outliers := _real_outliers(h, c)) is not None:
-        return outliers
     w = _full(h, "loss/d", c)
     if not w:
         return None
@@ -660,6 +659,7 @@ def detect_oscillation(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 ALL = (
+    "data_outliers",
     "grad_explode",
     "non_finite",
     "grad_vanish",
@@ -679,6 +679,17 @@ def _others(*ids: str) -> tuple[str, ...]:
 
 for _s in (  # the order of diagnosis (module docstring)
     Symptom(
+        "data_outliers",
+        "warning",
+        "Some real batches are far off the data's scale: D's output on the reals leaps at isolated steps.",
+        "a data bug: some real batches arrive unnormalised, corrupt or from another source",
+        ("T01", "T10"),
+        detect_data_outliers,  # D's raw outputs: any loss kind
+        signals=(OUT_NAMES[0],),
+        # a bug in the data follows from nothing in training; what it sets off (spikes, explosion, collapse) follows
+        # from it
+    ),
+    Symptom(
         "grad_explode",
         "error",
         "Gradient norms (or D's outputs, or both nets' update sizes) grow far above their earlier level: updates are "
@@ -688,7 +699,15 @@ for _s in (  # the order of diagnosis (module docstring)
         detect_grad_explode,
         windowed=False,
         signals=GRAD_NAMES,
-        follows=("d_loss_zero", "saturating_g", "oscillation", "d_loss_spiky", "d_overfit", "mode_collapse"),
+        follows=(
+            "data_outliers",
+            "d_loss_zero",
+            "saturating_g",
+            "oscillation",
+            "d_loss_spiky",
+            "d_overfit",
+            "mode_collapse",
+        ),
     ),
     Symptom(
         "non_finite",
@@ -708,7 +727,7 @@ for _s in (  # the order of diagnosis (module docstring)
         ("S08", "T05", "T01", "T10"),
         detect_grad_vanish,
         signals=GRAD_NAMES,
-        follows=("grad_explode",),
+        follows=("data_outliers", "grad_explode"),
     ),
     Symptom(
         "saturating_g",
@@ -719,7 +738,7 @@ for _s in (  # the order of diagnosis (module docstring)
         detect_saturating_g,
         needs=frozenset({SATURATING}),
         signals=("d_prob/fake", "loss/g"),
-        follows=("d_loss_zero",),
+        follows=("data_outliers", "d_loss_zero"),
     ),
     Symptom(
         "d_loss_zero",
@@ -731,7 +750,7 @@ for _s in (  # the order of diagnosis (module docstring)
         needs=frozenset({DECISION, FLOOR}),
         signals=("d_prob/real", "d_prob/fake"),
         # a D whose outputs saturated (grad_vanish's cause) separates real from fake as far as it can
-        follows=("saturating_g", "d_overfit", "grad_explode", "grad_vanish"),
+        follows=("data_outliers", "saturating_g", "d_overfit", "grad_explode", "grad_vanish"),
         variants=((REGRESSION, detect_d_pulls_away),),  # least squares: a separated D is no win by itself
     ),
     Symptom(
@@ -742,7 +761,7 @@ for _s in (  # the order of diagnosis (module docstring)
         ("T13", "T06", "T17", "S03"),
         detect_d_overfit,
         signals=("overfit/rv",),
-        follows=("d_loss_zero", "saturating_g", "grad_explode"),
+        follows=("data_outliers", "d_loss_zero", "saturating_g", "grad_explode"),
     ),
     Symptom(
         "g_fools_with_garbage",
@@ -753,7 +772,7 @@ for _s in (  # the order of diagnosis (module docstring)
         ("T10", "T14", "S04"),
         detect_g_fools_with_garbage,  # the garbage test reads P(real)/P(fake): off by itself for a critic
         signals=("fidelity/ratio",),
-        follows=("grad_explode", "mode_collapse"),
+        follows=("data_outliers", "grad_explode", "mode_collapse"),
     ),
     Symptom(
         "mode_collapse",
@@ -779,12 +798,12 @@ for _s in (  # the order of diagnosis (module docstring)
         "d_loss_spiky",
         "warning",
         "D's loss spikes with high variance instead of settling down.",
-        "unstable updates (learning rate, no penalty) or outliers in the data",
+        "unstable updates (learning rate, no penalty) or noisy data",
         ("T10", "S01", "S03", "S08"),
-        _real_outliers,  # D's raw outputs: any loss kind
-        signals=("loss/d",),
+        detect_d_loss_spiky,
         # "the loss at least doubles" needs a loss bounded below by 0 (not a critic's signed loss)
-        variants=((FLOOR, detect_d_loss_spiky),),
+        needs=frozenset({FLOOR}),
+        signals=("loss/d",),
         follows=_others("d_loss_spiky"),
     ),
 ):
