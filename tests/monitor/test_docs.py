@@ -29,7 +29,7 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh5.json",
+                "monitor_validity_fresh6.json",
                 "monitor_validity_tune.json",
                 "monitor_validity_seen.json",
                 "monitor_validity_new.json",
@@ -37,6 +37,7 @@ def load(name):
                 "monitor_validity_fresh2.json",
                 "monitor_validity_fresh3.json",
                 "monitor_validity_fresh4.json",
+                "monitor_validity_fresh5.json",
             ),
             render_validity,
         ),
@@ -52,9 +53,19 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 def test_the_held_out_figures_come_from_the_held_out_part():
     parts = [
         load(f"monitor_validity{x}.json")
-        for x in ("_fresh5", "_tune", "_seen", "_new", "_fresh", "_fresh2", "_fresh3", "_fresh4")
+        for x in ("_fresh6", "_tune", "_seen", "_new", "_fresh", "_fresh2", "_fresh3", "_fresh4", "_fresh5")
     ]
-    assert [p["split"] for p in parts] == ["fresh5", "tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4"]
+    assert [p["split"] for p in parts] == [
+        "fresh6",
+        "tune",
+        "test",
+        "new",
+        "fresh",
+        "fresh2",
+        "fresh3",
+        "fresh4",
+        "fresh5",
+    ]
     for part in parts:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
     # all measured with the same settings (the held-out part as first scored; the in-sample parts re-scored since)
