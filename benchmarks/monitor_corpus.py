@@ -1267,6 +1267,23 @@ def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
+def _critic_step(opt_d, d_cost, knobs):
+    """One step of the critic on its cost (skipped when D is frozen: the forgotten ``opt_d.step()``)."""
+    opt_d.zero_grad()
+    d_cost.backward()
+    if not knobs.d_frozen:
+        opt_d.step()
+
+
+def _wgan_g_step(G, D, opt_g, s):
+    """G's step of the WGAN family: raise the critic's mean score on a fresh batch of fakes. Returns G's cost."""
+    g_cost = -D(G(_z(s.batch, s))).mean()
+    opt_g.zero_grad()
+    g_cost.backward()
+    opt_g.step()
+    return g_cost
+
+
 def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty):
     """The WGAN critic loop of WGAN-GP and WGAN-LP: ``knobs.d_steps`` critic steps per G step, each with
     ``lam * penalty(||grad D(x_hat)||)`` on interpolates x_hat between a real and a fake batch (lam 10)."""
@@ -1279,15 +1296,8 @@ def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty)
         inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
         (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
         d_cost = fake_out.mean() - real_out.mean() + lam * penalty(grads.flatten(1).norm(2, dim=1)).mean()
-        opt_d.zero_grad()
-        d_cost.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
-    g_cost = -D(G(_z(s.batch, s))).mean()
-    opt_g.zero_grad()
-    g_cost.backward()
-    opt_g.step()
-    return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+        _critic_step(opt_d, d_cost, knobs)
+    return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
 
 
 def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -1561,15 +1571,8 @@ def step_wgan_div(G, D, opt_g, opt_d, source, s, knobs, step):
         grad_r, grad_f = autograd.grad(real_out.sum() + fake_out.sum(), (real, fake), create_graph=True)
         div = grad_r.flatten(1).norm(2, dim=1).pow(6).mean() + grad_f.flatten(1).norm(2, dim=1).pow(6).mean()
         d_cost = fake_out.mean() - real_out.mean() + k / 2 * div
-        opt_d.zero_grad()
-        d_cost.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
-    g_cost = -D(G(_z(s.batch, s))).mean()
-    opt_g.zero_grad()
-    g_cost.backward()
-    opt_g.step()
-    return {"d_loss": d_cost, "g_loss": g_cost, "d_real": real_out, "d_fake": fake_out}
+        _critic_step(opt_d, d_cost, knobs)
+    return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
 
 
 def step_bce_soft(G, D, opt_g, opt_d, source, s, knobs, step):
