@@ -1305,6 +1305,17 @@ def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
     return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, lambda norm: (norm - 1) ** 2)
 
 
+def _ns_g_step(G, D, opt_g, s, knobs):
+    """G's step on the softplus losses: non-saturating softplus(-D(G(z))), or the minimax -softplus(D(G(z))) when the
+    saturating cause is on. Returns G's loss."""
+    pred = D(G(_z(s.batch, s)))
+    g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
 def step_r1(G, D, opt_g, opt_d, source, s, knobs, step):
     """StyleGAN's logistic loss: softplus forms, R1 penalty (gamma/2 * ||grad D(x)||^2) on reals every step."""
     gamma = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
@@ -1319,12 +1330,7 @@ def step_r1(G, D, opt_g, opt_d, source, s, knobs, step):
         (d_loss + gamma / 2 * r1).backward()
         if not knobs.d_frozen:
             opt_d.step()
-    fake_pred_g = D(G(_z(s.batch, s)))
-    g_loss = -F.softplus(fake_pred_g).mean() if knobs.saturating_g else F.softplus(-fake_pred_g).mean()
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
 def step_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -1610,12 +1616,7 @@ def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
         d_loss.backward()
         if not knobs.d_frozen:
             opt_d.step()
-    pred = D(G(_z(s.batch, s)))
-    g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
 STYLES = {
