@@ -1267,10 +1267,10 @@ def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
-def _critic_step(opt_d, d_cost, knobs):
-    """One step of the critic on its cost (skipped when D is frozen: the forgotten ``opt_d.step()``)."""
+def _d_step(opt_d, d_loss, knobs):
+    """One step of D (or the critic) on its loss (skipped when D is frozen: the forgotten ``opt_d.step()``)."""
     opt_d.zero_grad()
-    d_cost.backward()
+    d_loss.backward()
     if not knobs.d_frozen:
         opt_d.step()
 
@@ -1296,7 +1296,7 @@ def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty)
         inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
         (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
         d_cost = fake_out.mean() - real_out.mean() + lam * penalty(grads.flatten(1).norm(2, dim=1)).mean()
-        _critic_step(opt_d, d_cost, knobs)
+        _d_step(opt_d, d_cost, knobs)
     return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
 
 
@@ -1577,7 +1577,7 @@ def step_wgan_div(G, D, opt_g, opt_d, source, s, knobs, step):
         grad_r, grad_f = autograd.grad(real_out.sum() + fake_out.sum(), (real, fake), create_graph=True)
         div = grad_r.flatten(1).norm(2, dim=1).pow(6).mean() + grad_f.flatten(1).norm(2, dim=1).pow(6).mean()
         d_cost = fake_out.mean() - real_out.mean() + k / 2 * div
-        _critic_step(opt_d, d_cost, knobs)
+        _d_step(opt_d, d_cost, knobs)
     return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
 
 
@@ -1592,10 +1592,7 @@ def step_bce_soft(G, D, opt_g, opt_d, source, s, knobs, step):
         y_real = 0.8 + 0.2 * torch.rand_like(real_pred)
         y_fake = 0.2 * torch.rand_like(fake_pred)
         d_loss = 0.5 * (adv(real_pred, y_real) + adv(fake_pred, y_fake))
-        opt_d.zero_grad()
-        d_loss.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
+        _d_step(opt_d, d_loss, knobs)
     pred = D(fake)
     g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
     opt_g.zero_grad()
@@ -1612,10 +1609,7 @@ def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
         fake = G(_z(s.batch, s))
         real_pred, fake_pred = D(real), D(fake.detach())
         d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
-        opt_d.zero_grad()
-        d_loss.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
+        _d_step(opt_d, d_loss, knobs)
     return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 

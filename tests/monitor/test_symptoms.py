@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from benchmarks.monitor_corpus import CAUSES
 
 from ganhacks.errors import UserError
 from ganhacks.monitor import SYMPTOMS, Monitor, MonitorConfig, tips_monitored
@@ -115,18 +116,15 @@ def test_recorded_healthy_runs_stay_silent_with_a_margin_on_every_threshold(name
     assert incidents(replay(rows(trace), trace["kind"], MonitorConfig(**SENSITIVE | MARGIN.get(name, {})))) == []
 
 
-# symptoms added to a cause's label after it was recorded because their likely cause is that cause (the corpus's
-# Cause.also): the outlier test became a symptom of its own whose likely cause is a data bug
-ALSO = {"outliers": ["data_outliers"]}
-
-
 @pytest.mark.parametrize("name", FAILING)
 def test_recorded_failing_runs_raise_the_expected_symptom_first(name):
     trace = load(name)
     mon = replay(rows(trace), trace["kind"])
     assert mon.alerts, f"{name}: nothing raised"
     first = mon.alerts[0]
-    assert first.symptom in trace["expect"] + ALSO.get(name.split("__")[1], []), incidents(mon)
+    # the label as recorded, plus the symptoms added to its cause since (the corpus's Cause.also: their likely cause
+    # is that cause, e.g. data_outliers for outliers in the data)
+    assert first.symptom in (*trace["expect"], *CAUSES[name.split("__")[1]].also), incidents(mon)
     # after the cause, and well inside the 400 steps recorded after it (each fires 1-250 steps after its switch)
     assert trace["switch_at"] <= first.step <= trace["switch_at"] + 350, incidents(mon)
 
