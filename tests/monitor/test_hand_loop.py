@@ -58,6 +58,51 @@ def test_healthy_hand_loop_is_quiet_and_d_norms_are_ds_own(tmp_path):
     assert mon.events.records == []  # nothing off, nothing missing, no incident
 
 
+def test_update_sizes_are_read_at_each_layer_step_and_rechecked_jump_recheck_steps_later(tmp_path):
+    """||dw|| / ||w|| of both nets at steps 50, 100 (the layer readings) and again at 60, 110 (the rechecks the jump
+    test asks), each the update of that one step: the recheck of G is its weights' change over step 110 over their size before."""
+    weights = {}
+
+    class Keep(torch.optim.Adam):  # G's optimiser, keeping G's weights before and after step 110
+        def step(self, closure=None):
+            if len(weights) == 0 and self.steps == 109:
+                weights["before"] = torch.cat(
+                    [p.detach().flatten().clone() for g in self.param_groups for p in g["params"]]
+                )
+            out = super().step(closure)
+            self.steps += 1
+            if self.steps == 110:
+                weights["after"] = torch.cat(
+                    [p.detach().flatten().clone() for g in self.param_groups for p in g["params"]]
+                )
+            return out
+
+    torch.manual_seed(0)
+    G, D = mlp(4, 2), mlp(2, 1)
+    opt_g, opt_d = Keep(G.parameters(), lr=2e-4), torch.optim.Adam(D.parameters(), lr=2e-4)
+    opt_g.steps = 0
+    bce = nn.BCEWithLogitsLoss()
+    mon = Monitor(run_dir=tmp_path, loss="bce", stream=None).watch(G, D, opt_g, opt_d)
+    for step in range(1, 121):
+        real, fake = torch.randn(64, 2), G(torch.randn(64, 4))
+        real_out, fake_out = D(real), D(fake.detach())
+        loss_d = bce(real_out, torch.ones_like(real_out)) + bce(fake_out, torch.zeros_like(fake_out))
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        out = D(fake)
+        loss_g = bce(out, torch.ones_like(out))
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+        mon.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)
+    mon.close()
+    assert [s for s, _ in mon.history.readings("update_ratio/g", 10)] == [50, 100]
+    assert [s for s, _ in mon.history.readings("update_recheck/d", 10)] == [60, 110]
+    change = (weights["after"] - weights["before"]).norm() / weights["before"].norm()
+    assert mon.history.readings("update_recheck/g", 1)[0][1] == pytest.approx(float(change), rel=1e-5)
+
+
 def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):
     mon = train(tmp_path, 60, lr=0.5)
     symptoms = {a.symptom for a in mon.alerts}

@@ -316,6 +316,52 @@ def test_update_sizes_far_above_their_own_earlier_level_in_both_nets_are_an_expl
     assert incidents(replay(*broken(jump), update_jump=12.0)) == []
 
 
+def with_rechecks(rows_, after=10):
+    """Recorded rows with the jump test's rechecks added: at each layer reading's step + ``after``, both nets' update
+    sizes as they were at the reading (the recorded runs predate the rechecks; a steady run reads about the same)."""
+    rows_ = list(rows_)
+    at = {step: values for step, values in rows_}
+    for step, values in rows_:
+        if "update_ratio/d" in values and step + after in at:
+            for net in "dg":
+                at[step + after][f"update_recheck/{net}"] = values[f"update_ratio/{net}"]
+    return rows_
+
+
+def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is_not():
+    """With rechecks in the history the jump test is asked at the recheck, ``jump_recheck`` = 10 steps after the layer
+    reading: both nets' updates x10 from BREAK on (a learning rate raised) stand x10 at both and open grad_explode at
+    BREAK + 10; x10 at the reading alone (a healthy run's surge of a few steps, gone at the recheck) opens nothing,
+    where the reading alone (``jump_recheck`` = 0) would have opened it at BREAK."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+    assert replay(rows_, kind).alerts == []
+
+    def scale(until):
+        def change(step, v):
+            for name in ("update_ratio/d", "update_ratio/g", "update_recheck/d", "update_recheck/g"):
+                if name in v and step <= until:
+                    v[name] *= 10.0
+
+        return change
+
+    held = [(s, dict(v)) for s, v in rows_]
+    for step, values in held:
+        if step >= BREAK:
+            scale(10**9)(step, values)
+    mon = replay(held, kind)
+    assert incidents(mon)[0] == (BREAK + 10, "grad_explode")
+    evidence = mon.alerts[0].evidence
+    assert evidence["limits"] == {"jump": 4.0, "recheck_after": 10} and evidence["update_recheck/g"] > 0
+
+    surge = [(s, dict(v)) for s, v in rows_]
+    for step, values in surge:
+        if step >= BREAK:
+            scale(BREAK)(step, values)  # only the reading at BREAK: its recheck at BREAK + 10 is back to the usual
+    assert "grad_explode" not in [s for _, s in incidents(replay(surge, kind))]
+    assert incidents(replay(surge, kind, jump_recheck=0))[0] == (BREAK, "grad_explode")
+
+
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
     """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
     small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its

@@ -66,6 +66,12 @@ class MonitorConfig:
     # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.2 to
     # 73)
     update_jump: float = 4.0
+    # ...and both still stand that high jump_recheck steps later, when the update sizes are read once more (0, or
+    # layer_every and more: no recheck, the reading alone decides). A learning rate too high stays; a healthy run's
+    # surge passes: the point family's default runs (Adam, beta1 = 0) raised a false grad_explode from one reading in
+    # 3 of 8 runs; one recorded at every step lasted 5 steps (both nets over 4 times from step 300 to 304, D's loss up,
+    # then back) and stood at most 1.9 times at the recheck (docs/monitor.md)
+    jump_recheck: int = 10
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"
@@ -142,6 +148,7 @@ class MonitorConfig:
             "ramp_checks",
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
+        check_positive("monitor.jump_recheck", self.jump_recheck, allow_zero=True)
         if not 0 < self.lr_factor <= 1:
             raise UserError(
                 f"monitor.lr_factor must be in (0, 1] (the learning rates are multiplied by it); got {self.lr_factor}"

@@ -314,12 +314,17 @@ class Monitor:
     def _layer_step(self) -> bool:
         return (self.step_count + 1) % self.config.layer_every == 0
 
+    def _recheck_step(self) -> bool:
+        """``jump_recheck`` steps after a layer step: the update sizes are read once more (a jump must hold)."""
+        k, every = self.config.jump_recheck, self.config.layer_every
+        return 0 < k < every and (self.step_count + 1 - k) % every == 0 and self.step_count + 1 > k
+
     def _pre_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
         """The optimiser's pre-step hook: on most steps of ``ganhacks train`` (no totals) it only checks the step."""
         every = self.config.layer_every
 
         def hook(opt: Any, args: Any, kwargs: Any) -> None:
-            if self._totals or (self.step_count + 1) % every == 0:
+            if self._totals or (self.step_count + 1) % every == 0 or self._recheck_step():
                 self._before_step(tag, named)
 
         return hook
@@ -340,17 +345,24 @@ class Monitor:
             if self._totals:
                 self._pending[f"grad_norm/{tag}"] = total_norm(layers)
             self._before[tag] = weight_vector(_Named(named))
-        elif self._totals:
+            return
+        if self._totals:
             grads = [p.grad.detach().float().norm(2) for _, p in named if p.grad is not None]
             if grads:
                 self._pending[f"grad_norm/{tag}"] = float(torch.stack(grads).norm(2))  # sqrt(sum ||g_l||^2)
+        if self._recheck_step():
+            self._before[tag] = weight_vector(_Named(named))
 
     def _after_step(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> None:
         before = self._before.pop(tag, None)
-        if before is not None:
-            after = weight_vector(_Named(named))
+        if before is None:
+            return
+        after = weight_vector(_Named(named))
+        if self._layer_step():
             self._pending[f"weight_norm/{tag}"] = float(after.norm(2))
             self._pending[f"update_ratio/{tag}"] = update_ratio(before, after)  # ||dw|| / ||w||
+        else:  # the recheck: the update size alone, under its own name (the layer readings' series stay regular)
+            self._pending[f"update_recheck/{tag}"] = update_ratio(before, after)
 
     # ------------------------------------------------------------------ measurements
 

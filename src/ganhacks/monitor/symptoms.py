@@ -158,6 +158,7 @@ def _outputs_explode(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 UPDATE_NAMES = ("update_ratio/d", "update_ratio/g")
+RECHECK_NAMES = ("update_recheck/d", "update_recheck/g")  # the same, read again jump_recheck steps later
 SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
@@ -218,33 +219,48 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
 
 def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     """The newest update sizes ||dw|| / ||w|| of both G and D stand at least ``update_jump`` times their own median
-    over the earlier readings (from step ``warmup`` / 2 on, at most ``SLOW_BASE`` of them).
+    over the earlier readings (from step ``warmup`` / 2 on, at most ``SLOW_BASE`` of them), and still do at the
+    recheck ``jump_recheck`` steps later.
 
     Updates far larger than the run's own, in both nets at once, are what a learning rate too high does (an SGD or a
     schedule whose steps grew fast, a learning rate raised many times); a ramp so steep that the samples scatter
     within one or two readings shows here before :func:`_updates_ramp` has its second rise. Both nets must jump: a
-    D or a G alone whose updates grow is another story (a slowed partner, a collapse). Cost: at one step in
-    ``layer_every``, the medians of at most ``SLOW_BASE`` earlier readings of two series.
+    D or a G alone whose updates grow is another story (a slowed partner, a collapse). A learning rate too high stays
+    too high, while a healthy run's updates can surge for a few steps (D's loss up, then back): so the test is asked
+    at the recheck, the update sizes read once more ``jump_recheck`` steps after the layer reading, and both readings
+    must clear the bar. A history without rechecks (``jump_recheck`` = 0, or recorded before they existed) is judged
+    on the layer reading alone. Cost: at one step in ``layer_every``, the medians of at most ``SLOW_BASE`` earlier
+    readings of two series.
     """
     latest = h.latest
-    if UPDATE_NAMES[0] not in latest or UPDATE_NAMES[1] not in latest:
-        return None  # the common case: no update read at this step (one step in layer_every)
+    rechecked = c.jump_recheck > 0 and all(name in latest for name in RECHECK_NAMES)
+    if not rechecked:
+        if not all(name in latest for name in UPDATE_NAMES):
+            return None  # the common case: no update read at this step
+        if c.jump_recheck > 0 and RECHECK_NAMES[0] in h.series:
+            return None  # this run's updates are rechecked: the layer reading waits for its recheck
     jumps = {}
-    for name in UPDATE_NAMES:
+    for name, again in zip(UPDATE_NAMES, RECHECK_NAMES):
         readings = h.readings(name, SLOW_BASE + 1)
+        if not readings or readings[-1][0] < c.warmup:
+            return None
+        if rechecked and readings[-1][0] != h.step - c.jump_recheck:
+            return None  # a recheck without its layer reading (a history resumed in between): nothing to confirm
         before = _earlier(readings[:-1], c)
-        now = readings[-1][1] if readings else math.nan
-        if h.step < c.warmup or len(before) < 3 or not math.isfinite(now):
+        now = readings[-1][1]
+        later = latest[again] if rechecked else now
+        if len(before) < 3 or not (math.isfinite(now) and math.isfinite(later)):
             return None
         base = _median(before)
-        if now < c.update_jump * base:
+        if min(now, later) < c.update_jump * base:
             return None
-        jumps[name] = (now, base)
+        jumps[name] = (now, later, base)
     return {
         "signal": "update_ratio",
-        **{name: _r(now) for name, (now, _) in jumps.items()},
-        **{f"{name}_before": _r(base) for name, (_, base) in jumps.items()},
-        "limits": {"jump": c.update_jump},
+        **{name: _r(now) for name, (now, _, _) in jumps.items()},
+        **{again: _r(later) for again, (_, later, _) in zip(RECHECK_NAMES, jumps.values()) if rechecked},
+        **{f"{name}_before": _r(base) for name, (_, _, base) in jumps.items()},
+        "limits": {"jump": c.update_jump, **({"recheck_after": c.jump_recheck} if rechecked else {})},
     }
 
 
