@@ -9,6 +9,12 @@ in order, into the monitor's own :class:`~ganhacks.monitor.history.History` and 
 :class:`~ganhacks.monitor.MonitorConfig`; beside it, the ramp as it was before its noise bar and level check
 (two rises of ``ramp_growth`` in both nets: ``monitor_validity.update_rises``). The JSON keeps the readings, so the
 figures can be replayed without the runs.
+
+A run recorded with a reading at every step (``--set monitor.layer_every=1 --set train.log_every=1``) is read as the
+default monitor reads it: its readings at every 50th step are the layer readings and those ``jump_recheck`` steps
+later the jump test's rechecks; the jump test is then asked both ways, with its recheck (``jump_now``) and on the
+layer reading alone (``jump_single``, as before the recheck), and the JSON keeps the layer readings and the
+rechecks only.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ import json
 import math
 import statistics
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ganhacks.monitor import MonitorConfig
 from ganhacks.monitor.history import History
-from ganhacks.monitor.symptoms import UPDATE_NAMES, _updates_jump, _updates_ramp
+from ganhacks.monitor.symptoms import RECHECK_NAMES, UPDATE_NAMES, _updates_jump, _updates_ramp
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -44,14 +51,30 @@ def typical_change(series: list[tuple[int, float, float]], warmup: int) -> list[
     return out
 
 
-def fired(series: list[tuple[int, float, float]], config: MonitorConfig) -> dict:
+LAYER_EVERY = MonitorConfig().layer_every
+
+
+def per_step(series: list[tuple[int, float, float]]) -> bool:
+    """Whether ``series`` was read at every step (then the default monitor's readings are a subset of it)."""
+    steps = [r[0] for r in series]
+    return len(steps) > 2 * LAYER_EVERY and all(b - a == 1 for a, b in zip(steps, steps[1:]))
+
+
+Readings = list[tuple[int, float, float]]  # (step, D's update ratio, G's update ratio)
+
+
+def fired(series: Readings, config: MonitorConfig, rechecks: dict[int, tuple[float, float]] | None = None) -> dict:
     """Steps at which today's ramp test and the jump test fire over ``series`` (with each jump's ratios), and those
-    at which the ramp as it was before its noise bar and level check would have (``ramp_rises_only``)."""
+    at which the ramp as it was before its noise bar and level check would have (``ramp_rises_only``). With
+    ``rechecks`` ({step: (D, G)} read ``jump_recheck`` steps after the layer readings) the jump test is asked at
+    each recheck, as the monitor asks it."""
     h = History(size=64)
     out: dict[str, list] = {"ramp": [], "jump": [], "jump_ratios": []}
-    for step, d, g in series:
-        h.add(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g})
-        if _updates_ramp(h, config) is not None:
+    events = [(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for step, d, g in series]
+    events += [(step, {RECHECK_NAMES[0]: d, RECHECK_NAMES[1]: g}) for step, (d, g) in (rechecks or {}).items()]
+    for step, values in sorted(events, key=lambda e: e[0]):
+        h.add(step, values)
+        if UPDATE_NAMES[0] in values and _updates_ramp(h, config) is not None:
             out["ramp"].append(step)
         if (jump := _updates_jump(h, config)) is not None:
             out["jump"].append(step)
@@ -73,22 +96,33 @@ def main() -> None:
     for run in args.runs:
         cfg = json.loads((run / "config.json").read_text())
         series = readings(run)
-        now = fired(series, config)
-        runs.append(
-            {
-                "data": cfg["data"]["name"],
-                "seed": cfg["train"]["seed"],
-                "steps": cfg["train"]["steps"],
-                "ramp_now": now["ramp"],
-                "jump_now": now["jump"],
-                "jump_ratios_now": now["jump_ratios"],  # [step, D's ratio, G's ratio]
-                "ramp_rises_only": now["ramp_rises_only"],
-                "typical_change": typical_change(series, config.warmup),  # D, G
-                "readings": [[s, round(d, 6), round(g, 6)] for s, d, g in series],
-            }
-        )
-        print(runs[-1]["data"], runs[-1]["seed"], now)
-    out["config"] = {k: getattr(config, k) for k in ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump")}
+        rechecks = None
+        if per_step(series):  # read at every step: take the default monitor's readings and rechecks from it
+            at = {step: (d, g) for step, d, g in series}
+            k = config.jump_recheck
+            rechecks = {s + k: at[s + k] for s in at if s % LAYER_EVERY == 0 and s + k in at}
+            series = [r for r in series if r[0] % LAYER_EVERY == 0]
+        now = fired(series, config, rechecks)
+        run_out = {
+            "data": cfg["data"]["name"],
+            "seed": cfg["train"]["seed"],
+            "steps": cfg["train"]["steps"],
+            "ramp_now": now["ramp"],
+            "jump_now": now["jump"],
+            "jump_ratios_now": now["jump_ratios"],  # [step, D's ratio, G's ratio]
+            "ramp_rises_only": now["ramp_rises_only"],
+            "typical_change": typical_change(series, config.warmup),  # D, G
+            "readings": [[s, round(d, 6), round(g, 6)] for s, d, g in series],
+        }
+        if rechecks is not None:
+            single = fired(series, replace(config, jump_recheck=0))
+            run_out["jump_single"] = single["jump"]  # the layer reading alone (before the recheck)
+            run_out["jump_ratios_single"] = single["jump_ratios"]
+            run_out["rechecks"] = [[s, round(d, 6), round(g, 6)] for s, (d, g) in sorted(rechecks.items())]
+        runs.append(run_out)
+        print(run_out["data"], run_out["seed"], now)
+    keys = ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump", "jump_recheck")
+    out["config"] = {k: getattr(config, k) for k in keys}
     out["runs"] = runs
     out["summary"] = {
         "runs": len(runs),
@@ -97,6 +131,12 @@ def main() -> None:
         "runs_alerted_rises_only": sum(bool(r["ramp_rises_only"] or r["jump_now"]) for r in runs),
         "alerts_rises_only": sum(len(r["ramp_rises_only"]) + len(r["jump_now"]) for r in runs),
     }
+    rechecked = [r for r in runs if "jump_single" in r]
+    if rechecked:  # runs read at every step: the jump test with its recheck and on the layer reading alone
+        out["summary"]["rechecked_runs"] = len(rechecked)
+        out["summary"]["jump_alerts_with_recheck"] = sum(len(r["jump_now"]) for r in rechecked)
+        out["summary"]["jump_alerts_single_reading"] = sum(len(r["jump_single"]) for r in rechecked)
+        out["summary"]["runs_alerted_single_reading"] = sum(bool(r["ramp_now"] or r["jump_single"]) for r in rechecked)
     print(out["summary"])
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")

@@ -30,7 +30,7 @@ Usage (nice, one torch thread per worker; CPU-time budget per run):
     python benchmarks/monitor_validity.py score tune.pkl.gz --set grad_growth=10     # replay, other settings
     python benchmarks/monitor_validity.py run --split fresh5 --seeds 1 --workers 1 --probes-only     # a part's pilot
     python benchmarks/monitor_validity.py run --split fresh5 --seeds 2 --workers 1 --json fresh5.json
-    python benchmarks/monitor_validity.py render fresh5.json --tune docs/monitor_validity_tune.json
+    python benchmarks/monitor_validity.py render fresh5.json --in-sample docs/monitor_validity_tune.json
 """
 
 from __future__ import annotations
@@ -395,48 +395,26 @@ def _measures(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def render(
-    result: dict[str, Any],
-    tune: dict[str, Any] | None = None,
-    seen: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    fresh: dict[str, Any] | None = None,
-    fresh2: dict[str, Any] | None = None,
-    fresh3: dict[str, Any] | None = None,
-    fresh4: dict[str, Any] | None = None,
-    fresh5: dict[str, Any] | None = None,
-) -> str:
-    """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out
-    part and, next to it, the in-sample parts': ``fresh4``, ``fresh3``, ``fresh2``, ``fresh`` and ``new`` (each held out
-    until it was scored, then used to change the rules), ``seen`` (the first held-out half, whose misses were
-    read before that) and ``tune`` (thresholds chosen on it)."""
+def part_label(split: str | None) -> str:
+    """How the page names a part of the corpus: the tune half, the seen half (first held out as "test"), the new,
+    fresh, fresh2, ... parts."""
+    return {"tune": "tune half", "test": "seen half"}.get(split or "", f"{split} part")
+
+
+def render(result: dict[str, Any], *in_sample: dict[str, Any]) -> str:
+    """The Markdown of docs/monitor.md's validity section, from the benchmark's JSON for the held-out part and,
+    next to it in the order given, the in-sample parts' JSONs (each held out until it was scored, then used to change
+    the rules; the tune half's thresholds were chosen on it)."""
     s = result["summary"]
-    part = {
-        "fresh6": "Fresh6 held-out part",
-        "fresh5": "Fresh5 held-out part",
-        "fresh4": "Fresh4 held-out part",
-        "fresh3": "Fresh3 held-out part",
-        "fresh2": "Fresh2 held-out part",
-        "fresh": "Fresh held-out part",
-        "new": "New held-out part",
-    }.get(result.get("split"), "Held-out half")
+    split = result.get("split")
+    part = "Held-out half" if split in (None, "test") else f"{split.capitalize()} held-out part"
     head = (
         f"{part}: {s['healthy_runs']} healthy runs and {s['failing_runs']} failing runs "
         f"({result['seeds']} seeds each; {s['healthy_steps']} healthy steps in all, counting the part of "
         f"each failing run before its cause; {s['cpu_seconds']} CPU seconds)."
     )
     lines = [head, ""]
-    parts = (
-        ("fresh5 part (in-sample)", fresh5),
-        ("fresh4 part (in-sample)", fresh4),
-        ("fresh3 part (in-sample)", fresh3),
-        ("fresh2 part (in-sample)", fresh2),
-        ("fresh part (in-sample)", fresh),
-        ("new part (in-sample)", new),
-        ("seen half (in-sample)", seen),
-        ("tune half (in-sample)", tune),
-    )
-    others = [(label, o) for label, o in parts if o]
+    others = [(f"{part_label(o.get('split'))} (in-sample)", o) for o in in_sample]
     lines += [
         "| measure | held-out | 95 % interval | target |" + "".join(f" {lb} | 95 % interval |" for lb, _ in others),
         "|---|---|---|---|" + "---|---|" * len(others),
@@ -496,6 +474,8 @@ FIXTURE_SIGNALS = (
     "overfit/auc",
     "update_ratio/d",
     "update_ratio/g",
+    "update_recheck/d",
+    "update_recheck/g",
 )
 
 
@@ -558,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "all"),
+        choices=("tune", "test", "new", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
@@ -579,14 +559,13 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--json", help="write the judged runs and the summary to this JSON file (as `run --json`)")
     rd = sub.add_parser("render", help="print docs/monitor.md's tables from a JSON written by `run --json`")
     rd.add_argument("json")
-    rd.add_argument("--tune", metavar="JSON", help="the tune half's JSON: its figures go next to the held-out ones")
-    rd.add_argument("--seen", metavar="JSON", help="the seen half's JSON (in-sample since the rules last changed)")
-    rd.add_argument("--new", metavar="JSON", help="the new part's JSON (in-sample since it was scored)")
-    rd.add_argument("--fresh", metavar="JSON", help="the fresh part's JSON (in-sample since it was scored)")
-    rd.add_argument("--fresh2", metavar="JSON", help="the fresh2 part's JSON (in-sample since it was scored)")
-    rd.add_argument("--fresh3", metavar="JSON", help="the fresh3 part's JSON (in-sample since it was scored)")
-    rd.add_argument("--fresh4", metavar="JSON", help="the fresh4 part's JSON (in-sample since it was scored)")
-    rd.add_argument("--fresh5", metavar="JSON", help="the fresh5 part's JSON (in-sample since it was scored)")
+    rd.add_argument(
+        "--in-sample",
+        nargs="*",
+        default=[],
+        metavar="JSON",
+        help="the in-sample parts' JSONs, newest first: their figures go next to the held-out ones",
+    )
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
@@ -597,15 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if args.cmd == "render":
-        tune = json.loads(Path(args.tune).read_text()) if args.tune else None
-        seen = json.loads(Path(args.seen).read_text()) if args.seen else None
-        new = json.loads(Path(args.new).read_text()) if args.new else None
-        fresh = json.loads(Path(args.fresh).read_text()) if args.fresh else None
-        fresh2 = json.loads(Path(args.fresh2).read_text()) if args.fresh2 else None
-        fresh3 = json.loads(Path(args.fresh3).read_text()) if args.fresh3 else None
-        fresh4 = json.loads(Path(args.fresh4).read_text()) if args.fresh4 else None
-        fresh5 = json.loads(Path(args.fresh5).read_text()) if args.fresh5 else None
-        block = render(json.loads(Path(args.json).read_text()), tune, seen, new, fresh, fresh2, fresh3, fresh4, fresh5)
+        block = render(*(json.loads(Path(p).read_text()) for p in (args.json, *args.in_sample)))
         if args.into:
             Path(args.into).write_text(splice(Path(args.into).read_text(), "validity", block))
         print(block)
@@ -700,10 +671,19 @@ def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
 def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
     """(step, jump) at each reading of both nets' update sizes from ``warmup`` on: the smaller over D and G of the
     newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most ``SLOW_BASE``; what
-    grad_explode's jump test compares with ``update_jump``)."""
+    grad_explode's jump test compares with ``update_jump``). Where the record holds the jump test's rechecks
+    (``update_recheck/*``, ``jump_recheck`` steps after each reading), the recheck over the same median counts too
+    (the smaller of the two), at the recheck's step, as the test asks it."""
     series: dict[str, list[float]] = {"update_ratio/d": [], "update_ratio/g": []}
+    rechecked = config.jump_recheck > 0 and any("update_recheck/d" in v for _, v in record["trace"])
+    pending: dict[int, list[tuple[float, float]]] = {}  # reading step -> per net (reading, earlier median)
     out = []
     for step, values in record["trace"]:
+        if rechecked and step - config.jump_recheck in pending and "update_recheck/d" in values:
+            held = pending.pop(step - config.jump_recheck)
+            again = [values[name.replace("ratio", "recheck")] for name in series]
+            if len(held) == 2 and all(np.isfinite(again)):
+                out.append((step, round(min(min(now, later) / base for (now, base), later in zip(held, again)), 4)))
         if not all(name in values for name in series):
             continue
         jumps = []
@@ -711,11 +691,14 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
             now = values[name]
             before = [v for v in earlier[-SLOW_BASE:] if np.isfinite(v) and v > 0]
             if step >= config.warmup and len(before) >= 3 and np.isfinite(now):
-                jumps.append(now / statistics.median(before))
+                jumps.append((now, statistics.median(before)))
             if step >= config.warmup // 2:
                 earlier.append(now)
         if len(jumps) == 2:
-            out.append((step, round(min(jumps), 4)))
+            if rechecked:
+                pending[step] = jumps
+            else:
+                out.append((step, round(min(now / base for now, base in jumps), 4)))
     return out
 
 

@@ -29,15 +29,15 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh6.json",
-                "monitor_validity_tune.json",
-                "monitor_validity_seen.json",
-                "monitor_validity_new.json",
-                "monitor_validity_fresh.json",
-                "monitor_validity_fresh2.json",
-                "monitor_validity_fresh3.json",
-                "monitor_validity_fresh4.json",
+                "monitor_validity_fresh6.json",  # the held-out part, then the in-sample ones as the columns show them
                 "monitor_validity_fresh5.json",
+                "monitor_validity_fresh4.json",
+                "monitor_validity_fresh3.json",
+                "monitor_validity_fresh2.json",
+                "monitor_validity_fresh.json",
+                "monitor_validity_new.json",
+                "monitor_validity_seen.json",
+                "monitor_validity_tune.json",
             ),
             render_validity,
         ),
