@@ -85,6 +85,21 @@ def fired(series: Readings, config: MonitorConfig, rechecks: dict[int, tuple[flo
     return out
 
 
+def surge(
+    at: dict[int, tuple[float, float]], series: Readings, step: int, config: MonitorConfig, span: int = 12
+) -> list[list[float]]:
+    """Around a layer reading ``step`` where the jump test fired on the reading alone: [t, D's, G's update size over
+    its earlier median] at every step from ``step`` - 5 to ``step`` + ``span`` (the medians as the jump test takes
+    them: the layer readings before ``step``, from ``warmup`` / 2 on, at most 20)."""
+    earlier = [r for r in series if config.warmup // 2 <= r[0] < step][-20:]
+    base = [statistics.median(r[k] for r in earlier) for k in (1, 2)]
+    return [
+        [t, round(at[t][0] / base[0], 2), round(at[t][1] / base[1], 2)]
+        for t in range(step - 5, step + span + 1)
+        if t in at
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", type=Path, help="ganhacks train run folders (the defaults)")
@@ -116,6 +131,7 @@ def main() -> None:
         }
         if rechecks is not None:
             single = fired(series, replace(config, jump_recheck=0))
+            run_out["surges"] = [surge(at, series, step, config) for step in single["jump"]]
             run_out["jump_single"] = single["jump"]  # the layer reading alone (before the recheck)
             run_out["jump_ratios_single"] = single["jump_ratios"]
             run_out["rechecks"] = [[s, round(d, 6), round(g, 6)] for s, (d, g) in sorted(rechecks.items())]
@@ -133,6 +149,8 @@ def main() -> None:
     }
     rechecked = [r for r in runs if "jump_single" in r]
     if rechecked:  # runs read at every step: the jump test with its recheck and on the layer reading alone
+        runs_made = "ganhacks train --data D --seed S --set monitor.layer_every=1 --set train.log_every=1"
+        out["command"] = f"python benchmarks/monitor_ramp_defaults.py RUN ... (runs: {runs_made})"
         out["summary"]["rechecked_runs"] = len(rechecked)
         out["summary"]["jump_alerts_with_recheck"] = sum(len(r["jump_now"]) for r in rechecked)
         out["summary"]["jump_alerts_single_reading"] = sum(len(r["jump_single"]) for r in rechecked)

@@ -69,8 +69,9 @@ class MonitorConfig:
     # ...and both still stand that high jump_recheck steps later, when the update sizes are read once more (0, or
     # layer_every and more: no recheck, the reading alone decides). A learning rate too high stays; a healthy run's
     # surge passes: the point family's default runs (Adam, beta1 = 0) raised a false grad_explode from one reading in
-    # 3 of 8 runs; one recorded at every step lasted 5 steps (both nets over 4 times from step 300 to 304, D's loss up,
-    # then back) and stood at most 1.9 times at the recheck (docs/monitor.md)
+    # 3 of 8 runs; in 4 runs read at every step, the 2 surges that passed the bar at a reading held both nets over 4
+    # times for 3 and 5 steps and stood at 1.2 times at the recheck, and no reading with its recheck passed 2.7 times
+    # (docs/monitor_jump_recheck.json)
     jump_recheck: int = 10
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
