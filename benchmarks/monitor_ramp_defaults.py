@@ -33,7 +33,7 @@ from ganhacks.monitor.symptoms import RECHECK_NAMES, UPDATE_NAMES, _updates_jump
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from monitor_validity import update_rises  # a sibling script, not a package
+from monitor_validity import update_jumps, update_rises  # a sibling script, not a package
 
 
 def readings(run: Path) -> list[tuple[int, float, float]]:
@@ -135,6 +135,15 @@ def main() -> None:
             run_out["jump_single"] = single["jump"]  # the layer reading alone (before the recheck)
             run_out["jump_ratios_single"] = single["jump_ratios"]
             run_out["rechecks"] = [[s, round(d, 6), round(g, 6)] for s, (d, g) in sorted(rechecks.items())]
+            # the statistic the jump test compares with update_jump, at every reading: with its recheck, and alone
+            trace = sorted(
+                [(s, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for s, d, g in series]
+                + [(s, {RECHECK_NAMES[0]: d, RECHECK_NAMES[1]: g}) for s, (d, g) in rechecks.items()],
+                key=lambda e: e[0],
+            )
+            run_out["jump_statistic_max"] = max((j for _, j in update_jumps({"trace": trace}, config)), default=None)
+            alone = update_jumps({"trace": trace}, replace(config, jump_recheck=0))
+            run_out["jump_statistic_max_single"] = max((j for _, j in alone), default=None)
         runs.append(run_out)
         print(run_out["data"], run_out["seed"], now)
     keys = ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump", "jump_recheck")
