@@ -1680,7 +1680,8 @@ def step_bce_soft(G, D, opt_g, opt_d, source, s, knobs, step):
 
 def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     """Miyato et al. 2018's non-saturating variant: spectral norm in D, the softplus losses, two time-scale learning
-    rates (D's faster), Adam(0, 0.9)."""
+    rates (D's faster), Adam(0, 0.9). The same loop, no penalty, serves the ``mbstd_ns`` style, whose D is a
+    :class:`MinibatchStdDiscriminator` (without spectral norm) under Adam(0, 0.99)."""
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
@@ -1711,18 +1712,6 @@ def step_feat_match(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
-def step_mbstd_ns(G, D, opt_g, opt_d, source, s, knobs, step):
-    """The non-saturating softplus losses with a minibatch-standard-deviation D (:class:`MinibatchStdDiscriminator`),
-    no penalty, Adam(0, 0.99)."""
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(real), D(fake.detach())
-        d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
-        _d_step(opt_d, d_loss, knobs)
-    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
-
-
 def step_g2_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     """BCE with logits and two G steps per D step (as some DCGAN scripts do to keep D from winning), each G step on
     a fresh batch of z."""
@@ -1744,7 +1733,7 @@ def step_g2_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
 
 STYLES = {
     "feat_match": step_feat_match,
-    "mbstd_ns": step_mbstd_ns,
+    "mbstd_ns": step_ns_sn,  # the same loop; the minibatch-stddev D and Adam(0, 0.99) come from build() and betas
     "g2_bcel": step_g2_bcel,
     "wgan_div": step_wgan_div,
     "bce_soft": step_bce_soft,

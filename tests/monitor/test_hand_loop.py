@@ -13,10 +13,10 @@ def mlp(i, o):
     return nn.Sequential(nn.Linear(i, 32), nn.LeakyReLU(0.2), nn.Linear(32, o))
 
 
-def train(run_dir, steps, lr, policy="warn", probe=None):
+def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim.Adam):
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
-    opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = (
         torch.optim.SGD(D.parameters(), lr=lr * 50, momentum=0.9)
         if lr > 0.01
@@ -60,43 +60,26 @@ def test_healthy_hand_loop_is_quiet_and_d_norms_are_ds_own(tmp_path):
 
 def test_update_sizes_are_read_at_each_layer_step_and_rechecked_jump_recheck_steps_later(tmp_path):
     """||dw|| / ||w|| of both nets at steps 50, 100 (the layer readings) and again at 60, 110 (the rechecks the jump
-    test asks), each the update of that one step: the recheck of G is its weights' change over step 110 over their size before."""
+    test asks), each the update of that one step: the recheck of G is its weights' change over step 110 over their
+    size before it."""
     weights = {}
 
-    class Keep(torch.optim.Adam):  # G's optimiser, keeping G's weights before and after step 110
+    def flat(opt):
+        return torch.cat([p.detach().flatten().clone() for g in opt.param_groups for p in g["params"]])
+
+    class Keep(torch.optim.Adam):  # G's optimiser, keeping G's weights before and after its 110th step
+        steps = 0
+
         def step(self, closure=None):
-            if len(weights) == 0 and self.steps == 109:
-                weights["before"] = torch.cat(
-                    [p.detach().flatten().clone() for g in self.param_groups for p in g["params"]]
-                )
-            out = super().step(closure)
             self.steps += 1
             if self.steps == 110:
-                weights["after"] = torch.cat(
-                    [p.detach().flatten().clone() for g in self.param_groups for p in g["params"]]
-                )
+                weights["before"] = flat(self)
+            out = super().step(closure)
+            if self.steps == 110:
+                weights["after"] = flat(self)
             return out
 
-    torch.manual_seed(0)
-    G, D = mlp(4, 2), mlp(2, 1)
-    opt_g, opt_d = Keep(G.parameters(), lr=2e-4), torch.optim.Adam(D.parameters(), lr=2e-4)
-    opt_g.steps = 0
-    bce = nn.BCEWithLogitsLoss()
-    mon = Monitor(run_dir=tmp_path, loss="bce", stream=None).watch(G, D, opt_g, opt_d)
-    for step in range(1, 121):
-        real, fake = torch.randn(64, 2), G(torch.randn(64, 4))
-        real_out, fake_out = D(real), D(fake.detach())
-        loss_d = bce(real_out, torch.ones_like(real_out)) + bce(fake_out, torch.zeros_like(fake_out))
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        out = D(fake)
-        loss_g = bce(out, torch.ones_like(out))
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
-        mon.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)
-    mon.close()
+    mon = train(tmp_path, 120, lr=2e-4, g_optimizer=Keep)
     assert [s for s, _ in mon.history.readings("update_ratio/g", 10)] == [50, 100]
     assert [s for s, _ in mon.history.readings("update_recheck/d", 10)] == [60, 110]
     change = (weights["after"] - weights["before"]).norm() / weights["before"].norm()
