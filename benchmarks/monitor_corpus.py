@@ -1691,10 +1691,9 @@ def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
-def step_feat_match(G, D, opt_g, opt_d, source, s, knobs, step):
-    """Feature matching (Salimans et al. 2016): D trained with BCE on logits as usual; G trained to match the mean of
-    D's last hidden features on a real batch (D's layers but the last: ``D[:-1]``) with a squared error, not to fool
-    D's output."""
+def _bce_d_steps(G, D, opt_d, source, s, knobs, step):
+    """D's steps of the plain BCE-with-logits loop (reals 1, fakes 0). Returns the last real batch, D's loss and its
+    outputs on the reals and the fakes."""
     adv = nn.BCEWithLogitsLoss()
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
@@ -1702,6 +1701,14 @@ def step_feat_match(G, D, opt_g, opt_d, source, s, knobs, step):
         real_pred, fake_pred = D(real), D(fake.detach())
         d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
         _d_step(opt_d, d_loss, knobs)
+    return real, d_loss, real_pred, fake_pred
+
+
+def step_feat_match(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Feature matching (Salimans et al. 2016): D trained with BCE on logits as usual; G trained to match the mean of
+    D's last hidden features on a real batch (D's layers but the last: ``D[:-1]``) with a squared error, not to fool
+    D's output."""
+    real, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     features = D[:-1]
     with torch.no_grad():
         target = features(real).mean(0)
@@ -1716,12 +1723,7 @@ def step_g2_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     """BCE with logits and two G steps per D step (as some DCGAN scripts do to keep D from winning), each G step on
     a fresh batch of z."""
     adv = nn.BCEWithLogitsLoss()
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(real), D(fake.detach())
-        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
-        _d_step(opt_d, d_loss, knobs)
+    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     for _ in range(2):
         pred = D(G(_z(s.batch, s)))
         g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
