@@ -588,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "summary":  # a pure function of the judged runs: kept fields that need the records stay
         result = json.loads(Path(args.json).read_text())
-        keys = ("replay_mismatches", "ablation", "update_rises", "update_jumps", "real_outliers")
+        keys = ("replay_mismatches", "ablation", "update_rises", "update_jumps", "real_outliers", "update_levels")
         kept = {k: result["summary"][k] for k in keys if k in result["summary"]}
         result["summary"] = summarise(result["runs"]) | kept
         result["targets"] = TARGETS
@@ -746,6 +746,28 @@ def _healthy_and_first(records: list[dict[str, Any]], series, limit: float) -> d
     return {"healthy_max": healthy, "failing_first_at_or_above": failing}
 
 
+def update_levels(record: dict[str, Any], config: MonitorConfig, span: int = 250) -> list[list[Any]]:
+    """A failing run's update sizes after its cause, as the jump test sees them: [step, "reading" or "recheck", D's,
+    G's size over its median before the cause] at each layer reading and recheck from the cause to ``span`` steps
+    after it (the medians as the jump test takes them at the cause's first reading: the readings before it from
+    ``warmup`` / 2 on, at most ``SLOW_BASE``)."""
+    start = _setup(record["setup"]).switch_at
+    names = {"update_ratio/d": "reading", "update_recheck/d": "recheck"}
+    before = [v for step, v in record["trace"] if "update_ratio/d" in v and config.warmup // 2 <= step < start]
+    before = before[-SLOW_BASE:]
+    if not start or len(before) < 3:
+        return []
+    base = [statistics.median(v[f"update_ratio/{net}"] for v in before) for net in "dg"]
+    out = []
+    for step, v in record["trace"]:
+        if start <= step <= start + span:
+            for name, kind in names.items():
+                if name in v:
+                    pair = [v[name], v[name.replace("/d", "/g")]]
+                    out.append([step, kind, *(round(x / b, 1) if b > 0 else None for x, b in zip(pair, base))])
+    return out
+
+
 def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Judge recorded runs as a monitor with ``config`` sees them (replayed), with the count of runs
     whose replayed incidents differ from those the live monitor opened: 0 when the records were
@@ -763,6 +785,9 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
     summary["update_rises"] = _healthy_and_first(records, lambda r: update_rises(r, config), config.ramp_growth)
     summary["update_jumps"] = _healthy_and_first(records, lambda r: update_jumps(r, config), config.update_jump)
     summary["real_outliers"] = _healthy_and_first(records, lambda r: real_outliers(r, config), config.outlier_factor)
+    summary["update_levels"] = {
+        f"{r['setup']}:{r['seed']}": levels for r in records if (levels := update_levels(r, config))
+    }
     for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting
         _, without = score([replay(r, replace(config, **{key: value})) for r in records])
         summary["ablation"][f"{key}={value}"] = {
