@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ganhacks.monitor import MonitorConfig
 from ganhacks.monitor.history import History
-from ganhacks.monitor.symptoms import RECHECK_NAMES, UPDATE_NAMES, _updates_jump, _updates_ramp
+from ganhacks.monitor.symptoms import RECHECK_NAMES, SLOW_BASE, UPDATE_NAMES, _updates_jump, _updates_ramp
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -63,6 +63,13 @@ def per_step(series: list[tuple[int, float, float]]) -> bool:
 Readings = list[tuple[int, float, float]]  # (step, D's update ratio, G's update ratio)
 
 
+def events(series: Readings, rechecks: dict[int, tuple[float, float]] | None) -> list[tuple[int, dict[str, float]]]:
+    """The layer readings and the rechecks as the monitor's history gets them: (step, {signal: value}), in order."""
+    out = [(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for step, d, g in series]
+    out += [(step, {RECHECK_NAMES[0]: d, RECHECK_NAMES[1]: g}) for step, (d, g) in (rechecks or {}).items()]
+    return sorted(out, key=lambda e: e[0])
+
+
 def fired(series: Readings, config: MonitorConfig, rechecks: dict[int, tuple[float, float]] | None = None) -> dict:
     """Steps at which today's ramp test and the jump test fire over ``series`` (with each jump's ratios), and those
     at which the ramp as it was before its noise bar and level check would have (``ramp_rises_only``). With
@@ -70,9 +77,7 @@ def fired(series: Readings, config: MonitorConfig, rechecks: dict[int, tuple[flo
     each recheck, as the monitor asks it."""
     h = History(size=64)
     out: dict[str, list] = {"ramp": [], "jump": [], "jump_ratios": []}
-    events = [(step, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for step, d, g in series]
-    events += [(step, {RECHECK_NAMES[0]: d, RECHECK_NAMES[1]: g}) for step, (d, g) in (rechecks or {}).items()]
-    for step, values in sorted(events, key=lambda e: e[0]):
+    for step, values in events(series, rechecks):
         h.add(step, values)
         if UPDATE_NAMES[0] in values and _updates_ramp(h, config) is not None:
             out["ramp"].append(step)
@@ -90,8 +95,8 @@ def surge(
 ) -> list[list[float]]:
     """Around a layer reading ``step`` where the jump test fired on the reading alone: [t, D's, G's update size over
     its earlier median] at every step from ``step`` - 5 to ``step`` + ``span`` (the medians as the jump test takes
-    them: the layer readings before ``step``, from ``warmup`` / 2 on, at most 20)."""
-    earlier = [r for r in series if config.warmup // 2 <= r[0] < step][-20:]
+    them: the layer readings before ``step``, from ``warmup`` / 2 on, at most ``SLOW_BASE``)."""
+    earlier = [r for r in series if config.warmup // 2 <= r[0] < step][-SLOW_BASE:]
     base = [statistics.median(r[k] for r in earlier) for k in (1, 2)]
     return [
         [t, round(at[t][0] / base[0], 2), round(at[t][1] / base[1], 2)]
@@ -136,11 +141,7 @@ def main() -> None:
             run_out["jump_ratios_single"] = single["jump_ratios"]
             run_out["rechecks"] = [[s, round(d, 6), round(g, 6)] for s, (d, g) in sorted(rechecks.items())]
             # the statistic the jump test compares with update_jump, at every reading: with its recheck, and alone
-            trace = sorted(
-                [(s, {UPDATE_NAMES[0]: d, UPDATE_NAMES[1]: g}) for s, d, g in series]
-                + [(s, {RECHECK_NAMES[0]: d, RECHECK_NAMES[1]: g}) for s, (d, g) in rechecks.items()],
-                key=lambda e: e[0],
-            )
+            trace = events(series, rechecks)
             run_out["jump_statistic_max"] = max((j for _, j in update_jumps({"trace": trace}, config)), default=None)
             alone = update_jumps({"trace": trace}, replace(config, jump_recheck=0))
             run_out["jump_statistic_max_single"] = max((j for _, j in alone), default=None)

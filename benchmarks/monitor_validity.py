@@ -115,8 +115,8 @@ def run_corpus(
 
 NEW_SYMPTOMS = ("grad_vanish",)  # added in this corpus's tuning: kept only if they help on the test half
 # the settings that switch off the newest tests, each alone: grad_explode's update-size ramp and jump, the
-# outliers in D's outputs on the reals (data_outliers)
-NEW_TESTS = {  # settings that switch off a test inside a symptom (the recheck: the jump judged on its reading alone)
+# outliers in D's outputs on the reals (data_outliers), and the jump's recheck (the jump judged on its reading alone)
+NEW_TESTS = {
     "ramp_growth": float("inf"),
     "update_jump": float("inf"),
     "outlier_factor": float("inf"),

@@ -13,7 +13,7 @@ def mlp(i, o):
     return nn.Sequential(nn.Linear(i, 32), nn.LeakyReLU(0.2), nn.Linear(32, o))
 
 
-def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim.Adam):
+def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim.Adam, **settings):
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -25,7 +25,7 @@ def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim
     bce = nn.BCEWithLogitsLoss()
     held_out = torch.randn(256, 2) * 0.1 + torch.tensor([1.0, 0.0])  # reals the loop never trains on
     fixed_z = torch.randn(256, 4)
-    monitor = Monitor(run_dir=run_dir, loss="bce", policy=policy, stream=None).watch(
+    monitor = Monitor(run_dir=run_dir, loss="bce", policy=policy, stream=None, **settings).watch(
         G, D, opt_g, opt_d, real=held_out, z=fixed_z
     )  # added line 1 (as the README's, with the test's policy)
     for step in range(1, steps + 1):
@@ -84,6 +84,10 @@ def test_update_sizes_are_read_at_each_layer_step_and_rechecked_jump_recheck_ste
     assert [s for s, _ in mon.history.readings("update_recheck/d", 10)] == [60, 110]
     change = (weights["after"] - weights["before"]).norm() / weights["before"].norm()
     assert mon.history.readings("update_recheck/g", 1)[0][1] == pytest.approx(float(change), rel=1e-5)
+    # jump_recheck = 0 (or layer_every and more) takes no recheck: the jump test reads the layer reading alone
+    mon = train(tmp_path / "off", 120, lr=2e-4, jump_recheck=0)
+    assert [s for s, _ in mon.history.readings("update_ratio/d", 10)] == [50, 100]
+    assert "update_recheck/d" not in mon.history.series
 
 
 def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):

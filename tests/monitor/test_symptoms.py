@@ -337,27 +337,21 @@ def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is
     rows_ = with_rechecks(rows_)
     assert replay(rows_, kind).alerts == []
 
-    def scale(until):
-        def change(step, v):
+    def scaled_from_break(until=math.inf):
+        """A copy of ``rows_`` with both nets' update sizes and rechecks x10 from BREAK to ``until``."""
+        out = [(s, dict(v)) for s, v in rows_]
+        for step, values in out:
             for name in ("update_ratio/d", "update_ratio/g", "update_recheck/d", "update_recheck/g"):
-                if name in v and step <= until:
-                    v[name] *= 10.0
+                if name in values and BREAK <= step <= until:
+                    values[name] *= 10.0
+        return out
 
-        return change
-
-    held = [(s, dict(v)) for s, v in rows_]
-    for step, values in held:
-        if step >= BREAK:
-            scale(10**9)(step, values)
-    mon = replay(held, kind)
+    mon = replay(scaled_from_break(), kind)
     assert incidents(mon)[0] == (BREAK + 10, "grad_explode")
     evidence = mon.alerts[0].evidence
     assert evidence["limits"] == {"jump": 4.0, "recheck_after": 10} and evidence["update_recheck/g"] > 0
 
-    surge = [(s, dict(v)) for s, v in rows_]
-    for step, values in surge:
-        if step >= BREAK:
-            scale(BREAK)(step, values)  # only the reading at BREAK: its recheck at BREAK + 10 is back to the usual
+    surge = scaled_from_break(until=BREAK)  # only the reading at BREAK: its recheck at BREAK + 10 is back to the usual
     assert "grad_explode" not in [s for _, s in incidents(replay(surge, kind))]
     assert incidents(replay(surge, kind, jump_recheck=0))[0] == (BREAK, "grad_explode")
 
