@@ -13,8 +13,9 @@ figures can be replayed without the runs.
 A run recorded with a reading at every step (``--set monitor.layer_every=1 --set train.log_every=1``) is read as the
 default monitor reads it: its readings at every 50th step are the layer readings and those ``jump_recheck`` steps
 later the jump test's rechecks; the jump test is then asked both ways, with its recheck (``jump_now``) and on the
-layer reading alone (``jump_single``, as before the recheck), and the JSON keeps the layer readings and the
-rechecks only.
+layer reading alone (``jump_single``, as before the recheck); the JSON keeps the layer readings and the rechecks
+only, and the largest statistic the jump test compared with its bar: with the recheck (asked today's share of the
+bar), with the recheck asked the full bar (``recheck_share`` = 1), and on the reading alone.
 """
 
 from __future__ import annotations
@@ -145,9 +146,11 @@ def main() -> None:
             run_out["jump_statistic_max"] = max((j for _, j in update_jumps({"trace": trace}, config)), default=None)
             alone = update_jumps({"trace": trace}, replace(config, jump_recheck=0))
             run_out["jump_statistic_max_single"] = max((j for _, j in alone), default=None)
+            full = update_jumps({"trace": trace}, replace(config, recheck_share=1.0))  # the recheck asked the full bar
+            run_out["jump_statistic_max_full_bar"] = max((j for _, j in full), default=None)
         runs.append(run_out)
         print(run_out["data"], run_out["seed"], now)
-    keys = ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump", "jump_recheck")
+    keys = ("ramp_growth", "ramp_checks", "ramp_noise", "update_jump", "jump_recheck", "recheck_share")
     out["config"] = {k: getattr(config, k) for k in keys}
     out["runs"] = runs
     out["summary"] = {

@@ -115,12 +115,14 @@ def run_corpus(
 
 NEW_SYMPTOMS = ("grad_vanish",)  # added in this corpus's tuning: kept only if they help on the test half
 # the settings that switch off the newest tests, each alone: grad_explode's update-size ramp and jump, the
-# outliers in D's outputs on the reals (data_outliers), and the jump's recheck (the jump judged on its reading alone)
+# outliers in D's outputs on the reals (data_outliers), the jump's recheck (the jump judged on its reading alone), and
+# the recheck's share of the bar (the full bar asked of the recheck)
 NEW_TESTS = {
     "ramp_growth": float("inf"),
     "update_jump": float("inf"),
     "outlier_factor": float("inf"),
     "jump_recheck": 0,
+    "recheck_share": 1.0,
 }
 
 
@@ -677,8 +679,8 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
     """(step, jump) at each reading of both nets' update sizes from ``warmup`` on: the smaller over D and G of the
     newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most ``SLOW_BASE``; what
     grad_explode's jump test compares with ``update_jump``). Where the record holds the jump test's rechecks
-    (``update_recheck/*``, ``jump_recheck`` steps after each reading), the recheck over the same median counts too
-    (the smaller of the two), at the recheck's step, as the test asks it."""
+    (``update_recheck/*``, ``jump_recheck`` steps after each reading), the recheck over the same median, divided by
+    ``recheck_share``, counts too (the smaller of the two), at the recheck's step, as the test asks it."""
     series: dict[str, list[float]] = {"update_ratio/d": [], "update_ratio/g": []}
     rechecked = config.jump_recheck > 0 and any("update_recheck/d" in v for _, v in record["trace"])
     pending: dict[int, list[tuple[float, float]]] = {}  # reading step -> per net (reading, earlier median)
@@ -688,7 +690,9 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
             held = pending.pop(step - config.jump_recheck)
             again = [values[name.replace("ratio", "recheck")] for name in series]
             if len(held) == 2 and all(np.isfinite(again)):
-                out.append((step, round(min(min(now, later) / base for (now, base), later in zip(held, again)), 4)))
+                share = config.recheck_share
+                jump = min(min(now, later / share) / base for (now, base), later in zip(held, again))
+                out.append((step, round(jump, 4)))
         if not all(name in values for name in series):
             continue
         jumps = []

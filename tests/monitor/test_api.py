@@ -198,6 +198,14 @@ def test_watching_leaves_the_networks_and_the_random_stream_untouched():
     assert all(torch.equal(a, b) for a, b in zip(buffers, D.buffers()))  # BN's running statistics restored
 
 
+@pytest.mark.parametrize("share", [0.0, 1.5, -0.5])
+def test_a_recheck_share_outside_zero_to_one_is_refused_in_one_line(share):
+    """``recheck_share`` is a share of ``update_jump``'s bar: 0 would pass any recheck, over 1 ask more than the
+    reading."""
+    with pytest.raises(UserError, match=rf"^monitor.recheck_share must be in \(0, 1\] .*got {share}$"):
+        Monitor(recheck_share=share)
+
+
 def test_a_negative_recheck_is_refused_in_one_line():
     """``jump_recheck`` counts steps after the layer reading: below 0 is a mistake, said in one line."""
     with pytest.raises(UserError, match=r"^monitor.jump_recheck must be >= 0, got -1$"):

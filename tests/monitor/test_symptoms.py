@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import math
+import statistics
 from dataclasses import replace
 from pathlib import Path
 
@@ -337,23 +338,49 @@ def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is
     rows_ = with_rechecks(rows_)
     assert replay(rows_, kind).alerts == []
 
-    def scaled_from_break(until=math.inf):
-        """A copy of ``rows_`` with both nets' update sizes and rechecks x10 from BREAK to ``until``."""
+    def scaled_from_break(until=math.inf, recheck=10.0):
+        """A copy of ``rows_`` with both nets' update sizes x10 and their rechecks x``recheck`` from BREAK to
+        ``until``."""
         out = [(s, dict(v)) for s, v in rows_]
         for step, values in out:
             for name in ("update_ratio/d", "update_ratio/g", "update_recheck/d", "update_recheck/g"):
                 if name in values and BREAK <= step <= until:
-                    values[name] *= 10.0
+                    values[name] *= recheck if "recheck" in name else 10.0
         return out
 
     mon = replay(scaled_from_break(), kind)
     assert incidents(mon)[0] == (BREAK + 10, "grad_explode")
     evidence = mon.alerts[0].evidence
-    assert evidence["limits"] == {"jump": 4.0, "recheck_after": 10} and evidence["update_recheck/g"] > 0
+    assert evidence["limits"] == {"jump": 4.0, "recheck_after": 10, "recheck_share": 0.5}
+    assert evidence["update_recheck/g"] > 0
 
     surge = scaled_from_break(until=BREAK)  # only the reading at BREAK: its recheck at BREAK + 10 is back to the usual
     assert "grad_explode" not in [s for _, s in incidents(replay(surge, kind))]
     assert incidents(replay(surge, kind, jump_recheck=0))[0] == (BREAK, "grad_explode")
+
+
+def test_the_recheck_asks_for_a_share_of_the_readings_bar():
+    """A rate too high whose updates settle somewhat as the nets adapt: x10 at the readings, x3 at the rechecks. The
+    recheck needs ``recheck_share`` x ``update_jump`` = 0.5 x 4 = 2 times the earlier median: grad_explode at the
+    first recheck; asked for the full bar (share 1) it is not; settled to x1.5 (a passing surge) it is not either."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+
+    def settled(recheck):
+        """From BREAK on: each reading x10 its net's earlier median (the jump test's), each recheck x``recheck``."""
+        out = [(s, dict(v)) for s, v in rows_]
+        for net in "dg":
+            earlier = [v[f"update_ratio/{net}"] for s, v in out if f"update_ratio/{net}" in v and 100 <= s < BREAK]
+            base = statistics.median(earlier[-20:])
+            for step, values in out:
+                for name, factor in ((f"update_ratio/{net}", 10.0), (f"update_recheck/{net}", recheck)):
+                    if name in values and step >= BREAK:
+                        values[name] = factor * base
+        return out
+
+    assert incidents(replay(settled(3.0), kind))[0] == (BREAK + 10, "grad_explode")
+    assert "grad_explode" not in [s for _, s in incidents(replay(settled(3.0), kind, recheck_share=1.0))]
+    assert "grad_explode" not in [s for _, s in incidents(replay(settled(1.5), kind))]
 
 
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():

@@ -219,7 +219,7 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
 
 def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     """The newest update sizes ||dw|| / ||w|| of both G and D stand at least ``update_jump`` times their own median
-    over the earlier readings (from step ``warmup`` / 2 on, at most ``SLOW_BASE`` of them), and still do at the
+    over the earlier readings (from step ``warmup`` / 2 on, at most ``SLOW_BASE`` of them), and still stand high at the
     recheck ``jump_recheck`` steps later.
 
     Updates far larger than the run's own, in both nets at once, are what a learning rate too high does (an SGD or a
@@ -227,10 +227,11 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     within one or two readings shows here before :func:`_updates_ramp` has its second rise. Both nets must jump: a
     D or a G alone whose updates grow is another story (a slowed partner, a collapse). A learning rate too high stays
     too high, while a healthy run's updates can surge for a few steps (D's loss up, then back): so the test is asked
-    at the recheck, the update sizes read once more ``jump_recheck`` steps after the layer reading, and both readings
-    must clear the bar. A history without rechecks (``jump_recheck`` = 0, or recorded before they existed) is judged
-    on the layer reading alone. Cost: at one step in ``layer_every``, the medians of at most ``SLOW_BASE`` earlier
-    readings of two series.
+    at the recheck, the update sizes read once more ``jump_recheck`` steps after the layer reading; the reading must
+    clear the bar and the recheck ``recheck_share`` of it (a rate too high keeps the updates high as the nets adapt
+    to it, a surge falls back to the usual). A history without rechecks (``jump_recheck`` = 0, or recorded before
+    they existed) is judged on the layer reading alone. Cost: at one step in ``layer_every``, the medians of at most
+    ``SLOW_BASE`` earlier readings of two series.
     """
     latest = h.latest
     rechecked = c.jump_recheck > 0 and all(name in latest for name in RECHECK_NAMES)
@@ -252,7 +253,7 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
         if len(before) < 3 or not (math.isfinite(now) and math.isfinite(later)):
             return None
         base = _median(before)
-        if min(now, later) < c.update_jump * base:
+        if now < c.update_jump * base or later < c.recheck_share * c.update_jump * base:
             return None
         jumps[name] = (now, later, base)
     return {
@@ -260,7 +261,10 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
         **{name: _r(now) for name, (now, _, _) in jumps.items()},
         **{again: _r(later) for again, (_, later, _) in zip(RECHECK_NAMES, jumps.values()) if rechecked},
         **{f"{name}_before": _r(base) for name, (_, _, base) in jumps.items()},
-        "limits": {"jump": c.update_jump, **({"recheck_after": c.jump_recheck} if rechecked else {})},
+        "limits": {
+            "jump": c.update_jump,
+            **({"recheck_after": c.jump_recheck, "recheck_share": c.recheck_share} if rechecked else {}),
+        },
     }
 
 
