@@ -164,6 +164,13 @@ def spiral8() -> Any:
     return make_mixture("spiral8", torch.stack([r * a.cos(), r * a.sin()], 1), 0.025)
 
 
+def grid12() -> Any:
+    """A 3 x 4 lattice of modes (the fresh8 part's), 2/3 apart along both axes, std 0.025 (neighbours 27 std
+    apart)."""
+    xs, ys = torch.linspace(-1, 1, 4, dtype=torch.float64), torch.linspace(-2 / 3, 2 / 3, 3, dtype=torch.float64)
+    return make_mixture("grid12", torch.cartesian_prod(xs, ys), 0.025)
+
+
 MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's), rings2, grid16 (fresh4's), fresh5's
     "ring8": ring8,
     "grid25": grid25,
@@ -177,6 +184,8 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring16": lambda: ring(16, 1.0, 0.015),  # 16 modes 0.39 apart on the unit circle (fresh6's), 26 std apart
     "spiral8": spiral8,
     "ring10": lambda: ring(10, 1.0, 0.025),  # 10 modes 0.62 apart on the unit circle (fresh7's), 25 std apart
+    "ring14": lambda: ring(14, 1.0, 0.02),  # 14 modes 0.45 apart on the unit circle (fresh8's), 22 std apart
+    "grid12": grid12,
 }
 
 
@@ -813,7 +822,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh6" (seen since their scoring), "fresh7"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh7" (seen since their scoring), "fresh8"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -983,6 +992,26 @@ HEALTHY = [
             "model.g_norm_freeze=1.0",
         ),
     ),
+    # --- the fresh8 held-out part: written after the recheck's share of the bar was frozen and committed (f950cbd),
+    # before any of its runs; new loop styles (CycleGAN's order: G's step first with D's gradients switched off,
+    # consistency regularisation, gradient accumulation over two micro-batches), new data (a ring of 14 as a stream,
+    # a 3 x 4 lattice as a fixed set), and the trainer with the image family's own defaults on digits
+    H("s_gfirst_grid12", "g_first", "grid12", "mlp", 64, 2e-4, 2e-4, 1200, "fresh8", loss=None),
+    H("s_cr_digits", "cr_bce", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh8", loss="bce", width=16),
+    H("s_accum_ring14", "ns_accum", "ring14_stream", "mlp", 128, 2e-4, 2e-4, 1200, "fresh8", loss="bce"),
+    H(
+        "s_default_digits",
+        "trainer",
+        "digits",
+        "recommended",
+        64,
+        8e-4,
+        8e-4,
+        800,
+        "fresh8",
+        # the first 800 steps of `ganhacks train --data digits` (the image family's rates and betas)
+        overrides=tuple(o for o, _ in family_defaults("recommended", "digits")[1] if not o.startswith("train.steps")),
+    ),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1146,6 +1175,25 @@ FAILING = [
     _fail("r_default_grid25", "explode"),  # (700)
     _fail("r_default_grid25", "nan"),  # (450)
     _fail("r_default_grid25", "weak_d"),  # (450)
+    # fresh8 held-out part: candidates, to be pilot-checked (seed 100, the probe only)
+    *(
+        _fail(base, cause)
+        for base in ("s_gfirst_grid12", "s_cr_digits", "s_accum_ring14")
+        for cause in (
+            "strong_d",
+            "saturating",
+            "explode",
+            "nan",
+            "weak_d",
+            "frozen_d",
+            "outliers",
+            "lr_step_up",
+            "both_lr_ramp",
+        )
+    ),
+    _fail("s_gfirst_grid12", "memorise"),
+    _fail("s_cr_digits", "memorise"),
+    *(_fail("s_default_digits", cause) for cause in ("strong_d", "saturating", "explode", "nan", "weak_d")),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1266,8 +1314,8 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
 # --- one iteration of each style: returns what the loop hands to monitor.step
 
 
-def _batch(source: Source, s: Setup, knobs: Knobs, step: int) -> Tensor:
-    x = source.batch(s.batch)
+def _batch(source: Source, s: Setup, knobs: Knobs, step: int, n: int | None = None) -> Tensor:
+    x = source.batch(n or s.batch)
     if knobs.outliers and step % 5 == 0:
         x = (x + 1) * 127.5  # the normalisation step was skipped for this batch
     return x
@@ -1733,7 +1781,88 @@ def step_g2_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
+def step_g_first(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The order of CycleGAN's training script (Zhu et al. 2017; its "vanilla" loss: BCE with logits): G's step
+    first, D's parameters set not to require gradients while G's loss flows through D; then D's step on the same
+    fakes (detached) with D's gradients back on, D's two terms averaged."""
+    adv = nn.BCEWithLogitsLoss()
+    real, fake = _batch(source, s, knobs, step), G(_z(s.batch, s))
+    D.requires_grad_(False)
+    pred = D(fake)
+    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    D.requires_grad_(True)
+    for i in range(knobs.d_steps):
+        if i:  # more D steps than one (a cause): fresh reals and fakes for each
+            real, fake = _batch(source, s, knobs, step), G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = 0.5 * (adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred)))
+        _d_step(opt_d, d_loss, knobs)
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def _augment(x: Tensor) -> Tensor:
+    """A small change that keeps a real real: images shifted by up to one pixel each way (the whole batch alike),
+    points jittered by Gaussian noise of std 0.02."""
+    if x.dim() == 4:
+        dx, dy = torch.randint(-1, 2, (2,)).tolist()
+        return torch.roll(x, shifts=(dy, dx), dims=(2, 3))
+    return x + 0.02 * torch.randn_like(x)
+
+
+def step_cr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Consistency regularisation (Zhang et al. 2020, CR-GAN): the non-saturating BCE-with-logits losses, and
+    lambda * (D(x) - D(T(x)))^2 on the reals, T a small augmentation (:func:`_augment`), lambda 10 on images, 1 on
+    points."""
+    adv = nn.BCEWithLogitsLoss()
+    lam = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
+        consistency = (D(_augment(real)) - real_pred).pow(2).mean()
+        _d_step(opt_d, d_loss + lam * consistency, knobs)
+    pred = D(fake)
+    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The non-saturating softplus losses with gradient accumulation (scripts short of memory): each net's batch in
+    two micro-batches of half the size, each backward on half its loss, then one optimiser step; the losses handed
+    to the monitor are the sums of the halves, D's outputs both micro-batches' together."""
+    half = s.batch // 2
+    for _ in range(knobs.d_steps):
+        opt_d.zero_grad()
+        d_loss, reals, fakes = 0.0, [], []
+        for _ in range(2):
+            real_pred, fake_pred = D(_batch(source, s, knobs, step, half)), D(G(_z(half, s)).detach())
+            part = (F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()) / 2
+            part.backward()
+            d_loss, reals, fakes = d_loss + part.detach(), reals + [real_pred], fakes + [fake_pred]
+        if not knobs.d_frozen:
+            opt_d.step()
+    opt_g.zero_grad()
+    g_loss = 0.0
+    for _ in range(2):
+        pred = D(G(_z(half, s)))
+        part = (-F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()) / 2
+        part.backward()
+        g_loss = g_loss + part.detach()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": torch.cat(reals), "d_fake": torch.cat(fakes)}
+
+
 STYLES = {
+    "g_first": step_g_first,
+    "cr_bce": step_cr_bce,
+    "ns_accum": step_ns_accum,
     "feat_match": step_feat_match,
     "mbstd_ns": step_ns_sn,  # the same loop; the minibatch-stddev D and Adam(0, 0.99) come from build() and betas
     "g2_bcel": step_g2_bcel,
@@ -1877,6 +2006,8 @@ def check_corpus() -> dict[str, Any]:
         "fresh4": sum(s.split == "fresh4" for s in SETUPS),
         "fresh5": sum(s.split == "fresh5" for s in SETUPS),
         "fresh6": sum(s.split == "fresh6" for s in SETUPS),
+        "fresh7": sum(s.split == "fresh7" for s in SETUPS),
+        "fresh8": sum(s.split == "fresh8" for s in SETUPS),
     }
 
 
