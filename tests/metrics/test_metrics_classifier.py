@@ -34,6 +34,16 @@ def test_shipped_weights_are_a_plain_safetensors_file():
         assert "head.weight" in f.keys() and "feature_scale" in f.keys()  # noqa: SIM118 (safe_open has no __contains__)
 
 
+def test_loading_the_classifier_leaves_the_callers_random_stream_alone():
+    """Loading happens mid-run (the first time a metric needs it): the random init its weights replace must not
+    shift the training's random numbers, or a run's samples would depend on when a metric was first asked."""
+    torch.manual_seed(0)
+    expected = torch.rand(4)
+    torch.manual_seed(0)
+    load_digits_classifier()
+    assert torch.equal(torch.rand(4), expected)
+
+
 def test_shipped_classifier_reaches_97_percent_on_the_held_out_split(split, model):
     assert accuracy(model, split.x_test, split.y_test) >= 0.97
 

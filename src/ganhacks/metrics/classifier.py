@@ -155,7 +155,8 @@ def load_digits_classifier(path: str | Path | None = None) -> DigitsCNN:
             f"digits classifier weights not found at {path}; rebuild them with "
             "'python -m ganhacks.metrics.train_classifier'"
         )
-    model = DigitsCNN()
+    with torch.random.fork_rng(devices=[]):  # the layers' random init is overwritten: the caller's RNG stays as it was
+        model = DigitsCNN()
     model.load_state_dict(load_file(str(path)))
     model.eval()
     model.requires_grad_(False)
