@@ -1175,25 +1175,31 @@ FAILING = [
     _fail("r_default_grid25", "explode"),  # (700)
     _fail("r_default_grid25", "nan"),  # (450)
     _fail("r_default_grid25", "weak_d"),  # (450)
-    # fresh8 held-out part: candidates, to be pilot-checked (seed 100, the probe only)
-    *(
-        _fail(base, cause)
-        for base in ("s_gfirst_grid12", "s_cr_digits", "s_accum_ring14")
-        for cause in (
-            "strong_d",
-            "saturating",
-            "explode",
-            "nan",
-            "weak_d",
-            "frozen_d",
-            "outliers",
-            "lr_step_up",
-            "both_lr_ramp",
-        )
-    ),
-    _fail("s_gfirst_grid12", "memorise"),
-    _fail("s_cr_digits", "memorise"),
-    *(_fail("s_default_digits", cause) for cause in ("strong_d", "saturating", "explode", "nan", "weak_d")),
+    # fresh8 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 38 candidate causes on its 4 healthy set-ups. The consistency weight was
+    # first the paper's 10: that healthy run covered 3-6 of 10 digits for 600 steps, so it became 1 and its 11 runs
+    # were piloted again. Dropped as never visible within the run: D made far stronger and the saturating loss (all
+    # four), the set shrunk to 32 (s_gfirst_grid12, s_cr_digits), D frozen and D weakened (s_accum_ring14), both Adam
+    # LRs ramped, both LRs raised x30 and outliers (s_cr_digits)
+    _fail("s_gfirst_grid12", "both_lr_ramp"),  # (550)
+    _fail("s_gfirst_grid12", "explode"),  # (450)
+    _fail("s_gfirst_grid12", "frozen_d"),  # (650)
+    _fail("s_gfirst_grid12", "lr_step_up"),  # (450)
+    _fail("s_gfirst_grid12", "nan"),  # (450)
+    _fail("s_gfirst_grid12", "outliers"),  # (450)
+    _fail("s_gfirst_grid12", "weak_d"),  # (500)
+    _fail("s_accum_ring14", "both_lr_ramp"),  # (550)
+    _fail("s_accum_ring14", "explode"),  # (450)
+    _fail("s_accum_ring14", "lr_step_up"),  # (450)
+    _fail("s_accum_ring14", "nan"),  # (450)
+    _fail("s_accum_ring14", "outliers"),  # (450)
+    _fail("s_cr_digits", "explode"),  # (450)
+    _fail("s_cr_digits", "frozen_d"),  # (500)
+    _fail("s_cr_digits", "nan"),  # (450)
+    _fail("s_cr_digits", "weak_d"),  # (450)
+    _fail("s_default_digits", "explode"),  # (450)
+    _fail("s_default_digits", "nan"),  # (450)
+    _fail("s_default_digits", "weak_d"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1814,10 +1820,10 @@ def _augment(x: Tensor) -> Tensor:
 
 def step_cr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     """Consistency regularisation (Zhang et al. 2020, CR-GAN): the non-saturating BCE-with-logits losses, and
-    lambda * (D(x) - D(T(x)))^2 on the reals, T a small augmentation (:func:`_augment`), lambda 10 on images, 1 on
-    points."""
+    lambda * (D(x) - D(T(x)))^2 on the reals, T a small augmentation (:func:`_augment`), lambda 1 (the paper's 10,
+    for 32 x 32 images, held the DCGAN pair on 8 x 8 digits to 3-6 of the 10 classes for 600 steps in the pilot)."""
     adv = nn.BCEWithLogitsLoss()
-    lam = (1.0 if source.kind == "points" else 10.0) if knobs.penalty is None else knobs.penalty
+    lam = 1.0 if knobs.penalty is None else knobs.penalty
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
