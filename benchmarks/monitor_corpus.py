@@ -39,7 +39,10 @@ non-saturating loss with spectral norm and two time-scales; new data: a ring of 
 fixed set) was written after the data_outliers symptom was frozen, and pilot-checked the same way. The ``fresh7`` part
 (new loop styles: feature matching, a minibatch-standard-deviation D under the non-saturating loss, two G steps per D
 step; new data: a ring of 10 as a stream, the 4 x 4 grid as a fixed set; and the trainer with the point family's own
-defaults) was written after the jump test's recheck was frozen, and pilot-checked the same way.
+defaults) was written after the jump test's recheck was frozen, and pilot-checked the same way. The ``fresh8`` part
+(new loop styles: CycleGAN's order with G's step first, consistency regularisation, gradient accumulation; new data:
+a ring of 14 as a stream, a 3 x 4 lattice as a fixed set; and the trainer with the image family's own defaults) was
+written after the recheck's share of the bar was frozen, and pilot-checked the same way.
 """
 
 from __future__ import annotations

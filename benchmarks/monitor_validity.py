@@ -17,9 +17,8 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3``, ``fresh4`` and ``fresh5`` (each written and pilot-checked after the rules of its round were frozen,
-committed, run once and scored once; the held-out JSON is docs/monitor_validity_fresh5.json, the parts before it
-in-sample).
+``fresh3`` to ``fresh8`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
 symptoms whose documented likely cause is its cause (``Cause.accepted``); the labels as first written

@@ -29,7 +29,8 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh7.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh8.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh7.json",
                 "monitor_validity_fresh6.json",
                 "monitor_validity_fresh5.json",
                 "monitor_validity_fresh4.json",
@@ -52,12 +53,22 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    parts = [
-        load(f"monitor_validity{x}.json")
-        for x in ("_fresh7", "_tune", "_seen", "_new", "_fresh", "_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh6")
-    ]
+    names = (
+        "_fresh8",
+        "_tune",
+        "_seen",
+        "_new",
+        "_fresh",
+        "_fresh2",
+        "_fresh3",
+        "_fresh4",
+        "_fresh5",
+        "_fresh6",
+        "_fresh7",
+    )
+    parts = [load(f"monitor_validity{x}.json") for x in names]
     assert [p["split"] for p in parts] == [
-        "fresh7",
+        "fresh8",
         "tune",
         "test",
         "new",
@@ -67,6 +78,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
         "fresh4",
         "fresh5",
         "fresh6",
+        "fresh7",
     ]
     for part in parts:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
