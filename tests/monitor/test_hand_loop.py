@@ -13,7 +13,21 @@ def mlp(i, o):
     return nn.Sequential(nn.Linear(i, 32), nn.LeakyReLU(0.2), nn.Linear(32, o))
 
 
-def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim.Adam, **settings):
+def train(
+    run_dir,
+    steps,
+    lr,
+    policy="warn",
+    probe=None,
+    g_optimizer=torch.optim.Adam,
+    g_every=1,
+    d_steps=True,
+    raise_lr_at=None,
+    **settings,
+):
+    """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
+    many WGAN scripts); ``d_steps=False``: the forgotten ``opt_d.step()``; ``raise_lr_at``: both learning rates x30
+    from that step on."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -29,6 +43,9 @@ def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim
         G, D, opt_g, opt_d, real=held_out, z=fixed_z
     )  # added line 1 (as the README's, with the test's policy)
     for step in range(1, steps + 1):
+        if step == raise_lr_at:
+            for group in opt_g.param_groups + opt_d.param_groups:
+                group["lr"] *= 30
         real = torch.randn(64, 2) * 0.1 + torch.tensor([1.0, 0.0])
         fake = G(torch.randn(64, 4))
         real_out, fake_out = D(real), D(fake.detach())
@@ -37,12 +54,14 @@ def train(run_dir, steps, lr, policy="warn", probe=None, g_optimizer=torch.optim
         loss_d.backward()
         if probe is not None:
             probe.append(torch.stack([p.grad.norm() for p in D.parameters()]).norm().item())
-        opt_d.step()
-        out = D(fake)
-        loss_g = bce(out, torch.ones_like(out))
-        opt_g.zero_grad()
-        loss_g.backward()  # also leaves G-loss gradients in D: the hooks read D's before this
-        opt_g.step()
+        if d_steps:
+            opt_d.step()
+        if (step - 1) % g_every == 0:
+            out = D(fake)
+            loss_g = bce(out, torch.ones_like(out))
+            opt_g.zero_grad()
+            loss_g.backward()  # also leaves G-loss gradients in D: the hooks read D's before this
+            opt_g.step()
         monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)  # added line 2
     monitor.close()  # added line 3
     return monitor
@@ -88,6 +107,36 @@ def test_update_sizes_are_read_at_each_layer_step_and_rechecked_jump_recheck_ste
     mon = train(tmp_path / "off", 120, lr=2e-4, jump_recheck=0)
     assert [s for s, _ in mon.history.readings("update_ratio/d", 10)] == [50, 100]
     assert "update_recheck/d" not in mon.history.series
+
+
+def test_a_loop_that_steps_g_every_kth_iteration_reads_both_nets_together(tmp_path):
+    """G stepped at iterations 1, 6, 11, ... (never at a multiple of 50): each net's update size is read at its first
+    optimiser step from the due step on, and both enter the history together when the later one is read (D's at 50,
+    G's at 51: both at 51; the rechecks 10 steps after each net's reading: both at 61). A D that never steps (the
+    forgotten ``opt_d.step()``) holds nothing back: G's readings enter at 50 and 100 alone."""
+    mon = train(tmp_path, 120, lr=2e-4, g_every=5)
+    for name in ("update_ratio/d", "update_ratio/g"):
+        assert [s for s, _ in mon.history.readings(name, 10)] == [51, 101]
+    for name in ("update_recheck/d", "update_recheck/g"):
+        assert [s for s, _ in mon.history.readings(name, 10)] == [61, 111]
+    mon = train(tmp_path / "frozen", 120, lr=2e-4, d_steps=False)
+    assert [s for s, _ in mon.history.readings("update_ratio/g", 10)] == [50, 100]
+    assert "update_ratio/d" not in mon.history.series
+    # G stepped every 40th iteration (1, 41, 81): D's reading of 50 waits at most layer_every / 2 = 25 steps for G's
+    mon = train(tmp_path / "sparse", 90, lr=2e-4, g_every=40)
+    assert [s for s, _ in mon.history.readings("update_ratio/d", 10)] == [75]
+
+
+@pytest.mark.parametrize("g_every", [1, 3, 5])
+def test_a_learning_rate_raised_x30_is_an_explosion_however_often_g_steps(tmp_path, g_every):
+    """Both learning rates x30 at step 330: the jump test fires at the recheck of the first reading after it, whether
+    G steps at every iteration or at every 3rd or 5th (where G's reading, and the recheck, come a step or two late)."""
+    mon = train(tmp_path, 400, lr=2e-4, g_every=g_every, raise_lr_at=330)
+    first = mon.alerts[0]
+    assert first.symptom == "grad_explode" and first.evidence["signal"] == "update_ratio"
+    reading = max(s for s, _ in mon.history.readings("update_ratio/g", 10) if s < first.step)  # the one confirmed
+    assert 350 <= reading < 355 and 360 <= first.step < 370  # the recheck's step: 10 or more after the reading
+    assert first.evidence["update_ratio/g"] >= 4 * first.evidence["update_ratio/g_before"]
 
 
 def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):

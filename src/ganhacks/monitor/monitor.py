@@ -152,7 +152,13 @@ class Monitor:
         self.added: dict[str, float] = {}  # values the monitor itself measured at the newest step
         self._pending: dict[str, float] = {}
         self._handles: list[Any] = []
-        self._before: dict[str, Tensor] = {}
+        self._before: dict[str, tuple[str, Tensor]] = {}  # tag -> (the reading under way, weights before the step)
+        # per net: the step from which its next layer reading (and recheck) is due, taken at its first optimiser step
+        # from then on (a loop that steps G only every k-th iteration gets G's reading a few steps late)
+        self._due: dict[str, dict[str, int]] = {"layer": {}, "recheck": {}}
+        self._stepped: dict[str, int] = {}  # tag -> the newest step its optimiser stepped at
+        self._round: dict[str, tuple[int, set[str], dict[str, float]]] = {}  # kind -> (first step, tags, values)
+        self._tags: set[str] = set()  # the watched optimisers' tags
         self._totals = True
         self._guess: KindGuess | None = None  # set by step() while the first steps are read
         self._sigmoid_at_end = False
@@ -221,6 +227,7 @@ class Monitor:
             named = (
                 list(module.named_parameters()) if module is not None else [(f"p{i}", p) for i, p in enumerate(params)]
             )
+            self._tags.add(tag)
             self._handles.append(opt.register_step_pre_hook(self._pre_hook(tag, named)))
             self._handles.append(opt.register_step_post_hook(self._post_hook(tag, named)))
         if D is not None:
@@ -311,21 +318,24 @@ class Monitor:
                 break
         self._calls.clear()
 
-    def _layer_step(self) -> bool:
-        return (self.step_count + 1) % self.config.layer_every == 0
-
-    def _recheck_step(self) -> bool:
-        """``jump_recheck`` steps after a layer step: the update sizes are read once more (a jump must hold)."""
-        k, every = self.config.jump_recheck, self.config.layer_every
-        return 0 < k < every and (self.step_count + 1 - k) % every == 0 and self.step_count + 1 > k
+    def _reading_due(self, tag: str) -> str | None:
+        """The reading this net's optimiser step takes: ``"layer"`` from each ``layer_every``-th step on (until the
+        net steps), ``"recheck"`` from ``jump_recheck`` steps after the net's layer reading on, else None."""
+        now, every = self.step_count + 1, self.config.layer_every
+        if now >= self._due["layer"].setdefault(tag, -(-now // every) * every):  # first due: the next multiple
+            return "layer"
+        if now >= self._due["recheck"].get(tag, now + 1):
+            return "recheck"
+        return None
 
     def _pre_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
         """The optimiser's pre-step hook: on most steps of ``ganhacks train`` (no totals) it only checks the step."""
-        every = self.config.layer_every
 
         def hook(opt: Any, args: Any, kwargs: Any) -> None:
-            if self._totals or (self.step_count + 1) % every == 0 or self._recheck_step():
-                self._before_step(tag, named)
+            self._stepped[tag] = self.step_count + 1
+            reading = self._reading_due(tag)
+            if self._totals or reading is not None:
+                self._before_step(tag, named, reading)
 
         return hook
 
@@ -338,31 +348,60 @@ class Monitor:
 
         return hook
 
-    def _before_step(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> None:
-        if self._layer_step():
+    def _before_step(self, tag: str, named: list[tuple[str, nn.Parameter]], reading: str | None) -> None:
+        now, every, after = self.step_count + 1, self.config.layer_every, self.config.jump_recheck
+        if reading == "layer":
             layers = layer_grad_norms(_Named(named))
             self._pending.update({f"grad_norm/{tag}/{k}": v for k, v in layers.items()})
             if self._totals:
                 self._pending[f"grad_norm/{tag}"] = total_norm(layers)
-            self._before[tag] = weight_vector(_Named(named))
+            self._before[tag] = (reading, weight_vector(_Named(named)))
+            self._due["layer"][tag] = (now // every + 1) * every
+            if 0 < after < every:
+                self._due["recheck"][tag] = now + after
             return
         if self._totals:
             grads = [p.grad.detach().float().norm(2) for _, p in named if p.grad is not None]
             if grads:
                 self._pending[f"grad_norm/{tag}"] = float(torch.stack(grads).norm(2))  # sqrt(sum ||g_l||^2)
-        if self._recheck_step():
-            self._before[tag] = weight_vector(_Named(named))
+        if reading == "recheck":
+            self._before[tag] = (reading, weight_vector(_Named(named)))
+            del self._due["recheck"][tag]
 
     def _after_step(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> None:
-        before = self._before.pop(tag, None)
+        reading, before = self._before.pop(tag, (None, None))
         if before is None:
             return
         after = weight_vector(_Named(named))
-        if self._layer_step():
+        if reading == "layer":
             self._pending[f"weight_norm/{tag}"] = float(after.norm(2))
-            self._pending[f"update_ratio/{tag}"] = update_ratio(before, after)  # ||dw|| / ||w||
+            self._add_to_round(reading, tag, f"update_ratio/{tag}", update_ratio(before, after))  # ||dw|| / ||w||
         else:  # the recheck: the update size alone, under its own name (the layer readings' series stay regular)
-            self._pending[f"update_recheck/{tag}"] = update_ratio(before, after)
+            self._add_to_round(reading, tag, f"update_recheck/{tag}", update_ratio(before, after))
+
+    def _add_to_round(self, kind: str, tag: str, name: str, value: float) -> None:
+        """Both nets' update sizes of one reading enter the history together, at the step the later of them was read
+        (the tests compare D's with G's): a net that steps every k-th iteration completes the round a few steps
+        late. A net read again before its partner closes the open round first."""
+        if kind in self._round and tag in self._round[kind][1]:
+            self._close_round(kind)
+        first, tags, values = self._round.setdefault(kind, (self.step_count + 1, set(), {}))
+        tags.add(tag)
+        values[name] = value
+        if tags >= self._tags:
+            self._close_round(kind)
+
+    def _close_round(self, kind: str) -> None:
+        self._pending.update(self._round.pop(kind)[2])
+
+    def _close_stalled_rounds(self, step: int) -> None:
+        """A round whose missing nets have not stepped for ``layer_every`` steps (a frozen D, a forgotten
+        ``opt_d.step()``), or that has waited ``layer_every`` / 2 steps, enters the history as it is."""
+        every = self.config.layer_every
+        for kind, (first, tags, _) in list(self._round.items()):
+            stalled = all(step - self._stepped.get(t, -every) >= every for t in self._tags - tags)
+            if stalled or step - first >= every // 2:
+                self._close_round(kind)
 
     # ------------------------------------------------------------------ measurements
 
@@ -488,6 +527,7 @@ class Monitor:
             self.note(step, "skipped", item, key=item.split(" ", 1)[0])
         if not read:
             reinterpret(values, self.kind)
+        self._close_stalled_rounds(step)
         self.added, self._pending = self._pending, {}
         values.update(self.added)
         self.step_count = int(step)
@@ -705,6 +745,7 @@ class Monitor:
             "kind": self.kind.id if self.kind is not None else None,
             "probabilities": self.probabilities,
             "events": self.events.count,  # lines of events.jsonl this state has seen (a resume truncates to it)
+            "due": {kind: dict(due) for kind, due in self._due.items()},  # the steps each net's next readings are due
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -735,6 +776,8 @@ class Monitor:
             self.kind = KINDS[state["kind"]]
             self.symptoms = symptoms_for(self.kind)
         self.probabilities = bool(state.get("probabilities", False))
+        due = state.get("due", {})  # states written before it: the next layer step, and no recheck pending
+        self._due = {kind: {str(t): int(v) for t, v in due.get(kind, {}).items()} for kind in ("layer", "recheck")}
         self.events_at_load = state.get("events")  # None for states written before the count was kept
         if self.events_at_load is not None:
             self.events.written_before = int(self.events_at_load)

@@ -245,8 +245,10 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
         readings = h.readings(name, SLOW_BASE + 1)
         if not readings or readings[-1][0] < c.warmup:
             return None
-        if rechecked and readings[-1][0] != h.step - c.jump_recheck:
-            return None  # a recheck without its layer reading (a history resumed in between): nothing to confirm
+        if rechecked and not c.jump_recheck <= h.step - readings[-1][0] < c.layer_every:
+            # a recheck without its layer reading (a history resumed in between): nothing to confirm. (A net that
+            # steps every k-th iteration is read at its first step from the due step on: the gap can pass jump_recheck)
+            return None
         before = _earlier(readings[:-1], c)
         now = readings[-1][1]
         later = latest[again] if rechecked else now
