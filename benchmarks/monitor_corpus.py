@@ -188,6 +188,7 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "spiral8": spiral8,
     "ring10": lambda: ring(10, 1.0, 0.025),  # 10 modes 0.62 apart on the unit circle (fresh7's), 25 std apart
     "ring14": lambda: ring(14, 1.0, 0.02),  # 14 modes 0.45 apart on the unit circle (fresh8's), 22 std apart
+    "ring9": lambda: ring(9, 1.0, 0.025),  # 9 modes 0.68 apart on the unit circle (fresh9's), 27 std apart
     "grid12": grid12,
 }
 
@@ -504,6 +505,7 @@ class Knobs:
     penalty: float | None = None  # the gradient penalty's weight (None: the style's own)
     outliers: bool = False  # a data bug: every 5th batch arrives unnormalised (0..255 instead of [-1, 1])
     flip: float = 0.05  # the noisy-labels style (T06): the share of D's labels flipped at each step
+    g_loss: Any = None  # the loop's newest G loss (a loop that steps G every k-th iteration hands the last one on)
 
 
 @dataclass(frozen=True)
@@ -615,7 +617,7 @@ def _shrink_start(ctx: Any) -> None:
 
 
 def _shrink_gradual(ctx: Any, step: int) -> None:
-    ctx.source.shrink_to(int(len(ctx.source.x) * 0.985 ** (step - SWITCH)))  # to 32 reals after ~250 steps
+    ctx.source.shrink_to(int(len(ctx.source.x) * 0.985 ** (step - ctx.switch)))  # to 32 reals after ~250 steps
 
 
 def _d_lr_decay_start(ctx: Any) -> None:
@@ -632,13 +634,13 @@ def _d_steps_ramp_start(ctx: Any) -> None:
 
 
 def _d_steps_ramp(ctx: Any, step: int) -> None:
-    ctx.knobs.d_steps = min(1 + (step - SWITCH) // 50, 6)  # one more D step per G step every 50 steps, up to 6
+    ctx.knobs.d_steps = min(1 + (step - ctx.switch) // 50, 6)  # one more D step per G step every 50 steps, up to 6
 
 
 def _label_noise(ctx: Any, step: int) -> None:
     # 5 % -> 95 % over 400 steps: coin flips at ~step 600, then D's targets are more often wrong than right (at 50 %
     # alone D learns nothing and G stays where it was: the pilot saw no visible failure on either set-up)
-    ctx.knobs.flip = min(0.05 + 0.9 * (step - SWITCH) / 400, 0.95)
+    ctx.knobs.flip = min(0.05 + 0.9 * (step - ctx.switch) / 400, 0.95)
 
 
 def _g_lr_decay_start(ctx: Any) -> None:
@@ -825,12 +827,13 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh7" (seen since their scoring), "fresh8"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh8" (seen since their scoring), "fresh9"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
     z_dim: int = 16
     width: int = 64
+    switch: int = SWITCH  # the step a cause starts at (a loop stepping G every 5th iteration needs longer to train)
 
     @property
     def expect(self) -> tuple[str, ...]:
@@ -844,7 +847,7 @@ class Setup:
 
     @property
     def switch_at(self) -> int:
-        return SWITCH if self.cause else 0
+        return self.switch if self.cause else 0
 
 
 H = Setup
@@ -1015,6 +1018,13 @@ HEALTHY = [
         # the first 800 steps of `ganhacks train --data digits` (the image family's rates and betas)
         overrides=tuple(o for o, _ in family_defaults("recommended", "digits")[1] if not o.startswith("train.steps")),
     ),
+    # --- the fresh9 held-out part: written after each net's update size came to be read at its own first step from
+    # the due step on (commit 8a3d522), before any of its runs: the WGAN loops as scripts that count iterations write
+    # them (one critic step per iteration, G's step at every 5th, the monitor called every iteration), on digits, the
+    # 4 x 4 grid as a fixed set and a ring of 9 as a stream; causes start once G has had 200-250 steps
+    H("u_gpiter_digits", "wgan_gp_iter", "digits", "dcgan", 64, 2e-4, 2e-4, 2000, "fresh9", width=16, switch=1000),
+    H("u_clip_grid16", "wgan_clip_iter", "grid16", "mlp", 64, 5e-5, 5e-5, 2500, "fresh9", "wasserstein", switch=1250),
+    H("u_clip_ring9", "wgan_clip_iter", "ring9_stream", "mlp", 64, 2e-4, 2e-4, 2500, "fresh9", "wasserstein", switch=1250),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1203,6 +1213,23 @@ FAILING = [
     _fail("s_default_digits", "explode"),  # (450)
     _fail("s_default_digits", "nan"),  # (450)
     _fail("s_default_digits", "weak_d"),  # (450)
+    # fresh9 held-out part: candidates, to be pilot-checked (seed 100, the probe only)
+    *(
+        _fail(base, cause)
+        for base in ("u_gpiter_digits", "u_clip_grid16", "u_clip_ring9")
+        for cause in (
+            "strong_d",
+            "explode",
+            "nan",
+            "weak_d",
+            "frozen_d",
+            "outliers",
+            "lr_step_up",
+            "both_lr_ramp",
+            "lr_ramp",
+            "no_penalty",
+        )
+    ),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1222,6 +1249,7 @@ class Context:
     knobs: Knobs
     swap: Callable[[Callable], None] | None = None
     lr_at_switch: dict[int, float] = field(default_factory=dict)  # gradual causes: id(optimiser) -> its LR at SWITCH
+    switch: int = SWITCH  # the step the cause started at
 
     def swap_optimizers(self, make: Callable) -> None:
         self.opt_g, self.opt_d = make(self.G.parameters()), make(self.D.parameters())
@@ -1285,16 +1313,17 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         "ns_sn": (0.0, 0.9),
         "mbstd_ns": (0.0, 0.99),
     }.get(s.style, (0.5, 0.999))
-    if s.style == "wgan_clip":  # the original WGAN's script: RMSprop
+    if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
     else:
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
-    knobs = Knobs(d_steps=5 if s.style in ("wgan_gp", "wgan_clip", "wgan_lp", "wgan_div") else 1)
+    critics = ("wgan_gp", "wgan_clip", "wgan_lp", "wgan_div", "wgan_gp_iter", "wgan_clip_iter")
+    knobs = Knobs(d_steps=5 if s.style in critics else 1)
     fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
     probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
     monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
-    ctx = Context(G, D, opt_g, opt_d, source, knobs)
+    ctx = Context(G, D, opt_g, opt_d, source, knobs, switch=s.switch_at)
     step_fn = STYLES[s.style]
     record = Record()
     start = time.process_time()
@@ -1868,7 +1897,47 @@ def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": torch.cat(reals), "d_fake": torch.cat(fakes)}
 
 
+def _g_every(G, D, opt_g, s, knobs, step):
+    """G's step of the WGAN loops that count iterations: only when ``(step - 1) % n_critic == 0`` (``knobs.d_steps``
+    is n_critic here); the loss handed on is the newest G step's, as the script's variable still holds it."""
+    if (step - 1) % knobs.d_steps == 0 or knobs.g_loss is None:
+        knobs.g_loss = _wgan_g_step(G, D, opt_g, s)
+    return knobs.g_loss
+
+
+def step_wgan_gp_iter(G, D, opt_g, opt_d, source, s, knobs, step):
+    """WGAN-GP as many public scripts loop it: one critic step per iteration over the data, G's step only at every
+    n_critic = 5th iteration (``if i % n_critic == 0``), the monitor called every iteration; penalty 10
+    (||grad D(x_hat)|| - 1)^2 on interpolates, Adam(0.5, 0.999)."""
+    lam = 10.0 if knobs.penalty is None else knobs.penalty
+    real = _batch(source, s, knobs, step)
+    fake = G(_z(s.batch, s)).detach()
+    real_out, fake_out = D(real), D(fake)
+    alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+    inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
+    d_cost = fake_out.mean() - real_out.mean() + lam * (grads.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
+    _d_step(opt_d, d_cost, knobs)
+    return {"d_loss": d_cost, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": real_out, "d_fake": fake_out}
+
+
+def step_wgan_clip_iter(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The original WGAN as many public scripts loop it: one critic step per iteration, the critic's weights clipped
+    to [-0.01, 0.01] after it, G's step only at every n_critic = 5th iteration, RMSprop."""
+    real = _batch(source, s, knobs, step)
+    fake = G(_z(s.batch, s)).detach()
+    real_out, fake_out = D(real), D(fake)
+    loss_d = fake_out.mean() - real_out.mean()
+    _d_step(opt_d, loss_d, knobs)
+    if knobs.penalty != 0.0:  # the clip is this critic's Lipschitz bound (its "penalty"); 0 removes it
+        for p in D.parameters():
+            p.data.clamp_(-0.01, 0.01)
+    return {"d_loss": loss_d, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": real_out, "d_fake": fake_out}
+
+
 STYLES = {
+    "wgan_gp_iter": step_wgan_gp_iter,
+    "wgan_clip_iter": step_wgan_clip_iter,
     "g_first": step_g_first,
     "cr_bce": step_cr_bce,
     "ns_accum": step_ns_accum,
@@ -1993,7 +2062,7 @@ def run_setup(s: Setup, seed: int, config: MonitorConfig | None = None, budget: 
 def describe(s: Setup) -> str:
     what = f"{s.style} {s.arch} on {s.data}, batch {s.batch}, LR G {s.lr_g:g} / D {s.lr_d:g}"
     if s.cause:
-        what += f"; at step {SWITCH}: {CAUSES[s.cause].what}"
+        what += f"; at step {s.switch_at}: {CAUSES[s.cause].what}"
     return what
 
 
@@ -2017,6 +2086,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh6": sum(s.split == "fresh6" for s in SETUPS),
         "fresh7": sum(s.split == "fresh7" for s in SETUPS),
         "fresh8": sum(s.split == "fresh8" for s in SETUPS),
+        "fresh9": sum(s.split == "fresh9" for s in SETUPS),
     }
 
 

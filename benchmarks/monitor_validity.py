@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8)), "all"),
+        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)), "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
@@ -814,11 +814,12 @@ def _result(
     """The JSON a run or a replay writes (docs/monitor_validity*.json)."""
     splits = sorted({j["split"] for j in judged})
     names = {j["setup"] for j in judged}
+    switches = sorted({_setup(name).switch_at for name in names if _setup(name).cause})  # the step causes start at
     return {
         "command": command,
         "split": splits[0] if len(splits) == 1 else "all",
         "seeds": len({j["seed"] for j in judged}),
-        "switch_at": SWITCH,
+        "switch_at": switches[0] if len(switches) == 1 else switches or SWITCH,
         "corpus": check_corpus(),
         "config": asdict(config),
         "setups": {s.name: describe(s) for s in SETUPS if s.name in names},
