@@ -1024,7 +1024,19 @@ HEALTHY = [
     # 4 x 4 grid as a fixed set and a ring of 9 as a stream; causes start once G has had 200-250 steps
     H("u_gpiter_digits", "wgan_gp_iter", "digits", "dcgan", 64, 2e-4, 2e-4, 2000, "fresh9", width=16, switch=1000),
     H("u_clip_grid16", "wgan_clip_iter", "grid16", "mlp", 64, 5e-5, 5e-5, 2500, "fresh9", "wasserstein", switch=1250),
-    H("u_clip_ring9", "wgan_clip_iter", "ring9_stream", "mlp", 64, 2e-4, 2e-4, 2500, "fresh9", "wasserstein", switch=1250),
+    H(
+        "u_clip_ring9",
+        "wgan_clip_iter",
+        "ring9_stream",
+        "mlp",
+        64,
+        2e-4,
+        2e-4,
+        2500,
+        "fresh9",
+        "wasserstein",
+        switch=1250,
+    ),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
