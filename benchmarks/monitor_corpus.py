@@ -42,7 +42,10 @@ step; new data: a ring of 10 as a stream, the 4 x 4 grid as a fixed set; and the
 defaults) was written after the jump test's recheck was frozen, and pilot-checked the same way. The ``fresh8`` part
 (new loop styles: CycleGAN's order with G's step first, consistency regularisation, gradient accumulation; new data:
 a ring of 14 as a stream, a 3 x 4 lattice as a fixed set; and the trainer with the image family's own defaults) was
-written after the recheck's share of the bar was frozen, and pilot-checked the same way.
+written after the recheck's share of the bar was frozen, and pilot-checked the same way. The ``fresh9`` part (WGAN-GP
+and the original WGAN looped as scripts that count iterations: one critic step per iteration, G's step at every
+5th; its causes start at step 1,000 or 1,250) was written after each net's update size came to be read at its own
+first optimiser step from the due step on, and pilot-checked the same way.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` to ``fresh8`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+``fresh3`` to ``fresh9`` (each written and pilot-checked after the rules of its round were frozen, committed, run
 once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
@@ -428,9 +428,11 @@ def render(result: dict[str, Any], *in_sample: dict[str, Any]) -> str:
     columns = [_measures(o["summary"]) for _, o in others]
     for i, (m, v, ci, t) in enumerate(_measures(s)):
         lines.append(f"| {m} | {v} | {ci} | {t} |" + "".join(f" {c[i][1]} | {c[i][2]} |" for c in columns))
+    switch = result.get("switch_at", SWITCH)
+    switch = " or ".join(map(str, switch)) if isinstance(switch, list) else switch  # a part whose set-ups differ
     lines += [
         "",
-        f"| held-out failing set-up | cause (at step {result.get('switch_at', SWITCH)}) | expected "
+        f"| held-out failing set-up | cause (at step {switch}) | expected "
         "| first incident after the cause (step), per seed | visible at | lead |",
         "|---|---|---|---|---|---|",
     ]
@@ -791,21 +793,32 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
     summary["update_levels"] = {
         f"{r['setup']}:{r['seed']}": levels for r in records if (levels := update_levels(r, config))
     }
+    keys = (
+        "detected_right_first",
+        "detection_rate",
+        "lead_median",
+        "lead_runs",
+        "healthy_runs_error_or_worse",
+        "healthy_runs_warnings",
+        "false_alarms",
+    )
     for key, value in NEW_TESTS.items():  # the same for a test inside a symptom, switched off by its setting
         _, without = score([replay(r, replace(config, **{key: value})) for r in records])
-        summary["ablation"][f"{key}={value}"] = {
-            k: without[k]
-            for k in (
-                "detected_right_first",
-                "detection_rate",
-                "lead_median",
-                "lead_runs",
-                "healthy_runs_error_or_worse",
-                "healthy_runs_warnings",
-                "false_alarms",
-            )
-        }
+        summary["ablation"][f"{key}={value}"] = {k: without[k] for k in keys}
+    # what a monitor that read the update sizes only at multiples of layer_every records in a loop whose G steps at
+    # other iterations: none of G's (the records replayed without them)
+    _, unread = score([replay(_without_signals(r, G_UPDATES), config) for r in records])
+    summary["ablation"]["g_updates_unread"] = {k: unread[k] for k in keys}
     return judged, summary
+
+
+G_UPDATES = ("update_ratio/g", "update_recheck/g", "weight_norm/g")
+
+
+def _without_signals(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """``record`` with the signals ``names`` removed from every step of its trace."""
+    trace = [(step, {k: v for k, v in values.items() if k not in names}) for step, values in record["trace"]]
+    return {**record, "trace": trace}
 
 
 def _result(

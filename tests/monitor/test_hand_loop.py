@@ -21,13 +21,13 @@ def train(
     probe=None,
     g_optimizer=torch.optim.Adam,
     g_every=1,
-    d_steps=True,
+    d_stops_at=None,
     raise_lr_at=None,
     **settings,
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
-    many WGAN scripts); ``d_steps=False``: the forgotten ``opt_d.step()``; ``raise_lr_at``: both learning rates x30
-    from that step on."""
+    many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
+    learning rates x30 from that step on."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -54,7 +54,7 @@ def train(
         loss_d.backward()
         if probe is not None:
             probe.append(torch.stack([p.grad.norm() for p in D.parameters()]).norm().item())
-        if d_steps:
+        if d_stops_at is None or step < d_stops_at:
             opt_d.step()
         if (step - 1) % g_every == 0:
             out = D(fake)
@@ -119,7 +119,7 @@ def test_a_loop_that_steps_g_every_kth_iteration_reads_both_nets_together(tmp_pa
         assert [s for s, _ in mon.history.readings(name, 10)] == [51, 101]
     for name in ("update_recheck/d", "update_recheck/g"):
         assert [s for s, _ in mon.history.readings(name, 10)] == [61, 111]
-    mon = train(tmp_path / "frozen", 120, lr=2e-4, d_steps=False)
+    mon = train(tmp_path / "frozen", 120, lr=2e-4, d_stops_at=1)
     assert [s for s, _ in mon.history.readings("update_ratio/g", 10)] == [50, 100]
     assert "update_ratio/d" not in mon.history.series
     # G stepped every 40th iteration (1, 41, 81): D's reading of 50 waits at most layer_every / 2 = 25 steps for G's
@@ -137,6 +137,15 @@ def test_a_learning_rate_raised_x30_is_an_explosion_however_often_g_steps(tmp_pa
     reading = max(s for s, _ in mon.history.readings("update_ratio/g", 10) if s < first.step)  # the one confirmed
     assert 350 <= reading < 355 and 360 <= first.step < 370  # the recheck's step: 10 or more after the reading
     assert first.evidence["update_ratio/g"] >= 4 * first.evidence["update_ratio/g_before"]
+
+
+def test_a_d_that_stops_stepping_is_seen_while_g_steps_only_every_5th_iteration(tmp_path):
+    """``opt_d.step()`` forgotten from step 300 in the loop that steps G at every 5th iteration: D's readings stop
+    while G's go on (10 in a window of 50), and g_fools_with_garbage opens when D has been still for a whole window."""
+    mon = train(tmp_path, 400, lr=2e-4, g_every=5, d_stops_at=300)
+    first = mon.alerts[0]
+    assert (first.step, first.symptom) == (350, "g_fools_with_garbage")
+    assert first.evidence["d_steps_in_window"] == 0 and first.evidence["g_steps_in_window"] == 10
 
 
 def test_exploding_hand_loop_alerts_and_writes_events(tmp_path):

@@ -484,13 +484,14 @@ def _d_stalled(h: History, c: MonitorConfig) -> Evidence | None:
 
     The monitor reads D's gradient norm in a hook on D's optimiser step, so readings that stop
     while G's go on mean ``opt_d.step()`` is no longer called (a forgotten step, a D frozen by a
-    flag): D cannot learn any more and G is left to exploit it.
+    flag): D cannot learn any more and G is left to exploit it. G keeps stepping when its optimiser stepped at least
+    twice in the window: a loop that steps G only at every k-th iteration has G's readings at one step in k.
     """
     d = h.series.get("grad_norm/d")
     if not d or h.step - d[-1][0] < c.window:
         return None
     g = h.window("grad_norm/g", c.window)
-    if len(g) < c.window // 2:
+    if len(g) < 2:
         return None  # G is not stepping either: nothing learns (not this symptom)
     return {"d_steps_in_window": 0, "last_d_step": d[-1][0], "g_steps_in_window": len(g)}
 
