@@ -385,7 +385,7 @@ class Monitor:
         late. A net read again before its partner closes the open round first."""
         if kind in self._round and tag in self._round[kind][1]:
             self._close_round(kind)
-        first, tags, values = self._round.setdefault(kind, (self.step_count + 1, set(), {}))
+        _, tags, values = self._round.setdefault(kind, (self.step_count + 1, set(), {}))
         tags.add(tag)
         values[name] = value
         if tags >= self._tags:
@@ -726,6 +726,7 @@ class Monitor:
         self.history.clear()
         self.last_seen.clear()
         self._pending.clear()
+        self._round.clear()  # a half-read round of update sizes: its partner's reading is gone with the rollback
         self._recent_real.clear()
         self.incidents.close_all(self.step_count)
 
