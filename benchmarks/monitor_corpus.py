@@ -1767,6 +1767,18 @@ def step_wgan_div(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
 
 
+def _bce_g_step(D, fake, opt_g, knobs):
+    """G's step on BCE with logits, on the fakes D was just trained on: towards label 1, or the minimax form
+    -BCE(D(G(z)), 0) when the saturating cause is on. Returns G's loss."""
+    adv = nn.BCEWithLogitsLoss()
+    pred = D(fake)
+    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
 def step_bce_soft(G, D, opt_g, opt_d, source, s, knobs, step):
     """BCE with logits and soft, noisy labels drawn afresh each step (tip T06 as many scripts read it): reals
     labelled uniformly in [0.8, 1], fakes in [0, 0.2]; G trained towards label 1."""
@@ -1779,12 +1791,7 @@ def step_bce_soft(G, D, opt_g, opt_d, source, s, knobs, step):
         y_fake = 0.2 * torch.rand_like(fake_pred)
         d_loss = 0.5 * (adv(real_pred, y_real) + adv(fake_pred, y_fake))
         _d_step(opt_d, d_loss, knobs)
-    pred = D(fake)
-    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
 def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -1886,12 +1893,7 @@ def step_cr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
         d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
         consistency = (D(_augment(real)) - real_pred).pow(2).mean()
         _d_step(opt_d, d_loss + lam * consistency, knobs)
-    pred = D(fake)
-    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
 def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
