@@ -1470,25 +1470,37 @@ def _wgan_g_step(G, D, opt_g, s):
     return g_cost
 
 
-def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty):
-    """The WGAN critic loop of WGAN-GP and WGAN-LP: ``knobs.d_steps`` critic steps per G step, each with
-    ``lam * penalty(||grad D(x_hat)||)`` on interpolates x_hat between a real and a fake batch (lam 10)."""
+def _interpolates_critic_step(G, D, opt_d, source, s, knobs, step, penalty):
+    """One critic step with ``lam * penalty(||grad D(x_hat)||)`` on interpolates x_hat between a real and a fake
+    batch (lam 10). Returns the critic's cost and its scores on the reals and the fakes."""
     lam = 10.0 if knobs.penalty is None else knobs.penalty
+    real = _batch(source, s, knobs, step)
+    fake = G(_z(s.batch, s)).detach()
+    real_out, fake_out = D(real), D(fake)  # per-sample critic scores
+    alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+    inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
+    d_cost = fake_out.mean() - real_out.mean() + lam * penalty(grads.flatten(1).norm(2, dim=1)).mean()
+    _d_step(opt_d, d_cost, knobs)
+    return d_cost, real_out, fake_out
+
+
+def _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, penalty):
+    """The WGAN critic loop of WGAN-GP and WGAN-LP: ``knobs.d_steps`` critic steps per G step
+    (:func:`_interpolates_critic_step`)."""
     for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s)).detach()
-        real_out, fake_out = D(real), D(fake)  # per-sample critic scores
-        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
-        inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-        (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
-        d_cost = fake_out.mean() - real_out.mean() + lam * penalty(grads.flatten(1).norm(2, dim=1)).mean()
-        _d_step(opt_d, d_cost, knobs)
+        d_cost, real_out, fake_out = _interpolates_critic_step(G, D, opt_d, source, s, knobs, step, penalty)
     return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
+
+
+def _gp(norm):
+    """WGAN-GP's two-sided penalty (||grad|| - 1)^2."""
+    return (norm - 1) ** 2
 
 
 def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
     """WGAN-GP: a critic with 5 steps per G step, gradient penalty 10 (||grad|| - 1)^2 on interpolates, Adam(0, 0.9)."""
-    return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, lambda norm: (norm - 1) ** 2)
+    return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, _gp)
 
 
 def _ns_g_step(G, D, opt_g, s, knobs):
@@ -1564,22 +1576,22 @@ def step_wgan_clip(G, D, opt_g, opt_d, source, s, knobs, step):
     """The original WGAN (Arjovsky et al. 2017): a critic clipped to [-0.01, 0.01] after every step, 5 critic steps per
     G step, RMSprop."""
     for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s)).detach()
-        opt_d.zero_grad()
-        real_out, fake_out = D(real), D(fake)
-        loss_d = -(real_out.mean() - fake_out.mean())
-        loss_d.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
-        if knobs.penalty != 0.0:  # the clip is this critic's Lipschitz bound (its "penalty"); 0 removes it
-            for p in D.parameters():
-                p.data.clamp_(-0.01, 0.01)
-    opt_g.zero_grad()
-    loss_g = -D(G(_z(s.batch, s))).mean()
-    loss_g.backward()
-    opt_g.step()
-    return {"d_loss": loss_d, "g_loss": loss_g, "d_real": real_out, "d_fake": fake_out}
+        loss_d, real_out, fake_out = _clipped_critic_step(G, D, opt_d, source, s, knobs, step)
+    return {"d_loss": loss_d, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
+
+
+def _clipped_critic_step(G, D, opt_d, source, s, knobs, step):
+    """One step of the original WGAN's critic: the score gap, then the weights clipped to [-0.01, 0.01]. Returns the
+    critic's loss and its scores on the reals and the fakes."""
+    real = _batch(source, s, knobs, step)
+    fake = G(_z(s.batch, s)).detach()
+    real_out, fake_out = D(real), D(fake)
+    loss_d = fake_out.mean() - real_out.mean()
+    _d_step(opt_d, loss_d, knobs)
+    if knobs.penalty != 0.0:  # the clip is this critic's Lipschitz bound (its "penalty"); 0 removes it
+        for p in D.parameters():
+            p.data.clamp_(-0.01, 0.01)
+    return loss_d, real_out, fake_out
 
 
 def step_rpgan(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -1925,7 +1937,7 @@ def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
 def _g_every(G, D, opt_g, s, knobs, step):
     """G's step of the WGAN loops that count iterations: only when ``(step - 1) % n_critic == 0`` (``knobs.d_steps``
     is n_critic here); the loss handed on is the newest G step's, as the script's variable still holds it."""
-    if (step - 1) % knobs.d_steps == 0 or knobs.g_loss is None:
+    if (step - 1) % knobs.d_steps == 0:
         knobs.g_loss = _wgan_g_step(G, D, opt_g, s)
     return knobs.g_loss
 
@@ -1934,29 +1946,14 @@ def step_wgan_gp_iter(G, D, opt_g, opt_d, source, s, knobs, step):
     """WGAN-GP as many public scripts loop it: one critic step per iteration over the data, G's step only at every
     n_critic = 5th iteration (``if i % n_critic == 0``), the monitor called every iteration; penalty 10
     (||grad D(x_hat)|| - 1)^2 on interpolates, Adam(0.5, 0.999)."""
-    lam = 10.0 if knobs.penalty is None else knobs.penalty
-    real = _batch(source, s, knobs, step)
-    fake = G(_z(s.batch, s)).detach()
-    real_out, fake_out = D(real), D(fake)
-    alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
-    inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-    (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
-    d_cost = fake_out.mean() - real_out.mean() + lam * (grads.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
-    _d_step(opt_d, d_cost, knobs)
+    d_cost, real_out, fake_out = _interpolates_critic_step(G, D, opt_d, source, s, knobs, step, _gp)
     return {"d_loss": d_cost, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": real_out, "d_fake": fake_out}
 
 
 def step_wgan_clip_iter(G, D, opt_g, opt_d, source, s, knobs, step):
     """The original WGAN as many public scripts loop it: one critic step per iteration, the critic's weights clipped
     to [-0.01, 0.01] after it, G's step only at every n_critic = 5th iteration, RMSprop."""
-    real = _batch(source, s, knobs, step)
-    fake = G(_z(s.batch, s)).detach()
-    real_out, fake_out = D(real), D(fake)
-    loss_d = fake_out.mean() - real_out.mean()
-    _d_step(opt_d, loss_d, knobs)
-    if knobs.penalty != 0.0:  # the clip is this critic's Lipschitz bound (its "penalty"); 0 removes it
-        for p in D.parameters():
-            p.data.clamp_(-0.01, 0.01)
+    loss_d, real_out, fake_out = _clipped_critic_step(G, D, opt_d, source, s, knobs, step)
     return {"d_loss": loss_d, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": real_out, "d_fake": fake_out}
 
 

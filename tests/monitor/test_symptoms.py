@@ -338,14 +338,13 @@ def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is
     rows_ = with_rechecks(rows_)
     assert replay(rows_, kind).alerts == []
 
-    def scaled_from_break(until=math.inf, recheck=10.0):
-        """A copy of ``rows_`` with both nets' update sizes x10 and their rechecks x``recheck`` from BREAK to
-        ``until``."""
+    def scaled_from_break(until=math.inf):
+        """A copy of ``rows_`` with both nets' update sizes and rechecks x10 from BREAK to ``until``."""
         out = [(s, dict(v)) for s, v in rows_]
         for step, values in out:
             for name in ("update_ratio/d", "update_ratio/g", "update_recheck/d", "update_recheck/g"):
                 if name in values and BREAK <= step <= until:
-                    values[name] *= recheck if "recheck" in name else 10.0
+                    values[name] *= 10.0
         return out
 
     mon = replay(scaled_from_break(), kind)
