@@ -50,6 +50,7 @@ first optimiser step from the due step on, and pilot-checked the same way.
 
 from __future__ import annotations
 
+import copy
 import tempfile
 import time
 from collections.abc import Callable
@@ -177,6 +178,13 @@ def grid12() -> Any:
     return make_mixture("grid12", torch.cartesian_prod(xs, ys), 0.025)
 
 
+def grid20() -> Any:
+    """A 5 x 4 lattice of modes (the fresh10 part's), 0.5 apart along both axes, std 0.02 (neighbours 25 std
+    apart)."""
+    xs, ys = torch.linspace(-1, 1, 5, dtype=torch.float64), torch.linspace(-0.75, 0.75, 4, dtype=torch.float64)
+    return make_mixture("grid20", torch.cartesian_prod(xs, ys), 0.02)
+
+
 MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's), rings2, grid16 (fresh4's), fresh5's
     "ring8": ring8,
     "grid25": grid25,
@@ -193,6 +201,8 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring14": lambda: ring(14, 1.0, 0.02),  # 14 modes 0.45 apart on the unit circle (fresh8's), 22 std apart
     "ring9": lambda: ring(9, 1.0, 0.025),  # 9 modes 0.68 apart on the unit circle (fresh9's), 27 std apart
     "grid12": grid12,
+    "ring11": lambda: ring(11, 1.0, 0.02),  # 11 modes 0.56 apart on the unit circle (fresh10's), 28 std apart
+    "grid20": grid20,
 }
 
 
@@ -509,6 +519,8 @@ class Knobs:
     outliers: bool = False  # a data bug: every 5th batch arrives unnormalised (0..255 instead of [-1, 1])
     flip: float = 0.05  # the noisy-labels style (T06): the share of D's labels flipped at each step
     g_loss: Any = None  # the loop's newest G loss (a loop that steps G every k-th iteration hands the last one on)
+    scaler: Any = None  # the mixed-precision loop's GradScaler (made at its first step)
+    shown: nn.Module | None = None  # the copy of G the user samples from (the EMA loop's average of G), else G
 
 
 @dataclass(frozen=True)
@@ -830,7 +842,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh8" (seen since their scoring), "fresh9"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh9" (seen since their scoring), "fresh10"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1039,6 +1051,27 @@ HEALTHY = [
         "fresh9",
         "wasserstein",
         switch=1250,
+    ),
+    # --- the fresh10 held-out part: written after the stalled-D test came to count G as stepping from two optimiser
+    # steps in its window (commit c90304a), before any of its runs: new loop styles (DiffAugment on reals and fakes,
+    # mixed precision with a GradScaler, an EMA of G whose samples are the ones looked at, SNGAN's hinge loop counting
+    # iterations with G's step at every 3rd), new data (a ring of 11 as a stream, a 5 x 4 lattice as a fixed set)
+    H("w_diffaug_digits", "diffaug_ns", "digits", "dcgan", 64, 2e-4, 2e-4, 900, "fresh10", loss=None, width=16),
+    H("w_amp_ring11", "amp_ns", "ring11_stream", "mlp", 128, 2e-4, 2e-4, 1200, "fresh10", loss="bce"),
+    H("w_ema_grid20", "ns_ema", "grid20", "mlp", 64, 2e-4, 2e-4, 1200, "fresh10", loss=None),
+    H(
+        "w_hingeiter_folder",
+        "hinge_iter",
+        "folder",
+        "dcgan",
+        64,
+        2e-4,
+        2e-4,
+        1500,
+        "fresh10",
+        "hinge",
+        width=16,
+        switch=750,
     ),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
@@ -1253,6 +1286,52 @@ FAILING = [
     _fail("u_clip_ring9", "nan"),  # (1300)
     _fail("u_clip_ring9", "outliers"),  # (1450)
     _fail("u_clip_ring9", "weak_d"),  # (1450)
+    # fresh10 held-out part: candidate causes, to be pilot-checked (seed 100, the probe only)
+    _fail("w_diffaug_digits", "strong_d"),
+    _fail("w_diffaug_digits", "saturating"),
+    _fail("w_diffaug_digits", "explode"),
+    _fail("w_diffaug_digits", "nan"),
+    _fail("w_diffaug_digits", "weak_d"),
+    _fail("w_diffaug_digits", "frozen_d"),
+    _fail("w_diffaug_digits", "memorise"),
+    _fail("w_diffaug_digits", "outliers"),
+    _fail("w_diffaug_digits", "lr_ramp"),
+    _fail("w_diffaug_digits", "both_lr_ramp"),
+    _fail("w_diffaug_digits", "lr_step_up"),
+    _fail("w_diffaug_digits", "d_lr_decay"),
+    _fail("w_amp_ring11", "strong_d"),
+    _fail("w_amp_ring11", "saturating"),
+    _fail("w_amp_ring11", "explode"),
+    _fail("w_amp_ring11", "nan"),
+    _fail("w_amp_ring11", "weak_d"),
+    _fail("w_amp_ring11", "frozen_d"),
+    _fail("w_amp_ring11", "outliers"),
+    _fail("w_amp_ring11", "lr_ramp"),
+    _fail("w_amp_ring11", "both_lr_ramp"),
+    _fail("w_amp_ring11", "lr_step_up"),
+    _fail("w_amp_ring11", "d_lr_decay"),
+    _fail("w_ema_grid20", "strong_d"),
+    _fail("w_ema_grid20", "saturating"),
+    _fail("w_ema_grid20", "explode"),
+    _fail("w_ema_grid20", "nan"),
+    _fail("w_ema_grid20", "weak_d"),
+    _fail("w_ema_grid20", "frozen_d"),
+    _fail("w_ema_grid20", "memorise"),
+    _fail("w_ema_grid20", "outliers"),
+    _fail("w_ema_grid20", "lr_ramp"),
+    _fail("w_ema_grid20", "both_lr_ramp"),
+    _fail("w_ema_grid20", "lr_step_up"),
+    _fail("w_ema_grid20", "g_lr_decay"),
+    _fail("w_hingeiter_folder", "strong_d"),
+    _fail("w_hingeiter_folder", "explode"),
+    _fail("w_hingeiter_folder", "nan"),
+    _fail("w_hingeiter_folder", "weak_d"),
+    _fail("w_hingeiter_folder", "frozen_d"),
+    _fail("w_hingeiter_folder", "memorise"),
+    _fail("w_hingeiter_folder", "outliers"),
+    _fail("w_hingeiter_folder", "lr_ramp"),
+    _fail("w_hingeiter_folder", "both_lr_ramp"),
+    _fail("w_hingeiter_folder", "lr_step_up"),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1324,7 +1403,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     source = make_source(s.data, seed)
     g_bn = s.arch != "mlp_nobn"
     arch = "mlp" if s.arch in ("mlp", "mlp_nobn") else s.arch
-    sn = s.style in ("hinge_sn", "ns_sn")
+    sn = s.style in ("hinge_sn", "ns_sn", "hinge_iter")
     G, D = build(arch, source, s.z_dim, s.width, sn=sn, sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
     betas = {
         "hinge_sn": (0.0, 0.9),
@@ -1335,6 +1414,8 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         "lazy_r1": (0.0, 0.99),
         "ns_sn": (0.0, 0.9),
         "mbstd_ns": (0.0, 0.99),
+        "ns_ema": (0.0, 0.99),
+        "hinge_iter": (0.0, 0.9),
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
@@ -1342,7 +1423,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
     critics = ("wgan_gp", "wgan_clip", "wgan_lp", "wgan_div", "wgan_gp_iter", "wgan_clip_iter")
-    knobs = Knobs(d_steps=5 if s.style in critics else 1)
+    knobs = Knobs(d_steps=5 if s.style in critics else 3 if s.style == "hinge_iter" else 1)
     fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
     probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
     monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
@@ -1363,7 +1444,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         monitor.step(step, **out)
         record.trace.append((step, dict(monitor.history.latest)))
         if step % PROBE_EVERY == 0:
-            record.probes.append({"step": step, **source.probe(probe_samples(G, probe_z))})
+            record.probes.append({"step": step, **source.probe(probe_samples(knobs.shown or G, probe_z))})
         if time.process_time() - start > budget:
             record.stopped = f"over the CPU budget at step {step}"
             break
@@ -1957,7 +2038,108 @@ def step_wgan_clip_iter(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": real_out, "d_fake": fake_out}
 
 
+def _translate(x: Tensor) -> Tensor:
+    """Each image shifted by its own random offset of up to one pixel each way, the edge filled with zeros (the
+    translation of DiffAugment: an eighth of 8 pixels); differentiable in ``x``."""
+    n, _, h, w = x.shape
+    padded = F.pad(x, (1, 1, 1, 1))
+    dy, dx = torch.randint(0, 3, (n,)), torch.randint(0, 3, (n,))
+    out = torch.zeros_like(x)
+    for oy in range(3):
+        for ox in range(3):
+            pick = ((dy == oy) & (dx == ox)).float().view(n, 1, 1, 1)
+            out = out + pick * padded[:, :, oy : oy + h, ox : ox + w]
+    return out
+
+
+def diff_augment(x: Tensor) -> Tensor:
+    """DiffAugment (Zhao et al. 2020) for 8 x 8 images: a brightness shift in [-0.5, 0.5) per image, then
+    :func:`_translate`; the same kind of change for reals and fakes, gradients flowing through it."""
+    return _translate(x + (torch.rand(len(x), 1, 1, 1) - 0.5))
+
+
+def step_diffaug_ns(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Data-efficient training with DiffAugment: D sees only augmented reals and fakes (:func:`diff_augment`), G's loss
+    goes through the augmentation too; the non-saturating softplus losses, Adam(0.5, 0.999)."""
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(diff_augment(real)), D(diff_augment(fake.detach()))
+        d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
+        _d_step(opt_d, d_loss, knobs)
+    pred = D(diff_augment(G(_z(s.batch, s))))
+    g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_amp_ns(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Mixed precision as scripts write it for a GPU, here on the CPU: forward passes and losses under
+    ``torch.autocast`` (float16), one ``GradScaler`` for both nets (``scale(loss).backward()``, ``step(opt)``,
+    ``update()`` after each net's step); the non-saturating softplus losses. A forgotten D step forgets the scaler's
+    two lines with it."""
+    if knobs.scaler is None:
+        knobs.scaler = torch.amp.GradScaler("cpu")
+    scaler = knobs.scaler
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        with torch.autocast("cpu", dtype=torch.float16):
+            fake = G(_z(s.batch, s))
+            real_pred, fake_pred = D(real), D(fake.detach())
+            d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
+        opt_d.zero_grad()
+        scaler.scale(d_loss).backward()
+        if not knobs.d_frozen:
+            scaler.step(opt_d)
+            scaler.update()
+    with torch.autocast("cpu", dtype=torch.float16):
+        pred = D(G(_z(s.batch, s)))
+        g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
+    opt_g.zero_grad()
+    scaler.scale(g_loss).backward()
+    scaler.step(opt_g)
+    scaler.update()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+EMA_DECAY = 0.995  # the EMA loop's average of G: a half-life of 138 G steps
+
+
+def step_ns_ema(G, D, opt_g, opt_d, source, s, knobs, step):
+    """An exponential moving average of G's weights (Karras et al.; Yazici et al. 2019) kept beside G and updated after
+    every G step, buffers copied; the samples a person looks at come from the average (the probe's), the monitor
+    watches G as the README shows. BCE with logits for D, the non-saturating softplus loss for G, Adam(0, 0.99)."""
+    if knobs.shown is None:
+        knobs.shown = copy.deepcopy(G).requires_grad_(False)
+    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
+    with torch.no_grad():
+        for avg, p in zip(knobs.shown.parameters(), G.parameters(), strict=True):
+            avg.lerp_(p, 1 - EMA_DECAY)
+        for avg, b in zip(knobs.shown.buffers(), G.buffers(), strict=True):
+            avg.copy_(b)
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_hinge_iter(G, D, opt_g, opt_d, source, s, knobs, step):
+    """SNGAN's hinge loss as trainers that count iterations run it: one D step per iteration (spectral norm,
+    Adam(0, 0.9)), G's step (-mean D(G(z))) only at every n_dis = 3rd iteration, the monitor called every iteration."""
+    x = _batch(source, s, knobs, step)
+    with torch.no_grad():
+        x_fake = G(_z(s.batch, s))
+    d_real, d_fake = D(x), D(x_fake)
+    loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
+    _d_step(opt_d, loss_d, knobs)
+    return {"d_loss": loss_d, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": d_real, "d_fake": d_fake}
+
+
 STYLES = {
+    "diffaug_ns": step_diffaug_ns,
+    "amp_ns": step_amp_ns,
+    "ns_ema": step_ns_ema,
+    "hinge_iter": step_hinge_iter,
     "wgan_gp_iter": step_wgan_gp_iter,
     "wgan_clip_iter": step_wgan_clip_iter,
     "g_first": step_g_first,
@@ -2109,6 +2291,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh7": sum(s.split == "fresh7" for s in SETUPS),
         "fresh8": sum(s.split == "fresh8" for s in SETUPS),
         "fresh9": sum(s.split == "fresh9" for s in SETUPS),
+        "fresh10": sum(s.split == "fresh10" for s in SETUPS),
     }
 
 
