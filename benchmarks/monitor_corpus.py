@@ -1286,52 +1286,42 @@ FAILING = [
     _fail("u_clip_ring9", "nan"),  # (1300)
     _fail("u_clip_ring9", "outliers"),  # (1450)
     _fail("u_clip_ring9", "weak_d"),  # (1450)
-    # fresh10 held-out part: candidate causes, to be pilot-checked (seed 100, the probe only)
-    _fail("w_diffaug_digits", "strong_d"),
-    _fail("w_diffaug_digits", "saturating"),
-    _fail("w_diffaug_digits", "explode"),
-    _fail("w_diffaug_digits", "nan"),
-    _fail("w_diffaug_digits", "weak_d"),
-    _fail("w_diffaug_digits", "frozen_d"),
-    _fail("w_diffaug_digits", "memorise"),
-    _fail("w_diffaug_digits", "outliers"),
-    _fail("w_diffaug_digits", "lr_ramp"),
-    _fail("w_diffaug_digits", "both_lr_ramp"),
-    _fail("w_diffaug_digits", "lr_step_up"),
-    _fail("w_diffaug_digits", "d_lr_decay"),
-    _fail("w_amp_ring11", "strong_d"),
-    _fail("w_amp_ring11", "saturating"),
-    _fail("w_amp_ring11", "explode"),
-    _fail("w_amp_ring11", "nan"),
-    _fail("w_amp_ring11", "weak_d"),
-    _fail("w_amp_ring11", "frozen_d"),
-    _fail("w_amp_ring11", "outliers"),
-    _fail("w_amp_ring11", "lr_ramp"),
-    _fail("w_amp_ring11", "both_lr_ramp"),
-    _fail("w_amp_ring11", "lr_step_up"),
-    _fail("w_amp_ring11", "d_lr_decay"),
-    _fail("w_ema_grid20", "strong_d"),
-    _fail("w_ema_grid20", "saturating"),
-    _fail("w_ema_grid20", "explode"),
-    _fail("w_ema_grid20", "nan"),
-    _fail("w_ema_grid20", "weak_d"),
-    _fail("w_ema_grid20", "frozen_d"),
-    _fail("w_ema_grid20", "memorise"),
-    _fail("w_ema_grid20", "outliers"),
-    _fail("w_ema_grid20", "lr_ramp"),
-    _fail("w_ema_grid20", "both_lr_ramp"),
-    _fail("w_ema_grid20", "lr_step_up"),
-    _fail("w_ema_grid20", "g_lr_decay"),
-    _fail("w_hingeiter_folder", "strong_d"),
-    _fail("w_hingeiter_folder", "explode"),
-    _fail("w_hingeiter_folder", "nan"),
-    _fail("w_hingeiter_folder", "weak_d"),
-    _fail("w_hingeiter_folder", "frozen_d"),
-    _fail("w_hingeiter_folder", "memorise"),
-    _fail("w_hingeiter_folder", "outliers"),
-    _fail("w_hingeiter_folder", "lr_ramp"),
-    _fail("w_hingeiter_folder", "both_lr_ramp"),
-    _fail("w_hingeiter_folder", "lr_step_up"),
+    # fresh10 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 45 candidate causes on its 4 healthy set-ups. Dropped as never visible
+    # within the run: D made far stronger and the saturating loss (w_diffaug_digits, w_amp_ring11, w_ema_grid20), the
+    # set shrunk to 32 (w_diffaug_digits, w_ema_grid20), outliers (w_diffaug_digits), D frozen, D weakened, D's LR
+    # decayed and a NaN in D (w_amp_ring11: the scaler skips every step whose gradients are not finite, so G stops
+    # where it was), G's LR decayed (w_ema_grid20), both Adam LRs ramped and both LRs raised x30
+    # (w_hingeiter_folder)
+    _fail("w_diffaug_digits", "both_lr_ramp"),  # (550)
+    _fail("w_diffaug_digits", "d_lr_decay"),  # (550)
+    _fail("w_diffaug_digits", "explode"),  # (450)
+    _fail("w_diffaug_digits", "frozen_d"),  # (500)
+    _fail("w_diffaug_digits", "lr_ramp"),  # (450)
+    _fail("w_diffaug_digits", "lr_step_up"),  # (450)
+    _fail("w_diffaug_digits", "nan"),  # (450)
+    _fail("w_diffaug_digits", "weak_d"),  # (450)
+    _fail("w_amp_ring11", "both_lr_ramp"),  # (600)
+    _fail("w_amp_ring11", "explode"),  # (450)
+    _fail("w_amp_ring11", "lr_ramp"),  # (500)
+    _fail("w_amp_ring11", "lr_step_up"),  # (450)
+    _fail("w_amp_ring11", "outliers"),  # (450)
+    _fail("w_ema_grid20", "both_lr_ramp"),  # (650)
+    _fail("w_ema_grid20", "explode"),  # (450)
+    _fail("w_ema_grid20", "frozen_d"),  # (650)
+    _fail("w_ema_grid20", "lr_ramp"),  # (600)
+    _fail("w_ema_grid20", "lr_step_up"),  # (500)
+    _fail("w_ema_grid20", "nan"),  # (450)
+    _fail("w_ema_grid20", "outliers"),  # (550)
+    _fail("w_ema_grid20", "weak_d"),  # (550)
+    _fail("w_hingeiter_folder", "explode"),  # (800)
+    _fail("w_hingeiter_folder", "frozen_d"),  # (850)
+    _fail("w_hingeiter_folder", "lr_ramp"),  # (850)
+    _fail("w_hingeiter_folder", "memorise"),  # (850)
+    _fail("w_hingeiter_folder", "nan"),  # (800)
+    _fail("w_hingeiter_folder", "outliers"),  # (1150)
+    _fail("w_hingeiter_folder", "strong_d"),  # (850)
+    _fail("w_hingeiter_folder", "weak_d"),  # (800)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -2016,8 +2006,9 @@ def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 def _g_every(G, D, opt_g, s, knobs, step):
-    """G's step of the WGAN loops that count iterations: only when ``(step - 1) % n_critic == 0`` (``knobs.d_steps``
-    is n_critic here); the loss handed on is the newest G step's, as the script's variable still holds it."""
+    """G's step of the loops that count iterations (the WGAN loops', and SNGAN's hinge loop, whose G loss is the same
+    -mean D(G(z))): only when ``(step - 1) % n_critic == 0`` (``knobs.d_steps`` is n_critic here); the loss handed on
+    is the newest G step's, as the script's variable still holds it."""
     if (step - 1) % knobs.d_steps == 0:
         knobs.g_loss = _wgan_g_step(G, D, opt_g, s)
     return knobs.g_loss
