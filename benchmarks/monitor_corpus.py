@@ -45,7 +45,11 @@ a ring of 14 as a stream, a 3 x 4 lattice as a fixed set; and the trainer with t
 written after the recheck's share of the bar was frozen, and pilot-checked the same way. The ``fresh9`` part (WGAN-GP
 and the original WGAN looped as scripts that count iterations: one critic step per iteration, G's step at every
 5th; its causes start at step 1,000 or 1,250) was written after each net's update size came to be read at its own
-first optimiser step from the due step on, and pilot-checked the same way.
+first optimiser step from the due step on, and pilot-checked the same way. The ``fresh10`` part (new loop styles:
+DiffAugment on reals and fakes, mixed precision with a GradScaler, an EMA of G whose samples are the ones looked at,
+SNGAN's hinge loop counting iterations with G's step at every 3rd; new data: a ring of 11 as a stream, a 5 x 4
+lattice as a fixed set) was written after the stalled-D test came to count G as stepping from two optimiser steps in
+its window, and pilot-checked the same way.
 """
 
 from __future__ import annotations
