@@ -23,11 +23,15 @@ def train(
     g_every=1,
     d_stops_at=None,
     raise_lr_at=None,
+    amp=False,
+    nan_at=None,
     **settings,
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
     many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
-    learning rates x30 from that step on."""
+    learning rates x30 from that step on; ``amp``: mixed precision as scripts write it for a GPU (float16 autocast,
+    one GradScaler: ``scale(loss).backward()``, ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of
+    D's weights at that step."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -42,26 +46,35 @@ def train(
     monitor = Monitor(run_dir=run_dir, loss="bce", policy=policy, stream=None, **settings).watch(
         G, D, opt_g, opt_d, real=held_out, z=fixed_z
     )  # added line 1 (as the README's, with the test's policy)
+    scaler = torch.amp.GradScaler("cpu", enabled=amp)
+    autocast = torch.autocast("cpu", dtype=torch.float16, enabled=amp)
     for step in range(1, steps + 1):
         if step == raise_lr_at:
             for group in opt_g.param_groups + opt_d.param_groups:
                 group["lr"] *= 30
+        if step == nan_at:
+            with torch.no_grad():
+                D[0].weight[0, 0] = float("nan")
         real = torch.randn(64, 2) * 0.1 + torch.tensor([1.0, 0.0])
-        fake = G(torch.randn(64, 4))
-        real_out, fake_out = D(real), D(fake.detach())
-        loss_d = bce(real_out, torch.ones_like(real_out)) + bce(fake_out, torch.zeros_like(fake_out))
+        with autocast:
+            fake = G(torch.randn(64, 4))
+            real_out, fake_out = D(real), D(fake.detach())
+            loss_d = bce(real_out, torch.ones_like(real_out)) + bce(fake_out, torch.zeros_like(fake_out))
         opt_d.zero_grad()
-        loss_d.backward()
-        if probe is not None:
-            probe.append(torch.stack([p.grad.norm() for p in D.parameters()]).norm().item())
+        scaler.scale(loss_d).backward()
+        if probe is not None:  # D's gradient norm as backward leaves it (times the scaler's scale under amp)
+            probe.append(torch.stack([p.grad.norm() for p in D.parameters()]).norm().item() / scaler.get_scale())
         if d_stops_at is None or step < d_stops_at:
-            opt_d.step()
+            scaler.step(opt_d)
+            scaler.update()
         if (step - 1) % g_every == 0:
-            out = D(fake)
-            loss_g = bce(out, torch.ones_like(out))
+            with autocast:
+                out = D(fake)
+                loss_g = bce(out, torch.ones_like(out))
             opt_g.zero_grad()
-            loss_g.backward()  # also leaves G-loss gradients in D: the hooks read D's before this
-            opt_g.step()
+            scaler.scale(loss_g).backward()  # also leaves G-loss gradients in D: the hooks read D's before this
+            scaler.step(opt_g)
+            scaler.update()
         monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)  # added line 2
     monitor.close()  # added line 3
     return monitor
@@ -174,3 +187,24 @@ def test_readme_snippet_is_the_tested_loop():
     assert added[0].startswith('monitor = Monitor(run_dir="runs/mine", loss="bce")') and added[0].endswith(call)
     assert "G, D, opt_g, opt_d, real=held_out, z=fixed_z" in here and 'loss="bce"' in here
     assert added[1] in here and added[2] in here  # the very calls this test file runs
+
+
+def test_a_mixed_precision_loop_is_read_as_its_optimisers_see_it(tmp_path):
+    """Under float16 autocast with a GradScaler, backward leaves D's gradients multiplied by the scale (65536 here);
+    ``scaler.step`` unscales them before it calls ``opt_d.step()``, so the hooks read D's true gradient norm (the
+    scaled one over the scale), the float16 outputs are read as logits of the BCE kind, and a healthy run is quiet."""
+    norms = []
+    mon = train(tmp_path, 150, lr=2e-4, probe=norms, amp=True)
+    assert mon.alerts == [] and mon.kind.id == "bce" and not mon.probabilities
+    assert mon.history.values("grad_norm/d") == pytest.approx(norms, rel=1e-5)
+    assert min(norms) > 0.1 and max(norms) < 10  # unscaled: nowhere near the scale
+
+
+def test_a_nan_in_d_under_a_grad_scaler_is_non_finite_at_once(tmp_path):
+    """A NaN in one of D's weights: the GradScaler finds non-finite gradients and skips every step of both nets from
+    then on (G silently stops where it was). The monitor says ``non_finite`` at that step, and only that: the
+    optimisers that no longer step are its consequence, not a stalled D of their own."""
+    mon = train(tmp_path, 300, lr=2e-4, amp=True, nan_at=200)
+    assert [(a.step, a.symptom, a.severity) for a in mon.alerts] == [(200, "non_finite", "critical")]
+    for name in ("grad_norm/d", "grad_norm/g"):  # neither optimiser stepped after 199: the scaler skipped them all
+        assert list(mon.history.series[name])[-1][0] == 199
