@@ -676,12 +676,14 @@ def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
     return out
 
 
-def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+def update_jumps(record: dict[str, Any], config: MonitorConfig, either: bool = False) -> list[tuple[int, float]]:
     """(step, jump) at each reading of both nets' update sizes from ``warmup`` on: the smaller over D and G of the
     newest reading over the median of the earlier ones (from ``warmup`` / 2 on, at most ``SLOW_BASE``; what
     grad_explode's jump test compares with ``update_jump``). Where the record holds the jump test's rechecks
     (``update_recheck/*``, ``jump_recheck`` steps after each reading), the recheck over the same median, divided by
-    ``recheck_share``, counts too (the smaller of the two), at the recheck's step, as the test asks it."""
+    ``recheck_share``, counts too (the smaller of the two), at the recheck's step, as the test asks it. ``either``:
+    the variant tried after fresh10 and not adopted, where the full bar may be cleared at the reading or at the
+    recheck and the other asked the share (per net: the smaller of the larger and the smaller over the share)."""
     series: dict[str, list[float]] = {"update_ratio/d": [], "update_ratio/g": []}
     rechecked = config.jump_recheck > 0 and any("update_recheck/d" in v for _, v in record["trace"])
     pending: dict[int, list[tuple[float, float]]] = {}  # reading step -> per net (reading, earlier median)
@@ -692,7 +694,11 @@ def update_jumps(record: dict[str, Any], config: MonitorConfig) -> list[tuple[in
             again = [values[name.replace("ratio", "recheck")] for name in series]
             if len(held) == 2 and all(np.isfinite(again)):
                 share = config.recheck_share
-                jump = min(min(now, later / share) / base for (now, base), later in zip(held, again))
+                pairs = [(now, later, base) for (now, base), later in zip(held, again)]
+                if either:
+                    jump = min(min(max(now, later), min(now, later) / share) / base for now, later, base in pairs)
+                else:
+                    jump = min(min(now, later / share) / base for now, later, base in pairs)
                 out.append((step, round(jump, 4)))
         if not all(name in values for name in series):
             continue
