@@ -30,7 +30,7 @@ def load(name):
             "validity",
             (
                 "monitor_validity_fresh10.json",  # the held-out part, then the in-sample ones as the columns show them
-                "monitor_validity_fresh9_stalled.json",
+                "monitor_validity_fresh9_range.json",
                 "monitor_validity_fresh8.json",
                 "monitor_validity_fresh7.json",
                 "monitor_validity_fresh6.json",
@@ -57,6 +57,7 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 def test_the_held_out_figures_come_from_the_held_out_part():
     names = ("_fresh10", "_tune", "_seen", "_new", "_fresh")
     names += ("_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh6", "_fresh7", "_fresh8", "_fresh9", "_fresh9_stalled")
+    names += ("_fresh9_range",)
     parts = [load(f"monitor_validity{x}.json") for x in names]
     assert [p["split"] for p in parts] == [
         "fresh10",
@@ -71,6 +72,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
         "fresh6",
         "fresh7",
         "fresh8",
+        "fresh9",
         "fresh9",
         "fresh9",
     ]

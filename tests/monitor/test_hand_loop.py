@@ -25,13 +25,15 @@ def train(
     raise_lr_at=None,
     amp=False,
     nan_at=None,
+    outliers_from=None,
     **settings,
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
     many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
     learning rates x30 from that step on; ``amp``: mixed precision as scripts write it for a GPU (float16 autocast,
     one GradScaler: ``scale(loss).backward()``, ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of
-    D's weights at that step."""
+    D's weights at that step; ``outliers_from``: from that step on every 5th real batch arrives unnormalised (0..255,
+    the normalisation skipped)."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -56,6 +58,8 @@ def train(
             with torch.no_grad():
                 D[0].weight[0, 0] = float("nan")
         real = torch.randn(64, 2) * 0.1 + torch.tensor([1.0, 0.0])
+        if outliers_from is not None and step >= outliers_from and step % 5 == 0:
+            real = (real + 1) * 127.5
         with autocast:
             fake = G(torch.randn(64, 4))
             real_out, fake_out = D(real), D(fake.detach())
@@ -208,3 +212,20 @@ def test_a_nan_in_d_under_a_grad_scaler_is_non_finite_at_once(tmp_path):
     assert [(a.step, a.symptom, a.severity) for a in mon.alerts] == [(200, "non_finite", "critical")]
     for name in ("grad_norm/d", "grad_norm/g"):  # neither optimiser stepped after 199: the scaler skipped them all
         assert list(mon.history.series[name])[-1][0] == 199
+
+
+def test_unnormalised_batches_are_outliers_not_a_d_that_memorises(tmp_path, monkeypatch):
+    """From step 200 every 5th real batch of a stream arrives unnormalised (0..255). D cannot memorise a stream;
+    the monitor finds D's training reals in D's input, and an unnormalised batch among them stands far outside the
+    held-out reals' range, so it is left out of d_overfit's comparison: ``data_outliers`` at 210 and nothing else,
+    the train/held-out gap at noise. Compared as they come (no range), those batches put the gap at 9 standard
+    errors and ``d_overfit`` into the incident."""
+    mon = train(tmp_path, 400, lr=2e-4, outliers_from=200)
+    assert [(a.step, a.symptom) for a in mon.alerts] == [(210, "data_outliers")]
+    assert [f["symptom"] for i in mon.incidents.all for f in i.record()["folded"]] == []
+    gaps = [z for step, z in mon.history.readings("overfit/z", 20) if step >= 200]
+    assert len(gaps) == 9 and max(abs(z) for z in gaps) < 2  # read at 200, 225, ..., 400
+    monkeypatch.setattr("ganhacks.monitor.monitor.OVERFIT_RANGE", float("inf"))
+    mon = train(tmp_path / "as_they_come", 400, lr=2e-4, outliers_from=200)
+    assert min(z for step, z in mon.history.readings("overfit/z", 20) if step >= 200) > 8
+    assert "d_overfit" in [f["symptom"] for i in mon.incidents.all for f in i.record()["folded"]]

@@ -58,6 +58,10 @@ from ganhacks.rundir import RunDir
 
 NEEDS_SAMPLES = ("mode_collapse", "g_fools_with_garbage")  # need real= and z= in a hand loop
 NEEDS_HELD_OUT = ("d_overfit",)  # needs real= (reals the loop does not train on)
+# d_overfit compares D on the reals it trains on with D on held-out reals of the same data; a training real whose
+# largest |value| stands over this many times the held-out reals' largest is not that data (an unnormalised batch, a
+# corrupt file) but data_outliers' case, and is left out of the comparison
+OVERFIT_RANGE = 4.0
 
 
 class TrainingStopped(RuntimeError):
@@ -421,13 +425,24 @@ class Monitor:
             out.pop("coverage")  # too few reals for coverage: undefined, not a failure
         return out
 
-    def measure_overfit(self, fakes: Tensor) -> dict[str, float]:
-        """``overfit/rv`` and ``overfit/z`` (:func:`overfit_signals`) from D on training reals, held-out reals
-        and ``fakes``; empty when there is no held-out set or no training reals yet."""
+    def _training_reals(self) -> Tensor | None:
+        """The training reals d_overfit compares with the held-out ones (the trainer's, or the newest the loop fed
+        D), without those far outside the held-out reals' range (``OVERFIT_RANGE``); ``None`` when under 2 are left."""
         train = self._train
         if train is None and self._recent_real:
             train = torch.cat(list(self._recent_real))[-self.config.diversity_samples :]
-        if self._D is None or self._held is None or train is None or len(train) < 2:
+        if train is None or self._held is None:
+            return None
+        limit = OVERFIT_RANGE * float(self._held.detach().abs().max())
+        if limit > 0:
+            train = train[train.detach().flatten(1).abs().amax(1) <= limit]
+        return train if len(train) >= 2 else None
+
+    def measure_overfit(self, fakes: Tensor) -> dict[str, float]:
+        """``overfit/rv`` and ``overfit/z`` (:func:`overfit_signals`) from D on training reals, held-out reals
+        and ``fakes``; empty when there is no held-out set or no training reals yet."""
+        train = self._training_reals() if self._D is not None else None
+        if train is None:
             return {}
         n = min(len(train), len(self._held), self.config.diversity_samples)
         try:
@@ -621,9 +636,8 @@ class Monitor:
 
     def _overfit_from_outputs(self) -> dict[str, float]:
         """Without a fixed z: r_v from D on training and held-out reals, with the loop's newest fake outputs."""
-        if self._D is None or self._held is None or not self._recent_real or self._last_fake is None:
+        if self._D is None or self._last_fake is None or (train := self._training_reals()) is None:
             return {}
-        train = torch.cat(list(self._recent_real))[-self.config.diversity_samples :]
         n = min(len(train), len(self._held))
         outs = list(quiet_forward(self._D, train[:n], self._held[:n]))
         if self.probabilities:
