@@ -1357,39 +1357,32 @@ FAILING = [
     _fail("w_hingeiter_folder", "outliers"),  # (1150)
     _fail("w_hingeiter_folder", "strong_d"),  # (850)
     _fail("w_hingeiter_folder", "weak_d"),  # (800)
-    # fresh11 held-out part: candidate causes, to be pilot-checked (seed 100, the probe only)
-    _fail("x_dropd_ring7", "strong_d"),
-    _fail("x_dropd_ring7", "saturating"),
-    _fail("x_dropd_ring7", "explode"),
-    _fail("x_dropd_ring7", "nan"),
-    _fail("x_dropd_ring7", "weak_d"),
-    _fail("x_dropd_ring7", "frozen_d"),
-    _fail("x_dropd_ring7", "memorise"),
-    _fail("x_dropd_ring7", "outliers"),
-    _fail("x_dropd_ring7", "lr_ramp"),
-    _fail("x_dropd_ring7", "both_lr_ramp"),
-    _fail("x_dropd_ring7", "lr_step_up"),
-    _fail("x_dropd_ring7", "d_lr_decay"),
-    _fail("x_snboth_stacked", "strong_d"),
-    _fail("x_snboth_stacked", "explode"),
-    _fail("x_snboth_stacked", "nan"),
-    _fail("x_snboth_stacked", "weak_d"),
-    _fail("x_snboth_stacked", "frozen_d"),
-    _fail("x_snboth_stacked", "memorise"),
-    _fail("x_snboth_stacked", "outliers"),
-    _fail("x_snboth_stacked", "lr_ramp"),
-    _fail("x_snboth_stacked", "both_lr_ramp"),
-    _fail("x_snboth_stacked", "lr_step_up"),
-    _fail("x_clip_ring13", "strong_d"),
-    _fail("x_clip_ring13", "explode"),
-    _fail("x_clip_ring13", "nan"),
-    _fail("x_clip_ring13", "weak_d"),
-    _fail("x_clip_ring13", "frozen_d"),
-    _fail("x_clip_ring13", "outliers"),
-    _fail("x_clip_ring13", "lr_ramp"),
-    _fail("x_clip_ring13", "both_lr_ramp"),
-    _fail("x_clip_ring13", "lr_step_up"),
-    _fail("x_clip_ring13", "no_penalty"),
+    # fresh11 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 32 candidate causes on its 3 healthy set-ups. Dropped as never visible
+    # within the run: D made far stronger (all three), the saturating loss, D's LR decayed and the set shrunk to 32
+    # (x_dropd_ring7), both Adam LRs ramped, both LRs raised x30, the set shrunk to 32 and outliers
+    # (x_snboth_stacked), the clip removed with D's LR x20 (x_clip_ring13)
+    _fail("x_dropd_ring7", "both_lr_ramp"),  # (550)
+    _fail("x_dropd_ring7", "explode"),  # (450)
+    _fail("x_dropd_ring7", "frozen_d"),  # (500)
+    _fail("x_dropd_ring7", "lr_ramp"),  # (500)
+    _fail("x_dropd_ring7", "lr_step_up"),  # (450)
+    _fail("x_dropd_ring7", "nan"),  # (450)
+    _fail("x_dropd_ring7", "outliers"),  # (500)
+    _fail("x_dropd_ring7", "weak_d"),  # (450)
+    _fail("x_snboth_stacked", "explode"),  # (800)
+    _fail("x_snboth_stacked", "frozen_d"),  # (800)
+    _fail("x_snboth_stacked", "lr_ramp"),  # (800)
+    _fail("x_snboth_stacked", "nan"),  # (450)
+    _fail("x_snboth_stacked", "weak_d"),  # (800)
+    _fail("x_clip_ring13", "both_lr_ramp"),  # (1500)
+    _fail("x_clip_ring13", "explode"),  # (1450)
+    _fail("x_clip_ring13", "frozen_d"),  # (1650)
+    _fail("x_clip_ring13", "lr_ramp"),  # (1750)
+    _fail("x_clip_ring13", "lr_step_up"),  # (1300)
+    _fail("x_clip_ring13", "nan"),  # (1300)
+    _fail("x_clip_ring13", "outliers"),  # (1450)
+    _fail("x_clip_ring13", "weak_d"),  # (1400)
 ]
 SETUPS = HEALTHY + FAILING
 
