@@ -29,7 +29,8 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh10.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh11.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh10.json",
                 "monitor_validity_fresh9_range.json",
                 "monitor_validity_fresh8.json",
                 "monitor_validity_fresh7.json",
@@ -55,12 +56,12 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    names = ("_fresh10", "_tune", "_seen", "_new", "_fresh")
+    names = ("_fresh11", "_tune", "_seen", "_new", "_fresh")
     names += ("_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh6", "_fresh7", "_fresh8", "_fresh9", "_fresh9_stalled")
-    names += ("_fresh9_range",)
+    names += ("_fresh9_range", "_fresh10")
     parts = [load(f"monitor_validity{x}.json") for x in names]
     assert [p["split"] for p in parts] == [
-        "fresh10",
+        "fresh11",
         "tune",
         "test",
         "new",
@@ -75,6 +76,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
         "fresh9",
         "fresh9",
         "fresh9",
+        "fresh10",
     ]
     for part in parts:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
