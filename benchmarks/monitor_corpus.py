@@ -1500,7 +1500,8 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         monitor.step(step, **out)
         record.trace.append((step, dict(monitor.history.latest)))
         if step % PROBE_EVERY == 0:
-            record.probes.append({"step": step, **source.probe(probe_samples(knobs.shown or G, probe_z))})
+            shown = G if knobs.shown is None else knobs.shown  # what the user samples from: G, or its EMA copy
+            record.probes.append({"step": step, **source.probe(probe_samples(shown, probe_z))})
         if time.process_time() - start > budget:
             record.stopped = f"over the CPU budget at step {step}"
             break
