@@ -1571,18 +1571,22 @@ def step_bce_logits(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
+def _hinge_d_step(G, D, opt_d, source, s, knobs, step):
+    """One step of SNGAN's D on the hinge loss (fakes drawn without G's graph). Returns D's loss and its outputs on the
+    reals and the fakes."""
+    x = _batch(source, s, knobs, step)
+    with torch.no_grad():
+        x_fake = G(_z(s.batch, s))
+    d_real, d_fake = D(x), D(x_fake)
+    loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
+    _d_step(opt_d, loss_d, knobs)
+    return loss_d, d_real, d_fake
+
+
 def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     """SNGAN: spectral norm in D, hinge loss, Adam(0, 0.9)."""
     for _ in range(knobs.d_steps):
-        x = _batch(source, s, knobs, step)
-        with torch.no_grad():
-            x_fake = G(_z(s.batch, s))
-        d_real, d_fake = D(x), D(x_fake)
-        loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
-        opt_d.zero_grad()
-        loss_d.backward()
-        if not knobs.d_frozen:
-            opt_d.step()
+        loss_d, d_real, d_fake = _hinge_d_step(G, D, opt_d, source, s, knobs, step)
     fake = G(_z(s.batch, s))
     loss_g = -D(fake).mean()
     opt_g.zero_grad()
@@ -1641,10 +1645,12 @@ def step_wgan_gp(G, D, opt_g, opt_d, source, s, knobs, step):
     return _critic_on_interpolates(G, D, opt_g, opt_d, source, s, knobs, step, _gp)
 
 
-def _ns_g_step(G, D, opt_g, s, knobs):
+def _ns_g_step(G, D, opt_g, s, knobs, view=None):
     """G's step on the softplus losses: non-saturating softplus(-D(G(z))), or the minimax -softplus(D(G(z))) when the
-    saturating cause is on. Returns G's loss."""
-    pred = D(G(_z(s.batch, s)))
+    saturating cause is on; ``view``: what D sees of G's samples (DiffAugment's augmentation), else the samples.
+    Returns G's loss."""
+    fake = G(_z(s.batch, s))
+    pred = D(fake if view is None else view(fake))
     g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
     opt_g.zero_grad()
     g_loss.backward()
@@ -1948,13 +1954,22 @@ def step_ns_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     """Miyato et al. 2018's non-saturating variant: spectral norm in D, the softplus losses, two time-scale learning
     rates (D's faster), Adam(0, 0.9). The same loop, no penalty, serves the ``mbstd_ns`` style, whose D is a
     :class:`MinibatchStdDiscriminator` (without spectral norm) under Adam(0, 0.99)."""
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
+    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
+
+
+def _ns_d_steps(G, D, opt_d, source, s, knobs, step, view=None):
+    """D's steps on the softplus losses softplus(-D(x)) + softplus(D(G(z))); ``view``: what D sees of each batch
+    (DiffAugment's augmentation, drawn afresh for the reals and for the fakes), else the batch. Returns D's loss and its
+    outputs on the reals and the fakes."""
+    look = (lambda x: x) if view is None else view
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(real), D(fake.detach())
+        real_pred, fake_pred = D(look(real)), D(look(fake.detach()))
         d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
         _d_step(opt_d, d_loss, knobs)
-    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
+    return d_loss, real_pred, fake_pred
 
 
 def _bce_d_steps(G, D, opt_d, source, s, knobs, step):
@@ -2119,17 +2134,8 @@ def diff_augment(x: Tensor) -> Tensor:
 def step_diffaug_ns(G, D, opt_g, opt_d, source, s, knobs, step):
     """Data-efficient training with DiffAugment: D sees only augmented reals and fakes (:func:`diff_augment`), G's loss
     goes through the augmentation too; the non-saturating softplus losses, Adam(0.5, 0.999)."""
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(diff_augment(real)), D(diff_augment(fake.detach()))
-        d_loss = F.softplus(-real_pred).mean() + F.softplus(fake_pred).mean()
-        _d_step(opt_d, d_loss, knobs)
-    pred = D(diff_augment(G(_z(s.batch, s))))
-    g_loss = -F.softplus(pred).mean() if knobs.saturating_g else F.softplus(-pred).mean()
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step, view=diff_augment)
+    g_loss = _ns_g_step(G, D, opt_g, s, knobs, view=diff_augment)
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
@@ -2184,12 +2190,7 @@ def step_ns_ema(G, D, opt_g, opt_d, source, s, knobs, step):
 def step_hinge_iter(G, D, opt_g, opt_d, source, s, knobs, step):
     """SNGAN's hinge loss as trainers that count iterations run it: one D step per iteration (spectral norm,
     Adam(0, 0.9)), G's step (-mean D(G(z))) only at every n_dis = 3rd iteration, the monitor called every iteration."""
-    x = _batch(source, s, knobs, step)
-    with torch.no_grad():
-        x_fake = G(_z(s.batch, s))
-    d_real, d_fake = D(x), D(x_fake)
-    loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
-    _d_step(opt_d, loss_d, knobs)
+    loss_d, d_real, d_fake = _hinge_d_step(G, D, opt_d, source, s, knobs, step)
     return {"d_loss": loss_d, "g_loss": _g_every(G, D, opt_g, s, knobs, step), "d_real": d_real, "d_fake": d_fake}
 
 
