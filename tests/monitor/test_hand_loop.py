@@ -23,6 +23,8 @@ def train(
     g_every=1,
     d_stops_at=None,
     raise_lr_at=None,
+    scale_lr_at=None,
+    swap_at=None,
     amp=False,
     nan_at=None,
     outliers_from=None,
@@ -30,10 +32,11 @@ def train(
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
     many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
-    learning rates x30 from that step on; ``amp``: mixed precision as scripts write it for a GPU (float16 autocast,
-    one GradScaler: ``scale(loss).backward()``, ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of
-    D's weights at that step; ``outliers_from``: from that step on every 5th real batch arrives unnormalised (0..255,
-    the normalisation skipped)."""
+    learning rates x30 from that step on; ``scale_lr_at``: (step, factor), both learning rates times ``factor`` from
+    that step on; ``swap_at``: both optimisers replaced by new ones at the same rates and watched again; ``amp``: mixed
+    precision as scripts write it for a GPU (float16 autocast, one GradScaler: ``scale(loss).backward()``,
+    ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of D's weights at that step; ``outliers_from``:
+    from that step on every 5th real batch arrives unnormalised (0..255, the normalisation skipped)."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -54,6 +57,14 @@ def train(
         if step == raise_lr_at:
             for group in opt_g.param_groups + opt_d.param_groups:
                 group["lr"] *= 30
+        if scale_lr_at is not None and step == scale_lr_at[0]:
+            for group in opt_g.param_groups + opt_d.param_groups:
+                group["lr"] *= scale_lr_at[1]
+        if step == swap_at:  # new optimisers (a user switching them mid-run), attached again as a user would
+            opt_g = g_optimizer(G.parameters(), lr=opt_g.param_groups[0]["lr"], betas=(0.5, 0.999))
+            opt_d = torch.optim.Adam(D.parameters(), lr=opt_d.param_groups[0]["lr"])
+            monitor.close()
+            monitor.watch(G, D, opt_g, opt_d, real=held_out, z=fixed_z)
         if step == nan_at:
             with torch.no_grad():
                 D[0].weight[0, 0] = float("nan")
@@ -146,14 +157,72 @@ def test_a_loop_that_steps_g_every_kth_iteration_reads_both_nets_together(tmp_pa
 
 @pytest.mark.parametrize("g_every", [1, 3, 5])
 def test_a_learning_rate_raised_x30_is_an_explosion_however_often_g_steps(tmp_path, g_every):
-    """Both learning rates x30 at step 330: the jump test fires at the recheck of the first reading after it, whether
-    G steps at every iteration or at every 3rd or 5th (where G's reading, and the recheck, come a step or two late)."""
-    mon = train(tmp_path, 400, lr=2e-4, g_every=g_every, raise_lr_at=330)
-    first = mon.alerts[0]
-    assert first.symptom == "grad_explode" and first.evidence["signal"] == "update_ratio"
-    reading = max(s for s, _ in mon.history.readings("update_ratio/g", 10) if s < first.step)  # the one confirmed
-    assert 350 <= reading < 355 and 360 <= first.step < 370  # the recheck's step: 10 or more after the reading
-    assert first.evidence["update_ratio/g"] >= 4 * first.evidence["update_ratio/g_before"]
+    """Both learning rates x30 at step 330: both nets' update sizes are read at their next optimiser steps, off the
+    layer_every grid, and the jump test fires at that reading's recheck, whether G steps at every iteration or at every
+    3rd or 5th (where G's reading, and the recheck, come a step or two late). With ``lr_rise_read=0`` the rise waits
+    for the grid's next reading (350), 20 steps later."""
+    for rise_read, (lo, hi) in ((2.0, (330, 333)), (0, (350, 355))):
+        mon = train(tmp_path / str(rise_read), 400, lr=2e-4, g_every=g_every, raise_lr_at=330, lr_rise_read=rise_read)
+        first = mon.alerts[0]
+        assert first.symptom == "grad_explode" and first.evidence["signal"] == "update_ratio"
+        reading = max(s for s, _ in mon.history.readings("update_ratio/g", 10) if s < first.step)  # the one confirmed
+        assert lo <= reading < hi and lo + 10 <= first.step < hi + 15  # the recheck's step: 10 or more after it
+        assert first.evidence["update_ratio/g"] >= 4 * first.evidence["update_ratio/g_before"]
+        # the off-grid reading is one more: both nets' grid readings go on at the multiples of 50 (or a step or two on)
+        assert len(mon.history.readings("update_ratio/d", 20)) == 8 + (rise_read > 0) - (g_every == 5)
+
+
+@pytest.mark.parametrize(
+    "change, read_at_330",
+    [
+        ({"scale_lr_at": (330, 2.0)}, True),  # doubled: read at once
+        ({"scale_lr_at": (330, 1.5)}, False),  # under lr_rise_read: the grid's next reading (350) will do
+        ({"scale_lr_at": (330, 0.1)}, False),  # a cut (a decay, a rollback) reads nothing more
+        ({"swap_at": 330}, True),  # new optimisers at the same rates: read at their first step
+        ({"scale_lr_at": (330, 2.0), "lr_rise_read": 0}, False),  # the trigger off: the grid alone
+    ],
+)
+def test_a_learning_rate_rise_or_new_optimisers_are_read_at_once(tmp_path, change, read_at_330):
+    """Both nets' update sizes are read off the layer_every grid, at the step their learning rates rose
+    ``lr_rise_read`` (2) times since the last reading or their optimisers were replaced; the grid goes on as before
+    (50, 100, ..., 400), with the recheck jump_recheck steps after the extra reading."""
+    mon = train(tmp_path, 400, lr=2e-4, **change)
+    grid = list(range(50, 401, 50))
+    for net in ("d", "g"):
+        steps = [s for s, _ in mon.history.readings(f"update_ratio/{net}", 20)]
+        assert steps == sorted(grid + [330] * read_at_330)
+        rechecks = [s for s, _ in mon.history.readings(f"update_recheck/{net}", 20)]
+        assert (340 in rechecks) == read_at_330
+    # the rates at each net's last reading travel with the monitor's state (a resumed run triggers as one that ran on)
+    rates = mon.state_dict()["rates"]
+    assert rates["d"][0] == 400 and rates["d"][1] == pytest.approx(mon_rate(change, 2e-4))
+
+
+def mon_rate(change, lr):
+    """D's learning rate after ``change`` (what its last reading saw)."""
+    return lr * change.get("scale_lr_at", (0, 1.0))[1]
+
+
+def test_a_resumed_monitor_compares_with_the_rates_it_saved(tmp_path):
+    """A monitor restored from a state (the optimisers' identities are not saved) triggers on a rise over the saved
+    rates, not on the new optimiser objects of the resumed process."""
+    torch.manual_seed(0)
+    G, D = mlp(4, 2), mlp(2, 1)
+    opts = [torch.optim.Adam(m.parameters(), lr=1e-3) for m in (G, D)]
+    state = {"step": 120, "due": {"layer": {"g": 150, "d": 150}}, "rates": {"g": [100, 1e-3], "d": [100, 1e-3]}}
+    for factor, read in ((1.0, False), (2.0, True)):
+        mon = Monitor(loss="bce", stream=None).watch(G, D, *opts)
+        mon.load_state_dict(state)
+        for opt in opts:
+            opt.param_groups[0]["lr"] = 1e-3 * factor
+            opt.zero_grad()
+        loss = G(torch.randn(8, 4)).pow(2).mean() + D(torch.randn(8, 2)).pow(2).mean()
+        loss.backward()
+        for opt in opts:
+            opt.step()
+        mon.step(121, d_loss=loss, g_loss=loss)
+        assert [s for s, _ in mon.history.readings("update_ratio/d", 5)] == ([121] if read else [])
+        mon.close()
 
 
 def test_a_d_that_stops_stepping_is_seen_while_g_steps_only_every_5th_iteration(tmp_path):

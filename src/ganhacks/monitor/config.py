@@ -117,6 +117,12 @@ class MonitorConfig:
     oscillation_growth: float = 2.0  # amplitude of D's logit gap grows by this factor over three windows
     oscillation_floor: float = 1.5  # ...and ends above this amplitude (raw outputs; failing tune runs: 1.0-1.1 early)
     layer_every: int = 50  # per-layer gradient norms, weight norms and update ratios every N steps
+    # ...and off that grid, at once (both nets, at their next optimiser steps), when a net's learning rate has risen at
+    # least this many times since its last reading or its optimiser was replaced (watch() again with a new one): a
+    # learning rate raised many times scatters the samples within 30 to 60 steps, before the next reading on the grid
+    # (the main miss of the held-out parts fresh10 and fresh11). A rate that only falls (a decay, a rollback) reads
+    # nothing more; a warm-up adds one reading per doubling. 0: off
+    lr_rise_read: float = 2.0
     lr_factor: float = 0.5  # rollback multiplies both learning rates by this (S08)
     max_rollbacks: int = 3  # then the run stops
     snapshot_every: int = 100  # rollback policy only: keep an in-memory healthy state every N steps
@@ -155,6 +161,10 @@ class MonitorConfig:
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         check_positive("monitor.jump_recheck", self.jump_recheck, allow_zero=True)
+        if not (self.lr_rise_read == 0 or self.lr_rise_read > 1):
+            raise UserError(
+                f"monitor.lr_rise_read must be 0 (off) or over 1 (a rise of the learning rate); got {self.lr_rise_read}"
+            )
         if not 0 < self.recheck_share <= 1:
             raise UserError(
                 f"monitor.recheck_share must be in (0, 1] (a share of update_jump); got {self.recheck_share}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import sys
+import weakref
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
@@ -101,6 +102,12 @@ def eval_forward(net: nn.Module, x: Tensor) -> Tensor:
             net.train(was)
 
 
+def _rates(opt: Any) -> list[float]:
+    """The learning rate of each of ``opt``'s parameter groups (0 for a tensor rate, which is not read: reading it
+    would wait for the device at every step)."""
+    return [lr if isinstance(lr := g.get("lr", 0.0), (int, float)) else 0.0 for g in opt.param_groups]
+
+
 class Monitor:
     """Watches a GAN run for failure symptoms (tip T10).
 
@@ -161,6 +168,9 @@ class Monitor:
         # from then on (a loop that steps G only every k-th iteration gets G's reading a few steps late)
         self._due: dict[str, dict[str, int]] = {"layer": {}, "recheck": {}}
         self._stepped: dict[str, int] = {}  # tag -> the newest step its optimiser stepped at
+        # tag -> (its optimiser, weakly held, its learning rates, the step) at the net's last layer reading (None in
+        # place of the optimiser after a resume: its identity is not saved, the rates and the step are)
+        self._rates: dict[str, tuple[weakref.ref | None, list[float], int]] = {}
         self._round: dict[str, tuple[int, set[str], dict[str, float]]] = {}  # kind -> (first step, tags, values)
         self._tags: set[str] = set()  # the watched optimisers' tags
         self._totals = True
@@ -337,11 +347,34 @@ class Monitor:
 
         def hook(opt: Any, args: Any, kwargs: Any) -> None:
             self._stepped[tag] = self.step_count + 1
+            if self.config.lr_rise_read and self._rates_rose(tag, opt):
+                self._read_now(tag)
             reading = self._reading_due(tag)
+            if reading == "layer":
+                self._rates[tag] = (weakref.ref(opt), _rates(opt), self.step_count + 1)
             if self._totals or reading is not None:
                 self._before_step(tag, named, reading)
 
         return hook
+
+    def _read_now(self, tag: str) -> None:
+        """Make this net's layer reading due at once, and its partner's unless the partner was read after this net's
+        last reading (the update tests compare both nets at one reading; a rise in both is read once)."""
+        now, since = self.step_count + 1, self._rates[tag][2]
+        for t in self._tags:
+            if t == tag or self._rates.get(t, (None, [], -1))[2] <= since:
+                self._due["layer"][t] = min(self._due["layer"].get(t, now), now)
+
+    def _rates_rose(self, tag: str, opt: Any) -> bool:
+        """Whether this net's optimiser was replaced, or a group's learning rate rose ``lr_rise_read`` times, since the
+        net's last layer reading (a few float comparisons per step; a tensor learning rate is not read)."""
+        last = self._rates.get(tag)
+        if last is None:
+            return False  # no reading yet: the first one is on the grid
+        if last[0] is not None and last[0]() is not opt:
+            return True  # another optimiser (watch() again after a swap; the old one may be gone)
+        rise = self.config.lr_rise_read
+        return any(old > 0 and new >= rise * old for new, old in zip(_rates(opt), last[1]))
 
     def _post_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
         """The optimiser's post-step hook: only a step whose weights were copied before has an update to measure."""
@@ -761,6 +794,7 @@ class Monitor:
             "probabilities": self.probabilities,
             "events": self.events.count,  # lines of events.jsonl this state has seen (a resume truncates to it)
             "due": {kind: dict(due) for kind, due in self._due.items()},  # the steps each net's next readings are due
+            "rates": {tag: [step, *rates] for tag, (_, rates, step) in self._rates.items()},  # rates at the readings
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -793,6 +827,7 @@ class Monitor:
         self.probabilities = bool(state.get("probabilities", False))
         due = state.get("due", {})  # states written before it: the next layer step, and no recheck pending
         self._due = {kind: {str(t): int(v) for t, v in due.get(kind, {}).items()} for kind in ("layer", "recheck")}
+        self._rates = {str(t): (None, [float(v) for v in r[1:]], int(r[0])) for t, r in state.get("rates", {}).items()}
         self.events_at_load = state.get("events")  # None for states written before the count was kept
         if self.events_at_load is not None:
             self.events.written_before = int(self.events_at_load)
