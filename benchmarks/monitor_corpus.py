@@ -52,7 +52,11 @@ lattice as a fixed set) was written after the stalled-D test came to count G as 
 its window, and pilot-checked the same way. The ``fresh11`` part (new loop styles: a Keras-style D with dropout,
 spectral norm in G and D with the hinge loss and two time-scales; the original WGAN counting iterations on new data:
 a ring of 7 as a fixed set, a ring of 13 as a stream) was written after training reals far outside the held-out
-reals' range came to be left out of d_overfit's comparison, and pilot-checked the same way.
+reals' range came to be left out of d_overfit's comparison, and pilot-checked the same way. The ``fresh12`` part (new
+loop styles: AdamW with a linear learning-rate warm-up written into the optimisers' groups, the hinge loss with both
+nets' gradients clipped to norm 1, an unrolled D for G's step; new data: a ring of 5 as a stream, a ring of 6 as a
+fixed set) was written after the update sizes came to be read at once when a learning rate rises or an optimiser is
+replaced, and pilot-checked the same way.
 """
 
 from __future__ import annotations
@@ -212,6 +216,8 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "grid20": grid20,
     "ring7": lambda: ring(7, 1.0, 0.03),  # 7 modes 0.87 apart on the unit circle (fresh11's), 29 std apart
     "ring13": lambda: ring(13, 1.0, 0.02),  # 13 modes 0.48 apart on the unit circle (fresh11's), 24 std apart
+    "ring5": lambda: ring(5, 1.0, 0.04),  # 5 modes 1.18 apart on the unit circle (fresh12's), 29 std apart
+    "ring6": lambda: ring(6, 1.0, 0.035),  # 6 modes 1.0 apart on the unit circle (fresh12's), 29 std apart
 }
 
 
@@ -857,7 +863,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh10" (seen since their scoring), "fresh11"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh11" (seen since their scoring), "fresh12"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1108,6 +1114,14 @@ HEALTHY = [
         "wasserstein",
         switch=1250,
     ),
+    # --- the fresh12 held-out part: written after the update sizes came to be read at once when a learning rate rises
+    # or an optimiser is replaced (commit 0a0353a), before any of its runs: new loop styles (AdamW with a linear
+    # warm-up of both learning rates over the first 500 iterations, written into the optimisers' groups as many
+    # scripts do; the hinge loss with both nets' gradients clipped to a total norm of 1; an unrolled D, three look-ahead
+    # steps, for G's step), new data (a ring of 5 as a stream, a ring of 6 as a fixed set)
+    H("y_warm_ring5", "adamw_warmup", "ring5_stream", "mlp", 64, 2e-4, 2e-4, 1600, "fresh12", loss=None, switch=800),
+    H("y_clipnorm_digits", "hinge_clipnorm", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh12", "hinge", width=32),
+    H("y_unroll_ring6", "unrolled_ns", "ring6", "mlp", 128, 2e-4, 2e-4, 1200, "fresh12", "bce"),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1383,6 +1397,41 @@ FAILING = [
     _fail("x_clip_ring13", "nan"),  # (1300)
     _fail("x_clip_ring13", "outliers"),  # (1450)
     _fail("x_clip_ring13", "weak_d"),  # (1400)
+    # fresh12 held-out part: 34 candidate causes on its 3 healthy set-ups, to be pilot-checked (seed 100, probe only)
+    _fail("y_warm_ring5", "strong_d"),
+    _fail("y_warm_ring5", "saturating"),
+    _fail("y_warm_ring5", "explode"),
+    _fail("y_warm_ring5", "nan"),
+    _fail("y_warm_ring5", "weak_d"),
+    _fail("y_warm_ring5", "frozen_d"),
+    _fail("y_warm_ring5", "outliers"),
+    _fail("y_warm_ring5", "lr_ramp"),
+    _fail("y_warm_ring5", "both_lr_ramp"),
+    _fail("y_warm_ring5", "lr_step_up"),
+    _fail("y_warm_ring5", "d_lr_decay"),
+    _fail("y_clipnorm_digits", "strong_d"),
+    _fail("y_clipnorm_digits", "explode"),
+    _fail("y_clipnorm_digits", "nan"),
+    _fail("y_clipnorm_digits", "weak_d"),
+    _fail("y_clipnorm_digits", "frozen_d"),
+    _fail("y_clipnorm_digits", "memorise"),
+    _fail("y_clipnorm_digits", "outliers"),
+    _fail("y_clipnorm_digits", "lr_ramp"),
+    _fail("y_clipnorm_digits", "both_lr_ramp"),
+    _fail("y_clipnorm_digits", "lr_step_up"),
+    _fail("y_clipnorm_digits", "d_lr_decay"),
+    _fail("y_unroll_ring6", "strong_d"),
+    _fail("y_unroll_ring6", "saturating"),
+    _fail("y_unroll_ring6", "explode"),
+    _fail("y_unroll_ring6", "nan"),
+    _fail("y_unroll_ring6", "weak_d"),
+    _fail("y_unroll_ring6", "frozen_d"),
+    _fail("y_unroll_ring6", "memorise"),
+    _fail("y_unroll_ring6", "outliers"),
+    _fail("y_unroll_ring6", "lr_ramp"),
+    _fail("y_unroll_ring6", "both_lr_ramp"),
+    _fail("y_unroll_ring6", "lr_step_up"),
+    _fail("y_unroll_ring6", "d_lr_decay"),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1475,6 +1524,9 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
+    elif s.style == "adamw_warmup":  # the warm-up loop writes its learning rates from its first step on
+        opt_g = torch.optim.AdamW(G.parameters(), lr=s.lr_g, betas=betas, weight_decay=0.01)
+        opt_d = torch.optim.AdamW(D.parameters(), lr=s.lr_d, betas=betas, weight_decay=0.01)
     else:
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
@@ -2201,7 +2253,66 @@ def step_bce_dropd(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
+WARMUP_STEPS = 500  # the warm-up loop's learning rates rise linearly from 1 % to the set-up's over these iterations
+UNROLL = 3  # the unrolled loop's look-ahead steps of D for G's step
+
+
+def step_adamw_warmup(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The warm-up habit of transformer-era scripts: AdamW (weight decay 0.01; made in run_hand_loop), both learning
+    rates written into the optimisers' groups at each of the first WARMUP_STEPS iterations, rising linearly from 1 %
+    of the set-up's to all of it (then left alone); the non-saturating softplus losses."""
+    if step <= WARMUP_STEPS:
+        for opt, lr in ((opt_g, s.lr_g), (opt_d, s.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = lr * (0.01 + 0.99 * step / WARMUP_STEPS)
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
+    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_hinge_clipnorm(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The hinge loss with both nets' gradients clipped to a total norm of 1 before each step
+    (``torch.nn.utils.clip_grad_norm_``, added by habit in many training scripts): the optimisers' hooks see the
+    clipped gradients."""
+    for _ in range(knobs.d_steps):
+        x = _batch(source, s, knobs, step)
+        with torch.no_grad():
+            x_fake = G(_z(s.batch, s))
+        d_real, d_fake = D(x), D(x_fake)
+        loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
+        opt_d.zero_grad()
+        loss_d.backward()
+        nn.utils.clip_grad_norm_(D.parameters(), 1.0)
+        if not knobs.d_frozen:
+            opt_d.step()
+    loss_g = -D(G(_z(s.batch, s))).mean()
+    opt_g.zero_grad()
+    loss_g.backward()
+    nn.utils.clip_grad_norm_(G.parameters(), 1.0)
+    opt_g.step()
+    return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
+
+
+def step_unrolled_ns(G, D, opt_g, opt_d, source, s, knobs, step):
+    """An unrolled D for G's step (Metz et al. 2017) in the first-order form small reimplementations use: D's usual
+    softplus step; then D's weights are saved, D takes UNROLL look-ahead steps with its own optimiser on fresh batches,
+    G's non-saturating loss is taken through the looked-ahead D (no gradient through the look-ahead), and D's weights
+    are put back (its optimiser's moments keep the look-ahead steps)."""
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
+    saved = copy.deepcopy(D.state_dict())
+    for _ in range(UNROLL):
+        real = _batch(source, s, knobs, step)
+        with torch.no_grad():
+            fake = G(_z(s.batch, s))
+        _d_step(opt_d, F.softplus(-D(real)).mean() + F.softplus(D(fake)).mean(), knobs)
+    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
+    D.load_state_dict(saved)
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
 STYLES = {
+    "adamw_warmup": step_adamw_warmup,
+    "hinge_clipnorm": step_hinge_clipnorm,
+    "unrolled_ns": step_unrolled_ns,
     "bce_dropd": step_bce_dropd,
     "hinge_sn_both": step_hinge_sn,  # the same loop; spectral norm in G too and two time-scales from the set-up
     "diffaug_ns": step_diffaug_ns,
@@ -2361,6 +2472,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh9": sum(s.split == "fresh9" for s in SETUPS),
         "fresh10": sum(s.split == "fresh10" for s in SETUPS),
         "fresh11": sum(s.split == "fresh11" for s in SETUPS),
+        "fresh12": sum(s.split == "fresh12" for s in SETUPS),
     }
 
 
