@@ -561,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
         help="check that set-ups train (probes only, the monitor's output unread; seeds 100+)",
     )
     sc = sub.add_parser("score", help="replay saved records with other monitor settings")
-    sc.add_argument("records", nargs="+", help="record files; a later file's run replaces an earlier one's")
+    sc.add_argument(
+        "records", nargs="+", help="record files: the first file's runs, each replaced by a later file's run of it"
+    )
     sc.add_argument("--set", nargs="*", default=[])
     sc.add_argument("--verbose", action="store_true")
     sc.add_argument("--json", help="write the judged runs and the summary to this JSON file (as `run --json`)")
@@ -612,9 +614,11 @@ def main(argv: list[str] | None = None) -> int:
     config = MonitorConfig(**overrides)
     command = "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)
     if args.cmd == "score":
-        merged: dict[tuple[str, int], dict[str, Any]] = {}
-        for path in args.records:  # a set-up re-run after a fix replaces its earlier runs
-            merged.update({(r["setup"], r["seed"]): r for r in _load(path)})
+        # the first file's runs; a run of a later file replaces the same set-up and seed's run (a set-up re-run after a
+        # fix), and a later file's runs of other parts are left out (one file may re-run set-ups of every part)
+        merged = {(r["setup"], r["seed"]): r for r in _load(args.records[0])}
+        for path in args.records[1:]:
+            merged.update({key: r for r in _load(path) if (key := (r["setup"], r["seed"])) in merged})
         t = time.time()
         judged, summary = assess(list(merged.values()), config)
         if args.verbose:
@@ -773,9 +777,10 @@ def update_levels(record: dict[str, Any], config: MonitorConfig, span: int = 250
     for step, v in record["trace"]:
         if start <= step <= start + span:
             for name, kind in names.items():
-                if name in v:
-                    pair = [v[name], v[name.replace("/d", "/g")]]
-                    out.append([step, kind, *(round(x / b, 1) if b > 0 else None for x, b in zip(pair, base))])
+                if name in v:  # (a net's recheck may enter alone: its partner's was overtaken by a layer reading)
+                    pair = [v[name], v.get(name.replace("/d", "/g"))]
+                    sizes = [round(x / b, 1) if x is not None and b > 0 else None for x, b in zip(pair, base)]
+                    out.append([step, kind, *sizes])
     return out
 
 

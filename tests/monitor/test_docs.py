@@ -30,19 +30,19 @@ def load(name):
             "validity",
             (
                 "monitor_validity_fresh11.json",  # the held-out part, then the in-sample ones as the columns show them
-                "monitor_validity_fresh10.json",
-                "monitor_validity_fresh9_range.json",
-                "monitor_validity_fresh8.json",
-                "monitor_validity_fresh7.json",
-                "monitor_validity_fresh6.json",
-                "monitor_validity_fresh5.json",
-                "monitor_validity_fresh4.json",
+                "monitor_validity_fresh10_lr.json",
+                "monitor_validity_fresh9_lr.json",
+                "monitor_validity_fresh8_lr.json",
+                "monitor_validity_fresh7_lr.json",
+                "monitor_validity_fresh6_lr.json",
+                "monitor_validity_fresh5_lr.json",
+                "monitor_validity_fresh4_lr.json",
                 "monitor_validity_fresh3.json",
                 "monitor_validity_fresh2.json",
                 "monitor_validity_fresh.json",
                 "monitor_validity_new.json",
-                "monitor_validity_seen.json",
-                "monitor_validity_tune.json",
+                "monitor_validity_seen_lr.json",
+                "monitor_validity_tune_lr.json",
             ),
             render_validity,
         ),
@@ -56,29 +56,20 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 
 
 def test_the_held_out_figures_come_from_the_held_out_part():
-    names = ("_fresh11", "_tune", "_seen", "_new", "_fresh")
-    names += ("_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh6", "_fresh7", "_fresh8", "_fresh9", "_fresh9_stalled")
-    names += ("_fresh9_range", "_fresh10")
-    parts = [load(f"monitor_validity{x}.json") for x in names]
-    assert [p["split"] for p in parts] == [
-        "fresh11",
-        "tune",
-        "test",
-        "new",
-        "fresh",
-        "fresh2",
-        "fresh3",
-        "fresh4",
-        "fresh5",
-        "fresh6",
-        "fresh7",
-        "fresh8",
-        "fresh9",
-        "fresh9",
-        "fresh9",
-        "fresh10",
-    ]
-    for part in parts:
+    """Each part's scores hold its own runs only; the in-sample columns are scored with one set of settings (the final
+    rules, the runs a rule changed live again), the held-out part with the same but for the settings added after its
+    one score (the learning-rate round's ``lr_rise_read``)."""
+    current = ("_fresh10_lr", "_fresh9_lr", "_fresh8_lr", "_fresh7_lr", "_fresh6_lr", "_fresh5_lr", "_fresh4_lr")
+    current += ("_fresh3", "_fresh2", "_fresh", "_new", "_seen_lr", "_tune_lr", "_fresh11_lr")
+    splits = ["fresh10", "fresh9", "fresh8", "fresh7", "fresh6", "fresh5", "fresh4", "fresh3", "fresh2", "fresh"]
+    splits += ["new", "test", "tune", "fresh11"]
+    parts = [load(f"monitor_validity{x}.json") for x in current]
+    assert [p["split"] for p in parts] == splits
+    # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
+    earlier = ("_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7", "_fresh6")
+    earlier += ("_fresh5", "_fresh4", "_seen", "_tune")
+    for part in parts + [load(f"monitor_validity{x}.json") for x in earlier]:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
-    # all measured with the same settings (the held-out part as first scored; the in-sample parts re-scored since)
     assert all(p["config"] == parts[0]["config"] for p in parts)
+    held_out = load("monitor_validity_fresh11.json")["config"]
+    assert held_out == {k: v for k, v in parts[0]["config"].items() if k != "lr_rise_read"}
