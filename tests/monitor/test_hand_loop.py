@@ -172,6 +172,19 @@ def test_a_learning_rate_raised_x30_is_an_explosion_however_often_g_steps(tmp_pa
         assert len(mon.history.readings("update_ratio/d", 20)) == 8 + (rise_read > 0) - (g_every == 5)
 
 
+@pytest.mark.parametrize("g_every", [1, 3, 5])
+def test_a_rise_read_just_before_the_grid_keeps_its_recheck(tmp_path, g_every):
+    """Both learning rates x30 at 345, five steps before the grid's reading: the reading at the rise (345, or G's at
+    346) keeps its recheck 10 steps on (the grid's next reading waits until after it, and a net that steps every k-th
+    iteration takes its overdue recheck before its layer reading), so the jump fires at 355 to 358, not at the grid's
+    recheck (360 and later); both nets' rechecks always enter the history together."""
+    mon = train(tmp_path, 420, lr=2e-4, g_every=g_every, raise_lr_at=345)
+    first = mon.alerts[0]
+    assert first.symptom == "grad_explode" and 355 <= first.step <= 358
+    rechecks = [[s for s, _ in mon.history.readings(f"update_recheck/{net}", 20)] for net in "dg"]
+    assert rechecks[0] == rechecks[1] and first.step in rechecks[0]
+
+
 @pytest.mark.parametrize(
     "change, read_at_330",
     [

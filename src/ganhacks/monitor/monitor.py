@@ -333,13 +333,14 @@ class Monitor:
         self._calls.clear()
 
     def _reading_due(self, tag: str) -> str | None:
-        """The reading this net's optimiser step takes: ``"layer"`` from each ``layer_every``-th step on (until the
-        net steps), ``"recheck"`` from ``jump_recheck`` steps after the net's layer reading on, else None."""
+        """The reading this net's optimiser step takes: ``"recheck"`` from ``jump_recheck`` steps after the net's layer
+        reading on (first: a net that steps every k-th iteration may find both due), ``"layer"`` from each
+        ``layer_every``-th step on (until the net steps), else None."""
         now, every = self.step_count + 1, self.config.layer_every
-        if now >= self._due["layer"].setdefault(tag, -(-now // every) * every):  # first due: the next multiple
-            return "layer"
         if now >= self._due["recheck"].get(tag, now + 1):
             return "recheck"
+        if now >= self._due["layer"].setdefault(tag, -(-now // every) * every):  # first due: the next multiple
+            return "layer"
         return None
 
     def _pre_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
@@ -395,7 +396,12 @@ class Monitor:
             self._before[tag] = (reading, weight_vector(_Named(named)))
             self._due["layer"][tag] = (now // every + 1) * every
             if 0 < after < every:
+                waiting = self._round.get("recheck", (0, {tag}))[1]  # the nets whose recheck is in the open round
+                if self._due["recheck"].pop(tag, None) is not None and tag not in waiting:
+                    del self._round["recheck"]  # this net's recheck is overtaken by a new reading: drop its partner's
                 self._due["recheck"][tag] = now + after
+                # the grid's next reading waits for this one's recheck (a reading off the grid, or one a few steps late)
+                self._due["layer"][tag] = max(self._due["layer"][tag], now + after + 1)
             return
         if self._totals:
             grads = [p.grad.detach().float().norm(2) for _, p in named if p.grad is not None]
