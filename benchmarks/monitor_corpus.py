@@ -1397,41 +1397,31 @@ FAILING = [
     _fail("x_clip_ring13", "nan"),  # (1300)
     _fail("x_clip_ring13", "outliers"),  # (1450)
     _fail("x_clip_ring13", "weak_d"),  # (1400)
-    # fresh12 held-out part: 34 candidate causes on its 3 healthy set-ups, to be pilot-checked (seed 100, probe only)
-    _fail("y_warm_ring5", "strong_d"),
-    _fail("y_warm_ring5", "saturating"),
-    _fail("y_warm_ring5", "explode"),
-    _fail("y_warm_ring5", "nan"),
-    _fail("y_warm_ring5", "weak_d"),
-    _fail("y_warm_ring5", "frozen_d"),
-    _fail("y_warm_ring5", "outliers"),
-    _fail("y_warm_ring5", "lr_ramp"),
-    _fail("y_warm_ring5", "both_lr_ramp"),
-    _fail("y_warm_ring5", "lr_step_up"),
-    _fail("y_warm_ring5", "d_lr_decay"),
-    _fail("y_clipnorm_digits", "strong_d"),
-    _fail("y_clipnorm_digits", "explode"),
-    _fail("y_clipnorm_digits", "nan"),
-    _fail("y_clipnorm_digits", "weak_d"),
-    _fail("y_clipnorm_digits", "frozen_d"),
-    _fail("y_clipnorm_digits", "memorise"),
-    _fail("y_clipnorm_digits", "outliers"),
-    _fail("y_clipnorm_digits", "lr_ramp"),
-    _fail("y_clipnorm_digits", "both_lr_ramp"),
-    _fail("y_clipnorm_digits", "lr_step_up"),
-    _fail("y_clipnorm_digits", "d_lr_decay"),
-    _fail("y_unroll_ring6", "strong_d"),
-    _fail("y_unroll_ring6", "saturating"),
-    _fail("y_unroll_ring6", "explode"),
-    _fail("y_unroll_ring6", "nan"),
-    _fail("y_unroll_ring6", "weak_d"),
-    _fail("y_unroll_ring6", "frozen_d"),
-    _fail("y_unroll_ring6", "memorise"),
-    _fail("y_unroll_ring6", "outliers"),
-    _fail("y_unroll_ring6", "lr_ramp"),
-    _fail("y_unroll_ring6", "both_lr_ramp"),
-    _fail("y_unroll_ring6", "lr_step_up"),
-    _fail("y_unroll_ring6", "d_lr_decay"),
+    # fresh12 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 34 candidate causes on its 3 healthy set-ups. Dropped as never visible
+    # within the run: D made far stronger (all three), the saturating loss (the warm-up ring and the unrolled ring),
+    # D frozen and D weakened (the warm-up ring and the unrolled ring), D's LR decayed (the warm-up ring and the
+    # unrolled ring), the set shrunk to 32 (digits clipped and the unrolled ring), outliers (digits clipped), both LRs
+    # raised x30 (the unrolled ring)
+    _fail("y_warm_ring5", "both_lr_ramp"),  # (1050)
+    _fail("y_warm_ring5", "explode"),  # (850)
+    _fail("y_warm_ring5", "lr_ramp"),  # (900)
+    _fail("y_warm_ring5", "lr_step_up"),  # (850)
+    _fail("y_warm_ring5", "nan"),  # (850)
+    _fail("y_warm_ring5", "outliers"),  # (850)
+    _fail("y_clipnorm_digits", "both_lr_ramp"),  # (700)
+    _fail("y_clipnorm_digits", "d_lr_decay"),  # (800)
+    _fail("y_clipnorm_digits", "explode"),  # (450)
+    _fail("y_clipnorm_digits", "frozen_d"),  # (450)
+    _fail("y_clipnorm_digits", "lr_ramp"),  # (450)
+    _fail("y_clipnorm_digits", "lr_step_up"),  # (450)
+    _fail("y_clipnorm_digits", "nan"),  # (450)
+    _fail("y_clipnorm_digits", "weak_d"),  # (450)
+    _fail("y_unroll_ring6", "both_lr_ramp"),  # (650)
+    _fail("y_unroll_ring6", "explode"),  # (450)
+    _fail("y_unroll_ring6", "lr_ramp"),  # (550)
+    _fail("y_unroll_ring6", "nan"),  # (450)
+    _fail("y_unroll_ring6", "outliers"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
