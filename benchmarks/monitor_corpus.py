@@ -1613,15 +1613,15 @@ def step_bce_logits(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
-def _hinge_d_step(G, D, opt_d, source, s, knobs, step):
-    """One step of SNGAN's D on the hinge loss (fakes drawn without G's graph). Returns D's loss and its outputs on the
-    reals and the fakes."""
+def _hinge_d_step(G, D, opt_d, source, s, knobs, step, clip=None):
+    """One step of SNGAN's D on the hinge loss (fakes drawn without G's graph; ``clip``: D's gradients clipped to this
+    total norm). Returns D's loss and its outputs on the reals and the fakes."""
     x = _batch(source, s, knobs, step)
     with torch.no_grad():
         x_fake = G(_z(s.batch, s))
     d_real, d_fake = D(x), D(x_fake)
     loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
-    _d_step(opt_d, loss_d, knobs)
+    _d_step(opt_d, loss_d, knobs, clip)
     return loss_d, d_real, d_fake
 
 
@@ -1637,10 +1637,13 @@ def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
-def _d_step(opt_d, d_loss, knobs):
-    """One step of D (or the critic) on its loss (skipped when D is frozen: the forgotten ``opt_d.step()``)."""
+def _d_step(opt_d, d_loss, knobs, clip=None):
+    """One step of D (or the critic) on its loss (skipped when D is frozen: the forgotten ``opt_d.step()``); ``clip``:
+    D's gradients clipped to this total norm before the step (``torch.nn.utils.clip_grad_norm_``)."""
     opt_d.zero_grad()
     d_loss.backward()
+    if clip is not None:
+        nn.utils.clip_grad_norm_([p for group in opt_d.param_groups for p in group["params"]], clip)
     if not knobs.d_frozen:
         opt_d.step()
 
@@ -2264,16 +2267,7 @@ def step_hinge_clipnorm(G, D, opt_g, opt_d, source, s, knobs, step):
     (``torch.nn.utils.clip_grad_norm_``, added by habit in many training scripts): the optimisers' hooks see the
     clipped gradients."""
     for _ in range(knobs.d_steps):
-        x = _batch(source, s, knobs, step)
-        with torch.no_grad():
-            x_fake = G(_z(s.batch, s))
-        d_real, d_fake = D(x), D(x_fake)
-        loss_d = F.relu(1.0 - d_real).mean() + F.relu(1.0 + d_fake).mean()
-        opt_d.zero_grad()
-        loss_d.backward()
-        nn.utils.clip_grad_norm_(D.parameters(), 1.0)
-        if not knobs.d_frozen:
-            opt_d.step()
+        loss_d, d_real, d_fake = _hinge_d_step(G, D, opt_d, source, s, knobs, step, clip=1.0)
     loss_g = -D(G(_z(s.batch, s))).mean()
     opt_g.zero_grad()
     loss_g.backward()
