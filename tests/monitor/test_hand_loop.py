@@ -32,11 +32,12 @@ def train(
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
     many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
-    learning rates x30 from that step on; ``scale_lr_at``: (step, factor), both learning rates times ``factor`` from
-    that step on; ``swap_at``: both optimisers replaced by new ones at the same rates and watched again; ``amp``: mixed
-    precision as scripts write it for a GPU (float16 autocast, one GradScaler: ``scale(loss).backward()``,
-    ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of D's weights at that step; ``outliers_from``:
-    from that step on every 5th real batch arrives unnormalised (0..255, the normalisation skipped)."""
+    learning rates x30 from that step on; ``scale_lr_at``: (step, factor[, nets]), both learning rates (or those of
+    ``nets``, "g" or "d") times ``factor`` from that step on; ``swap_at``: both optimisers replaced by new ones at
+    the same rates and watched again; ``amp``: mixed precision as scripts write it for a GPU (float16 autocast, one
+    GradScaler: ``scale(loss).backward()``, ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of D's
+    weights at that step; ``outliers_from``: from that step on every 5th real batch arrives unnormalised (0..255, the
+    normalisation skipped)."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -58,7 +59,8 @@ def train(
             for group in opt_g.param_groups + opt_d.param_groups:
                 group["lr"] *= 30
         if scale_lr_at is not None and step == scale_lr_at[0]:
-            for group in opt_g.param_groups + opt_d.param_groups:
+            nets = scale_lr_at[2] if len(scale_lr_at) > 2 else "gd"
+            for group in (opt_g.param_groups if "g" in nets else []) + (opt_d.param_groups if "d" in nets else []):
                 group["lr"] *= scale_lr_at[1]
         if step == swap_at:  # new optimisers (a user switching them mid-run), attached again as a user would
             opt_g = g_optimizer(G.parameters(), lr=opt_g.param_groups[0]["lr"], betas=(0.5, 0.999))
@@ -209,6 +211,21 @@ def test_a_learning_rate_rise_or_new_optimisers_are_read_at_once(tmp_path, chang
     # the rates at each net's last reading travel with the monitor's state (a resumed run triggers as one that ran on)
     rates = mon.state_dict()["rates"]
     assert rates["d"][0] == 400 and rates["d"][1] == pytest.approx(mon_rate(change, 2e-4))
+
+
+def test_a_rise_in_ds_rate_alone_reads_both_nets_when_g_steps_every_5th_iteration(tmp_path):
+    """G steps at every 5th iteration, so G's reading of a round comes a step after D's (D at 300, G at 301). D's rate
+    alone doubled at 330: G's reading of 301 belongs to the same round as D's, not a newer one, so both are read again
+    (G at its next step, 331) and the round enters the history whole, with its recheck; before rounds were compared, D
+    was read alone and its lone reading waited for G's reading on the grid."""
+    mon = train(tmp_path, 400, lr=2e-4, g_every=5, scale_lr_at=(330, 2.0, "d"))
+    d = [s for s, _ in mon.history.readings("update_ratio/d", 20)]
+    g = [s for s, _ in mon.history.readings("update_ratio/g", 20)]
+    assert d == g and 331 in d  # every round whole: the off-grid one entered at G's step
+    assert mon.history.readings("update_recheck/d", 20) and [
+        s for s, _ in mon.history.readings("update_recheck/d", 20)
+    ] == [s for s, _ in mon.history.readings("update_recheck/g", 20)]
+    assert 341 in [s for s, _ in mon.history.readings("update_recheck/d", 20)]
 
 
 def mon_rate(change, lr):

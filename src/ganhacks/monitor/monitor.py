@@ -168,8 +168,8 @@ class Monitor:
         # from then on (a loop that steps G only every k-th iteration gets G's reading a few steps late)
         self._due: dict[str, dict[str, int]] = {"layer": {}, "recheck": {}}
         self._stepped: dict[str, int] = {}  # tag -> the newest step its optimiser stepped at
-        # tag -> (its optimiser, weakly held, its learning rates, the step) at the net's last layer reading (None in
-        # place of the optimiser after a resume: its identity is not saved, the rates and the step are)
+        # tag -> (its optimiser, weakly held, its learning rates, the step its round opened at) at the net's last layer
+        # reading (None in place of the optimiser after a resume: its identity is not saved, the rates and the step are)
         self._rates: dict[str, tuple[weakref.ref | None, list[float], int]] = {}
         self._round: dict[str, tuple[int, set[str], dict[str, float]]] = {}  # kind -> (first step, tags, values)
         self._tags: set[str] = set()  # the watched optimisers' tags
@@ -352,15 +352,23 @@ class Monitor:
                 self._read_now(tag)
             reading = self._reading_due(tag)
             if reading == "layer":
-                self._rates[tag] = (weakref.ref(opt), _rates(opt), self.step_count + 1)
+                self._rates[tag] = (weakref.ref(opt), _rates(opt), self._round_of_reading(tag))
             if self._totals or reading is not None:
                 self._before_step(tag, named, reading)
 
         return hook
 
+    def _round_of_reading(self, tag: str) -> int:
+        """The step the round of this net's layer reading opened at: the open round's, if it waits for this net (a net
+        that steps every k-th iteration joins its partner's round a few steps late), else this step's."""
+        first, tags, _ = self._round.get("layer", (self.step_count + 1, set(), {}))
+        return first if tags and tag not in tags else self.step_count + 1
+
     def _read_now(self, tag: str) -> None:
-        """Make this net's layer reading due at once, and its partner's unless the partner was read after this net's
-        last reading (the update tests compare both nets at one reading; a rise in both is read once)."""
+        """Make this net's layer reading due at once, and its partner's unless the partner was read in a later round
+        than this net's last reading (the update tests compare both nets at one reading; a rise in both is read once).
+        Rounds, not steps, are compared: in a loop that steps G at every 5th iteration, G's reading of a round comes a
+        few steps after D's, and is no newer for that."""
         now, since = self.step_count + 1, self._rates[tag][2]
         for t in self._tags:
             if t == tag or self._rates.get(t, (None, [], -1))[2] <= since:
