@@ -56,7 +56,11 @@ reals' range came to be left out of d_overfit's comparison, and pilot-checked th
 loop styles: AdamW with a linear learning-rate warm-up written into the optimisers' groups, the hinge loss with both
 nets' gradients clipped to norm 1, an unrolled D for G's step; new data: a ring of 5 as a stream, a ring of 6 as a
 fixed set) was written after the update sizes came to be read at once when a learning rate rises or an optimiser is
-replaced, and pilot-checked the same way.
+replaced, and pilot-checked the same way. The ``fresh13`` part (new loop styles: a cosine schedule with warm restarts
+that sends both learning rates from nearly 0 back to the full rate every 230 iterations, DRAGAN's gradient penalty
+around perturbed reals, LSGAN under RAdam; new data: a ring of 18 as a stream, a 6 x 5 lattice as a fixed set) was
+written after a learning-rate rise came to read the partner net by rounds rather than steps, and pilot-checked the same
+way.
 """
 
 from __future__ import annotations
@@ -189,6 +193,13 @@ def grid12() -> Any:
     return make_mixture("grid12", torch.cartesian_prod(xs, ys), 0.025)
 
 
+def grid30() -> Any:
+    """A 6 x 5 lattice of modes (the fresh13 part's), 0.4 apart along both axes, std 0.016 (neighbours 25 std
+    apart)."""
+    xs, ys = torch.linspace(-1, 1, 6, dtype=torch.float64), torch.linspace(-0.8, 0.8, 5, dtype=torch.float64)
+    return make_mixture("grid30", torch.cartesian_prod(xs, ys), 0.016)
+
+
 def grid20() -> Any:
     """A 5 x 4 lattice of modes (the fresh10 part's), 0.5 apart along both axes, std 0.02 (neighbours 25 std
     apart)."""
@@ -218,6 +229,8 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring13": lambda: ring(13, 1.0, 0.02),  # 13 modes 0.48 apart on the unit circle (fresh11's), 24 std apart
     "ring5": lambda: ring(5, 1.0, 0.04),  # 5 modes 1.18 apart on the unit circle (fresh12's), 29 std apart
     "ring6": lambda: ring(6, 1.0, 0.035),  # 6 modes 1.0 apart on the unit circle (fresh12's), 29 std apart
+    "ring18": lambda: ring(18, 1.0, 0.012),  # 18 modes 0.35 apart on the unit circle (fresh13's), 29 std apart
+    "grid30": grid30,
 }
 
 
@@ -542,6 +555,7 @@ class Knobs:
     g_loss: Any = None  # the loop's newest G loss (a loop that steps G every k-th iteration hands the last one on)
     scaler: Any = None  # the mixed-precision loop's GradScaler (made at its first step)
     shown: nn.Module | None = None  # the copy of G the user samples from (the EMA loop's average of G), else G
+    schedulers: list | None = None  # the scheduled loop's learning-rate schedulers (made at its first step)
 
 
 @dataclass(frozen=True)
@@ -863,7 +877,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh11" (seen since their scoring), "fresh12"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh12" (seen since their scoring), "fresh13"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1122,6 +1136,14 @@ HEALTHY = [
     H("y_warm_ring5", "adamw_warmup", "ring5_stream", "mlp", 64, 2e-4, 2e-4, 1600, "fresh12", loss=None, switch=800),
     H("y_clipnorm_digits", "hinge_clipnorm", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh12", "hinge", width=32),
     H("y_unroll_ring6", "unrolled_ns", "ring6", "mlp", 128, 2e-4, 2e-4, 1200, "fresh12", "bce"),
+    # --- the fresh13 held-out part: written after a learning-rate rise came to read the partner net by rounds rather
+    # than steps (commit 30f5868), before any of its runs: new loop styles (torch's CosineAnnealingWarmRestarts on both
+    # optimisers, T_0 = 230, eta_min 0: both learning rates fall to nearly 0 and jump back to the full rate at 230, 460,
+    # ..., off the monitor's grid, in a healthy run; DRAGAN's penalty on points perturbed around the reals; LSGAN under
+    # RAdam), new data (a ring of 18 as a stream, a 6 x 5 lattice as a fixed set), residual nets on stacked digits
+    H("z_restart_ring18", "cosine_restarts", "ring18_stream", "mlp", 64, 2e-4, 2e-4, 1400, "fresh13", loss=None),
+    H("z_dragan_grid30", "dragan", "grid30", "mlp", 64, 2e-4, 2e-4, 1200, "fresh13", "bce"),
+    H("z_radam_stacked", "radam_lsgan", "stacked", "resnet", 32, 2e-4, 2e-4, 800, "fresh13", loss=None, width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1422,6 +1444,41 @@ FAILING = [
     _fail("y_unroll_ring6", "lr_ramp"),  # (550)
     _fail("y_unroll_ring6", "nan"),  # (450)
     _fail("y_unroll_ring6", "outliers"),  # (450)
+    # fresh13 held-out part: candidate causes on its 3 healthy set-ups, to be pilot-checked (seed 100, probe only)
+    _fail("z_restart_ring18", "strong_d"),
+    _fail("z_restart_ring18", "saturating"),
+    _fail("z_restart_ring18", "explode"),
+    _fail("z_restart_ring18", "nan"),
+    _fail("z_restart_ring18", "weak_d"),
+    _fail("z_restart_ring18", "frozen_d"),
+    _fail("z_restart_ring18", "outliers"),
+    _fail("z_restart_ring18", "lr_ramp"),
+    _fail("z_restart_ring18", "both_lr_ramp"),
+    _fail("z_restart_ring18", "lr_step_up"),
+    _fail("z_restart_ring18", "d_lr_decay"),
+    _fail("z_dragan_grid30", "strong_d"),
+    _fail("z_dragan_grid30", "saturating"),
+    _fail("z_dragan_grid30", "explode"),
+    _fail("z_dragan_grid30", "nan"),
+    _fail("z_dragan_grid30", "weak_d"),
+    _fail("z_dragan_grid30", "frozen_d"),
+    _fail("z_dragan_grid30", "memorise"),
+    _fail("z_dragan_grid30", "outliers"),
+    _fail("z_dragan_grid30", "lr_ramp"),
+    _fail("z_dragan_grid30", "both_lr_ramp"),
+    _fail("z_dragan_grid30", "lr_step_up"),
+    _fail("z_dragan_grid30", "d_lr_decay"),
+    _fail("z_radam_stacked", "strong_d"),
+    _fail("z_radam_stacked", "explode"),
+    _fail("z_radam_stacked", "nan"),
+    _fail("z_radam_stacked", "weak_d"),
+    _fail("z_radam_stacked", "frozen_d"),
+    _fail("z_radam_stacked", "memorise"),
+    _fail("z_radam_stacked", "outliers"),
+    _fail("z_radam_stacked", "lr_ramp"),
+    _fail("z_radam_stacked", "both_lr_ramp"),
+    _fail("z_radam_stacked", "lr_step_up"),
+    _fail("z_radam_stacked", "d_lr_decay"),
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1514,6 +1571,8 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
+    elif s.style == "radam_lsgan":  # RAdam: Adam with its early steps' variance rectified (no warm-up needed)
+        opt_g, opt_d = (torch.optim.RAdam(m.parameters(), lr=lr, betas=betas) for m, lr in ((G, s.lr_g), (D, s.lr_d)))
     elif s.style == "adamw_warmup":  # the warm-up loop writes its learning rates from its first step on
         opt_g = torch.optim.AdamW(G.parameters(), lr=s.lr_g, betas=betas, weight_decay=0.01)
         opt_d = torch.optim.AdamW(D.parameters(), lr=s.lr_d, betas=betas, weight_decay=0.01)
@@ -1531,13 +1590,17 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     start = time.process_time()
     for step in range(1, s.steps + 1):
         if step == s.switch_at:
+            before = _group_rates(ctx)
             CAUSES[s.cause].apply(ctx)
+            _schedules_follow(knobs, before)
             if ctx.opt_d is not opt_d:  # the optimisers were swapped: watch the new ones (as a user would re-attach)
                 opt_g, opt_d = ctx.opt_g, ctx.opt_d
                 monitor.close()
                 monitor.watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
         if s.cause and step > s.switch_at and CAUSES[s.cause].each is not None:
+            before = _group_rates(ctx)
             CAUSES[s.cause].each(ctx, step)  # a gradual cause keeps moving
+            _schedules_follow(knobs, before)
         out = step_fn(G, D, ctx.opt_g, ctx.opt_d, source, s, knobs, step)
         monitor.step(step, **out)
         record.trace.append((step, dict(monitor.history.latest)))
@@ -1550,6 +1613,23 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     monitor.close()
     record.cpu_seconds = time.process_time() - start
     return finish(record, monitor)
+
+
+def _group_rates(ctx: Context) -> dict[int, list[float]]:
+    """id(optimiser) -> its groups' learning rates, for both of the context's optimisers."""
+    return {id(opt): [g["lr"] for g in opt.param_groups] for opt in (ctx.opt_g, ctx.opt_d)}
+
+
+def _schedules_follow(knobs: Knobs, before: dict[int, list[float]]) -> None:
+    """A cause that moved a group's learning rate moves it in a scheduled loop too: a scheduler that writes the
+    groups' rates from its base rates at every step (CosineAnnealingWarmRestarts) would undo it, so its base rate takes
+    the same factor (as a user raising the rate of a scheduled run raises the base). A scheduler of an optimiser that a
+    cause replaced keeps stepping the old one, as it would in a user's script."""
+    for sched in knobs.schedulers or ():
+        old = before.get(id(sched.optimizer))
+        for i, (group, lr) in enumerate(zip(sched.optimizer.param_groups, old or ())):
+            if lr > 0 and group["lr"] != lr:
+                sched.base_lrs[i] *= group["lr"] / lr
 
 
 # --- one iteration of each style: returns what the loop hands to monitor.step
@@ -2293,7 +2373,49 @@ def step_unrolled_ns(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
+RESTART_EVERY = 230  # the scheduled loop's cosine cycle (iterations): the rates jump back up off the monitor's grid
+
+
+def step_cosine_restarts(G, D, opt_g, opt_d, source, s, knobs, step):
+    """A cosine schedule with warm restarts (Loshchilov and Hutter 2017; torch's CosineAnnealingWarmRestarts, T_0 =
+    RESTART_EVERY, eta_min 0) on both optimisers, made at the first step and stepped after both nets' steps: each
+    rate falls to nearly 0 over a cycle and jumps back to the full rate at its end; the non-saturating softplus
+    losses."""
+    if knobs.schedulers is None:
+        knobs.schedulers = [
+            torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, RESTART_EVERY) for o in (opt_g, opt_d)
+        ]
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
+    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
+    for sched in knobs.schedulers:
+        sched.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_dragan(G, D, opt_g, opt_d, source, s, knobs, step):
+    """DRAGAN (Kodali et al. 2017) as small reimplementations write it: BCE with logits (reals 1, fakes 0) and
+    lambda * (||grad D(x_hat)|| - 1)^2 at points x_hat between each real and a copy of it pushed by 0.5 * std(reals) *
+    U[0, 1) noise (lambda 10): the penalty holds D's slope near the data, not between data and fakes; G's step
+    non-saturating; Adam(0.5, 0.999)."""
+    adv = nn.BCEWithLogitsLoss()
+    lam = 10.0 if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
+        pushed = real + 0.5 * real.std() * torch.rand_like(real)
+        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+        x_hat = (alpha * real + (1 - alpha) * pushed).requires_grad_(True)
+        (grad,) = autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
+        _d_step(opt_d, d_loss + lam * _gp(grad.flatten(1).norm(2, dim=1)).mean(), knobs)
+    return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
+
+
 STYLES = {
+    "cosine_restarts": step_cosine_restarts,
+    "dragan": step_dragan,
+    "radam_lsgan": step_lsgan,  # the same loop; RAdam from run_hand_loop
     "adamw_warmup": step_adamw_warmup,
     "hinge_clipnorm": step_hinge_clipnorm,
     "unrolled_ns": step_unrolled_ns,
@@ -2457,6 +2579,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh10": sum(s.split == "fresh10" for s in SETUPS),
         "fresh11": sum(s.split == "fresh11" for s in SETUPS),
         "fresh12": sum(s.split == "fresh12" for s in SETUPS),
+        "fresh13": sum(s.split == "fresh13" for s in SETUPS),
     }
 
 

@@ -546,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)), "all"),
+        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)), "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
