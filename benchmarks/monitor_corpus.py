@@ -58,9 +58,9 @@ nets' gradients clipped to norm 1, an unrolled D for G's step; new data: a ring 
 fixed set) was written after the update sizes came to be read at once when a learning rate rises or an optimiser is
 replaced, and pilot-checked the same way. The ``fresh13`` part (new loop styles: a cosine schedule with warm restarts
 that sends both learning rates from nearly 0 back to the full rate every 230 iterations, DRAGAN's gradient penalty
-around perturbed reals, LSGAN under RAdam; new data: a ring of 18 as a stream, a 6 x 5 lattice as a fixed set) was
-written after a learning-rate rise came to read the partner net by rounds rather than steps, and pilot-checked the same
-way.
+around perturbed reals, LSGAN under RAdam; new data: a ring of 18 as a stream) was written after a learning-rate rise
+came to read the partner net by rounds rather than steps, and pilot-checked the same way (DRAGAN on a 6 x 5 lattice of
+points did not train in the pilot, at lambda 10 or 1, and went to the digits).
 """
 
 from __future__ import annotations
@@ -193,13 +193,6 @@ def grid12() -> Any:
     return make_mixture("grid12", torch.cartesian_prod(xs, ys), 0.025)
 
 
-def grid30() -> Any:
-    """A 6 x 5 lattice of modes (the fresh13 part's), 0.4 apart along both axes, std 0.016 (neighbours 25 std
-    apart)."""
-    xs, ys = torch.linspace(-1, 1, 6, dtype=torch.float64), torch.linspace(-0.8, 0.8, 5, dtype=torch.float64)
-    return make_mixture("grid30", torch.cartesian_prod(xs, ys), 0.016)
-
-
 def grid20() -> Any:
     """A 5 x 4 lattice of modes (the fresh10 part's), 0.5 apart along both axes, std 0.02 (neighbours 25 std
     apart)."""
@@ -230,7 +223,6 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring5": lambda: ring(5, 1.0, 0.04),  # 5 modes 1.18 apart on the unit circle (fresh12's), 29 std apart
     "ring6": lambda: ring(6, 1.0, 0.035),  # 6 modes 1.0 apart on the unit circle (fresh12's), 29 std apart
     "ring18": lambda: ring(18, 1.0, 0.012),  # 18 modes 0.35 apart on the unit circle (fresh13's), 29 std apart
-    "grid30": grid30,
 }
 
 
@@ -1140,9 +1132,11 @@ HEALTHY = [
     # than steps (commit 30f5868), before any of its runs: new loop styles (torch's CosineAnnealingWarmRestarts on both
     # optimisers, T_0 = 230, eta_min 0: both learning rates fall to nearly 0 and jump back to the full rate at 230, 460,
     # ..., off the monitor's grid, in a healthy run; DRAGAN's penalty on points perturbed around the reals; LSGAN under
-    # RAdam), new data (a ring of 18 as a stream, a 6 x 5 lattice as a fixed set), residual nets on stacked digits
+    # RAdam), new data (a ring of 18 as a stream), residual nets on stacked digits. DRAGAN was first on a 6 x 5 lattice
+    # of points (a fixed set): its pilot run (seed 100) covered none of the 30 modes from step 300 on (at lambda 1 too),
+    # so it moved to the digits (DCGAN), where its pilot covered all ten classes by step 700
     H("z_restart_ring18", "cosine_restarts", "ring18_stream", "mlp", 64, 2e-4, 2e-4, 1400, "fresh13", loss=None),
-    H("z_dragan_grid30", "dragan", "grid30", "mlp", 64, 2e-4, 2e-4, 1200, "fresh13", "bce"),
+    H("z_dragan_digits", "dragan", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh13", "bce", width=16),
     H("z_radam_stacked", "radam_lsgan", "stacked", "resnet", 32, 2e-4, 2e-4, 800, "fresh13", loss=None, width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
@@ -1444,41 +1438,39 @@ FAILING = [
     _fail("y_unroll_ring6", "lr_ramp"),  # (550)
     _fail("y_unroll_ring6", "nan"),  # (450)
     _fail("y_unroll_ring6", "outliers"),  # (450)
-    # fresh13 held-out part: candidate causes on its 3 healthy set-ups, to be pilot-checked (seed 100, probe only)
-    _fail("z_restart_ring18", "strong_d"),
-    _fail("z_restart_ring18", "saturating"),
-    _fail("z_restart_ring18", "explode"),
-    _fail("z_restart_ring18", "nan"),
-    _fail("z_restart_ring18", "weak_d"),
-    _fail("z_restart_ring18", "frozen_d"),
-    _fail("z_restart_ring18", "outliers"),
-    _fail("z_restart_ring18", "lr_ramp"),
-    _fail("z_restart_ring18", "both_lr_ramp"),
-    _fail("z_restart_ring18", "lr_step_up"),
-    _fail("z_restart_ring18", "d_lr_decay"),
-    _fail("z_dragan_grid30", "strong_d"),
-    _fail("z_dragan_grid30", "saturating"),
-    _fail("z_dragan_grid30", "explode"),
-    _fail("z_dragan_grid30", "nan"),
-    _fail("z_dragan_grid30", "weak_d"),
-    _fail("z_dragan_grid30", "frozen_d"),
-    _fail("z_dragan_grid30", "memorise"),
-    _fail("z_dragan_grid30", "outliers"),
-    _fail("z_dragan_grid30", "lr_ramp"),
-    _fail("z_dragan_grid30", "both_lr_ramp"),
-    _fail("z_dragan_grid30", "lr_step_up"),
-    _fail("z_dragan_grid30", "d_lr_decay"),
-    _fail("z_radam_stacked", "strong_d"),
-    _fail("z_radam_stacked", "explode"),
-    _fail("z_radam_stacked", "nan"),
-    _fail("z_radam_stacked", "weak_d"),
-    _fail("z_radam_stacked", "frozen_d"),
-    _fail("z_radam_stacked", "memorise"),
-    _fail("z_radam_stacked", "outliers"),
-    _fail("z_radam_stacked", "lr_ramp"),
-    _fail("z_radam_stacked", "both_lr_ramp"),
-    _fail("z_radam_stacked", "lr_step_up"),
-    _fail("z_radam_stacked", "d_lr_decay"),
+    # fresh13 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 34 candidate causes on its 3 healthy set-ups. Dropped as never visible
+    # within the run: D's LR decayed (the restarts ring), the set shrunk to 32, the saturating loss and D made far
+    # stronger (DRAGAN's digits), D made far stronger (RAdam's stacked digits)
+    _fail("z_restart_ring18", "both_lr_ramp"),  # (550)
+    _fail("z_restart_ring18", "explode"),  # (450)
+    _fail("z_restart_ring18", "frozen_d"),  # (950)
+    _fail("z_restart_ring18", "lr_ramp"),  # (500)
+    _fail("z_restart_ring18", "lr_step_up"),  # (500)
+    _fail("z_restart_ring18", "nan"),  # (450)
+    _fail("z_restart_ring18", "outliers"),  # (500)
+    _fail("z_restart_ring18", "saturating"),  # (850)
+    _fail("z_restart_ring18", "strong_d"),  # (1100)
+    _fail("z_restart_ring18", "weak_d"),  # (550)
+    _fail("z_dragan_digits", "both_lr_ramp"),  # (600)
+    _fail("z_dragan_digits", "d_lr_decay"),  # (650)
+    _fail("z_dragan_digits", "explode"),  # (450)
+    _fail("z_dragan_digits", "frozen_d"),  # (450)
+    _fail("z_dragan_digits", "lr_ramp"),  # (450)
+    _fail("z_dragan_digits", "lr_step_up"),  # (450)
+    _fail("z_dragan_digits", "nan"),  # (450)
+    _fail("z_dragan_digits", "outliers"),  # (500)
+    _fail("z_dragan_digits", "weak_d"),  # (450)
+    _fail("z_radam_stacked", "both_lr_ramp"),  # (650)
+    _fail("z_radam_stacked", "d_lr_decay"),  # (550)
+    _fail("z_radam_stacked", "explode"),  # (450)
+    _fail("z_radam_stacked", "frozen_d"),  # (650)
+    _fail("z_radam_stacked", "lr_ramp"),  # (550)
+    _fail("z_radam_stacked", "lr_step_up"),  # (650)
+    _fail("z_radam_stacked", "memorise"),  # (750)
+    _fail("z_radam_stacked", "nan"),  # (450)
+    _fail("z_radam_stacked", "outliers"),  # (650)
+    _fail("z_radam_stacked", "weak_d"),  # (650)
 ]
 SETUPS = HEALTHY + FAILING
 
