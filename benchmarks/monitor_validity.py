@@ -17,7 +17,7 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` to ``fresh12`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+``fresh3`` to ``fresh13`` (each written and pilot-checked after the rules of its round were frozen, committed, run
 once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
@@ -316,9 +316,21 @@ def score(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str
     return judged, summarise(judged)
 
 
+TRAINS_SHARE = 0.5  # a healthy set-up trains when its last probe covers at least this share of its best probe's modes
+
+
+def trains(probes: list[dict]) -> bool:
+    """Whether a healthy run trained, by its probe: its last probe finite and covering at least ``TRAINS_SHARE`` of the
+    modes its best probe covered. (Every healthy run of the parts up to fresh13 ends at 0.69 of its best or more, but
+    fresh13's RAdam stacked digits, 0.05 and 0.29: a collapse the fresh13 pilot passed by eye.)"""
+    best = max((p["modes"] for p in probes), default=0.0)
+    return bool(probes) and probes[-1]["finite"] and probes[-1]["modes"] >= TRAINS_SHARE * best
+
+
 def pilot(records: list[dict[str, Any]]) -> list[str]:
-    """A pilot's verdict per failing set-up from the probe alone: does its cause become visible (against the
-    healthy twin of the same pilot seeds) within the run? The monitor's records are dropped unread."""
+    """A pilot's verdict per set-up from the probe alone: does a healthy set-up train (:func:`trains`), and does a
+    failing set-up's cause become visible (against the healthy twin of the same pilot seeds) within the run? The
+    monitor's records are dropped unread."""
     probes_only = [{"setup": r["setup"], "seed": r["seed"], "probes": r["probes"]} for r in records]
     bands = healthy_bands(probes_only)
     lines = []
@@ -327,6 +339,9 @@ def pilot(records: list[dict[str, Any]]) -> list[str]:
         if s.cause:
             vis = visible_at(r["probes"], bands.get(_twin(s.name), {}), s.switch_at)
             lines.append(f"pilot {s.name:36s} seed {r['seed']}: visible at {vis if vis is not None else 'never'}")
+        else:
+            verdict = "trains" if trains(r["probes"]) else "does NOT train (fix the set-up before its records)"
+            lines.append(f"pilot {s.name:36s} seed {r['seed']}: {verdict}")
     return lines
 
 

@@ -1,0 +1,27 @@
+"""The validity pilot's verdicts (benchmarks/monitor_validity.py), read from the probe alone."""
+
+from benchmarks.monitor_validity import pilot, trains
+
+
+def probes(modes, finite=True):
+    return [
+        {"step": 50 * (i + 1), "finite": finite, "modes": m, "quality": 0.8, "copies": 0.0} for i, m in enumerate(modes)
+    ]
+
+
+def test_a_healthy_run_trains_when_it_ends_with_at_least_half_its_best_mode_coverage():
+    assert trains(probes([0.3, 0.1, 0.05, 0.2]))  # a dip and a recovery (the stacked set-ups' usual course)
+    assert trains(probes([0.6, 0.8, 1.0, 0.5]))  # exactly half: trains
+    assert not trains(probes([0.37, 0.22, 0.02, 0.15]))  # fresh13's RAdam stacked pilot: a collapse, 0.41 of its best
+    assert not trains(probes([1.0, 1.0, 1.0], finite=False))  # NaN samples at the end
+    assert not trains([])
+
+
+def test_the_pilot_says_which_healthy_set_ups_do_not_train_and_when_causes_become_visible():
+    healthy = {"setup": "z_restart_ring18", "seed": 100, "probes": probes([1.0] * 12)}
+    collapsed = {"setup": "z_radam_stacked", "seed": 100, "probes": probes([0.37, 0.3, 0.22, 0.1, 0.02, 0.05])}
+    failing = {"setup": "z_restart_ring18+nan", "seed": 100, "probes": probes([1.0] * 8 + [0.0] * 4, finite=True)}
+    lines = pilot([healthy, collapsed, failing])
+    assert any("z_restart_ring18 " in line and line.endswith(": trains") for line in lines)
+    assert any("z_radam_stacked " in line and "does NOT train" in line for line in lines)
+    assert any("z_restart_ring18+nan" in line and line.endswith("visible at 450") for line in lines)
