@@ -193,13 +193,14 @@ def test_a_rise_read_just_before_the_grid_keeps_its_recheck(tmp_path, g_every):
         ({"scale_lr_at": (330, 2.0)}, True),  # doubled: read at once
         ({"scale_lr_at": (330, 1.5)}, False),  # under lr_rise_read: the grid's next reading (350) will do
         ({"scale_lr_at": (330, 0.1)}, False),  # a cut (a decay, a rollback) reads nothing more
+        ({"swap_at": 330}, True),  # new optimisers at the same rates: read at their first step
         ({"scale_lr_at": (330, 2.0), "lr_rise_read": 0}, False),  # the trigger off: the grid alone
     ],
 )
-def test_a_learning_rate_rise_is_read_at_once(tmp_path, change, read_at_330):
+def test_a_learning_rate_rise_or_new_optimisers_are_read_at_once(tmp_path, change, read_at_330):
     """Both nets' update sizes are read off the layer_every grid, at the step their learning rates rose
-    ``lr_rise_read`` (2) times since the last reading; the grid goes on as before (50, 100, ..., 400), with the recheck
-    jump_recheck steps after the extra reading."""
+    ``lr_rise_read`` (2) times since the last reading or their optimisers were replaced; the grid goes on as before
+    (50, 100, ..., 400), with the recheck jump_recheck steps after the extra reading."""
     mon = train(tmp_path, 400, lr=2e-4, **change)
     grid = list(range(50, 401, 50))
     for net in ("d", "g"):
@@ -212,20 +213,19 @@ def test_a_learning_rate_rise_is_read_at_once(tmp_path, change, read_at_330):
     assert rates["d"][0] == 400 and rates["d"][1] == pytest.approx(mon_rate(change, 2e-4))
 
 
-@pytest.mark.parametrize("swap_at, read_at", [(330, 340), (350, 360), (345, 355)])
-def test_new_optimisers_are_read_once_their_first_steps_are_past(tmp_path, swap_at, read_at):
-    """Both optimisers replaced (and watched again): both nets are read at the new optimisers' jump_recheck-th step
-    (10), not at their first, whose update shows no momentum yet; a grid reading due in between waits for it (a swap
-    at 350, on the grid, is read at 360, not 350), and the grid's next reading waits for that reading's recheck."""
-    mon = train(tmp_path, 400, lr=2e-4, swap_at=swap_at)
-    for net in ("d", "g"):
-        steps = [s for s, _ in mon.history.readings(f"update_ratio/{net}", 20)]
-        assert steps[:6] == [50, 100, 150, 200, 250, 300] and read_at in steps and steps[-1] == 400
-        assert not any(swap_at <= s < read_at for s in steps)  # nothing read while the new optimisers settle
-        assert read_at + 10 in [s for s, _ in mon.history.readings(f"update_recheck/{net}", 20)]
-    # with the recheck off (jump_recheck 0) the new optimisers are read at their first step, as a rise is
-    mon = train(tmp_path / "at_once", 400, lr=2e-4, swap_at=330, jump_recheck=0)
-    assert 330 in [s for s, _ in mon.history.readings("update_ratio/d", 20)]
+def test_a_rise_in_ds_rate_alone_reads_both_nets_when_g_steps_every_5th_iteration(tmp_path):
+    """G steps at every 5th iteration, so G's reading of a round comes a step after D's (D at 300, G at 301). D's rate
+    alone doubled at 330: G's reading of 301 belongs to the same round as D's, not a newer one, so both are read again
+    (G at its next step, 331) and the round enters the history whole, with its recheck; before rounds were compared, D
+    was read alone and its lone reading waited for G's reading on the grid."""
+    mon = train(tmp_path, 400, lr=2e-4, g_every=5, scale_lr_at=(330, 2.0, "d"))
+    d = [s for s, _ in mon.history.readings("update_ratio/d", 20)]
+    g = [s for s, _ in mon.history.readings("update_ratio/g", 20)]
+    assert d == g and 331 in d  # every round whole: the off-grid one entered at G's step
+    assert mon.history.readings("update_recheck/d", 20) and [
+        s for s, _ in mon.history.readings("update_recheck/d", 20)
+    ] == [s for s, _ in mon.history.readings("update_recheck/g", 20)]
+    assert 341 in [s for s, _ in mon.history.readings("update_recheck/d", 20)]
 
 
 def mon_rate(change, lr):

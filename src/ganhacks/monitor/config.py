@@ -118,11 +118,10 @@ class MonitorConfig:
     oscillation_floor: float = 1.5  # ...and ends above this amplitude (raw outputs; failing tune runs: 1.0-1.1 early)
     layer_every: int = 50  # per-layer gradient norms, weight norms and update ratios every N steps
     # ...and off that grid, at once (both nets, at their next optimiser steps), when a net's learning rate has risen at
-    # least this many times since its last reading, or at the jump_recheck-th step of an optimiser that replaced its
-    # own (watch() again with a new one; its first steps do not show its update size): a learning rate raised many
-    # times scatters the samples within 30 to 60 steps, before the next reading on the grid (the main miss of the
-    # held-out parts fresh10 and fresh11). A rate that only falls (a decay, a rollback) reads nothing more; a warm-up
-    # adds one reading per doubling. 0: off
+    # least this many times since its last reading or its optimiser was replaced (watch() again with a new one): a
+    # learning rate raised many times scatters the samples within 30 to 60 steps, before the next reading on the grid
+    # (the main miss of the held-out parts fresh10 and fresh11). A rate that only falls (a decay, a rollback) reads
+    # nothing more; a warm-up adds one reading per doubling. 0: off
     lr_rise_read: float = 2.0
     lr_factor: float = 0.5  # rollback multiplies both learning rates by this (S08)
     max_rollbacks: int = 3  # then the run stops

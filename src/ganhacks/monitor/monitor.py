@@ -172,7 +172,6 @@ class Monitor:
         # reading (None in place of the optimiser after a resume: its identity is not saved, the rates and the step are)
         self._rates: dict[str, tuple[weakref.ref | None, list[float], int]] = {}
         self._round: dict[str, tuple[int, set[str], dict[str, float]]] = {}  # kind -> (first step, tags, values)
-        self._deferred: set[str] = set()  # the nets whose reading waits for a replaced optimiser's jump_recheck-th step
         self._tags: set[str] = set()  # the watched optimisers' tags
         self._totals = True
         self._guess: KindGuess | None = None  # set by step() while the first steps are read
@@ -349,12 +348,11 @@ class Monitor:
 
         def hook(opt: Any, args: Any, kwargs: Any) -> None:
             self._stepped[tag] = self.step_count + 1
-            if self.config.lr_rise_read and (why := self._rates_rose(tag, opt)):
-                self._read_now(tag, after=self._settle if why == "replaced" else 0)
+            if self.config.lr_rise_read and self._rates_rose(tag, opt):
+                self._read_now(tag)
             reading = self._reading_due(tag)
             if reading == "layer":
                 self._rates[tag] = (weakref.ref(opt), _rates(opt), self._round_of_reading(tag))
-                self._deferred.discard(tag)
             if self._totals or reading is not None:
                 self._before_step(tag, named, reading)
 
@@ -366,43 +364,26 @@ class Monitor:
         first, tags, _ = self._round.get("layer", (self.step_count + 1, set(), {}))
         return first if tags and tag not in tags else self.step_count + 1
 
-    @property
-    def _settle(self) -> int:
-        """Steps a replaced optimiser takes before its net's update size is read: ``jump_recheck`` where the updates
-        are rechecked (0 < jump_recheck < layer_every), else none."""
-        c = self.config
-        return c.jump_recheck if 0 < c.jump_recheck < c.layer_every else 0
-
-    def _read_now(self, tag: str, after: int = 0) -> None:
+    def _read_now(self, tag: str) -> None:
         """Make this net's layer reading due at once, and its partner's unless the partner was read in a later round
         than this net's last reading (the update tests compare both nets at one reading; a rise in both is read once).
         Rounds, not steps, are compared: in a loop that steps G at every 5th iteration, G's reading of a round comes a
-        few steps after D's, and is no newer for that.
-
-        ``after`` > 0 (a replaced optimiser): the reading is due ``after`` steps on instead, and a reading the grid has
-        due before then waits for it. A new optimiser's first steps do not show its update size: SGD's first step has
-        no momentum yet (a tenth of its later steps at momentum 0.9), Adam's first step is ``lr`` in every weight. The
-        net's steps until then call this again: the first call sets the step."""
+        few steps after D's, and is no newer for that."""
         now, since = self.step_count + 1, self._rates[tag][2]
         for t in self._tags:
             if t == tag or self._rates.get(t, (None, [], -1))[2] <= since:
-                if after <= 0:
-                    self._due["layer"][t] = min(self._due["layer"].get(t, now), now)
-                elif t not in self._deferred:
-                    self._due["layer"][t] = now + after
-                    self._deferred.add(t)
+                self._due["layer"][t] = min(self._due["layer"].get(t, now), now)
 
-    def _rates_rose(self, tag: str, opt: Any) -> str | None:
-        """``"replaced"`` if this net's optimiser was replaced, ``"rose"`` if a group's learning rate rose
-        ``lr_rise_read`` times, since the net's last layer reading, else None (a few float comparisons per step; a
-        tensor learning rate is not read)."""
+    def _rates_rose(self, tag: str, opt: Any) -> bool:
+        """Whether this net's optimiser was replaced, or a group's learning rate rose ``lr_rise_read`` times, since the
+        net's last layer reading (a few float comparisons per step; a tensor learning rate is not read)."""
         last = self._rates.get(tag)
         if last is None:
-            return None  # no reading yet: the first one is on the grid
+            return False  # no reading yet: the first one is on the grid
         if last[0] is not None and last[0]() is not opt:
-            return "replaced"  # another optimiser (watch() again after a swap; the old one may be gone)
+            return True  # another optimiser (watch() again after a swap; the old one may be gone)
         rise = self.config.lr_rise_read
-        return "rose" if any(old > 0 and new >= rise * old for new, old in zip(_rates(opt), last[1])) else None
+        return any(old > 0 and new >= rise * old for new, old in zip(_rates(opt), last[1]))
 
     def _post_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
         """The optimiser's post-step hook: only a step whose weights were copied before has an update to measure."""
