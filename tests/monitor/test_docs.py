@@ -29,10 +29,11 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh12.json",  # the held-out part, then the in-sample ones as the columns show them
-                "monitor_validity_fresh11_lr.json",
+                "monitor_validity_fresh13.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh12.json",
+                "monitor_validity_fresh11_rounds.json",
                 "monitor_validity_fresh10_lr.json",
-                "monitor_validity_fresh9_lr.json",
+                "monitor_validity_fresh9_rounds.json",
                 "monitor_validity_fresh8_lr.json",
                 "monitor_validity_fresh7_lr.json",
                 "monitor_validity_fresh6_lr.json",
@@ -59,14 +60,16 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 def test_the_held_out_figures_come_from_the_held_out_part():
     """Each part's scores hold its own runs only; the held-out part and the in-sample columns beside it are scored with
     the same settings (the in-sample parts re-scored with the final rules, the runs a rule changed live again)."""
-    current = ("_fresh12", "_fresh11_lr", "_fresh10_lr", "_fresh9_lr", "_fresh8_lr", "_fresh7_lr", "_fresh6_lr")
-    current += ("_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new", "_seen_lr", "_tune_lr")
-    splits = ["fresh12", "fresh11", "fresh10", "fresh9", "fresh8", "fresh7", "fresh6", "fresh5", "fresh4", "fresh3"]
-    splits += ["fresh2", "fresh", "new", "test", "tune"]
+    current = ("_fresh13", "_fresh12", "_fresh11_rounds", "_fresh10_lr", "_fresh9_rounds", "_fresh8_lr", "_fresh7_lr")
+    current += ("_fresh6_lr", "_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new", "_seen_lr")
+    current += ("_tune_lr",)
+    splits = ["fresh13", "fresh12", "fresh11", "fresh10", "fresh9", "fresh8", "fresh7", "fresh6", "fresh5", "fresh4"]
+    splits += ["fresh3", "fresh2", "fresh", "new", "test", "tune"]
     parts = [load(f"monitor_validity{x}.json") for x in current]
     assert [p["split"] for p in parts] == splits
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
-    earlier = ("_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7", "_fresh6")
+    earlier = ("_fresh12", "_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7")
+    earlier += ("_fresh6", "_fresh11_lr", "_fresh9_lr")
     earlier += ("_fresh5", "_fresh4", "_seen", "_tune")
     for part in parts + [load(f"monitor_validity{x}.json") for x in earlier]:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
