@@ -2166,16 +2166,26 @@ def step_cr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     """Consistency regularisation (Zhang et al. 2020, CR-GAN): the non-saturating BCE-with-logits losses, and
     lambda * (D(x) - D(T(x)))^2 on the reals, T a small augmentation (:func:`_augment`), lambda 1 (the paper's 10,
     for 32 x 32 images, held the DCGAN pair on 8 x 8 digits to 3-6 of the 10 classes for 600 steps in the pilot)."""
-    adv = nn.BCEWithLogitsLoss()
     lam = 1.0 if knobs.penalty is None else knobs.penalty
+
+    def consistency(real, real_pred):
+        return (D(_augment(real)) - real_pred).pow(2).mean()
+
+    fake, d_loss, real_pred, fake_pred = _penalised_bce_d_steps(G, D, opt_d, source, s, knobs, step, lam, consistency)
+    return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
+
+
+def _penalised_bce_d_steps(G, D, opt_d, source, s, knobs, step, lam, penalty):
+    """D's steps on BCE with logits (reals 1, fakes 0) plus ``lam * penalty(real, D(real))``. Returns the last fakes,
+    D's loss (without the penalty) and its outputs on the reals and the fakes."""
+    adv = nn.BCEWithLogitsLoss()
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
         real_pred, fake_pred = D(real), D(fake.detach())
         d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
-        consistency = (D(_augment(real)) - real_pred).pow(2).mean()
-        _d_step(opt_d, d_loss + lam * consistency, knobs)
-    return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
+        _d_step(opt_d, d_loss + lam * penalty(real, real_pred), knobs)
+    return fake, d_loss, real_pred, fake_pred
 
 
 def step_ns_accum(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2389,18 +2399,16 @@ def step_dragan(G, D, opt_g, opt_d, source, s, knobs, step):
     lambda * (||grad D(x_hat)|| - 1)^2 at points x_hat between each real and a copy of it pushed by 0.5 * std(reals) *
     U[0, 1) noise (lambda 10): the penalty holds D's slope near the data, not between data and fakes; G's step
     non-saturating; Adam(0.5, 0.999)."""
-    adv = nn.BCEWithLogitsLoss()
     lam = 10.0 if knobs.penalty is None else knobs.penalty
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(real), D(fake.detach())
-        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
+
+    def near_data(real, real_pred):
         pushed = real + 0.5 * real.std() * torch.rand_like(real)
         alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
         x_hat = (alpha * real + (1 - alpha) * pushed).requires_grad_(True)
         (grad,) = autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
-        _d_step(opt_d, d_loss + lam * _gp(grad.flatten(1).norm(2, dim=1)).mean(), knobs)
+        return _gp(grad.flatten(1).norm(2, dim=1)).mean()
+
+    _, d_loss, real_pred, fake_pred = _penalised_bce_d_steps(G, D, opt_d, source, s, knobs, step, lam, near_data)
     return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
