@@ -68,8 +68,8 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     parts = [load(f"monitor_validity{x}.json") for x in current]
     assert [p["split"] for p in parts] == splits
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
-    earlier = ("_fresh12", "_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7")
-    earlier += ("_fresh6", "_fresh11_lr", "_fresh9_lr")
+    earlier = ("_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7", "_fresh6")
+    earlier += ("_fresh11_lr", "_fresh9_lr")
     earlier += ("_fresh5", "_fresh4", "_seen", "_tune")
     for part in parts + [load(f"monitor_validity{x}.json") for x in earlier]:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
