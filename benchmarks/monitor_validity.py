@@ -533,7 +533,12 @@ def _parse_sets(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, value = item.split("=", 1)
         kind = types[key]
-        out[key] = int(value) if kind in ("int", int) else float(value) if kind in ("float", float) else value
+        if kind in ("bool", bool):
+            if value.lower() not in ("true", "false"):
+                raise SystemExit(f"--set {key}: true or false, got {value!r}")
+            out[key] = value.lower() == "true"
+        else:
+            out[key] = int(value) if kind in ("int", int) else float(value) if kind in ("float", float) else value
     return out
 
 
@@ -561,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)), "all"),
+        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 15))), "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")

@@ -25,6 +25,7 @@ def train(
     raise_lr_at=None,
     scale_lr_at=None,
     swap_at=None,
+    swap_to=None,
     amp=False,
     nan_at=None,
     outliers_from=None,
@@ -34,10 +35,10 @@ def train(
     many WGAN scripts); ``d_stops_at``: the forgotten ``opt_d.step()`` from that step on; ``raise_lr_at``: both
     learning rates x30 from that step on; ``scale_lr_at``: (step, factor[, nets]), both learning rates (or those of
     ``nets``, "g" or "d") times ``factor`` from that step on; ``swap_at``: both optimisers replaced by new ones at
-    the same rates and watched again; ``amp``: mixed precision as scripts write it for a GPU (float16 autocast, one
-    GradScaler: ``scale(loss).backward()``, ``step(opt)``, ``update()``); ``nan_at``: a NaN written into one of D's
-    weights at that step; ``outliers_from``: from that step on every 5th real batch arrives unnormalised (0..255, the
-    normalisation skipped)."""
+    the same rates and watched again (``swap_to``: by ``swap_to(params)`` instead); ``amp``: mixed precision as
+    scripts write it for a GPU (float16 autocast, one GradScaler: ``scale(loss).backward()``, ``step(opt)``,
+    ``update()``); ``nan_at``: a NaN written into one of D's weights at that step; ``outliers_from``: from that step on
+    every 5th real batch arrives unnormalised (0..255, the normalisation skipped)."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -63,8 +64,11 @@ def train(
             for group in (opt_g.param_groups if "g" in nets else []) + (opt_d.param_groups if "d" in nets else []):
                 group["lr"] *= scale_lr_at[1]
         if step == swap_at:  # new optimisers (a user switching them mid-run), attached again as a user would
-            opt_g = g_optimizer(G.parameters(), lr=opt_g.param_groups[0]["lr"], betas=(0.5, 0.999))
-            opt_d = torch.optim.Adam(D.parameters(), lr=opt_d.param_groups[0]["lr"])
+            if swap_to is not None:
+                opt_g, opt_d = swap_to(G.parameters()), swap_to(D.parameters())
+            else:
+                opt_g = g_optimizer(G.parameters(), lr=opt_g.param_groups[0]["lr"], betas=(0.5, 0.999))
+                opt_d = torch.optim.Adam(D.parameters(), lr=opt_d.param_groups[0]["lr"])
             monitor.close()
             monitor.watch(G, D, opt_g, opt_d, real=held_out, z=fixed_z)
         if step == nan_at:
@@ -200,9 +204,11 @@ def test_a_rise_read_just_before_the_grid_keeps_its_recheck(tmp_path, g_every):
 def test_a_learning_rate_rise_or_new_optimisers_are_read_at_once(tmp_path, change, read_at_330):
     """Both nets' update sizes are read off the layer_every grid, at the step their learning rates rose
     ``lr_rise_read`` (2) times since the last reading or their optimisers were replaced; the grid goes on as before
-    (50, 100, ..., 400), with the recheck jump_recheck steps after the extra reading."""
+    (50, 100, ..., 400), with the recheck jump_recheck steps after the extra reading (new optimisers: two rechecks)."""
     mon = train(tmp_path, 400, lr=2e-4, **change)
     grid = list(range(50, 401, 50))
+    if "swap_at" in change:  # new optimisers: a second recheck (350) that the grid's reading waits for (351)
+        grid[grid.index(350)] = 351
     for net in ("d", "g"):
         steps = [s for s, _ in mon.history.readings(f"update_ratio/{net}", 20)]
         assert steps == sorted(grid + [330] * read_at_330)
@@ -226,6 +232,34 @@ def test_a_rise_in_ds_rate_alone_reads_both_nets_when_g_steps_every_5th_iteratio
         s for s, _ in mon.history.readings("update_recheck/d", 20)
     ] == [s for s, _ in mon.history.readings("update_recheck/g", 20)]
     assert 341 in [s for s, _ in mon.history.readings("update_recheck/d", 20)]
+
+
+@pytest.mark.parametrize("settle", [True, False])
+def test_a_replaced_optimisers_reading_is_confirmed_once_its_first_step_is_past(tmp_path, settle):
+    """Both optimisers replaced at 305 by an SGD with momentum at a rate far too high: the reading at its first step
+    (momentum buffer empty) stands under update_jump (4) times the earlier level in D, but ten steps later the updates
+    are 10 to 20 times it. With ``settle_recheck`` the reading is rechecked twice (315, 325), the first recheck stands
+    in for the reading and grad_explode opens at the second (325); without it the jump waits for the grid's reading
+    (350) and its recheck (360)."""
+    sgd = lambda params: torch.optim.SGD(params, lr=0.01, momentum=0.9)  # noqa: E731
+    mon = train(tmp_path, 400, lr=2e-4, swap_at=305, swap_to=sgd, settle_recheck=settle)
+    first = mon.alerts[0]
+    for net in ("d", "g"):
+        assert [s for s, _ in mon.history.readings(f"update_ratio/{net}", 3)][0] == 305
+        rechecks = [s for s, _ in mon.history.readings(f"update_recheck/{net}", 20) if s > 300]
+        assert rechecks[:2] == ([315, 325] if settle else [315, 360])
+    base = dict(mon.history.readings("update_ratio/d", 20))
+    assert base[305] < 4 * base[300]  # the first SGD step understates: read alone it does not jump
+    assert first.symptom == "grad_explode" and first.step == (325 if settle else 360)
+    assert ("settled" in first.evidence) == settle
+    assert mon.state_dict()["settle"] == []  # nothing left waiting: the second recheck was taken
+
+
+def test_a_pending_second_recheck_travels_with_the_monitors_state():
+    mon = Monitor(loss="bce", stream=None)
+    mon.load_state_dict({"step": 310, "settle": ["d", "g"]})
+    assert mon.state_dict()["settle"] == ["d", "g"]
+    assert Monitor(loss="bce", stream=None).state_dict()["settle"] == []
 
 
 def mon_rate(change, lr):

@@ -382,6 +382,33 @@ def test_the_recheck_asks_for_a_share_of_the_readings_bar():
     assert "grad_explode" not in [s for _, s in incidents(replay(settled(1.5), kind))]
 
 
+def test_a_replaced_optimisers_second_recheck_confirms_its_first():
+    """An optimiser replaced at BREAK (an SGD whose momentum buffer is empty at its first step): the reading at BREAK
+    stands at 1.5 times the earlier median, the rechecks at BREAK + 10 and BREAK + 20 (the second one the monitor takes
+    after a replaced optimiser) at 8 and 6 times. The first recheck cannot confirm a reading under the bar; at the
+    second, the first stands in for the reading (8 >= 4) and the second confirms it (6 >= 2): grad_explode at
+    BREAK + 20, its evidence saying so. With ``settle_recheck`` off the second recheck is read as if it had not been
+    taken (the history of a monitor without the rule): nothing before the grid's next reading."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+    at = {step: values for step, values in rows_}
+    assert "update_ratio/d" in at[BREAK]
+    base = {}
+    for net in "dg":
+        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
+        base[net] = statistics.median(earlier[-20:])
+        at[BREAK][f"update_ratio/{net}"] = 1.5 * base[net]
+        at[BREAK + 10][f"update_recheck/{net}"] = 8.0 * base[net]
+        at[BREAK + 20][f"update_recheck/{net}"] = 6.0 * base[net]
+    mon = replay(rows_, kind)
+    assert incidents(mon)[0] == (BREAK + 20, "grad_explode") and "settled" in mon.alerts[0].evidence
+    evidence = mon.alerts[0].evidence  # the first recheck stands as the reading, the second as its recheck
+    assert evidence["update_ratio/d"] == pytest.approx(8.0 * base["d"], rel=0.01)
+    assert evidence["update_recheck/g"] == pytest.approx(6.0 * base["g"], rel=0.01)
+    off = [i for i in incidents(replay(rows_, kind, settle_recheck=False)) if i[0] <= BREAK + 40]
+    assert (BREAK + 20, "grad_explode") not in off and all(s != "grad_explode" for _, s in off)
+
+
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
     """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
     small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its

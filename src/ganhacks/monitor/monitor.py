@@ -171,6 +171,9 @@ class Monitor:
         # tag -> (its optimiser, weakly held, its learning rates, the step its round opened at) at the net's last layer
         # reading (None in place of the optimiser after a resume: its identity is not saved, the rates and the step are)
         self._rates: dict[str, tuple[weakref.ref | None, list[float], int]] = {}
+        # nets read at once because their optimiser was replaced: their recheck is followed by a second one, since a new
+        # optimiser's first step has no state yet (SGD's momentum buffer is empty) and can understate its size
+        self._settle: set[str] = set()
         self._round: dict[str, tuple[int, set[str], dict[str, float]]] = {}  # kind -> (first step, tags, values)
         self._tags: set[str] = set()  # the watched optimisers' tags
         self._totals = True
@@ -348,8 +351,8 @@ class Monitor:
 
         def hook(opt: Any, args: Any, kwargs: Any) -> None:
             self._stepped[tag] = self.step_count + 1
-            if self.config.lr_rise_read and self._rates_rose(tag, opt):
-                self._read_now(tag)
+            if self.config.lr_rise_read and (rose := self._rates_rose(tag, opt)):
+                self._read_now(tag, settle=rose == "replaced" and self.config.settle_recheck)
             reading = self._reading_due(tag)
             if reading == "layer":
                 self._rates[tag] = (weakref.ref(opt), _rates(opt), self._round_of_reading(tag))
@@ -364,26 +367,30 @@ class Monitor:
         first, tags, _ = self._round.get("layer", (self.step_count + 1, set(), {}))
         return first if tags and tag not in tags else self.step_count + 1
 
-    def _read_now(self, tag: str) -> None:
+    def _read_now(self, tag: str, settle: bool = False) -> None:
         """Make this net's layer reading due at once, and its partner's unless the partner was read in a later round
         than this net's last reading (the update tests compare both nets at one reading; a rise in both is read once).
         Rounds, not steps, are compared: in a loop that steps G at every 5th iteration, G's reading of a round comes a
-        few steps after D's, and is no newer for that."""
+        few steps after D's, and is no newer for that. ``settle``: the reading follows a replaced optimiser, so the
+        nets read now are rechecked twice (:meth:`_before_step`)."""
         now, since = self.step_count + 1, self._rates[tag][2]
         for t in self._tags:
             if t == tag or self._rates.get(t, (None, [], -1))[2] <= since:
                 self._due["layer"][t] = min(self._due["layer"].get(t, now), now)
+                if settle:
+                    self._settle.add(t)
 
-    def _rates_rose(self, tag: str, opt: Any) -> bool:
-        """Whether this net's optimiser was replaced, or a group's learning rate rose ``lr_rise_read`` times, since the
-        net's last layer reading (a few float comparisons per step; a tensor learning rate is not read)."""
+    def _rates_rose(self, tag: str, opt: Any) -> str | None:
+        """``"replaced"`` if this net's optimiser was replaced, ``"rate"`` if a group's learning rate rose
+        ``lr_rise_read`` times, since the net's last layer reading, else None (a few float comparisons per step; a
+        tensor learning rate is not read)."""
         last = self._rates.get(tag)
         if last is None:
-            return False  # no reading yet: the first one is on the grid
+            return None  # no reading yet: the first one is on the grid
         if last[0] is not None and last[0]() is not opt:
-            return True  # another optimiser (watch() again after a swap; the old one may be gone)
+            return "replaced"  # another optimiser (watch() again after a swap; the old one may be gone)
         rise = self.config.lr_rise_read
-        return any(old > 0 and new >= rise * old for new, old in zip(_rates(opt), last[1]))
+        return "rate" if any(old > 0 and new >= rise * old for new, old in zip(_rates(opt), last[1])) else None
 
     def _post_hook(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> Any:
         """The optimiser's post-step hook: only a step whose weights were copied before has an update to measure."""
@@ -418,6 +425,12 @@ class Monitor:
         if reading == "recheck":
             self._before[tag] = (reading, weight_vector(_Named(named)))
             del self._due["recheck"][tag]
+            if tag in self._settle and 2 * after < every:
+                # a replaced optimiser: its settled update size (this recheck) is confirmed by one more, as the jump
+                # test confirms a layer reading (symptoms._updates_jump); the grid's next reading waits until after it
+                self._settle.discard(tag)
+                self._due["recheck"][tag] = now + after
+                self._due["layer"][tag] = max(self._due["layer"].get(tag, now), now + after + 1)
 
     def _after_step(self, tag: str, named: list[tuple[str, nn.Parameter]]) -> None:
         reading, before = self._before.pop(tag, (None, None))
@@ -809,6 +822,7 @@ class Monitor:
             "events": self.events.count,  # lines of events.jsonl this state has seen (a resume truncates to it)
             "due": {kind: dict(due) for kind, due in self._due.items()},  # the steps each net's next readings are due
             "rates": {tag: [step, *rates] for tag, (_, rates, step) in self._rates.items()},  # rates at the readings
+            "settle": sorted(self._settle),  # nets whose recheck after a replaced optimiser is followed by another
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -842,6 +856,7 @@ class Monitor:
         due = state.get("due", {})  # states written before it: the next layer step, and no recheck pending
         self._due = {kind: {str(t): int(v) for t, v in due.get(kind, {}).items()} for kind in ("layer", "recheck")}
         self._rates = {str(t): (None, [float(v) for v in r[1:]], int(r[0])) for t, r in state.get("rates", {}).items()}
+        self._settle = {str(t) for t in state.get("settle", [])}
         self.events_at_load = state.get("events")  # None for states written before the count was kept
         if self.events_at_load is not None:
             self.events.written_before = int(self.events_at_load)

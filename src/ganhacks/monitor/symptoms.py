@@ -230,8 +230,10 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     at the recheck, the update sizes read once more ``jump_recheck`` steps after the layer reading; the reading must
     clear the bar and the recheck ``recheck_share`` of it (a rate too high keeps the updates high as the nets adapt
     to it, a surge falls back to the usual). A history without rechecks (``jump_recheck`` = 0, or recorded before
-    they existed) is judged on the layer reading alone. Cost: at one step in ``layer_every``, the medians of at most
-    ``SLOW_BASE`` earlier readings of two series.
+    they existed) is judged on the layer reading alone. A reading taken at a replaced optimiser's first step (an SGD
+    whose momentum buffer is still empty takes a step ten times smaller than the ones that follow) gets a second
+    recheck from the monitor: at it the first recheck stands in for the reading and the second confirms it. Cost: at
+    one step in ``layer_every``, the medians of at most ``SLOW_BASE`` earlier readings of two series.
     """
     latest = h.latest
     rechecked = c.jump_recheck > 0 and all(name in latest for name in RECHECK_NAMES)
@@ -240,7 +242,7 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
             return None  # the common case: no update read at this step
         if c.jump_recheck > 0 and RECHECK_NAMES[0] in h.series:
             return None  # this run's updates are rechecked: the layer reading waits for its recheck
-    jumps = {}
+    jumps, settled = {}, False
     for name, again in zip(UPDATE_NAMES, RECHECK_NAMES):
         readings = h.readings(name, SLOW_BASE + 1)
         if not readings or readings[-1][0] < c.warmup:
@@ -252,6 +254,10 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
         before = _earlier(readings[:-1], c)
         now = readings[-1][1]
         later = latest[again] if rechecked else now
+        if rechecked and (two := h.readings(again, 2)) and len(two) == 2 and two[0][0] > readings[-1][0]:
+            if not c.settle_recheck:
+                return None  # a second recheck, recorded with the setting on, read as if it had not been taken
+            now, settled = two[0][1], True  # a replaced optimiser's second recheck: the first is the settled size
         if len(before) < 3 or not (math.isfinite(now) and math.isfinite(later)):
             return None
         base = _median(before)
@@ -267,6 +273,7 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
             "jump": c.update_jump,
             **({"recheck_after": c.jump_recheck, "recheck_share": c.recheck_share} if rechecked else {}),
         },
+        **({"settled": "the first recheck of a replaced optimiser's reading stands in for it"} if settled else {}),
     }
 
 
