@@ -58,7 +58,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 from ganhacks.monitor import Monitor, MonitorConfig
 from ganhacks.monitor.config import SEVERITIES
 from ganhacks.monitor.symptoms import SLOW_BASE
-from monitor_corpus import CAUSES, SETUPS, SWITCH, Setup, check_corpus, describe, run_setup
+from monitor_corpus import (
+    CAUSES,
+    SETUPS,
+    SWITCH,
+    Knobs,
+    Setup,
+    _batch,
+    check_corpus,
+    describe,
+    diff_augment,
+    make_source,
+    run_setup,
+)
 
 BUDGET = 240.0  # CPU seconds one run may take before it is cut (recorded as such)
 MODES_DROP, QUALITY_FRACTION, COPIES_RISE = 0.2, 0.5, 0.1  # the visible-failure rule (module docstring)
@@ -524,6 +536,25 @@ def fixture(record: dict[str, Any], until: int | None = None) -> dict[str, Any]:
     }
 
 
+def real_range(s: Setup, seeds: tuple[int, ...] = (0, 1), most: int = 1500) -> float:
+    """The largest real batch's largest |value| over the held-out reals' largest (data_outliers' ``data/real_range``)
+    that set-up ``s`` shows D when healthy: its own data source per seed, one batch per iteration of its run (at most
+    ``most``), as the augmenting loops show them (DiffAugment, instance noise). Batches are data alone: no training."""
+    worst = 0.0
+    for seed in seeds:
+        torch.manual_seed(seed)
+        source, knobs = make_source(s.data, seed), Knobs()
+        held = float(source.held.abs().max())
+        for step in range(1, min(s.steps, most) + 1):
+            x = _batch(source, s, knobs, step)
+            if s.style == "diffaug_ns":
+                x = diff_augment(x)
+            elif s.style == "inst_noise":
+                x = x + 0.1 * torch.randn_like(x)
+            worst = max(worst, float(x.abs().max()) / held)
+    return round(worst, 4)
+
+
 # ---------------------------------------------------------------- CLI
 
 
@@ -566,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 15))), "all"),
+        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 16))), "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
@@ -599,6 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--into", metavar="MD", help="write the tables into this page (between its validity markers)")
     sm = sub.add_parser("summary", help="recompute a JSON's summary from its judged runs (after a change to it)")
     sm.add_argument("json")
+    rg = sub.add_parser("ranges", help="each healthy hand loop's largest real batch over its held-out reals")
+    rg.add_argument("--json", help="write the figures to this JSON file")
     fx = sub.add_parser("fixtures", help="write recorded runs as test fixtures (tests/monitor/traces/)")
     fx.add_argument("records")
     fx.add_argument("out", help="folder")
@@ -619,6 +652,15 @@ def main(argv: list[str] | None = None) -> int:
         result["targets"] = TARGETS
         Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
         print(json.dumps(result["summary"], indent=1))
+        return 0
+    if args.cmd == "ranges":
+        ranges = {h.name: real_range(h) for h in SETUPS if h.cause is None and h.style != "trainer"}
+        ordered = sorted(ranges.items(), key=lambda kv: -kv[1])
+        out = {"command": "python benchmarks/monitor_validity.py ranges", "setups": len(ranges), "largest": ordered[0]}
+        out["per_setup"] = dict(ordered)
+        if args.json:
+            Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
+        print(json.dumps({k: v for k, v in out.items() if k != "per_setup"}, indent=1))
         return 0
     if args.cmd == "fixtures":
         records = _load(args.records)

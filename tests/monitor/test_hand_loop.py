@@ -108,6 +108,7 @@ def test_healthy_hand_loop_is_quiet_and_d_norms_are_ds_own(tmp_path):
     assert mon.history.values("grad_norm/d") == pytest.approx(norms, rel=1e-5)
     assert mon.history.values("d_acc") and mon.history.values("grad_norm/g")
     assert len(mon.history.values("diversity/ratio")) == 15 and len(mon.history.values("overfit/rv")) == 6
+    assert 0.5 < max(mon.history.values("data/real_range")) < 1.5  # each real batch against the held-out reals' range
     assert mon.events.records == []  # nothing off, nothing missing, no incident
 
 
@@ -350,11 +351,18 @@ def test_a_nan_in_d_under_a_grad_scaler_is_non_finite_at_once(tmp_path):
 def test_unnormalised_batches_are_outliers_not_a_d_that_memorises(tmp_path, monkeypatch):
     """From step 200 every 5th real batch of a stream arrives unnormalised (0..255). D cannot memorise a stream;
     the monitor finds D's training reals in D's input, and an unnormalised batch among them stands far outside the
-    held-out reals' range, so it is left out of d_overfit's comparison: ``data_outliers`` at 210 and nothing else,
-    the train/held-out gap at noise. Compared as they come (no range), those batches put the gap at 9 standard
-    errors and ``d_overfit`` into the incident."""
+    held-out reals' range: ``data_outliers`` at 200, the first such batch (its largest value some 200 times the
+    held-out reals'), and nothing else; the batch is left out of d_overfit's comparison, the train/held-out gap at
+    noise. Without the range test (``outlier_range`` inf) D's outputs on the reals show it at their third leap (210).
+    Compared as they come (no range), those batches put the gap at 9 standard errors and ``d_overfit`` into the
+    incident."""
     mon = train(tmp_path, 400, lr=2e-4, outliers_from=200)
-    assert [(a.step, a.symptom) for a in mon.alerts] == [(210, "data_outliers")]
+    assert [(a.step, a.symptom) for a in mon.alerts] == [(200, "data_outliers")]
+    evidence = mon.alerts[0].evidence
+    assert evidence["signal"] == "data/real_range" and evidence["largest_over_held_out"] > 100
+    outputs = train(tmp_path / "outputs", 400, lr=2e-4, outliers_from=200, outlier_range=float("inf"))
+    assert [(a.step, a.symptom) for a in outputs.alerts] == [(210, "data_outliers")]
+    assert outputs.alerts[0].evidence["signal"] == "d_out/real"
     assert [f["symptom"] for i in mon.incidents.all for f in i.record()["folded"]] == []
     gaps = [z for step, z in mon.history.readings("overfit/z", 20) if step >= 200]
     assert len(gaps) == 9 and max(abs(z) for z in gaps) < 2  # read at 200, 225, ..., 400

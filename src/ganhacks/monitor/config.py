@@ -93,6 +93,13 @@ class MonitorConfig:
     # runs and healthy parts of the seven in-sample parts: at most 4.2 at the third-largest jump of a window; the
     # outlier runs at their first check after the bug: 146 to 513
     outlier_factor: float = 20.0
+    # ...or, in a hand-written loop given held-out reals, a real batch D trained on whose largest |value| stands at
+    # least this many times the held-out reals' largest (read from D's input at every step: an unnormalised batch of
+    # 0..255 images is some 255 times [-1, 1] data; the corpus's 72 healthy hand loops reach at most 1.52,
+    # docs/monitor_range.json). It sees the bug in the data itself, whatever D makes of it: an SGD D thrown off by the
+    # first such batch explodes on the fakes too, which the output test above reads as an explosion (fresh14's SGD-D
+    # ring). inf: off
+    outlier_range: float = 4.0
     diversity_every: int = 10  # measure sample diversity every N steps (25 detected one collapse late, docs/monitor.md)
     diversity_drop: float = 0.7  # mode collapse: fake spread / real spread below this fraction of its peak...
     # ...or coverage of the real data (share of reals with a fake nearby) below this (healthy tune+seen runs, two
@@ -196,6 +203,7 @@ class MonitorConfig:
             "grad_max",
             "spike_factor",
             "outlier_factor",
+            "outlier_range",
             "fidelity_max",
             "g_loss_flat",
             "grad_growth",

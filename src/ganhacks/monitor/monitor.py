@@ -186,6 +186,7 @@ class Monitor:
         # overfitting: D, a training reference (fixed, or the newest training batches) and held-out reals
         self._D: nn.Module | None = None
         self._held: Tensor | None = None
+        self._held_max: float | None = None  # the held-out reals' largest |value| (read once)
         self._train: Tensor | None = None
         self._recent_real: deque[Tensor] = deque(maxlen=1)
         self._calls: deque[tuple[Tensor, Tensor]] = deque(maxlen=4)  # (output, input) of D's newest calls
@@ -272,7 +273,7 @@ class Monitor:
             self._reference = real_reference(real.float().cpu())
             if D is not None:
                 self._check_fit(D, real[:2], "real", "D", "a batch of your real data")
-                self._D, self._held = D, real
+                self._D, self._held, self._held_max = D, real, None
                 self._handles.append(D.register_forward_hook(self._capture))
         self._watched = (G is not None, D is not None, real is not None, z is not None)
         return self
@@ -317,23 +318,31 @@ class Monitor:
 
     def set_overfit_reference(self, D: nn.Module, train: Tensor, held: Tensor) -> None:
         """Judge D's overfitting on ``train`` (reals it trains on) against ``held`` (reals it never sees)."""
-        self._D, self._train, self._held = D, train.detach(), held.detach()
+        self._D, self._train, self._held, self._held_max = D, train.detach(), held.detach(), None
 
     def _capture(self, module: nn.Module, args: tuple, output: Any) -> None:
         """Forward hook on D: keep (output, input) of its newest calls that train it, to find the real batch."""
         if torch.is_grad_enabled() and args and isinstance(args[0], Tensor) and isinstance(output, Tensor):
             self._calls.append((output.detach(), args[0].detach()))  # detached: the graph is not kept alive
 
-    def _remember_training_reals(self, d_real: Tensor) -> None:
+    def _remember_training_reals(self, d_real: Tensor) -> float | None:
+        """Keep the rows of D's input that ``d_real`` came from (d_overfit's training reals); return their largest
+        |value| over the held-out reals' largest (data_outliers' ``data/real_range``), or None if not found."""
+        ratio = None
         for out, x in reversed(self._calls):
             rows = _rows_of(out, x, d_real)
             if rows is not None:
                 self._recent_real.append(rows.detach())
+                if self._held_max is None and self._held is not None:
+                    self._held_max = float(self._held.detach().abs().max())
+                if self._held_max and rows.numel():
+                    ratio = float(rows.detach().abs().max()) / self._held_max
                 need = math.ceil(self.config.diversity_samples / max(len(rows), 1))
                 if self._recent_real.maxlen != need:
                     self._recent_real = deque(self._recent_real, maxlen=need)
                 break
         self._calls.clear()
+        return ratio
 
     def _reading_due(self, tag: str) -> str | None:
         """The reading this net's optimiser step takes: ``"recheck"`` from ``jump_recheck`` steps after the net's layer
@@ -669,7 +678,9 @@ class Monitor:
             logs["loss/g"] = g_loss
         if isinstance(d_real, Tensor) and isinstance(d_fake, Tensor) and d_real.numel() and d_fake.numel():
             if self._held is not None and self._train is None:
-                self._remember_training_reals(d_real)
+                ratio = self._remember_training_reals(d_real)
+                if ratio is not None:
+                    logs["data/real_range"] = ratio
             self._read_kind(step, d_real, d_fake, d_loss)
             real_out, fake_out = (to_logits(d_real), to_logits(d_fake)) if self.probabilities else (d_real, d_fake)
             self._last_fake = fake_out

@@ -414,10 +414,17 @@ def detect_d_pulls_away(h: History, c: MonitorConfig) -> Evidence | None:
     return {**evidence, "gap_low": _r(low), "rise_threshold": c.d_gap_rise}
 
 
-def detect_data_outliers(h: History, c: MonitorConfig) -> Evidence | None:
-    """Some real batches are far off the data's scale: D's output on the reals leaps at isolated steps.
+RANGE_NAME = "data/real_range"  # a real batch's largest |value| over the held-out reals' largest (hand loops)
 
-    A data bug (a batch left unnormalised, a corrupt file) puts a batch of reals far outside the range D was
+
+def detect_data_outliers(h: History, c: MonitorConfig) -> Evidence | None:
+    """Some real batches are far off the data's scale: their values, or D's output on them, leap at isolated steps.
+
+    Where the monitor reads the real batches themselves (a hand-written loop given held-out reals: the rows of D's
+    input its output on the reals came from), a batch whose largest |value| stands ``outlier_range`` times the
+    held-out reals' largest, at any step of the window, is the bug seen in the data, whatever D made of it.
+
+    Otherwise a data bug (a batch left unnormalised, a corrupt file) puts a batch of reals far outside the range D was
     trained on; D's output on that batch leaps to many times its usual size and returns at the next clean batch,
     while its output on the fakes (G's samples, untouched by the bug) stays where it was. A spike: D(real)'s
     residual from its running median of 5 readings is at least ``outlier_factor`` times the window's typical
@@ -429,6 +436,13 @@ def detect_data_outliers(h: History, c: MonitorConfig) -> Evidence | None:
     is the cause of an incident whatever it sets off (spikes, explosion, collapse). Cost: a cheap exit (the window's
     range of D(real) below the limit) on almost every check.
     """
+    if RANGE_NAME in h.series and (far := [v for v in h.window(RANGE_NAME, c.window) if v >= c.outlier_range]):
+        return {
+            "signal": RANGE_NAME,
+            "batches_off_scale": len(far),
+            "largest_over_held_out": _r(max(far)),
+            "limit": c.outlier_range,
+        }
     real = h.readings(OUT_NAMES[0], c.window)
     fake = dict(h.readings(OUT_NAMES[1], c.window + 4))
     pairs = [(v, fake[step]) for step, v in real if step in fake]
@@ -711,7 +725,7 @@ for _s in (  # the order of diagnosis (module docstring)
     Symptom(
         "data_outliers",
         "warning",
-        "Some real batches are far off the data's scale: D's output on the reals leaps at isolated steps.",
+        "Some real batches are far off the data's scale: their values, or D's output on them, leap at isolated steps.",
         "a data bug: some real batches arrive unnormalised, corrupt or from another source",
         ("T01", "T10"),
         detect_data_outliers,  # D's raw outputs: any loss kind
