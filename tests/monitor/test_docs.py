@@ -29,7 +29,8 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh14.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh15.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh14.json",
                 "monitor_validity_fresh13.json",
                 "monitor_validity_fresh12.json",
                 "monitor_validity_fresh11_rounds.json",
@@ -61,11 +62,12 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 def test_the_held_out_figures_come_from_the_held_out_part():
     """Each part's scores hold its own runs only; the held-out part and the in-sample columns beside it are scored with
     the same settings (the in-sample parts re-scored with the final rules, the runs a rule changed live again)."""
-    current = ("_fresh14", "_fresh13", "_fresh12", "_fresh11_rounds", "_fresh10_lr", "_fresh9_rounds", "_fresh8_lr")
+    current = ("_fresh15", "_fresh14", "_fresh13", "_fresh12", "_fresh11_rounds", "_fresh10_lr", "_fresh9_rounds")
+    current += ("_fresh8_lr",)
     current += ("_fresh7_lr", "_fresh6_lr", "_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new")
     current += ("_seen_lr", "_tune_lr")
-    splits = ["fresh14", "fresh13", "fresh12", "fresh11", "fresh10", "fresh9", "fresh8", "fresh7", "fresh6", "fresh5"]
-    splits += ["fresh4", "fresh3", "fresh2", "fresh", "new", "test", "tune"]
+    splits = ["fresh15", "fresh14", "fresh13", "fresh12", "fresh11", "fresh10", "fresh9", "fresh8", "fresh7"]
+    splits += ["fresh6", "fresh5", "fresh4", "fresh3", "fresh2", "fresh", "new", "test", "tune"]
     parts = [load(f"monitor_validity{x}.json") for x in current]
     assert [p["split"] for p in parts] == splits
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
@@ -74,12 +76,16 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     earlier += ("_fresh5", "_fresh4", "_seen", "_tune")
     for part in parts + [load(f"monitor_validity{x}.json") for x in earlier]:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
-    # the in-sample columns were scored before the second-recheck round added settle_recheck (their records are not
-    # kept); every run that rule can change (a swapped optimiser) was run again with it: docs/monitor_settle.json
-    assert parts[0]["config"]["settle_recheck"] is True
-    before = {k: v for k, v in parts[0]["config"].items() if k != "settle_recheck"}
-    assert all(p["config"] == before for p in parts[1:])
-    assert all(r["split"] in splits for r in load("monitor_settle.json")["changed_runs"])
-    # fresh11's held-out score came before the learning-rate round: the same settings but the one that round added
+    # rounds after an in-sample column was scored added settings its JSON lacks (their records were not kept): every
+    # run those rules can change was run again with them (a swapped optimiser: docs/monitor_settle.json; a batch off
+    # scale: docs/monitor_range.json); every setting a column has is the held-out part's
+    added = ("settle_recheck", "outlier_range")
+    held = parts[0]["config"]
+    assert held["settle_recheck"] is True and held["outlier_range"] == 4.0
+    for p in parts[1:]:
+        assert all(held[k] == v for k, v in p["config"].items()) and set(held) - set(p["config"]) <= set(added)
+    for name in ("monitor_settle.json", "monitor_range.json"):
+        assert all(r["split"] in splits for r in load(name)["changed_runs"])
+    # fresh11's held-out score came before the learning-rate round: the same settings but the ones added since
     held_out = load("monitor_validity_fresh11.json")["config"]
-    assert held_out == {k: v for k, v in before.items() if k != "lr_rise_read"}
+    assert held_out == {k: v for k, v in held.items() if k not in (*added, "lr_rise_read")}
