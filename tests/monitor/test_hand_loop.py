@@ -29,6 +29,7 @@ def train(
     amp=False,
     nan_at=None,
     outliers_from=None,
+    hand_over=None,
     **settings,
 ):
     """The README's loop. ``g_every``: G steps only at every ``g_every``-th iteration (``if i % n_critic == 0`` in
@@ -38,7 +39,8 @@ def train(
     the same rates and watched again (``swap_to``: by ``swap_to(params)`` instead); ``amp``: mixed precision as
     scripts write it for a GPU (float16 autocast, one GradScaler: ``scale(loss).backward()``, ``step(opt)``,
     ``update()``); ``nan_at``: a NaN written into one of D's weights at that step; ``outliers_from``: from that step on
-    every 5th real batch arrives unnormalised (0..255, the normalisation skipped)."""
+    every 5th real batch arrives unnormalised (0..255, the normalisation skipped); ``hand_over``: what the loop makes
+    of D's outputs before it hands them to ``monitor.step`` (``torch.sigmoid``, say), else D's outputs themselves."""
     torch.manual_seed(0)
     G, D = mlp(4, 2), mlp(2, 1)
     opt_g = g_optimizer(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -96,7 +98,10 @@ def train(
             scaler.scale(loss_g).backward()  # also leaves G-loss gradients in D: the hooks read D's before this
             scaler.step(opt_g)
             scaler.update()
-        monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)  # added line 2
+        if hand_over is None:
+            monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=real_out, d_fake=fake_out)  # added line 2
+        else:
+            monitor.step(step, d_loss=loss_d, g_loss=loss_g, d_real=hand_over(real_out), d_fake=hand_over(fake_out))
     monitor.close()  # added line 3
     return monitor
 
@@ -266,6 +271,38 @@ def test_a_pending_second_recheck_travels_with_the_monitors_state():
 def mon_rate(change, lr):
     """D's learning rate after ``change`` (what its last reading saw)."""
     return lr * change.get("scale_lr_at", (0, 1.0))[1]
+
+
+@pytest.mark.parametrize("hand_over", [torch.sigmoid, lambda out: out.detach().clone()])
+def test_the_real_batch_is_found_by_value_when_the_loop_hands_over_new_tensors(tmp_path, hand_over):
+    """A loop that hands the monitor ``torch.sigmoid(D(x))`` or a copy of D's outputs (new tensors, not views of D's):
+    the monitor finds the real batch among D's calls by value, so the range test still sees the unnormalised batch at
+    200, at once, and d_overfit still has its training reals."""
+    mon = train(tmp_path, 300, lr=2e-4, outliers_from=200, hand_over=hand_over)
+    assert [(a.step, a.symptom) for a in mon.alerts] == [(200, "data_outliers")]
+    assert mon.alerts[0].evidence["signal"] == "data/real_range"
+    assert mon.history.values("overfit/rv") and not [e for e in mon.events.records if e["event"] == "off"]
+
+
+def test_a_real_batch_the_monitor_cannot_find_is_said_once(tmp_path):
+    """d_real that is neither D's output on the real batch nor its sigmoid (here twice it): d_overfit and the range
+    test cannot see the training reals; the monitor says so once, with what to pass instead."""
+    mon = train(tmp_path, 100, lr=2e-4, hand_over=lambda out: 2 * out)
+    said = [e for e in mon.events.records if e["event"] == "off"]
+    assert len(said) == 1 and said[0]["step"] == 1 and "pass D(real)" in said[0]["detail"]
+    assert not mon.history.values("data/real_range") and not mon.history.values("overfit/rv")
+
+
+def test_rows_by_value_finds_one_call_or_micro_batches_put_together():
+    from ganhacks.monitor.monitor import _rows_by_value
+
+    torch.manual_seed(0)
+    x1, x2, x3 = torch.randn(4, 2), torch.randn(4, 2), torch.randn(4, 2)
+    o1, o2, o3 = torch.randn(4, 1), torch.randn(4, 1), torch.randn(4, 1)
+    calls = [(o1, x1), (o2, x2), (o3, x3)]  # oldest first: real, fake, real (two micro-batches of reals)
+    assert torch.equal(_rows_by_value(calls, torch.sigmoid(o2)), x2)
+    assert torch.equal(_rows_by_value(calls, torch.cat([o1, o3])), torch.cat([x1, x3]))
+    assert _rows_by_value(calls, 2 * o1) is None and _rows_by_value(calls, torch.cat([o1, o1, o1, o1])) is None
 
 
 def test_a_resumed_monitor_compares_with_the_rates_it_saved(tmp_path):

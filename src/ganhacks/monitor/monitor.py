@@ -25,6 +25,7 @@ import weakref
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -73,6 +74,23 @@ def _ends_in_sigmoid(module: nn.Module) -> bool:
     """Whether the last leaf module of ``module`` is a Sigmoid (its outputs are probabilities)."""
     leaves = [m for m in module.modules() if not list(m.children())]
     return bool(leaves) and isinstance(leaves[-1], nn.Sigmoid)
+
+
+def _rows_by_value(calls: list[tuple[Tensor, Tensor]], part: Tensor) -> Tensor | None:
+    """The rows of D's inputs whose outputs, or their sigmoid, hold ``part``'s values: one call's, or several calls' in
+    the order they were made (a loop that hands the monitor ``torch.sigmoid(D(x))``, a copy of D's outputs, or the
+    outputs of micro-batches put together), else ``None``. ``calls``: (output, input), oldest first."""
+    want, rows, at = part.detach().float().flatten(), [], 0
+    for out, x in calls:
+        n = out.numel()
+        if at + n > len(want) or len(x) != len(out):
+            continue
+        got, seg = out.detach().float().flatten(), want[at : at + n]
+        if torch.equal(got, seg) or torch.allclose(torch.sigmoid(got), seg, rtol=1e-4, atol=1e-6):
+            rows, at = [*rows, x], at + n
+            if at == len(want):
+                return rows[0] if len(rows) == 1 else torch.cat(rows)
+    return None
 
 
 def _rows_of(output: Tensor, inputs: Tensor, part: Tensor) -> Tensor | None:
@@ -189,7 +207,8 @@ class Monitor:
         self._held_max: float | None = None  # the held-out reals' largest |value| (read once)
         self._train: Tensor | None = None
         self._recent_real: deque[Tensor] = deque(maxlen=1)
-        self._calls: deque[tuple[Tensor, Tensor]] = deque(maxlen=4)  # (output, input) of D's newest calls
+        # (output, input) of D's newest calls (an unrolled D's look-ahead steps call it 9 times an iteration)
+        self._calls: deque[tuple[Tensor, Tensor]] = deque(maxlen=16)
         self._last_fake: Tensor | None = None
         self._watched = (False, False, False, False)  # (G, D, real, z) given to watch()
 
@@ -329,8 +348,9 @@ class Monitor:
         """Keep the rows of D's input that ``d_real`` came from (d_overfit's training reals); return their largest
         |value| over the held-out reals' largest (data_outliers' ``data/real_range``), or None if not found."""
         ratio = None
-        for out, x in reversed(self._calls):
-            rows = _rows_of(out, x, d_real)
+        found = (_rows_of(out, x, d_real) for out, x in reversed(self._calls))  # a view of D's output, as most loops
+        by_value = (_rows_by_value(list(self._calls), d_real) for _ in (0,))  # else its values (or their sigmoid)
+        for rows in chain(found, by_value):  # lazily: the values are compared only when no view is found
             if rows is not None:
                 self._recent_real.append(rows.detach())
                 if self._held_max is None and self._held is not None:
@@ -341,6 +361,14 @@ class Monitor:
                 if self._recent_real.maxlen != need:
                     self._recent_real = deque(self._recent_real, maxlen=need)
                 break
+        else:
+            self.note(
+                self.step_count + 1,
+                "off",
+                "d_overfit and data_outliers' range test are off for now: d_real is neither D's output on the real "
+                "batch of this step nor its sigmoid; pass D(real) (or torch.sigmoid of it) as d_real",
+                key="reals",
+            )
         self._calls.clear()
         return ratio
 
