@@ -1,6 +1,6 @@
 """The validity pilot's verdicts (benchmarks/monitor_validity.py), read from the probe alone."""
 
-from benchmarks.monitor_validity import pilot, trains
+from benchmarks.monitor_validity import lowest_share, pilot, trains
 
 
 def probes(modes, finite=True):
@@ -22,6 +22,16 @@ def test_the_pilot_says_which_healthy_set_ups_do_not_train_and_when_causes_becom
     collapsed = {"setup": "z_radam_stacked", "seed": 100, "probes": probes([0.37, 0.3, 0.22, 0.1, 0.02, 0.05])}
     failing = {"setup": "z_restart_ring18+nan", "seed": 100, "probes": probes([1.0] * 8 + [0.0] * 4, finite=True)}
     lines = pilot([healthy, collapsed, failing])
-    assert any("z_restart_ring18 " in line and line.endswith(": trains") for line in lines)
+    assert any(
+        "z_restart_ring18 " in line and line.endswith(": trains; lowest probe from step 200: 1.00 of best")
+        for line in lines
+    )
     assert any("z_radam_stacked " in line and "does NOT train" in line for line in lines)
     assert any("z_restart_ring18+nan" in line and line.endswith("visible at 450") for line in lines)
+
+
+def test_the_lowest_probe_from_step_200_is_shown_as_a_share_of_the_best():
+    # modes covered at 50, 100, ..., 350: down to one in ten at 200, ending well
+    hopping = probes([0.6, 0.7, 0.3, 0.1, 0.5, 0.8, 0.7])
+    assert trains(hopping) and lowest_share(hopping) == 0.125
+    assert lowest_share(probes([0.0, 0.0])) == 0.0  # nothing from step 200 on, or nothing covered: no share
