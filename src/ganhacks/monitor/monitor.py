@@ -25,7 +25,6 @@ import weakref
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -347,21 +346,12 @@ class Monitor:
     def _remember_training_reals(self, d_real: Tensor) -> float | None:
         """Keep the rows of D's input that ``d_real`` came from (d_overfit's training reals); return their largest
         |value| over the held-out reals' largest (data_outliers' ``data/real_range``), or None if not found."""
-        ratio = None
-        found = (_rows_of(out, x, d_real) for out, x in reversed(self._calls))  # a view of D's output, as most loops
-        by_value = (_rows_by_value(list(self._calls), d_real) for _ in (0,))  # else its values (or their sigmoid)
-        for rows in chain(found, by_value):  # lazily: the values are compared only when no view is found
-            if rows is not None:
-                self._recent_real.append(rows.detach())
-                if self._held_max is None and self._held is not None:
-                    self._held_max = float(self._held.detach().abs().max())
-                if self._held_max and rows.numel():
-                    ratio = float(rows.detach().abs().max()) / self._held_max
-                need = math.ceil(self.config.diversity_samples / max(len(rows), 1))
-                if self._recent_real.maxlen != need:
-                    self._recent_real = deque(self._recent_real, maxlen=need)
-                break
-        else:
+        views = (_rows_of(out, x, d_real) for out, x in reversed(self._calls))  # a view of D's output, as most loops
+        rows = next((r for r in views if r is not None), None)
+        if rows is None:
+            rows = _rows_by_value(list(self._calls), d_real)  # else its values (or their sigmoid): compared only now
+        self._calls.clear()
+        if rows is None:
             self.note(
                 self.step_count + 1,
                 "off",
@@ -369,8 +359,16 @@ class Monitor:
                 "batch of this step nor its sigmoid; pass D(real) (or torch.sigmoid of it) as d_real",
                 key="reals",
             )
-        self._calls.clear()
-        return ratio
+            return None
+        self._recent_real.append(rows.detach())
+        need = math.ceil(self.config.diversity_samples / max(len(rows), 1))
+        if self._recent_real.maxlen != need:
+            self._recent_real = deque(self._recent_real, maxlen=need)
+        if self._held_max is None and self._held is not None:
+            self._held_max = float(self._held.detach().abs().max())
+        if not self._held_max or not rows.numel():
+            return None
+        return float(rows.detach().abs().max()) / self._held_max
 
     def _reading_due(self, tag: str) -> str | None:
         """The reading this net's optimiser step takes: ``"recheck"`` from ``jump_recheck`` steps after the net's layer
