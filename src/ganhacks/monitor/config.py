@@ -95,7 +95,7 @@ class MonitorConfig:
     outlier_factor: float = 20.0
     # ...or, in a hand-written loop given held-out reals, a real batch D trained on whose largest |value| stands at
     # least this many times the held-out reals' largest (read from D's input at every step: an unnormalised batch of
-    # 0..255 images is some 255 times [-1, 1] data; the corpus's 72 healthy hand loops reach at most 1.52,
+    # 0..255 images is some 255 times [-1, 1] data; the corpus's 78 healthy hand loops reach at most 1.52,
     # docs/monitor_range.json). It sees the bug in the data itself, whatever D makes of it: an SGD D thrown off by the
     # first such batch explodes on the fakes too, which the output test above reads as an explosion (fresh14's SGD-D
     # ring). inf: off
