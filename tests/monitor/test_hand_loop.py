@@ -220,6 +220,8 @@ def test_a_learning_rate_rise_or_new_optimisers_are_read_at_once(tmp_path, chang
         assert steps == sorted(grid + [330] * read_at_330)
         rechecks = [s for s, _ in mon.history.readings(f"update_recheck/{net}", 20)]
         assert (340 in rechecks) == read_at_330
+    if "swap_at" in change:  # fresh Adams at the same rates: read (and rechecked twice) without a false alarm
+        assert mon.alerts == []
     # the rates at each net's last reading travel with the monitor's state (a resumed run triggers as one that ran on)
     rates = mon.state_dict()["rates"]
     assert rates["d"][0] == 400 and rates["d"][1] == pytest.approx(mon_rate(change, 2e-4))
