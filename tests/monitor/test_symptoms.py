@@ -409,6 +409,34 @@ def test_a_replaced_optimisers_second_recheck_confirms_its_first():
     assert (BREAK + 20, "grad_explode") not in off and all(s != "grad_explode" for _, s in off)
 
 
+@pytest.mark.parametrize("g_settled, fires", [(3.0, True), (1.5, False)])
+def test_a_replaced_optimisers_settled_reading_asks_the_full_bar_of_one_net(g_settled, fires):
+    """After a replaced optimiser the settled reading (the first recheck) asks ``update_jump`` (4) of one net and the
+    recheck's share (2) of the other: D at 8 times its level and G at 3 opens grad_explode at the second recheck (both
+    confirmed at 6 and 3); G at 1.5 does not. A reading on the grid still asks the full bar of both nets: the same D at
+    8 and G at 3 there, rechecked at 6 and 3, opens nothing."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+    at = {step: values for step, values in rows_}
+    for net, settled, confirmed in (("d", 8.0, 6.0), ("g", g_settled, 3.0)):
+        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
+        base = statistics.median(earlier[-20:])
+        at[BREAK][f"update_ratio/{net}"] = 1.0 * base
+        at[BREAK + 10][f"update_recheck/{net}"] = settled * base
+        at[BREAK + 20][f"update_recheck/{net}"] = confirmed * base
+    found = [i for i in incidents(replay(rows_, kind)) if i[0] <= BREAK + 40]
+    assert ((BREAK + 20, "grad_explode") in found) == fires
+    second = ("update_recheck/d", "update_recheck/g")
+    grid = [(s, {k: x for k, x in v.items() if s != BREAK + 20 or k not in second}) for s, v in rows_]
+    on_grid = dict(grid)  # no second recheck: a reading (at BREAK) and its one recheck
+    for net, (reading, recheck) in {"d": (8.0, 6.0), "g": (3.0, 3.0)}.items():
+        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
+        base = statistics.median(earlier[-20:])
+        on_grid[BREAK][f"update_ratio/{net}"] = reading * base
+        on_grid[BREAK + 10][f"update_recheck/{net}"] = recheck * base
+    assert "grad_explode" not in [sym for step, sym in incidents(replay(grid, kind)) if step <= BREAK + 40]
+
+
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
     """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
     small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its

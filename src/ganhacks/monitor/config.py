@@ -80,8 +80,9 @@ class MonitorConfig:
     recheck_share: float = 0.5
     # ...and a reading taken at a replaced optimiser's first step (watch() again after a swap) is rechecked twice: that
     # first step has no optimiser state (an SGD's momentum buffer is empty, its step some ten times smaller than the
-    # next ones), so at the second recheck the first stands in for the reading and the second confirms it (the swaps to
-    # an SGD ramped up: docs/monitor_settle.json). False: the reading and one recheck, as for any other
+    # next ones), so at the second recheck the first stands in for the reading, asked update_jump of one net and the
+    # recheck's share of the other, and the second confirms both (the swaps to an SGD ramped up:
+    # docs/monitor_settle.json, docs/monitor_settle_bar.json). False: the reading and one recheck, as for any other
     settle_recheck: bool = True
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)

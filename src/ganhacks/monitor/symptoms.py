@@ -232,8 +232,9 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     to it, a surge falls back to the usual). A history without rechecks (``jump_recheck`` = 0, or recorded before
     they existed) is judged on the layer reading alone. A reading taken at a replaced optimiser's first step (an SGD
     whose momentum buffer is still empty takes a step ten times smaller than the ones that follow) gets a second
-    recheck from the monitor: at it the first recheck stands in for the reading and the second confirms it. Cost: at
-    one step in ``layer_every``, the medians of at most ``SLOW_BASE`` earlier readings of two series.
+    recheck from the monitor: at it the first recheck stands in for the reading, one net's at the full bar and the
+    other's at the recheck's share, and the second confirms both. Cost: at one step in ``layer_every``, the medians of
+    at most ``SLOW_BASE`` earlier readings of two series.
     """
     latest = h.latest
     rechecked = c.jump_recheck > 0 and all(name in latest for name in RECHECK_NAMES)
@@ -260,10 +261,17 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
             now, settled = two[0][1], True  # a replaced optimiser's second recheck: the first is the settled size
         if len(before) < 3 or not (math.isfinite(now) and math.isfinite(later)):
             return None
-        base = _median(before)
-        if now < c.update_jump * base or later < c.recheck_share * c.update_jump * base:
-            return None
-        jumps[name] = (now, later, base)
+        jumps[name] = (now, later, _median(before))
+    share = c.recheck_share * c.update_jump  # what the recheck must still stand at
+    rises = [(now / base, later / base) for now, later, base in jumps.values()]
+    if any(later < share for _, later in rises):
+        return None
+    # both nets at the full bar; after a replaced optimiser one is enough, the other at the recheck's share: the swap
+    # itself is the reason to look, and a first step with no optimiser state leaves one net's settled size lower
+    if min(now for now, _ in rises) < (share if settled else c.update_jump):
+        return None
+    if max(now for now, _ in rises) < c.update_jump:
+        return None
     return {
         "signal": "update_ratio",
         **{name: _r(now) for name, (now, _, _) in jumps.items()},
