@@ -72,7 +72,10 @@ residual nets covered 2 to 7 classes, and went to a DCGAN). The ``fresh16`` part
 average least squares, one D forward on the reals and the fakes put together, torch's ReduceLROnPlateau on both
 optimisers stepped on D's loss; new data: a ring of 22 as a fixed set) was written after the real batch came to be
 found by value, and pilot-checked the same way (SGD with Nesterov momentum for both nets trained on neither digits
-nor a lattice, and gave way to the plateau schedule).
+nor a lattice, and gave way to the plateau schedule). The ``fresh17`` part (optimisers no other part has: Adam's
+AMSGrad, Adamax, NAdam; new data: a ring of 24 as a stream) was written after a replaced optimiser's settled reading
+came to ask the full bar of one net only, and pilot-checked the same way (the NAdam loop on stacked digits dipped to
+0.15 of its best and moved to the image folder).
 """
 
 from __future__ import annotations
@@ -245,6 +248,7 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring15": lambda: ring(15, 1.0, 0.015),  # 15 modes 0.42 apart on the unit circle (fresh14's), 28 std apart
     "grid15": grid15,
     "ring22": lambda: ring(22, 1.0, 0.01),  # 22 modes 0.28 apart on the unit circle (fresh16's), 28 std apart
+    "ring24": lambda: ring(24, 1.0, 0.009),  # 24 modes 0.26 apart on the unit circle (fresh17's), 29 std apart
 }
 
 
@@ -891,7 +895,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh15" (seen since their scoring), "fresh16"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh16" (seen since their scoring), "fresh17"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1187,6 +1191,15 @@ HEALTHY = [
     H("c_ralsgan_ring22", "ralsgan", "ring22", "mlp", 128, 2e-4, 2e-4, 1200, "fresh16", loss=None),
     H("c_cat_folder", "cat_bce", "folder", "resnet", 32, 2e-4, 2e-4, 800, "fresh16", "bce", width=16),
     H("c_plateau_digits", "plateau_bce", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh16", "bce", width=16),
+    # --- the fresh17 held-out part: written after a replaced optimiser's settled reading came to ask the full bar of
+    # one net only (commit 396e822), before any of its runs: optimisers no other part has (Adam's AMSGrad, Adamax,
+    # NAdam) on loops whose update sizes the jump and ramp tests read, new data (a ring of 24 as a stream). The NAdam
+    # hinge loop was first on stacked digits: its pilot run (seed 100) covered 9 to 18 in a hundred of the stacked
+    # modes, its lowest probe from step 200 at 0.15 of its best, and only a NaN became visible, so it moved to the
+    # image folder (DCGAN), which covered 7 of the ten classes by step 700
+    H("d_ams_ring24", "amsgrad_bcel", "ring24_stream", "mlp", 64, 2e-4, 2e-4, 1200, "fresh17", "bce"),
+    H("d_adamax_digits", "adamax_lsgan", "digits", "dcgan", 64, 5e-4, 5e-4, 800, "fresh17", loss=None, width=16),
+    H("d_nadam_folder", "nadam_hinge", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "fresh17", "hinge", width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1616,6 +1629,34 @@ FAILING = [
     _fail("c_plateau_digits", "frozen_d"),  # (600)
     _fail("c_plateau_digits", "lr_ramp"),  # (450)
     _fail("c_plateau_digits", "nan"),  # (450)
+    # fresh17 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 42 candidate causes on its 3 healthy set-ups (the saturating cause not tried
+    # on the least-squares and hinge loops, which have no saturating G loss; the set shrunk not tried on the stream).
+    # Dropped as never visible within the run: on the AMSGrad ring D made far stronger, D nearly frozen or frozen,
+    # D's rate ramped or decayed, G's decayed, D's steps ramped; on the Adamax digits D made far stronger, the set
+    # shrunk to 32, outliers, both rates ramped, D's rate ramped, G's decayed, D's steps ramped; on the NAdam folder
+    # the same seven
+    _fail("d_ams_ring24", "both_lr_ramp"),  # (550)
+    _fail("d_ams_ring24", "explode"),  # (450)
+    _fail("d_ams_ring24", "lr_ramp"),  # (650)
+    _fail("d_ams_ring24", "lr_step_up"),  # (450)
+    _fail("d_ams_ring24", "nan"),  # (450)
+    _fail("d_ams_ring24", "outliers"),  # (450)
+    _fail("d_ams_ring24", "saturating"),  # (900)
+    _fail("d_adamax_digits", "d_lr_decay"),  # (650)
+    _fail("d_adamax_digits", "explode"),  # (450)
+    _fail("d_adamax_digits", "frozen_d"),  # (450)
+    _fail("d_adamax_digits", "lr_ramp"),  # (450)
+    _fail("d_adamax_digits", "lr_step_up"),  # (450)
+    _fail("d_adamax_digits", "nan"),  # (450)
+    _fail("d_adamax_digits", "weak_d"),  # (450)
+    _fail("d_nadam_folder", "d_lr_decay"),  # (500)
+    _fail("d_nadam_folder", "explode"),  # (450)
+    _fail("d_nadam_folder", "frozen_d"),  # (500)
+    _fail("d_nadam_folder", "lr_ramp"),  # (500)
+    _fail("d_nadam_folder", "lr_step_up"),  # (600)
+    _fail("d_nadam_folder", "nan"),  # (450)
+    _fail("d_nadam_folder", "weak_d"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1687,7 +1728,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     source = make_source(s.data, seed)
     g_bn = s.arch != "mlp_nobn"
     arch = "mlp" if s.arch in ("mlp", "mlp_nobn") else s.arch
-    sn = s.style in ("hinge_sn", "ns_sn", "hinge_iter", "hinge_sn_both", "hinge_expdecay", "wgan_sn")
+    sn = s.style in ("hinge_sn", "ns_sn", "hinge_iter", "hinge_sn_both", "hinge_expdecay", "wgan_sn", "nadam_hinge")
     G, D = build(arch, source, s.z_dim, s.width, sn=sn, sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
     if s.style == "hinge_sn_both":  # SAGAN's and BigGAN's choice: spectral norm in G's layers too
         for m in list(G.modules()):
@@ -1714,6 +1755,13 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     elif s.style == "sgd_d":  # tip 9 as scripts read it: SGD (momentum 0.9) for D, Adam for G
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.SGD(D.parameters(), lr=s.lr_d, momentum=0.9)
+    elif s.style == "amsgrad_bcel":  # Adam's AMSGrad variant (the largest second moment so far)
+        opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas, amsgrad=True)
+        opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas, amsgrad=True)
+    elif s.style == "adamax_lsgan":  # Adamax (Adam with the infinity norm)
+        opt_g, opt_d = (torch.optim.Adamax(m.parameters(), lr=lr, betas=betas) for m, lr in ((G, s.lr_g), (D, s.lr_d)))
+    elif s.style == "nadam_hinge":  # NAdam (Adam with Nesterov momentum)
+        opt_g, opt_d = (torch.optim.NAdam(m.parameters(), lr=lr, betas=betas) for m, lr in ((G, s.lr_g), (D, s.lr_d)))
     elif s.style == "rmsprop_ns":  # RMSprop for both nets, as some DCGAN tutorials have it
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
     elif s.style == "adamw_warmup":  # the warm-up loop writes its learning rates from its first step on
@@ -2699,6 +2747,9 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 STYLES = {
+    "amsgrad_bcel": step_bce_logits,  # the same loops; the optimisers from run_hand_loop
+    "adamax_lsgan": step_lsgan,
+    "nadam_hinge": step_hinge_sn,
     "ralsgan": step_ralsgan,
     "cat_bce": step_cat_bce,
     "plateau_bce": step_plateau_bce,
@@ -2878,6 +2929,7 @@ def check_corpus() -> dict[str, Any]:
         "fresh14": sum(s.split == "fresh14" for s in SETUPS),
         "fresh15": sum(s.split == "fresh15" for s in SETUPS),
         "fresh16": sum(s.split == "fresh16" for s in SETUPS),
+        "fresh17": sum(s.split == "fresh17" for s in SETUPS),
     }
 
 

@@ -17,7 +17,7 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` to ``fresh16`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+``fresh3`` to ``fresh17`` (each written and pilot-checked after the rules of its round were frozen, committed, run
 once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
@@ -610,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 17))), "all"),
+        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 18))), "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
