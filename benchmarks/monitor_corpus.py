@@ -883,6 +883,9 @@ CAUSES = {
 # ---------------------------------------------------------------- set-ups
 
 
+SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 18)))  # the corpus's parts, in order of use
+
+
 @dataclass(frozen=True)
 class Setup:
     """One healthy configuration; ``cause`` turns it into a failing one."""
@@ -2130,11 +2133,14 @@ def step_zero_gp(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
+INSTANCE_NOISE = 0.1  # the instance-noise loop's std of the Gaussian noise added to every input of D
+
+
 def step_inst_noise(G, D, opt_g, opt_d, source, s, knobs, step):
     """BCE with logits with instance noise (Sonderby et al. 2017): Gaussian noise of std 0.1 added to every input of
     D, real and fake, in D's step and in G's."""
     adv = nn.BCEWithLogitsLoss()
-    sigma = 0.1
+    sigma = INSTANCE_NOISE
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
@@ -2576,6 +2582,14 @@ def step_unrolled_ns(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
+def _schedulers(knobs: Knobs, opts: tuple, make: Callable) -> list:
+    """A scheduled loop's schedulers, ``make(optimiser)`` for each of ``opts``, made at the loop's first step (the
+    optimisers a cause may swap later keep theirs stepping, as in a user's script)."""
+    if knobs.schedulers is None:
+        knobs.schedulers = [make(o) for o in opts]
+    return knobs.schedulers
+
+
 RESTART_EVERY = 230  # the scheduled loop's cosine cycle (iterations): the rates jump back up off the monitor's grid
 
 
@@ -2584,10 +2598,7 @@ def step_cosine_restarts(G, D, opt_g, opt_d, source, s, knobs, step):
     RESTART_EVERY, eta_min 0) on both optimisers, made at the first step and stepped after both nets' steps: each
     rate falls to nearly 0 over a cycle and jumps back to the full rate at its end; the non-saturating softplus
     losses."""
-    if knobs.schedulers is None:
-        knobs.schedulers = [
-            torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, RESTART_EVERY) for o in (opt_g, opt_d)
-        ]
+    _schedulers(knobs, (opt_g, opt_d), lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, RESTART_EVERY))
     d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
     g_loss = _ns_g_step(G, D, opt_g, s, knobs)
     for sched in knobs.schedulers:
@@ -2620,17 +2631,16 @@ def step_hinge_expdecay(G, D, opt_g, opt_d, source, s, knobs, step):
     """SNGAN's hinge loop (spectral norm in D, Adam(0, 0.9)) with torch's ExponentialLR on both optimisers, made at the
     first step and stepped after both nets' steps: the rates shrink by ``LR_DECAY`` at every iteration (its chainable
     form multiplies the groups' current rates, so a cause's change of rate stays)."""
-    if knobs.schedulers is None:
-        knobs.schedulers = [torch.optim.lr_scheduler.ExponentialLR(o, LR_DECAY) for o in (opt_g, opt_d)]
+    schedulers = _schedulers(knobs, (opt_g, opt_d), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, LR_DECAY))
     out = step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step)
-    for sched in knobs.schedulers:
+    for sched in schedulers:
         sched.step()
     return out
 
 
-def step_sgd_d(G, D, opt_g, opt_d, source, s, knobs, step):
-    """The plain BCE-with-logits loop (reals 1, fakes 0, G towards 1); its D under SGD with momentum and its G under
-    Adam come from run_hand_loop."""
+def step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The plain BCE-with-logits loop (reals 1, fakes 0, G towards 1 on a fresh batch of fakes): the ``sgd_d`` style
+    (its D under SGD with momentum and its G under Adam come from run_hand_loop) and the plateau loop's body."""
     _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     fake = G(_z(s.batch, s))
     return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
@@ -2734,16 +2744,12 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     """The plain BCE-with-logits loop with torch's ReduceLROnPlateau on both optimisers, stepped on D's loss at every
     iteration (made at the first step): both rates halve whenever D's loss has not reached a new low for
     ``PLATEAU_PATIENCE`` iterations, at steps the data decide."""
-    if knobs.schedulers is None:
-        knobs.schedulers = [
-            torch.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=PLATEAU_PATIENCE) for o in (opt_g, opt_d)
-        ]
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
-    fake = G(_z(s.batch, s))
-    g_loss = _bce_g_step(D, fake, opt_g, knobs)
-    for sched in knobs.schedulers:
-        sched.step(float(d_loss))
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    plateau = lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=PLATEAU_PATIENCE)  # noqa: E731
+    schedulers = _schedulers(knobs, (opt_g, opt_d), plateau)
+    out = step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step)
+    for sched in schedulers:
+        sched.step(float(out["d_loss"]))
+    return out
 
 
 STYLES = {
@@ -2757,7 +2763,7 @@ STYLES = {
     "bce_probs": step_bce_probs,
     "topk_ns": step_topk_ns,
     "hinge_expdecay": step_hinge_expdecay,
-    "sgd_d": step_sgd_d,
+    "sgd_d": step_bce_plain,
     "rmsprop_ns": step_ns_sn,  # the same softplus loop, no penalty; RMSprop from run_hand_loop
     "cosine_restarts": step_cosine_restarts,
     "dragan": step_dragan,
@@ -2905,31 +2911,13 @@ def check_corpus() -> dict[str, Any]:
     """Counts the issue asks for (and a sanity check that every failing set-up has its healthy twin)."""
     styles = {s.style for s in HEALTHY}
     assert all(f.name.split("+")[0] in _BY_NAME for f in FAILING)
+    assert {s.split for s in SETUPS} <= set(SPLITS)
     return {
         "healthy": len(HEALTHY),
         "failing": len(FAILING),
         "styles": sorted(styles),
         "batches": sorted({s.batch for s in SETUPS}),
-        "tune": sum(s.split == "tune" for s in SETUPS),
-        "test": sum(s.split == "test" for s in SETUPS),
-        "new": sum(s.split == "new" for s in SETUPS),
-        "fresh": sum(s.split == "fresh" for s in SETUPS),
-        "fresh2": sum(s.split == "fresh2" for s in SETUPS),
-        "fresh3": sum(s.split == "fresh3" for s in SETUPS),
-        "fresh4": sum(s.split == "fresh4" for s in SETUPS),
-        "fresh5": sum(s.split == "fresh5" for s in SETUPS),
-        "fresh6": sum(s.split == "fresh6" for s in SETUPS),
-        "fresh7": sum(s.split == "fresh7" for s in SETUPS),
-        "fresh8": sum(s.split == "fresh8" for s in SETUPS),
-        "fresh9": sum(s.split == "fresh9" for s in SETUPS),
-        "fresh10": sum(s.split == "fresh10" for s in SETUPS),
-        "fresh11": sum(s.split == "fresh11" for s in SETUPS),
-        "fresh12": sum(s.split == "fresh12" for s in SETUPS),
-        "fresh13": sum(s.split == "fresh13" for s in SETUPS),
-        "fresh14": sum(s.split == "fresh14" for s in SETUPS),
-        "fresh15": sum(s.split == "fresh15" for s in SETUPS),
-        "fresh16": sum(s.split == "fresh16" for s in SETUPS),
-        "fresh17": sum(s.split == "fresh17" for s in SETUPS),
+        **{split: sum(s.split == split for s in SETUPS) for split in SPLITS},
     }
 
 

@@ -60,7 +60,9 @@ from ganhacks.monitor.config import SEVERITIES
 from ganhacks.monitor.symptoms import SLOW_BASE
 from monitor_corpus import (
     CAUSES,
+    INSTANCE_NOISE,
     SETUPS,
+    SPLITS,
     SWITCH,
     Knobs,
     Setup,
@@ -563,7 +565,7 @@ def real_range(s: Setup, seeds: tuple[int, ...] = (0, 1), most: int = 1500) -> f
             if s.style == "diffaug_ns":
                 x = diff_augment(x)
             elif s.style == "inst_noise":
-                x = x + 0.1 * torch.randn_like(x)
+                x = x + INSTANCE_NOISE * torch.randn_like(x)
             worst = max(worst, float(x.abs().max()) / held)
     return round(worst, 4)
 
@@ -610,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="train the corpus with the monitor attached")
     r.add_argument(
         "--split",
-        choices=("tune", "test", "new", *(f"fresh{n}" for n in ("", *range(2, 18))), "all"),
+        choices=(*SPLITS, "all"),
         default="tune",
     )
     r.add_argument("--only", nargs="*", help="set-up names")
