@@ -329,6 +329,13 @@ def with_rechecks(rows_, after=10):
     return rows_
 
 
+def update_level(rows_, net):
+    """The jump test's earlier level of ``net``'s update sizes before BREAK: the median of its newest 20 readings from
+    step 100 (warmup / 2) on."""
+    earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
+    return statistics.median(earlier[-20:])
+
+
 def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is_not():
     """With rechecks in the history the jump test is asked at the recheck, ``jump_recheck`` = 10 steps after the layer
     reading: both nets' updates x10 from BREAK on (a learning rate raised) stand x10 at both and open grad_explode at
@@ -369,8 +376,7 @@ def test_the_recheck_asks_for_a_share_of_the_readings_bar():
         """From BREAK on: each reading x10 its net's earlier median (the jump test's), each recheck x``recheck``."""
         out = [(s, dict(v)) for s, v in rows_]
         for net in "dg":
-            earlier = [v[f"update_ratio/{net}"] for s, v in out if f"update_ratio/{net}" in v and 100 <= s < BREAK]
-            base = statistics.median(earlier[-20:])
+            base = update_level(out, net)
             for step, values in out:
                 for name, factor in ((f"update_ratio/{net}", 10.0), (f"update_recheck/{net}", recheck)):
                     if name in values and step >= BREAK:
@@ -395,8 +401,7 @@ def test_a_replaced_optimisers_second_recheck_confirms_its_first():
     assert "update_ratio/d" in at[BREAK]
     base = {}
     for net in "dg":
-        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
-        base[net] = statistics.median(earlier[-20:])
+        base[net] = update_level(rows_, net)
         at[BREAK][f"update_ratio/{net}"] = 1.5 * base[net]
         at[BREAK + 10][f"update_recheck/{net}"] = 8.0 * base[net]
         at[BREAK + 20][f"update_recheck/{net}"] = 6.0 * base[net]
@@ -419,8 +424,7 @@ def test_a_replaced_optimisers_settled_reading_asks_the_full_bar_of_one_net(g_se
     rows_ = with_rechecks(rows_)
     at = {step: values for step, values in rows_}
     for net, settled, confirmed in (("d", 8.0, 6.0), ("g", g_settled, 3.0)):
-        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
-        base = statistics.median(earlier[-20:])
+        base = update_level(rows_, net)
         at[BREAK][f"update_ratio/{net}"] = 1.0 * base
         at[BREAK + 10][f"update_recheck/{net}"] = settled * base
         at[BREAK + 20][f"update_recheck/{net}"] = confirmed * base
@@ -430,8 +434,7 @@ def test_a_replaced_optimisers_settled_reading_asks_the_full_bar_of_one_net(g_se
     grid = [(s, {k: x for k, x in v.items() if s != BREAK + 20 or k not in second}) for s, v in rows_]
     on_grid = dict(grid)  # no second recheck: a reading (at BREAK) and its one recheck
     for net, (reading, recheck) in {"d": (8.0, 6.0), "g": (3.0, 3.0)}.items():
-        earlier = [v[f"update_ratio/{net}"] for s, v in rows_ if f"update_ratio/{net}" in v and 100 <= s < BREAK]
-        base = statistics.median(earlier[-20:])
+        base = update_level(rows_, net)
         on_grid[BREAK][f"update_ratio/{net}"] = reading * base
         on_grid[BREAK + 10][f"update_recheck/{net}"] = recheck * base
     assert "grad_explode" not in [sym for step, sym in incidents(replay(grid, kind)) if step <= BREAK + 40]
