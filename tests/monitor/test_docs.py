@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from benchmarks.monitor_corpus import SPLITS
 from benchmarks.monitor_cost import render as render_cost
 from benchmarks.monitor_validity import render as render_validity
 
@@ -68,8 +69,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     current += ("_fresh9_rounds", "_fresh8_lr")
     current += ("_fresh7_lr", "_fresh6_lr", "_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new")
     current += ("_seen_lr", "_tune_lr")
-    splits = ["fresh17", "fresh16", "fresh15", "fresh14", "fresh13", "fresh12", "fresh11", "fresh10", "fresh9"]
-    splits += ["fresh8", "fresh7", "fresh6", "fresh5", "fresh4", "fresh3", "fresh2", "fresh", "new", "test", "tune"]
+    splits = list(reversed(SPLITS))  # every part of the corpus, newest (the held-out one) first
     parts = [load(f"monitor_validity{x}.json") for x in current]
     assert [p["split"] for p in parts] == splits
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
@@ -86,7 +86,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     assert held["settle_recheck"] is True and held["outlier_range"] == 4.0
     for p in parts[1:]:
         assert all(held[k] == v for k, v in p["config"].items()) and set(held) - set(p["config"]) <= set(added)
-    for name in ("monitor_settle.json", "monitor_range.json"):
+    for name in ("monitor_settle.json", "monitor_range.json", "monitor_found.json"):
         assert all(r["split"] in splits for r in load(name)["changed_runs"])
     # fresh11's held-out score came before the learning-rate round: the same settings but the ones added since
     held_out = load("monitor_validity_fresh11.json")["config"]
