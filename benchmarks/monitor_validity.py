@@ -606,6 +606,55 @@ def splice(doc: str, tag: str, block: str) -> str:
     return doc[:start] + "\n" + block + "\n" + doc[end:]
 
 
+def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Two scores of the same runs (``score --json`` with a rule and without it): per cause, the failing runs right
+    first and detected under each, the false alarms under each, and every run whose first incident after the switch
+    (symptom, step) or whose false alarms changed."""
+    runs = {(r["setup"], r["seed"]): r for r in before["runs"]}
+    if set(runs) != {(r["setup"], r["seed"]) for r in after["runs"]}:
+        raise SystemExit("compare: the two files score different runs; score the same records twice")
+
+    def counts(result: dict[str, Any]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for r in result["runs"]:
+            for key in ("all", r["cause"] or "healthy"):
+                c = out.setdefault(key, {"runs": 0, "right_first": 0, "detected": 0, "false_alarms": 0})
+                c["runs"] += 1
+                c["false_alarms"] += len(r["false_alarms"])
+                if r["cause"]:
+                    c["right_first"] += bool(r.get("right_first"))
+                    c["detected"] += bool(r.get("detected_anywhere"))
+        return out
+
+    changed = []
+    for r in after["runs"]:
+        b = runs[(r["setup"], r["seed"])]
+        first_b, first_a = [b.get("first_after"), b.get("first_step")], [r.get("first_after"), r.get("first_step")]
+        if first_b != first_a or b["false_alarms"] != r["false_alarms"]:
+            changed.append(
+                {
+                    "setup": r["setup"],
+                    "seed": r["seed"],
+                    "split": r["split"],
+                    "before": first_b,
+                    "after": first_a,
+                    "right_before": bool(b.get("right_first")),
+                    "right_after": bool(r.get("right_first")),
+                    **(
+                        {"false_alarms": [b["false_alarms"], r["false_alarms"]]}
+                        if b["false_alarms"] != r["false_alarms"]
+                        else {}
+                    ),
+                }
+            )
+    return {
+        "commands": [before["command"], after["command"]],
+        "before": counts(before),
+        "after": counts(after),
+        "changed_runs": changed,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -647,6 +696,10 @@ def main(argv: list[str] | None = None) -> int:
     sm.add_argument("json")
     rg = sub.add_parser("ranges", help="each healthy hand loop's largest real batch over its held-out reals")
     rg.add_argument("--json", help="write the figures to this JSON file")
+    cp = sub.add_parser("compare", help="two scores of the same records (a rule off, then on): what changed")
+    cp.add_argument("before", help="JSON written by `score --json` without the rule")
+    cp.add_argument("after", help="JSON written by `score --json` with it")
+    cp.add_argument("--json", help="write the comparison to this JSON file")
     fx = sub.add_parser("fixtures", help="write recorded runs as test fixtures (tests/monitor/traces/)")
     fx.add_argument("records")
     fx.add_argument("out", help="folder")
@@ -676,6 +729,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
         print(json.dumps({k: v for k, v in out.items() if k != "per_setup"}, indent=1))
+        return 0
+    if args.cmd == "compare":
+        out = compare(*(json.loads(Path(p).read_text()) for p in (args.before, args.after)))
+        if args.json:
+            Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
+        print(json.dumps({k: v for k, v in out.items() if k != "commands"}, indent=1))
         return 0
     if args.cmd == "fixtures":
         records = _load(args.records)

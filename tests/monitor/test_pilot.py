@@ -1,6 +1,7 @@
 """The validity pilot's verdicts (benchmarks/monitor_validity.py), read from the probe alone."""
 
-from benchmarks.monitor_validity import lowest_share, pilot, trains
+import pytest
+from benchmarks.monitor_validity import compare, lowest_share, pilot, trains
 
 
 def probes(modes, finite=True):
@@ -35,3 +36,26 @@ def test_the_lowest_probe_from_step_200_is_shown_as_a_share_of_the_best():
     hopping = probes([0.6, 0.7, 0.3, 0.1, 0.5, 0.8, 0.7])
     assert trains(hopping) and lowest_share(hopping) == 0.125
     assert lowest_share(probes([0.0, 0.0])) == 0.0  # nothing from step 200 on, or nothing covered: no share
+
+
+def test_compare_counts_each_cause_under_both_scores_and_lists_the_runs_that_changed():
+    """Two scores of the same two runs: the ramp's first incident moves from a collapse (wrong) to the explosion
+    (right), the healthy run keeps its one false alarm; a pair of scores of different runs is refused."""
+
+    def scored(first, right):
+        ramp = {"setup": "a+lr_ramp", "seed": 0, "split": "p", "cause": "lr_ramp", "false_alarms": []}
+        ramp |= {"first_after": first, "first_step": 430, "right_first": right, "detected_anywhere": True}
+        healthy = {"setup": "a", "seed": 0, "split": "p", "cause": None, "false_alarms": [[300, "oscillation"]]}
+        return {"command": f"score {first}", "runs": [ramp, healthy]}
+
+    out = compare(scored("mode_collapse", False), scored("grad_explode", True))
+    assert out["before"]["lr_ramp"] == {"runs": 1, "right_first": 0, "detected": 1, "false_alarms": 0}
+    assert out["after"]["lr_ramp"]["right_first"] == 1 and out["after"]["all"]["false_alarms"] == 1
+    assert out["before"]["healthy"] == out["after"]["healthy"]
+    assert [(c["setup"], c["before"], c["after"], c["right_after"]) for c in out["changed_runs"]] == [
+        ("a+lr_ramp", ["mode_collapse", 430], ["grad_explode", 430], True)
+    ]
+    other = scored("grad_explode", True)
+    other["runs"][0]["seed"] = 1
+    with pytest.raises(SystemExit, match="different runs"):
+        compare(scored("mode_collapse", False), other)

@@ -440,6 +440,31 @@ def test_a_replaced_optimisers_settled_reading_asks_the_full_bar_of_one_net(g_se
     assert "grad_explode" not in [sym for step, sym in incidents(replay(grid, kind)) if step <= BREAK + 40]
 
 
+@pytest.mark.parametrize("first_g, fires", [(3.4, True), (1.5, False)])
+def test_a_replaced_optimisers_updates_still_growing_settle_at_the_larger_recheck(first_g, fires):
+    """An SGD ramped up from a small rate, swapped in at BREAK: its updates are still growing at the second recheck
+    (fresh17's Adamax digits, seed 0: 3.5 and 3.4 times at the first recheck, 8.2 and 12.3 at the second). With
+    ``settle_either`` the larger recheck is the settled size (D at 8.2 >= 4) and the smaller must stand at the share
+    (3.5 and 3.4 >= 2): grad_explode at BREAK + 20. Off, the first recheck alone must meet the full bar, and neither
+    net's does: nothing. A first recheck under the share (G at 1.5) leaves the second alone, and one reading is not
+    enough either way."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+    at = {step: values for step, values in rows_}
+    for net, first, second in (("d", 3.5, 8.2), ("g", first_g, 12.3)):
+        base = update_level(rows_, net)
+        at[BREAK][f"update_ratio/{net}"] = 0.6 * base
+        at[BREAK + 10][f"update_recheck/{net}"] = first * base
+        at[BREAK + 20][f"update_recheck/{net}"] = second * base
+    mon = replay(rows_, kind)
+    found = [i for i in incidents(mon) if i[0] <= BREAK + 40]
+    assert ((BREAK + 20, "grad_explode") in found) == fires
+    if fires:
+        assert "larger" in mon.alerts[0].evidence["settled"]
+    off = [i for i in incidents(replay(rows_, kind, settle_either=False)) if i[0] <= BREAK + 40]
+    assert all(sym != "grad_explode" for _, sym in off)
+
+
 def test_a_ramp_that_scatters_the_samples_within_one_reading_is_rooted_at_the_explosion():
     """The recorded SGD ramp on the 4 x 4 grid (fresh4's hinge + R1, seed 1): both optimisers switched to SGD at a
     small learning rate ramped up 1 % a step; the samples collapse within 50 steps, before the ramp test has its

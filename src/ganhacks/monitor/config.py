@@ -84,6 +84,10 @@ class MonitorConfig:
     # recheck's share of the other, and the second confirms both (the swaps to an SGD ramped up:
     # docs/monitor_settle.json, docs/monitor_settle_bar.json). False: the reading and one recheck, as for any other
     settle_recheck: bool = True
+    # ...where both rechecks of both nets stand at the share, and the full bar of one net may be met at either recheck:
+    # updates still growing ten steps after the first (an SGD whose rate is ramped up from a small start) have not
+    # settled yet at the first (docs/monitor_settle_either.json). False: the first recheck alone meets the full bar
+    settle_either: bool = True
     grad_vanish: float = 1e-3  # both networks' gradient norms fell below this fraction of their earlier level
     spike_factor: float = 6.0  # a D-loss spike: above median + spike_factor * max(MAD, 0.05 * median)
     spikes_min: int = 3  # spikes in one window that make the D loss "spiky"

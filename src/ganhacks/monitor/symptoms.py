@@ -159,6 +159,10 @@ def _outputs_explode(h: History, c: MonitorConfig) -> Evidence | None:
 
 UPDATE_NAMES = ("update_ratio/d", "update_ratio/g")
 RECHECK_NAMES = ("update_recheck/d", "update_recheck/g")  # the same, read again jump_recheck steps later
+SETTLED = {  # the jump's evidence after a replaced optimiser: what stood in for the reading (settle_either)
+    False: "the first recheck of a replaced optimiser's reading stands in for it",
+    True: "the larger of a replaced optimiser's two rechecks stands in for its reading",
+}
 SLOW_BASE = 20  # readings of the update ratios the earlier level is taken over (20 x layer_every = 1,000 steps)
 
 
@@ -264,6 +268,10 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
         jumps[name] = (now, later, _median(before))
     share = c.recheck_share * c.update_jump  # what the recheck must still stand at
     rises = [(now / base, later / base) for now, later, base in jumps.values()]
+    if settled and c.settle_either:
+        # updates still growing at the second recheck (an SGD ramped up from a small rate) had not settled at the
+        # first: the larger recheck is the settled size, the smaller must still stand at the share
+        rises = [(max(now, later), min(now, later)) for now, later in rises]
     if any(later < share for _, later in rises):
         return None
     # both nets at the full bar; after a replaced optimiser one is enough, the other at the recheck's share: the swap
@@ -281,7 +289,7 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
             "jump": c.update_jump,
             **({"recheck_after": c.jump_recheck, "recheck_share": c.recheck_share} if rechecked else {}),
         },
-        **({"settled": "the first recheck of a replaced optimiser's reading stands in for it"} if settled else {}),
+        **({"settled": SETTLED[c.settle_either]} if settled else {}),
     }
 
 
