@@ -40,6 +40,7 @@ SENSITIVE = {
     "diversity_drop": 0.75,
     "coverage_min": 0.55,
     "saturation_p": 0.17,
+    "minimax_p": 0.55,
     "g_loss_flat": 0.33,
     "overfit_rv": 0.45,
     "overfit_auc": 0.7,
@@ -699,6 +700,26 @@ def test_a_negative_g_loss_while_d_wins_is_the_saturating_form_not_a_strong_d():
     assert incidents(replay(*broken(d_wins)))[0][1] == "d_loss_zero"  # the same D with a positive G loss
 
 
+def test_the_minimax_forms_sign_needs_only_a_d_that_rejects_more_fakes_than_it_accepts():
+    """G's loss below 0 at every step (the minimax form; every other G loss of the BCE kind is positive) while D gives
+    the fakes 0.3 on average (fresh17's AMSGrad ring 40 steps after the switch to the minimax form): saturating_g with
+    ``minimax_p`` = 0.5, where the minimax gradient (~p) is already the smaller; nothing with the confident D the flat
+    test asks (0.15); and nothing for the same D with a positive G loss (the non-saturating form)."""
+
+    def minimax_mild(step, v):
+        v.update({"loss/g": -0.35, "d_prob/fake": 0.3, "d_prob/real": 0.65})
+
+    mon = replay(*broken(minimax_mild))
+    assert incidents(mon)[0][1] == "saturating_g" and mon.alerts[0].evidence["p_fake"] == pytest.approx(0.3)
+    assert "saturating_g" not in [s for _, s in incidents(replay(*broken(minimax_mild), minimax_p=0.15))]
+
+    def non_saturating(step, v):
+        minimax_mild(step, v)
+        v["loss/g"] = 1.2
+
+    assert "saturating_g" not in [s for _, s in incidents(replay(*broken(non_saturating)))]
+
+
 def test_spikes_just_before_a_nan_are_filed_under_the_nan():
     def spikes_then_nan(step, v):  # each is listed as a consequence of the other: the order of diagnosis decides
         if step < BREAK - 15:  # spikes at 560, 567, 574: d_loss_spiky at the check of 580, held back to settle
@@ -834,6 +855,6 @@ def test_the_sensitive_margin_is_really_more_sensitive():
     sensitive = replace(base, **SENSITIVE)
     for k, v in SENSITIVE.items():
         default = getattr(base, k)
-        higher_fires = k in ("diversity_drop", "coverage_min", "saturation_p", "g_loss_flat")  # fire below them
+        higher_fires = k in ("diversity_drop", "coverage_min", "saturation_p", "minimax_p", "g_loss_flat")  # below them
         assert (v > default) if higher_fires else (v < default), k
     assert sensitive != base

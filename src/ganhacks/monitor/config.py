@@ -125,6 +125,11 @@ class MonitorConfig:
     g_loss_flat: float = (
         0.3  # ...while |G loss| stays below this: log(1 - p) ~ -p is flat, its gradient ~p vanishes (T02)
     )
+    # ...or, with G's loss below 0 at every step of half a window (the minimax form's sign), mean P(fake) below this: D
+    # rejects more fakes than it accepts, where the minimax gradient (~p) is already the smaller of the two forms' (the
+    # non-saturating ~1 - p). In-sample (fresh14 to fresh17 replayed) 0.15 -> 0.5: right first 159 -> 163 of 192, false
+    # alarms unchanged there and before the cause in all 170 swap runs (docs/monitor_minimax.json)
+    minimax_p: float = 0.5
     overfit_every: int = 25  # measure D on training reals, held-out reals and fakes every N steps (3 D forwards)
     overfit_rv: float = 0.5  # D overfits: r_v = (D(train) - D(held-out)) / (D(train) - D(fake)) at least this...
     overfit_auc: float = 0.75  # ...and P(D(train) > D(held-out)) (rank AUC, robust to outliers) at least this...
@@ -195,6 +200,7 @@ class MonitorConfig:
             "d_gap_min",
             "d_gap_rise",
             "saturation_p",
+            "minimax_p",
             "fooled_margin",
             "coverage_min",
             "coverage_peak",

@@ -368,7 +368,7 @@ def _minimax_form(h: History, c: MonitorConfig) -> Evidence | None:
     g, pf = h.window("loss/g", half), h.window("d_prob/fake", half)
     if len(g) < int(0.8 * half) or len(pf) < int(0.8 * half):
         return None
-    if max(g) < 0 and _mean(pf) < c.saturation_p:
+    if max(g) < 0 and _mean(pf) < c.minimax_p:
         return {"max_loss/g": _r(max(g)), "p_fake": _r(_mean(pf)), "steps": half}
     return None
 
