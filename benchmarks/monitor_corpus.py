@@ -75,7 +75,12 @@ found by value, and pilot-checked the same way (SGD with Nesterov momentum for b
 nor a lattice, and gave way to the plateau schedule). The ``fresh17`` part (optimisers no other part has: Adam's
 AMSGrad, Adamax, NAdam; new data: a ring of 24 as a stream) was written after a replaced optimiser's settled reading
 came to ask the full bar of one net only, and pilot-checked the same way (the NAdam loop on stacked digits dipped to
-0.15 of its best and moved to the image folder).
+0.15 of its best and moved to the image folder). The ``fresh18`` part (new loop styles: torch's StepLR halving both
+rates every 250 iterations, Adam at its default betas, CycleGAN's schedule of both rates held for half the run and
+then brought linearly to 0; new data: a ring of 26 as a fixed set; digits at batch 128) was written after a replaced
+optimiser's updates still growing came to settle at the larger recheck, committed after the minimax form's sign came
+to ask only a D that rejects more fakes than it accepts, and pilot-checked the same way (all three
+healthy set-ups trained; the default-betas digits' lowest probe from step 200 stood at 0.40 of its best).
 """
 
 from __future__ import annotations
@@ -249,6 +254,7 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "grid15": grid15,
     "ring22": lambda: ring(22, 1.0, 0.01),  # 22 modes 0.28 apart on the unit circle (fresh16's), 28 std apart
     "ring24": lambda: ring(24, 1.0, 0.009),  # 24 modes 0.26 apart on the unit circle (fresh17's), 29 std apart
+    "ring26": lambda: ring(26, 1.0, 0.008),  # 26 modes 0.24 apart on the unit circle (fresh18's), 30 std apart
 }
 
 
@@ -883,7 +889,7 @@ CAUSES = {
 # ---------------------------------------------------------------- set-ups
 
 
-SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 18)))  # the corpus's parts, in order of use
+SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 19)))  # the corpus's parts, in order of use
 
 
 @dataclass(frozen=True)
@@ -898,7 +904,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh16" (seen since their scoring), "fresh17"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh17" (seen since their scoring), "fresh18"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1203,6 +1209,16 @@ HEALTHY = [
     H("d_ams_ring24", "amsgrad_bcel", "ring24_stream", "mlp", 64, 2e-4, 2e-4, 1200, "fresh17", "bce"),
     H("d_adamax_digits", "adamax_lsgan", "digits", "dcgan", 64, 5e-4, 5e-4, 800, "fresh17", loss=None, width=16),
     H("d_nadam_folder", "nadam_hinge", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "fresh17", "hinge", width=16),
+    # --- the fresh18 held-out part: written after a replaced optimiser's updates still growing at its second
+    # recheck came to settle at the larger recheck (commit 455a745), committed after the minimax form's sign came to
+    # ask only a D that rejects more fakes than it accepts (commit ca59cbc), before any of its runs: new loop styles
+    # (torch's StepLR halving both rates every STEP_EVERY iterations; Adam at its default betas (0.9, 0.999), as
+    # scripts that never set them have it; CycleGAN's schedule, LSGAN with both rates constant for the first half of
+    # the run and falling linearly to 0 over the second, through LambdaLR), new data (a ring of 26 as a fixed set),
+    # digits at batch 128
+    H("e_steplr_ring26", "steplr_bce", "ring26", "mlp", 64, 2e-4, 2e-4, 1200, "fresh18", "bce"),
+    H("e_adamdef_digits", "adamdef_bcel", "digits", "dcgan", 128, 2e-4, 2e-4, 800, "fresh18", "bce", width=16),
+    H("e_linear_folder", "cyclegan_lsgan", "folder", "dcgan", 32, 2e-4, 2e-4, 800, "fresh18", loss=None, width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1660,6 +1676,35 @@ FAILING = [
     _fail("d_nadam_folder", "lr_step_up"),  # (600)
     _fail("d_nadam_folder", "nan"),  # (450)
     _fail("d_nadam_folder", "weak_d"),  # (450)
+    # fresh18 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 44 candidate causes on its 3 healthy set-ups (the saturating cause not tried
+    # on the least-squares loop). Dropped as never visible within the run: on the StepLR ring D made far stronger, the
+    # saturating loss, D nearly frozen or frozen, the set shrunk to 32, D's rate ramped or decayed, G's decayed, D's
+    # steps ramped; on the default-betas digits D made far stronger, the set shrunk to 32, outliers, D's rate ramped or
+    # decayed, G's decayed, D's steps ramped; on CycleGAN's folder both rates ramped, the set shrunk to 32, outliers,
+    # D's rate ramped, G's decayed, D's steps ramped
+    _fail("e_steplr_ring26", "both_lr_ramp"),  # (600)
+    _fail("e_steplr_ring26", "explode"),  # (450)
+    _fail("e_steplr_ring26", "lr_ramp"),  # (500)
+    _fail("e_steplr_ring26", "lr_step_up"),  # (450)
+    _fail("e_steplr_ring26", "nan"),  # (450)
+    _fail("e_steplr_ring26", "outliers"),  # (450)
+    _fail("e_adamdef_digits", "both_lr_ramp"),  # (700)
+    _fail("e_adamdef_digits", "explode"),  # (550)
+    _fail("e_adamdef_digits", "frozen_d"),  # (600)
+    _fail("e_adamdef_digits", "lr_ramp"),  # (500)
+    _fail("e_adamdef_digits", "lr_step_up"),  # (650)
+    _fail("e_adamdef_digits", "nan"),  # (450)
+    _fail("e_adamdef_digits", "saturating"),  # (700)
+    _fail("e_adamdef_digits", "weak_d"),  # (600)
+    _fail("e_linear_folder", "d_lr_decay"),  # (650)
+    _fail("e_linear_folder", "explode"),  # (450)
+    _fail("e_linear_folder", "frozen_d"),  # (650)
+    _fail("e_linear_folder", "lr_ramp"),  # (500)
+    _fail("e_linear_folder", "lr_step_up"),  # (700)
+    _fail("e_linear_folder", "nan"),  # (450)
+    _fail("e_linear_folder", "strong_d"),  # (650)
+    _fail("e_linear_folder", "weak_d"),  # (500)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1750,6 +1795,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         "hinge_iter": (0.0, 0.9),
         "hinge_sn_both": (0.0, 0.9),
         "hinge_expdecay": (0.0, 0.9),
+        "adamdef_bcel": (0.9, 0.999),  # torch's defaults: the betas of a script that never sets them
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
@@ -2638,6 +2684,32 @@ def step_hinge_expdecay(G, D, opt_g, opt_d, source, s, knobs, step):
     return out
 
 
+STEP_EVERY = 250  # the StepLR loop halves both rates every this many iterations
+
+
+def step_steplr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The plain BCE-with-logits loop with torch's StepLR on both optimisers (made at the first step, stepped after both
+    nets' steps): both rates halve every ``STEP_EVERY`` iterations, as scripts that decay by epochs have it."""
+    step_lr = lambda o: torch.optim.lr_scheduler.StepLR(o, STEP_EVERY, gamma=0.5)  # noqa: E731
+    schedulers = _schedulers(knobs, (opt_g, opt_d), step_lr)
+    out = step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step)
+    for sched in schedulers:
+        sched.step()
+    return out
+
+
+def step_cyclegan_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
+    """CycleGAN's schedule on the LSGAN loop: torch's LambdaLR on both optimisers (made at the first step, stepped after
+    both nets' steps) keeps both rates for the first half of the run and brings them linearly to 0 over the second."""
+    half = s.steps // 2
+    linear = lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda it: 1.0 - max(0, it - half) / (half + 1))  # noqa: E731
+    schedulers = _schedulers(knobs, (opt_g, opt_d), linear)
+    out = step_lsgan(G, D, opt_g, opt_d, source, s, knobs, step)
+    for sched in schedulers:
+        sched.step()
+    return out
+
+
 def step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step):
     """The plain BCE-with-logits loop (reals 1, fakes 0, G towards 1 on a fresh batch of fakes): the ``sgd_d`` style
     (its D under SGD with momentum and its G under Adam come from run_hand_loop) and the plateau loop's body."""
@@ -2753,6 +2825,9 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 STYLES = {
+    "steplr_bce": step_steplr_bce,
+    "adamdef_bcel": step_bce_plain,  # the plain loop; Adam at its default betas from run_hand_loop
+    "cyclegan_lsgan": step_cyclegan_lsgan,
     "amsgrad_bcel": step_bce_logits,  # the same loops; the optimisers from run_hand_loop
     "adamax_lsgan": step_lsgan,
     "nadam_hinge": step_hinge_sn,

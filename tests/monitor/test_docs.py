@@ -70,6 +70,8 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     current += ("_fresh7_lr", "_fresh6_lr", "_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new")
     current += ("_seen_lr", "_tune_lr")
     splits = list(reversed(SPLITS))  # every part of the corpus, newest (the held-out one) first
+    if not (DOCS / f"monitor_validity_{splits[0]}.json").exists():
+        splits = splits[1:]  # the newest part is committed before its one run and score: no column yet
     parts = [load(f"monitor_validity{x}.json") for x in current]
     assert [p["split"] for p in parts] == splits
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
