@@ -711,6 +711,7 @@ def test_the_minimax_forms_sign_needs_only_a_d_that_rejects_more_fakes_than_it_a
 
     mon = replay(*broken(minimax_mild))
     assert incidents(mon)[0][1] == "saturating_g" and mon.alerts[0].evidence["p_fake"] == pytest.approx(0.3)
+    assert mon.alerts[0].evidence["thresholds"] == [0.5, 0.0]  # the bar it was held to: minimax_p and the sign
     assert "saturating_g" not in [s for _, s in incidents(replay(*broken(minimax_mild), minimax_p=0.15))]
 
     def non_saturating(step, v):

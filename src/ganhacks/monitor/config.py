@@ -127,8 +127,8 @@ class MonitorConfig:
     )
     # ...or, with G's loss below 0 at every step of half a window (the minimax form's sign), mean P(fake) below this: D
     # rejects more fakes than it accepts, where the minimax gradient (~p) is already the smaller of the two forms' (the
-    # non-saturating ~1 - p). In-sample (fresh14 to fresh17 replayed) 0.15 -> 0.5: right first 159 -> 163 of 192, false
-    # alarms unchanged there and before the cause in all 170 swap runs (docs/monitor_minimax.json)
+    # non-saturating ~1 - p). 0.15 -> 0.5 on every run it can change, live: the corpus's 20 saturating runs right first
+    # 9 -> 15, its 180 healthy runs' false alarms unchanged (docs/monitor_minimax.json)
     minimax_p: float = 0.5
     overfit_every: int = 25  # measure D on training reals, held-out reals and fakes every N steps (3 D forwards)
     overfit_rv: float = 0.5  # D overfits: r_v = (D(train) - D(held-out)) / (D(train) - D(fake)) at least this...

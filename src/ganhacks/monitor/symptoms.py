@@ -236,8 +236,9 @@ def _updates_jump(h: History, c: MonitorConfig) -> Evidence | None:
     to it, a surge falls back to the usual). A history without rechecks (``jump_recheck`` = 0, or recorded before
     they existed) is judged on the layer reading alone. A reading taken at a replaced optimiser's first step (an SGD
     whose momentum buffer is still empty takes a step ten times smaller than the ones that follow) gets a second
-    recheck from the monitor: at it the first recheck stands in for the reading, one net's at the full bar and the
-    other's at the recheck's share, and the second confirms both. Cost: at one step in ``layer_every``, the medians of
+    recheck from the monitor: at it the larger of each net's two rechecks stands in for the reading (``settle_either``;
+    updates still growing have not settled at the first), one net's at the full bar and the other's at the recheck's
+    share, and the smaller must stand at the share in both nets. Cost: at one step in ``layer_every``, the medians of
     at most ``SLOW_BASE`` earlier readings of two series.
     """
     latest = h.latest
@@ -356,13 +357,14 @@ def detect_grad_vanish(h: History, c: MonitorConfig) -> Evidence | None:
 
 
 def _minimax_form(h: History, c: MonitorConfig) -> Evidence | None:
-    """G's loss is negative throughout the newest half window while D rejects the fakes.
+    """G's loss is negative throughout the newest half window while D rejects more fakes than it accepts (mean
+    P(fake) under ``minimax_p``).
 
-    Every G loss whose value can be negative while D is confident is the minimax form
-    log(1 - D(G(z))) (< 0 for any p = D(G(z)) > 0); the non-saturating, least-squares, hinge and
-    relativistic G losses are all positive there. So the sign tells the saturating form apart
-    from a merely strong D half a window before the flat-loss test can (its window still holds
-    the steps before the switch).
+    Of the G losses of the kinds this symptom applies to (BCE, minimax), only the minimax form
+    log(1 - D(G(z))) is ever negative (< 0 for any p = D(G(z)) > 0); the non-saturating -log p is
+    positive. So the sign tells the saturating form apart from a merely strong D half a window
+    before the flat-loss test can (its window still holds the steps before the switch), and
+    from p < 0.5 on the minimax gradient (~p) is already smaller than the non-saturating one (~1 - p).
     """
     half = max(4, c.window // 2)
     g, pf = h.window("loss/g", half), h.window("d_prob/fake", half)
@@ -645,13 +647,13 @@ def detect_saturating_g(h: History, c: MonitorConfig) -> Evidence | None:
     With G's minimax loss log(1 - D(G(z))) ~ -p for a small p = D(G(z)), the loss and its gradient
     (~p) both vanish; the non-saturating -log p is large there instead, so a near-zero G loss
     while D is confident marks the saturated regime whatever the loss is called. A G loss that
-    stays negative while D is confident is the minimax form too (:func:`_minimax_form`), seen
+    stays negative while D rejects more fakes than it accepts is the minimax form (:func:`_minimax_form`), seen
     before the flat-loss window has filled.
     """
     pf, flat = _full(h, "d_prob/fake", c), _flat_g_loss(h, c)
     if (form := _minimax_form(h, c)) is not None:
         gn = h.window("grad_norm/g", c.window)
-        return {**form, "grad_norm/g": _r(_mean(gn)) if gn else None, "thresholds": [c.saturation_p, 0.0]}
+        return {**form, "grad_norm/g": _r(_mean(gn)) if gn else None, "thresholds": [c.minimax_p, 0.0]}
     if not pf or flat is None:
         return None
     p = _mean(pf)
