@@ -24,7 +24,8 @@ def test_the_pilot_says_which_healthy_set_ups_do_not_train_and_when_causes_becom
     failing = {"setup": "z_restart_ring18+nan", "seed": 100, "probes": probes([1.0] * 8 + [0.0] * 4, finite=True)}
     lines = pilot([healthy, collapsed, failing])
     assert any(
-        "z_restart_ring18 " in line and line.endswith(": trains; lowest probe from step 200: 1.00 of best")
+        "z_restart_ring18 " in line
+        and line.endswith(": trains; best probe 1.00 of the modes; lowest probe from step 200: 1.00 of best")
         for line in lines
     )
     assert any("z_radam_stacked " in line and "does NOT train" in line for line in lines)
