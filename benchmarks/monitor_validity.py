@@ -610,6 +610,28 @@ def splice(doc: str, tag: str, block: str) -> str:
     return doc[:start] + "\n" + block + "\n" + doc[end:]
 
 
+def lead_bound(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """How large a lead the scored parts allow at all: a lead is the visible step minus the step the incident was
+    reported, and no incident can come before its cause, so a run's lead is at most the steps from its cause to its
+    visible failure. Per part and over all of them: the failing runs that became visible, the median of those steps
+    (the largest median lead any monitor could reach on them, reporting at the cause itself), and how many runs allow
+    a lead of 200 (issue 13's target) or became visible within 50 steps (one probe)."""
+
+    def gaps(runs: list[dict[str, Any]]) -> list[int]:
+        return [r["visible_at"] - _setup(r["setup"]).switch_at for r in runs if r["cause"] and r.get("visible_at")]
+
+    def stats(g: list[int]) -> dict[str, Any]:
+        return {
+            "visible_runs": len(g),
+            "cause_to_visible_median": statistics.median(g) if g else None,
+            "runs_allowing_200": sum(x >= 200 for x in g),
+            "runs_visible_within_50": sum(x <= 50 for x in g),
+        }
+
+    per = {p["split"]: stats(gaps(p["runs"])) for p in parts}
+    return {"parts": per, "all": stats([x for p in parts for x in gaps(p["runs"])])}
+
+
 def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Two scores of the same runs (``score --json`` with a rule and without it): per cause, the failing runs right
     first and detected under each, the false alarms under each, and every run whose first incident after the switch
@@ -700,6 +722,9 @@ def main(argv: list[str] | None = None) -> int:
     sm.add_argument("json")
     rg = sub.add_parser("ranges", help="each healthy hand loop's largest real batch over its held-out reals")
     rg.add_argument("--json", help="write the figures to this JSON file")
+    lb = sub.add_parser("bound", help="the largest median lead the scored parts allow (cause to visible failure)")
+    lb.add_argument("jsons", nargs="+", help="JSONs written by `score --json` or `run --json`, one per part")
+    lb.add_argument("--json", help="write the figures to this JSON file")
     cp = sub.add_parser("compare", help="two scores of the same records (a rule off, then on): what changed")
     cp.add_argument("before", help="JSON written by `score --json` without the rule")
     cp.add_argument("after", help="JSON written by `score --json` with it")
@@ -733,6 +758,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
         print(json.dumps({k: v for k, v in out.items() if k != "per_setup"}, indent=1))
+        return 0
+    if args.cmd == "bound":
+        out = {"command": "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+        out |= lead_bound([json.loads(Path(p).read_text()) for p in args.jsons])
+        if args.json:
+            Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
+        print(json.dumps(out["all"], indent=1))
         return 0
     if args.cmd == "compare":
         out = compare(*(json.loads(Path(p).read_text()) for p in (args.before, args.after)))

@@ -1,7 +1,7 @@
 """The validity pilot's verdicts (benchmarks/monitor_validity.py), read from the probe alone."""
 
 import pytest
-from benchmarks.monitor_validity import compare, lowest_share, pilot, trains
+from benchmarks.monitor_validity import compare, lead_bound, lowest_share, pilot, trains
 
 
 def probes(modes, finite=True):
@@ -60,3 +60,18 @@ def test_compare_counts_each_cause_under_both_scores_and_lists_the_runs_that_cha
     other["runs"][0]["seed"] = 1
     with pytest.raises(SystemExit, match="different runs"):
         compare(scored("mode_collapse", False), other)
+
+
+def test_the_lead_bound_is_the_steps_from_each_cause_to_its_visible_failure():
+    """A run's lead cannot pass the steps from its cause to its visible failure: two visible runs of a part (their
+    causes at step 400: visible at 450 and 700) allow leads of 50 and 300, median 175; a run never visible and a
+    healthy one add nothing."""
+    runs = [
+        {"setup": "t_ring8_rec+strong_d", "cause": "strong_d", "visible_at": 450},
+        {"setup": "t_ring8_rec+saturating", "cause": "saturating", "visible_at": 700},
+        {"setup": "t_ring8_rec+strong_d", "cause": "strong_d", "visible_at": None},
+        {"setup": "t_ring8_rec", "cause": None},
+    ]
+    out = lead_bound([{"split": "tune", "runs": runs}])
+    want = {"visible_runs": 2, "cause_to_visible_median": 175, "runs_allowing_200": 1, "runs_visible_within_50": 1}
+    assert out["parts"]["tune"] == want and out["all"] == want
