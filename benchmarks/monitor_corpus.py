@@ -80,7 +80,12 @@ rates every 250 iterations, Adam at its default betas, CycleGAN's schedule of bo
 then brought linearly to 0; new data: a ring of 26 as a fixed set; digits at batch 128) was written after a replaced
 optimiser's updates still growing came to settle at the larger recheck, committed after the minimax form's sign came
 to ask only a D that rejects more fakes than it accepts, and pilot-checked the same way (all three
-healthy set-ups trained; the default-betas digits' lowest probe from step 200 stood at 0.40 of its best).
+healthy set-ups trained; the default-betas digits' lowest probe from step 200 stood at 0.40 of its best). The
+``fresh19`` part (new loop styles: SNGAN's hinge loop with torch's older hook-based spectral norm, AdamW under a cosine
+schedule to 0 over the run, BCE with every gradient entry clipped by value; new data: a ring of 28 as a stream) was
+written after fresh18's one score with no rule changed since, and pilot-checked the same way, now with each healthy
+run's best probe as a share of all modes (all three reached every mode; the value-clipped folder learned slowly, its
+lowest probe from step 200 at 0.30 of its best).
 """
 
 from __future__ import annotations
@@ -255,6 +260,7 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring22": lambda: ring(22, 1.0, 0.01),  # 22 modes 0.28 apart on the unit circle (fresh16's), 28 std apart
     "ring24": lambda: ring(24, 1.0, 0.009),  # 24 modes 0.26 apart on the unit circle (fresh17's), 29 std apart
     "ring26": lambda: ring(26, 1.0, 0.008),  # 26 modes 0.24 apart on the unit circle (fresh18's), 30 std apart
+    "ring28": lambda: ring(28, 1.0, 0.0075),  # 28 modes 0.22 apart on the unit circle (fresh19's), 30 std apart
 }
 
 
@@ -889,7 +895,7 @@ CAUSES = {
 # ---------------------------------------------------------------- set-ups
 
 
-SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 19)))  # the corpus's parts, in order of use
+SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 20)))  # the corpus's parts, in order of use
 
 
 @dataclass(frozen=True)
@@ -904,7 +910,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh17" (seen since their scoring), "fresh18"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh18" (seen since their scoring), "fresh19"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1219,6 +1225,14 @@ HEALTHY = [
     H("e_steplr_ring26", "steplr_bce", "ring26", "mlp", 64, 2e-4, 2e-4, 1200, "fresh18", "bce"),
     H("e_adamdef_digits", "adamdef_bcel", "digits", "dcgan", 128, 2e-4, 2e-4, 800, "fresh18", "bce", width=16),
     H("e_linear_folder", "cyclegan_lsgan", "folder", "dcgan", 32, 2e-4, 2e-4, 800, "fresh18", loss=None, width=16),
+    # --- the fresh19 held-out part: written after the fresh18 part's one score (commit 283faa4), with no rule changed
+    # since, before any of its runs: new loop styles (SNGAN's hinge loop with torch's older hook-based
+    # nn.utils.spectral_norm, whose weights live in weight_orig; AdamW with CosineAnnealingLR bringing both rates to 0
+    # over the run, on the softplus loop; BCE with logits and both nets' gradients clipped by value at CLIP_VALUE, as
+    # some scripts do), new data (a ring of 28 as a stream)
+    H("g_legacysn_ring28", "hinge_legacy_sn", "ring28_stream", "mlp", 64, 2e-4, 2e-4, 1200, "fresh19", "hinge"),
+    H("g_cosine_digits", "cosine_adamw", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh19", "bce", width=16),
+    H("g_clipval_folder", "clipvalue_bce", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "fresh19", "bce", width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1705,6 +1719,43 @@ FAILING = [
     _fail("e_linear_folder", "nan"),  # (450)
     _fail("e_linear_folder", "strong_d"),  # (650)
     _fail("e_linear_folder", "weak_d"),  # (500)
+    # fresh19 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 43 candidate causes on its 3 healthy set-ups (on the hinge ring neither the
+    # saturating cause, which has no hinge form, nor the set shrunk, which a stream does not have). Dropped as never
+    # visible within the run: on the hook-SN ring D's rate decayed, D's steps ramped; on the cosine digits D made far
+    # stronger, the saturating loss, the set shrunk to 32, outliers, D's rate ramped or decayed, G's decayed, D's steps
+    # ramped; on the value-clipped folder D's rate ramped, D's steps ramped
+    _fail("g_legacysn_ring28", "both_lr_ramp"),  # (550)
+    _fail("g_legacysn_ring28", "d_lr_ramp"),  # (950)
+    _fail("g_legacysn_ring28", "explode"),  # (450)
+    _fail("g_legacysn_ring28", "frozen_d"),  # (750)
+    _fail("g_legacysn_ring28", "g_lr_decay"),  # (850)
+    _fail("g_legacysn_ring28", "lr_ramp"),  # (500)
+    _fail("g_legacysn_ring28", "lr_step_up"),  # (650)
+    _fail("g_legacysn_ring28", "nan"),  # (450)
+    _fail("g_legacysn_ring28", "outliers"),  # (500)
+    _fail("g_legacysn_ring28", "strong_d"),  # (750)
+    _fail("g_legacysn_ring28", "weak_d"),  # (550)
+    _fail("g_cosine_digits", "both_lr_ramp"),  # (600)
+    _fail("g_cosine_digits", "explode"),  # (450)
+    _fail("g_cosine_digits", "frozen_d"),  # (450)
+    _fail("g_cosine_digits", "lr_ramp"),  # (450)
+    _fail("g_cosine_digits", "lr_step_up"),  # (450)
+    _fail("g_cosine_digits", "nan"),  # (450)
+    _fail("g_cosine_digits", "weak_d"),  # (450)
+    _fail("g_clipval_folder", "both_lr_ramp"),  # (450)
+    _fail("g_clipval_folder", "d_lr_decay"),  # (500)
+    _fail("g_clipval_folder", "explode"),  # (450)
+    _fail("g_clipval_folder", "frozen_d"),  # (450)
+    _fail("g_clipval_folder", "g_lr_decay"),  # (550)
+    _fail("g_clipval_folder", "lr_ramp"),  # (500)
+    _fail("g_clipval_folder", "lr_step_up"),  # (500)
+    _fail("g_clipval_folder", "memorise"),  # (750)
+    _fail("g_clipval_folder", "nan"),  # (450)
+    _fail("g_clipval_folder", "outliers"),  # (550)
+    _fail("g_clipval_folder", "saturating"),  # (500)
+    _fail("g_clipval_folder", "strong_d"),  # (550)
+    _fail("g_clipval_folder", "weak_d"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1782,6 +1833,10 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         for m in list(G.modules()):
             if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
                 spectral_norm(m)
+    if s.style == "hinge_legacy_sn":  # the older hook-based spectral norm (weight_orig, a pre-forward hook)
+        for m in list(D.modules()):
+            if isinstance(m, (nn.Linear, nn.Conv2d)):
+                nn.utils.spectral_norm(m)
     betas = {
         "hinge_sn": (0.0, 0.9),
         "wgan_gp": (0.0, 0.9),
@@ -1796,6 +1851,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         "hinge_sn_both": (0.0, 0.9),
         "hinge_expdecay": (0.0, 0.9),
         "adamdef_bcel": (0.9, 0.999),  # torch's defaults: the betas of a script that never sets them
+        "hinge_legacy_sn": (0.0, 0.9),
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
@@ -1813,7 +1869,7 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         opt_g, opt_d = (torch.optim.NAdam(m.parameters(), lr=lr, betas=betas) for m, lr in ((G, s.lr_g), (D, s.lr_d)))
     elif s.style == "rmsprop_ns":  # RMSprop for both nets, as some DCGAN tutorials have it
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
-    elif s.style == "adamw_warmup":  # the warm-up loop writes its learning rates from its first step on
+    elif s.style in ("adamw_warmup", "cosine_adamw"):  # AdamW, weight decay 0.01 (warmed up; or cosine to 0)
         opt_g = torch.optim.AdamW(G.parameters(), lr=s.lr_g, betas=betas, weight_decay=0.01)
         opt_d = torch.optim.AdamW(D.parameters(), lr=s.lr_d, betas=betas, weight_decay=0.01)
     else:
@@ -2685,6 +2741,42 @@ def step_hinge_expdecay(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 STEP_EVERY = 250  # the StepLR loop halves both rates every this many iterations
+CLIP_VALUE = 0.1  # the clipped loop's bound on every gradient entry (torch.nn.utils.clip_grad_value_)
+
+
+def step_cosine_adamw(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The non-saturating softplus loop under AdamW with torch's CosineAnnealingLR on both optimisers (T_max the run's
+    length, made at the first step, stepped after both nets' steps): both rates fall along a half cosine to 0."""
+    cosine = lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, s.steps)  # noqa: E731
+    schedulers = _schedulers(knobs, (opt_g, opt_d), cosine)
+    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
+    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
+    for sched in schedulers:
+        sched.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+def step_clipvalue_bce(G, D, opt_g, opt_d, source, s, knobs, step):
+    """The plain BCE-with-logits loop with every gradient entry of both nets clipped to [-CLIP_VALUE, CLIP_VALUE]
+    (``torch.nn.utils.clip_grad_value_``) before each step: the optimisers' hooks see the clipped gradients."""
+    adv = nn.BCEWithLogitsLoss()
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
+        opt_d.zero_grad()
+        d_loss.backward()
+        nn.utils.clip_grad_value_(D.parameters(), CLIP_VALUE)
+        if not knobs.d_frozen:
+            opt_d.step()
+    pred = D(fake)
+    g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+    opt_g.zero_grad()
+    g_loss.backward()
+    nn.utils.clip_grad_value_(G.parameters(), CLIP_VALUE)
+    opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
 
 
 def step_steplr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2825,6 +2917,9 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
 
 
 STYLES = {
+    "hinge_legacy_sn": step_hinge_sn,  # the SNGAN loop; the hook-based spectral norm from run_hand_loop
+    "cosine_adamw": step_cosine_adamw,
+    "clipvalue_bce": step_clipvalue_bce,
     "steplr_bce": step_steplr_bce,
     "adamdef_bcel": step_bce_plain,  # the plain loop; Adam at its default betas from run_hand_loop
     "cyclegan_lsgan": step_cyclegan_lsgan,

@@ -17,7 +17,7 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` to ``fresh18`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+``fresh3`` to ``fresh19`` (each written and pilot-checked after the rules of its round were frozen, committed, run
 once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
@@ -706,6 +706,9 @@ def main(argv: list[str] | None = None) -> int:
         "records", nargs="+", help="record files: the first file's runs, each replaced by a later file's run of it"
     )
     sc.add_argument("--set", nargs="*", default=[])
+    sc.add_argument(
+        "--pool", action="store_true", help="every file's runs scored as one (parts held out under the same rules)"
+    )
     sc.add_argument("--verbose", action="store_true")
     sc.add_argument("--json", help="write the judged runs and the summary to this JSON file (as `run --json`)")
     rd = sub.add_parser("render", help="print docs/monitor.md's tables from a JSON written by `run --json`")
@@ -787,10 +790,12 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)
     if args.cmd == "score":
         # the first file's runs; a run of a later file replaces the same set-up and seed's run (a set-up re-run after a
-        # fix), and a later file's runs of other parts are left out (one file may re-run set-ups of every part)
+        # fix), and a later file's runs of other parts are left out (one file may re-run set-ups of every part); with
+        # --pool every file's runs are kept (parts held out under the same rules, scored as one)
         merged = {(r["setup"], r["seed"]): r for r in _load(args.records[0])}
         for path in args.records[1:]:
-            merged.update({key: r for r in _load(path) if (key := (r["setup"], r["seed"])) in merged})
+            later = {(r["setup"], r["seed"]): r for r in _load(path)}
+            merged.update(later if args.pool else {key: r for key, r in later.items() if key in merged})
         t = time.time()
         judged, summary = assess(list(merged.values()), config)
         if args.verbose:
