@@ -337,6 +337,23 @@ def update_level(rows_, net):
     return statistics.median(earlier[-20:])
 
 
+def swapped_at_break(levels):
+    """The base run with rechecks, its optimisers replaced at BREAK: ``levels`` maps each net to its update sizes at
+    the reading (BREAK) and the two rechecks (BREAK + 10, BREAK + 20), as multiples of its earlier level. Returns the
+    rows, the loss kind and each net's earlier level."""
+    rows_, kind = broken(lambda s, v: None)
+    rows_ = with_rechecks(rows_)
+    at = {step: values for step, values in rows_}
+    assert "update_ratio/d" in at[BREAK]
+    base = {}
+    for net, (reading, first, second) in levels.items():
+        base[net] = update_level(rows_, net)
+        at[BREAK][f"update_ratio/{net}"] = reading * base[net]
+        at[BREAK + 10][f"update_recheck/{net}"] = first * base[net]
+        at[BREAK + 20][f"update_recheck/{net}"] = second * base[net]
+    return rows_, kind, base
+
+
 def test_a_jump_that_holds_at_the_recheck_is_an_explosion_a_surge_that_passes_is_not():
     """With rechecks in the history the jump test is asked at the recheck, ``jump_recheck`` = 10 steps after the layer
     reading: both nets' updates x10 from BREAK on (a learning rate raised) stand x10 at both and open grad_explode at
@@ -396,16 +413,7 @@ def test_a_replaced_optimisers_second_recheck_confirms_its_first():
     second, the first stands in for the reading (8 >= 4) and the second confirms it (6 >= 2): grad_explode at
     BREAK + 20, its evidence saying so. With ``settle_recheck`` off the second recheck is read as if it had not been
     taken (the history of a monitor without the rule): nothing before the grid's next reading."""
-    rows_, kind = broken(lambda s, v: None)
-    rows_ = with_rechecks(rows_)
-    at = {step: values for step, values in rows_}
-    assert "update_ratio/d" in at[BREAK]
-    base = {}
-    for net in "dg":
-        base[net] = update_level(rows_, net)
-        at[BREAK][f"update_ratio/{net}"] = 1.5 * base[net]
-        at[BREAK + 10][f"update_recheck/{net}"] = 8.0 * base[net]
-        at[BREAK + 20][f"update_recheck/{net}"] = 6.0 * base[net]
+    rows_, kind, base = swapped_at_break({"d": (1.5, 8.0, 6.0), "g": (1.5, 8.0, 6.0)})
     mon = replay(rows_, kind)
     assert incidents(mon)[0] == (BREAK + 20, "grad_explode") and "settled" in mon.alerts[0].evidence
     evidence = mon.alerts[0].evidence  # the first recheck stands as the reading, the second as its recheck
@@ -421,14 +429,7 @@ def test_a_replaced_optimisers_settled_reading_asks_the_full_bar_of_one_net(g_se
     recheck's share (2) of the other: D at 8 times its level and G at 3 opens grad_explode at the second recheck (both
     confirmed at 6 and 3); G at 1.5 does not. A reading on the grid still asks the full bar of both nets: the same D at
     8 and G at 3 there, rechecked at 6 and 3, opens nothing."""
-    rows_, kind = broken(lambda s, v: None)
-    rows_ = with_rechecks(rows_)
-    at = {step: values for step, values in rows_}
-    for net, settled, confirmed in (("d", 8.0, 6.0), ("g", g_settled, 3.0)):
-        base = update_level(rows_, net)
-        at[BREAK][f"update_ratio/{net}"] = 1.0 * base
-        at[BREAK + 10][f"update_recheck/{net}"] = settled * base
-        at[BREAK + 20][f"update_recheck/{net}"] = confirmed * base
+    rows_, kind, _ = swapped_at_break({"d": (1.0, 8.0, 6.0), "g": (1.0, g_settled, 3.0)})
     found = [i for i in incidents(replay(rows_, kind)) if i[0] <= BREAK + 40]
     assert ((BREAK + 20, "grad_explode") in found) == fires
     second = ("update_recheck/d", "update_recheck/g")
@@ -449,14 +450,7 @@ def test_a_replaced_optimisers_updates_still_growing_settle_at_the_larger_rechec
     (3.5 and 3.4 >= 2): grad_explode at BREAK + 20. Off, the first recheck alone must meet the full bar, and neither
     net's does: nothing. A first recheck under the share (G at 1.5) leaves the second alone, and one reading is not
     enough either way."""
-    rows_, kind = broken(lambda s, v: None)
-    rows_ = with_rechecks(rows_)
-    at = {step: values for step, values in rows_}
-    for net, first, second in (("d", 3.5, 8.2), ("g", first_g, 12.3)):
-        base = update_level(rows_, net)
-        at[BREAK][f"update_ratio/{net}"] = 0.6 * base
-        at[BREAK + 10][f"update_recheck/{net}"] = first * base
-        at[BREAK + 20][f"update_recheck/{net}"] = second * base
+    rows_, kind, _ = swapped_at_break({"d": (0.6, 3.5, 8.2), "g": (0.6, first_g, 12.3)})
     mon = replay(rows_, kind)
     found = [i for i in incidents(mon) if i[0] <= BREAK + 40]
     assert ((BREAK + 20, "grad_explode") in found) == fires
