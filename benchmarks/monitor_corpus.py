@@ -2015,13 +2015,16 @@ def step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step):
     return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
 
 
-def _d_step(opt_d, d_loss, knobs, clip=None):
+def _d_step(opt_d, d_loss, knobs, clip=None, clip_value=None):
     """One step of D (or the critic) on its loss (skipped when D is frozen: the forgotten ``opt_d.step()``); ``clip``:
-    D's gradients clipped to this total norm before the step (``torch.nn.utils.clip_grad_norm_``)."""
+    D's gradients clipped to this total norm before the step (``torch.nn.utils.clip_grad_norm_``); ``clip_value``:
+    each gradient entry clipped to this size (``torch.nn.utils.clip_grad_value_``)."""
     opt_d.zero_grad()
     d_loss.backward()
     if clip is not None:
         nn.utils.clip_grad_norm_([p for group in opt_d.param_groups for p in group["params"]], clip)
+    if clip_value is not None:
+        nn.utils.clip_grad_value_([p for group in opt_d.param_groups for p in group["params"]], clip_value)
     if not knobs.d_frozen:
         opt_d.step()
 
@@ -2692,6 +2695,19 @@ def _schedulers(knobs: Knobs, opts: tuple, make: Callable) -> list:
     return knobs.schedulers
 
 
+def _scheduled(make: Callable, body: Callable, G, D, opt_g, opt_d, source, s, knobs, step, on_d_loss=False):
+    """One iteration of ``body`` (a loop's step function) in a scheduled loop: both optimisers' schedulers, made by
+    ``make`` at the first step, stepped after both nets' steps (``on_d_loss``: on D's loss, as ReduceLROnPlateau)."""
+    schedulers = _schedulers(knobs, (opt_g, opt_d), make)
+    out = body(G, D, opt_g, opt_d, source, s, knobs, step)
+    for sched in schedulers:
+        if on_d_loss:
+            sched.step(float(out["d_loss"]))
+        else:
+            sched.step()
+    return out
+
+
 RESTART_EVERY = 230  # the scheduled loop's cosine cycle (iterations): the rates jump back up off the monitor's grid
 
 
@@ -2700,12 +2716,8 @@ def step_cosine_restarts(G, D, opt_g, opt_d, source, s, knobs, step):
     RESTART_EVERY, eta_min 0) on both optimisers, made at the first step and stepped after both nets' steps: each
     rate falls to nearly 0 over a cycle and jumps back to the full rate at its end; the non-saturating softplus
     losses."""
-    _schedulers(knobs, (opt_g, opt_d), lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, RESTART_EVERY))
-    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
-    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
-    for sched in knobs.schedulers:
-        sched.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    restarts = lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, RESTART_EVERY)  # noqa: E731
+    return _scheduled(restarts, step_ns_sn, G, D, opt_g, opt_d, source, s, knobs, step)
 
 
 def step_dragan(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2733,11 +2745,8 @@ def step_hinge_expdecay(G, D, opt_g, opt_d, source, s, knobs, step):
     """SNGAN's hinge loop (spectral norm in D, Adam(0, 0.9)) with torch's ExponentialLR on both optimisers, made at the
     first step and stepped after both nets' steps: the rates shrink by ``LR_DECAY`` at every iteration (its chainable
     form multiplies the groups' current rates, so a cause's change of rate stays)."""
-    schedulers = _schedulers(knobs, (opt_g, opt_d), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, LR_DECAY))
-    out = step_hinge_sn(G, D, opt_g, opt_d, source, s, knobs, step)
-    for sched in schedulers:
-        sched.step()
-    return out
+    decay = lambda o: torch.optim.lr_scheduler.ExponentialLR(o, LR_DECAY)  # noqa: E731
+    return _scheduled(decay, step_hinge_sn, G, D, opt_g, opt_d, source, s, knobs, step)
 
 
 STEP_EVERY = 250  # the StepLR loop halves both rates every this many iterations
@@ -2748,12 +2757,7 @@ def step_cosine_adamw(G, D, opt_g, opt_d, source, s, knobs, step):
     """The non-saturating softplus loop under AdamW with torch's CosineAnnealingLR on both optimisers (T_max the run's
     length, made at the first step, stepped after both nets' steps): both rates fall along a half cosine to 0."""
     cosine = lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, s.steps)  # noqa: E731
-    schedulers = _schedulers(knobs, (opt_g, opt_d), cosine)
-    d_loss, real_pred, fake_pred = _ns_d_steps(G, D, opt_d, source, s, knobs, step)
-    g_loss = _ns_g_step(G, D, opt_g, s, knobs)
-    for sched in schedulers:
-        sched.step()
-    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+    return _scheduled(cosine, step_ns_sn, G, D, opt_g, opt_d, source, s, knobs, step)
 
 
 def step_clipvalue_bce(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2765,11 +2769,7 @@ def step_clipvalue_bce(G, D, opt_g, opt_d, source, s, knobs, step):
         fake = G(_z(s.batch, s))
         real_pred, fake_pred = D(real), D(fake.detach())
         d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
-        opt_d.zero_grad()
-        d_loss.backward()
-        nn.utils.clip_grad_value_(D.parameters(), CLIP_VALUE)
-        if not knobs.d_frozen:
-            opt_d.step()
+        _d_step(opt_d, d_loss, knobs, clip_value=CLIP_VALUE)
     pred = D(fake)
     g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
     opt_g.zero_grad()
@@ -2783,11 +2783,7 @@ def step_steplr_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     """The plain BCE-with-logits loop with torch's StepLR on both optimisers (made at the first step, stepped after both
     nets' steps): both rates halve every ``STEP_EVERY`` iterations, as scripts that decay by epochs have it."""
     step_lr = lambda o: torch.optim.lr_scheduler.StepLR(o, STEP_EVERY, gamma=0.5)  # noqa: E731
-    schedulers = _schedulers(knobs, (opt_g, opt_d), step_lr)
-    out = step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step)
-    for sched in schedulers:
-        sched.step()
-    return out
+    return _scheduled(step_lr, step_bce_plain, G, D, opt_g, opt_d, source, s, knobs, step)
 
 
 def step_cyclegan_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2795,11 +2791,7 @@ def step_cyclegan_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
     both nets' steps) keeps both rates for the first half of the run and brings them linearly to 0 over the second."""
     half = s.steps // 2
     linear = lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda it: 1.0 - max(0, it - half) / (half + 1))  # noqa: E731
-    schedulers = _schedulers(knobs, (opt_g, opt_d), linear)
-    out = step_lsgan(G, D, opt_g, opt_d, source, s, knobs, step)
-    for sched in schedulers:
-        sched.step()
-    return out
+    return _scheduled(linear, step_lsgan, G, D, opt_g, opt_d, source, s, knobs, step)
 
 
 def step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step):
@@ -2909,11 +2901,7 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     iteration (made at the first step): both rates halve whenever D's loss has not reached a new low for
     ``PLATEAU_PATIENCE`` iterations, at steps the data decide."""
     plateau = lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=PLATEAU_PATIENCE)  # noqa: E731
-    schedulers = _schedulers(knobs, (opt_g, opt_d), plateau)
-    out = step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step)
-    for sched in schedulers:
-        sched.step(float(out["d_loss"]))
-    return out
+    return _scheduled(plateau, step_bce_plain, G, D, opt_g, opt_d, source, s, knobs, step, on_d_loss=True)
 
 
 STYLES = {
