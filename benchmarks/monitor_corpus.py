@@ -2702,7 +2702,7 @@ def _scheduled(make: Callable, body: Callable, G, D, opt_g, opt_d, source, s, kn
     out = body(G, D, opt_g, opt_d, source, s, knobs, step)
     for sched in schedulers:
         if on_d_loss:
-            sched.step(float(out["d_loss"]))
+            sched.step(float(out["d_loss"].detach()))
         else:
             sched.step()
     return out

@@ -614,8 +614,9 @@ def lead_bound(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """How large a lead the scored parts allow at all: a lead is the visible step minus the step the incident was
     reported, and no incident can come before its cause, so a run's lead is at most the steps from its cause to its
     visible failure. Per part and over all of them: the failing runs that became visible, the median of those steps
-    (the largest median lead any monitor could reach on them, reporting at the cause itself), and how many runs allow
-    a lead of 200 (issue 13's target) or became visible within 50 steps (one probe)."""
+    (the median lead of a monitor right first on every one of them and reporting each at its cause: none right on all
+    of them has more), and how many runs allow a lead of 200 (issue 13's target) or became visible within 50 steps
+    (one probe)."""
 
     def gaps(runs: list[dict[str, Any]]) -> list[int]:
         return [r["visible_at"] - _setup(r["setup"]).switch_at for r in runs if r["cause"] and r.get("visible_at")]
