@@ -333,11 +333,16 @@ def score(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str
 TRAINS_SHARE = 0.5  # a healthy set-up trains when its last probe covers at least this share of its best probe's modes
 
 
+def best_modes(probes: list[dict]) -> float:
+    """The largest share of the modes any of a run's probes covered (0 for no probes)."""
+    return max((p["modes"] for p in probes), default=0.0)
+
+
 def trains(probes: list[dict]) -> bool:
     """Whether a healthy run trained, by its probe: its last probe finite and covering at least ``TRAINS_SHARE`` of the
     modes its best probe covered. (Every healthy run of the parts up to fresh13 ends at 0.69 of its best or more, but
     fresh13's RAdam stacked digits, 0.05 and 0.29: a collapse the fresh13 pilot passed by eye.)"""
-    best = max((p["modes"] for p in probes), default=0.0)
+    best = best_modes(probes)
     return bool(probes) and probes[-1]["finite"] and probes[-1]["modes"] >= TRAINS_SHARE * best
 
 
@@ -355,7 +360,7 @@ def pilot(records: list[dict[str, Any]]) -> list[str]:
             lines.append(f"pilot {s.name:36s} seed {r['seed']}: visible at {vis if vis is not None else 'never'}")
         else:
             verdict = "trains" if trains(r["probes"]) else "does NOT train (fix the set-up before its records)"
-            low, best = lowest_share(r["probes"]), max((p["modes"] for p in r["probes"]), default=0.0)
+            low, best = lowest_share(r["probes"]), best_modes(r["probes"])
             lines.append(
                 f"pilot {s.name:36s} seed {r['seed']}: {verdict}; best probe {best:.2f} of the modes; "
                 f"lowest probe from step 200: {low:.2f} of best"
@@ -371,7 +376,7 @@ def lowest_share(probes: list[dict], start: int = 200) -> float:
     default-betas digits passed at 0.40 of a best of 0.5: one to five classes of ten throughout, where the corpus's
     other digits set-ups cover five or more at every probe from step 400 on), not a verdict itself (two cases are no
     threshold: the stacked digits' healthy runs reach 0.18 to 0.67 of their modes at best)."""
-    best = max((p["modes"] for p in probes), default=0.0)
+    best = best_modes(probes)
     late = [p["modes"] for p in probes if p["step"] >= start]
     return min(late) / best if late and best > 0 else 0.0
 
@@ -738,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
     fx.add_argument("out", help="folder")
     fx.add_argument("runs", nargs="+", help="SETUP:SEED[:LAST_STEP]")
     args = ap.parse_args(argv)
+    command = "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)
 
     if args.cmd == "render":
         block = render(*(json.loads(Path(p).read_text()) for p in (args.json, *args.in_sample)))
@@ -764,8 +770,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in out.items() if k != "per_setup"}, indent=1))
         return 0
     if args.cmd == "bound":
-        out = {"command": "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)}
-        out |= lead_bound([json.loads(Path(p).read_text()) for p in args.jsons])
+        out = {"command": command} | lead_bound([json.loads(Path(p).read_text()) for p in args.jsons])
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
         print(json.dumps(out["all"], indent=1))
@@ -788,7 +793,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     overrides = _parse_sets(args.set)
     config = MonitorConfig(**overrides)
-    command = "python benchmarks/monitor_validity.py " + " ".join(sys.argv[1:] if argv is None else argv)
     if args.cmd == "score":
         # the first file's runs; a run of a later file replaces the same set-up and seed's run (a set-up re-run after a
         # fix), and a later file's runs of other parts are left out (one file may re-run set-ups of every part); with
