@@ -127,11 +127,13 @@ def run_corpus(
 
 
 NEW_SYMPTOMS = ("grad_vanish",)  # added in this corpus's tuning: kept only if they help on the test half
-# the settings that switch off the newest tests, each alone: grad_explode's update-size ramp and jump, the
+# the settings that switch off the newest tests, each alone: grad_explode's update-size ramp (both clauses; then its
+# slower clause alone) and jump, the
 # outliers in D's outputs on the reals (data_outliers), the jump's recheck (the jump judged on its reading alone), and
 # the recheck's share of the bar (the full bar asked of the recheck)
 NEW_TESTS = {
     "ramp_growth": float("inf"),
+    "ramp_slow_checks": 0,
     "update_jump": float("inf"),
     "outlier_factor": float("inf"),
     "jump_recheck": 0,
@@ -679,11 +681,38 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                     ),
                 }
             )
+    stats = ("update_rises", "update_growth", "update_jumps", "real_outliers")  # assess's statistics, with the rule
     return {
         "commands": [before["command"], after["command"]],
         "before": counts(before),
         "after": counts(after),
         "changed_runs": changed,
+        "healthy_max": {k: after["summary"][k]["healthy_max"] for k in stats if k in after.get("summary", {})},
+        "config_after": after.get("config"),  # the monitor settings of the score with the rule
+    }
+
+
+def compare_many(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """:func:`compare` for several record files, each scored without and with a rule: each file's comparison, the
+    counts summed over the files, every changed run, and the largest healthy statistics over all of them."""
+    each = [compare(before, after) for before, after in pairs]
+    total: dict[str, dict[str, dict[str, int]]] = {"before": {}, "after": {}}
+    for out in each:
+        for side in total:
+            for cause, c in out[side].items():
+                t = total[side].setdefault(cause, dict.fromkeys(c, 0))
+                for key, value in c.items():
+                    t[key] += value
+    highest: dict[str, float] = {}
+    for out in each:
+        for key, value in out["healthy_max"].items():
+            highest[key] = max(highest.get(key, value), value)
+    return {
+        "files": each,
+        **total,
+        "changed_runs": [run for out in each for run in out["changed_runs"]],
+        "healthy_max": highest,
+        "config_after": each[0]["config_after"],
     }
 
 
@@ -735,8 +764,12 @@ def main(argv: list[str] | None = None) -> int:
     lb.add_argument("jsons", nargs="+", help="JSONs written by `score --json` or `run --json`, one per part")
     lb.add_argument("--json", help="write the figures to this JSON file")
     cp = sub.add_parser("compare", help="two scores of the same records (a rule off, then on): what changed")
-    cp.add_argument("before", help="JSON written by `score --json` without the rule")
-    cp.add_argument("after", help="JSON written by `score --json` with it")
+    cp.add_argument(
+        "scores",
+        nargs="+",
+        metavar="BEFORE AFTER",
+        help="JSONs written by `score --json` without the rule and with it; more pairs for more record files",
+    )
     cp.add_argument("--json", help="write the comparison to this JSON file")
     fx = sub.add_parser("fixtures", help="write recorded runs as test fixtures (tests/monitor/traces/)")
     fx.add_argument("records")
@@ -776,10 +809,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out["all"], indent=1))
         return 0
     if args.cmd == "compare":
-        out = compare(*(json.loads(Path(p).read_text()) for p in (args.before, args.after)))
+        if len(args.scores) % 2:
+            raise SystemExit("compare: give the scores in pairs, each file without the rule and then with it")
+        scores = [json.loads(Path(p).read_text()) for p in args.scores]
+        pairs = list(zip(scores[::2], scores[1::2]))
+        out = compare(*pairs[0]) if len(pairs) == 1 else {"command": command} | compare_many(pairs)
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
-        print(json.dumps({k: v for k, v in out.items() if k != "commands"}, indent=1))
+        print(json.dumps({k: v for k, v in out.items() if k not in ("commands", "files")}, indent=1))
         return 0
     if args.cmd == "fixtures":
         records = _load(args.records)
@@ -838,27 +875,45 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
-    """(step, rise) at each reading of the update sizes from ``warmup`` on: the smallest of the newest
-    ``ramp_checks`` rises of ``update_ratio/d`` and of ``update_ratio/g`` (what grad_explode's ramp test compares
-    with ``ramp_growth``: its first clause; its noise bar and level check are not restated here)."""
-    n = config.ramp_checks + 1
+def _update_windows(record: dict[str, Any], config: MonitorConfig, n: int):
+    """(step, [D's, G's newest ``n`` update sizes]) at each reading from ``warmup`` on where both nets have ``n``
+    finite, positive readings, all from ``warmup`` on."""
     series: dict[str, list[tuple[int, float]]] = {"update_ratio/d": [], "update_ratio/g": []}
-    out = []
     for step, values in record["trace"]:
         if not any(name in values for name in series):
             continue
         for name in series:
             if name in values:
                 series[name].append((step, values[name]))
-        rises = []
+        windows = []
         for readings in series.values():
             last = [v for _, v in readings[-n:]]
             if len(last) < n or readings[-n][0] < config.warmup or not all(np.isfinite(last)) or min(last) <= 0:
                 break
-            rises.append(min(b / a for a, b in zip(last, last[1:])))
+            windows.append(last)
         else:
-            out.append((step, round(min(rises), 4)))
+            yield step, windows
+
+
+def update_rises(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+    """(step, rise) at each reading of the update sizes from ``warmup`` on: the smallest of the newest
+    ``ramp_checks`` rises of ``update_ratio/d`` and of ``update_ratio/g`` (what grad_explode's ramp test compares
+    with ``ramp_growth``: its first clause; its noise bar and level check are not restated here)."""
+    return [
+        (step, round(min(min(b / a for a, b in zip(w, w[1:])) for w in windows), 4))
+        for step, windows in _update_windows(record, config, config.ramp_checks + 1)
+    ]
+
+
+def update_growth(record: dict[str, Any], config: MonitorConfig) -> list[tuple[int, float]]:
+    """(step, growth) at each reading of the update sizes from ``warmup`` on: the smaller over D and G of the total
+    growth over the newest ``ramp_slow_checks`` readings, 0 where a rise among them is below ``ramp_slow_rise`` (what
+    grad_explode's slower ramp clause compares with ``ramp_slow_growth``; its noise bar and level check are not
+    restated here)."""
+    out = []
+    for step, windows in _update_windows(record, config, config.ramp_slow_checks + 1):
+        rising = all(b / a >= config.ramp_slow_rise for w in windows for a, b in zip(w, w[1:]))
+        out.append((step, round(min(w[-1] / w[0] for w in windows), 4) if rising else 0.0))
     return out
 
 
@@ -981,6 +1036,7 @@ def assess(records: list[dict[str, Any]], config: MonitorConfig) -> tuple[list[d
             k: without[k] for k in ("detected_right_first", "detection_rate", "lead_median", "healthy_runs_warnings")
         } | {"false_alarms": without["false_alarms"]}
     summary["update_rises"] = _healthy_and_first(records, lambda r: update_rises(r, config), config.ramp_growth)
+    summary["update_growth"] = _healthy_and_first(records, lambda r: update_growth(r, config), config.ramp_slow_growth)
     summary["update_jumps"] = _healthy_and_first(records, lambda r: update_jumps(r, config), config.update_jump)
     summary["real_outliers"] = _healthy_and_first(records, lambda r: real_outliers(r, config), config.outlier_factor)
     summary["update_levels"] = {

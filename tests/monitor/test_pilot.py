@@ -1,7 +1,7 @@
 """The validity pilot's verdicts (benchmarks/monitor_validity.py), read from the probe alone."""
 
 import pytest
-from benchmarks.monitor_validity import compare, lead_bound, lowest_share, pilot, trains
+from benchmarks.monitor_validity import compare, compare_many, lead_bound, lowest_share, pilot, trains, update_growth
 
 
 def probes(modes, finite=True):
@@ -60,6 +60,14 @@ def test_compare_counts_each_cause_under_both_scores_and_lists_the_runs_that_cha
     other["runs"][0]["seed"] = 1
     with pytest.raises(SystemExit, match="different runs"):
         compare(scored("mode_collapse", False), other)
+    # two record files, each scored without and with the rule: counts summed, changed runs and healthy maxima kept
+    with_stats = scored("grad_explode", True) | {"summary": {"update_growth": {"healthy_max": 1.4}}}
+    other_before = scored("grad_explode", True)
+    other_before["runs"][0]["seed"] = 1
+    many = compare_many([(scored("mode_collapse", False), with_stats), (other_before, other)])
+    assert many["after"]["lr_ramp"] == {"runs": 2, "right_first": 2, "detected": 2, "false_alarms": 0}
+    assert many["before"]["all"]["right_first"] == 1 and many["after"]["healthy"]["false_alarms"] == 2
+    assert len(many["changed_runs"]) == 1 and many["healthy_max"] == {"update_growth": 1.4}
 
 
 def test_the_lead_bound_is_the_steps_from_each_cause_to_its_visible_failure():
@@ -75,3 +83,18 @@ def test_the_lead_bound_is_the_steps_from_each_cause_to_its_visible_failure():
     out = lead_bound([{"split": "tune", "runs": runs}])
     want = {"visible_runs": 2, "cause_to_visible_median": 175, "runs_allowing_200": 1, "runs_visible_within_50": 1}
     assert out["parts"]["tune"] == want and out["all"] == want
+
+
+def test_the_update_growth_is_the_smaller_nets_total_over_rises_that_each_clear_the_floor():
+    """What the slower ramp clause compares with ramp_slow_growth: over D's and G's newest four readings, the smaller
+    total growth, 0 where a rise among them is under ramp_slow_rise (1.1); readings before warmup do not count."""
+    from ganhacks.monitor import MonitorConfig
+
+    d = [1.0, 1.0, 1.2, 1.5, 2.0, 2.0]
+    g = [1.0, 1.0, 1.5, 1.5 * 1.3, 1.5 * 1.3 * 1.2, 1.5 * 1.3 * 1.2 * 1.05]
+    trace = [(100 + 50 * i, {"update_ratio/d": a, "update_ratio/g": b}) for i, (a, b) in enumerate(zip(d, g))]
+    out = update_growth({"trace": trace}, MonitorConfig(warmup=100))
+    # at 250: D 1.0 -> 1.5 (a first rise of 1.0: 0); at 300: D x2.0 and G x1.5 * 1.3 * 1.2 = 2.34: the smaller, 2.0
+    assert [step for step, _ in out] == [250, 300, 350]
+    assert out[0][1] == 0.0 and out[1][1] == pytest.approx(2.0) and out[2][1] == 0.0  # D's last rise: 1.0
+    assert update_growth({"trace": trace}, MonitorConfig(warmup=150))[0][0] == 300  # the first reading at 150

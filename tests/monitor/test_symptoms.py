@@ -52,6 +52,7 @@ SENSITIVE = {
     "d_slow": 4.0,
     "d_gap_rise": 0.2,
     "ramp_growth": 1.3,
+    "ramp_slow_growth": 2.0,
     "update_jump": 3.0,
     "outlier_factor": 10.0,
 }
@@ -265,8 +266,14 @@ def test_update_sizes_that_grow_at_every_reading_under_a_ramped_learning_rate_ar
     evidence = mon.alerts[0].evidence
     assert evidence["signal"] == "update_ratio" and all(x >= 1.5 for x in evidence["update_ratio/g_rises"])
     # the same ramp with ramp_growth above what G's updates reach (x2.4 at the second rise here) is silent, but for
-    # the jump test (both nets' updates 7 times their earlier median at that reading)
-    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), ramp_growth=3.0, update_jump=1e9)) == []
+    # the jump test (both nets' updates 7 times their earlier median at that reading) and the slower clause, which
+    # sees it one reading later (three rises over ramp_slow_growth in all)
+    steep_only = {"ramp_growth": 3.0, "update_jump": 1e9}
+    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), ramp_slow_checks=0, **steep_only)) == []
+    assert incidents(replay(*broken(scaled_updates(ramp(1.02), ramp(1.02))), **steep_only))[0] == (
+        BREAK + 150,
+        "grad_explode",
+    )
 
 
 @pytest.mark.parametrize(
@@ -281,6 +288,50 @@ def test_update_sizes_that_grow_at_every_reading_under_a_ramped_learning_rate_ar
 )
 def test_update_sizes_that_do_not_grow_in_both_nets_at_every_reading_are_no_explosion(change):
     assert "grad_explode" not in [s for _, s in incidents(replay(*broken(change)))]
+
+
+def uneven_ramp(rises):
+    """Both nets' update ratios set, from BREAK on, to their last reading before it times the running product of
+    ``rises`` (one per reading), then held: a ramp whose rises are uneven and never two of 1.5 in a row (Adam at its
+    default betas under a ramped rate), with the recorded run's own swing taken out of the ramp itself."""
+    last = {}
+
+    def change(step, v):
+        if "update_ratio/d" not in v:
+            return
+        i = min((step - BREAK) // 50, len(rises) - 1)
+        for name in ("update_ratio/d", "update_ratio/g"):
+            v[name] = last[name] * math.prod(rises[: i + 1])
+
+    def keep(step, v):  # the last reading before BREAK, which the ramp starts from
+        if "update_ratio/d" in v:
+            last.update({k: v[k] for k in ("update_ratio/d", "update_ratio/g")})
+
+    return change, keep
+
+
+def ramped(rises, **overrides):
+    change, keep = uneven_ramp(rises)
+    out, kind = broken(lambda step, v: None, at=10**9)  # the recorded run, unchanged
+    for step, values in out:
+        (keep if step < BREAK else change)(step, values)
+    return replay(out, kind, **overrides)
+
+
+def test_a_ramp_whose_rises_are_uneven_is_seen_over_three_readings():
+    """Rises of 1.4, 1.45 and 1.4 never give the two-reading test two of 1.5 in a row; over three readings they give
+    2.8 in all, over ``ramp_slow_growth`` = 2.25 with each over ``ramp_slow_rise`` = 1.1 and over each net's own
+    swing before (its noise bar: 1.25 for D, 1.2 for G in this run): grad_explode at the third reading of the ramp
+    (BREAK + 100), from the update ratios alone. Off (``ramp_slow_checks`` = 0), or with a rise of 1.05 among them,
+    the run stays silent."""
+    mon = ramped([1.4, 1.45, 1.4])
+    assert incidents(mon)[0] == (BREAK + 100, "grad_explode")
+    evidence = mon.alerts[0].evidence
+    assert evidence["limits"]["readings"] == 3 and evidence["limits"]["total"] == 2.25
+    assert evidence["update_ratio/d_rises"] == pytest.approx([1.4, 1.45, 1.4], rel=1e-3)
+    assert 1.2 <= evidence["limits"]["noise_bars"]["update_ratio/d"] < 1.4
+    assert incidents(ramped([1.4, 1.45, 1.4], ramp_slow_checks=0)) == []
+    assert incidents(ramped([1.4, 1.45, 1.05, 1.4])) == []
 
 
 def swinging_updates(rise_at):

@@ -61,6 +61,15 @@ class MonitorConfig:
     # two rises of 1.5 are noise, not a ramp (they raised grad_explode in 8 of 20 healthy default runs of
     # recipe_r1g2.toml); in the corpus's steadier runs the bar stays at ramp_growth (no detection of its 8 parts lost)
     ramp_noise: float = 1.5
+    # ...or both nets' updates rose at each of ramp_slow_checks readings in a row, each rise at least ramp_slow_rise
+    # (and the noise bar above), ramp_slow_growth times in all: a ramp whose rises swing from 1.1 to 2 a reading, so
+    # that two of 1.5 in a row never come (Adam at its default betas, a learning rate ramped 1 % a step). The total is
+    # what the two-reading test asks (1.5 x 1.5). Healthy runs of the six recorded parts (fresh14-19) and the 180
+    # healthy runs of every part, up to their cause: at most 1.48 in all over three such rises in both nets
+    # (docs/monitor_ramp_slow.json). 0 switches it off
+    ramp_slow_checks: int = 3
+    ramp_slow_rise: float = 1.1
+    ramp_slow_growth: float = 2.25
     # ...or the newest update sizes of both G and D stand at least this many times their median over the earlier
     # readings (from warmup / 2 on, at most 20): updates far larger than the run's own, in both nets at once (healthy
     # runs and healthy parts of the seven in-sample parts: at most 1.6; the learning-rate causes caught by it: 4.2 to
@@ -183,6 +192,7 @@ class MonitorConfig:
         ):
             check_positive(f"monitor.{name}", getattr(self, name))
         check_positive("monitor.jump_recheck", self.jump_recheck, allow_zero=True)
+        check_positive("monitor.ramp_slow_checks", self.ramp_slow_checks, allow_zero=True)
         if not (self.lr_rise_read == 0 or self.lr_rise_read > 1):
             raise UserError(
                 f"monitor.lr_rise_read must be 0 (off) or over 1 (a rise of the learning rate); got {self.lr_rise_read}"
@@ -222,6 +232,8 @@ class MonitorConfig:
             "d_out_floor",
             "ramp_growth",
             "ramp_noise",
+            "ramp_slow_rise",
+            "ramp_slow_growth",
             "update_jump",
             "grad_vanish",
             "fidelity_rise",

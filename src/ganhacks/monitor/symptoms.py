@@ -174,24 +174,37 @@ def _earlier(readings: list[tuple[int, float]], c: MonitorConfig) -> list[float]
 
 def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
     """The update sizes ||dw|| / ||w|| of both G and D rose at least ``ramp_growth`` times at each of the newest
-    ``ramp_checks`` readings (read every ``layer_every`` steps, all of them from step ``warmup`` on).
+    ``ramp_checks`` readings (read every ``layer_every`` steps, all of them from step ``warmup`` on), or at least
+    ``ramp_slow_rise`` times at each of the newest ``ramp_slow_checks`` readings and ``ramp_slow_growth`` times in all.
 
     An update's size is the learning rate times what the optimiser makes of the gradient; with a learning rate that
     stays put it holds steady or shrinks as training settles (in the healthy runs of the six in-sample parts both
     nets' updates rose at most 1.2 times at two readings in a row, docs/monitor.md). A learning rate ramped up (a
     schedule gone wrong, a warm-up that never ends) grows both nets' updates at every reading, before the samples
     scatter or the gradient norms' median has grown ``grad_growth`` times: the explosion at its cause. One jump (an
-    optimiser swapped, a learning rate raised once) is one rise, not a ramp. A reading is one step's update; where
-    it swings from one reading to the next (large Adam steps with beta1 = 0), each rise must also clear
+    optimiser swapped, a learning rate raised once) is one rise, not a ramp. The slower clause takes the ramps whose
+    rises swing (1.1, then 2, then 1.3: Adam's own step size moves with its moment estimates) so that two large
+    rises never come in a row; it asks the same total growth over one more reading. A reading is one step's update;
+    where it swings from one reading to the next (large Adam steps with beta1 = 0), each rise must also clear
     ``exp(ramp_noise * typical |log change|)`` of that net's earlier readings, and the newest reading must stand
     ``ramp_growth`` times above their median, so noise, or a dip and a return to the usual level, does not pass for a
-    ramp. Cost: at one step in ``layer_every``, the newest ``SLOW_BASE + ramp_checks + 1`` readings of two series; no
-    new measurement.
+    ramp. Cost: at one step in ``layer_every``, the newest ``SLOW_BASE + ramp_slow_checks + 1`` readings of two
+    series; no new measurement.
     """
     latest = h.latest
     if UPDATE_NAMES[0] not in latest and UPDATE_NAMES[1] not in latest:
         return None  # the common case: no update read at this step (one step in layer_every)
-    n = c.ramp_checks + 1
+    if (steep := _ramp(h, c, c.ramp_checks, c.ramp_growth, 0.0)) is not None:
+        return steep
+    if c.ramp_slow_checks > 0:
+        return _ramp(h, c, c.ramp_slow_checks, c.ramp_slow_rise, c.ramp_slow_growth)
+    return None
+
+
+def _ramp(h: History, c: MonitorConfig, checks: int, rise_min: float, total: float) -> Evidence | None:
+    """:func:`_updates_ramp`'s test over the newest ``checks`` rises: each at least ``rise_min`` (and the net's noise
+    bar), ``total`` times in all, in both nets."""
+    n = checks + 1
     rises, bars = {}, {}
     for name in UPDATE_NAMES:
         readings = h.readings(name, SLOW_BASE + n)
@@ -202,22 +215,23 @@ def _updates_ramp(h: History, c: MonitorConfig) -> Evidence | None:
         if not all(math.isfinite(v) and v > 0 for v in values):
             return None
         rise = [b / a for a, b in zip(values, values[1:])]
-        if min(rise) < c.ramp_growth:
-            return None  # not rising ramp_growth times at every reading (one jump, then steady, is no ramp)
+        if min(rise) < rise_min or values[-1] < total * values[0]:
+            return None  # not rising rise_min times at every reading (one jump, then steady, is no ramp)
         # the net's own reading-to-reading swing before the rises (the ramp's first reading included)
         before = _earlier(readings[: len(readings) - n + 1], c)
         changes = [abs(math.log(b / a)) for a, b in zip(before, before[1:])]
-        bar = max(c.ramp_growth, math.exp(c.ramp_noise * _median(changes))) if len(changes) >= 3 else c.ramp_growth
+        bar = max(rise_min, math.exp(c.ramp_noise * _median(changes))) if len(changes) >= 3 else rise_min
         if min(rise) < bar:
             return None  # rises no larger than this net's usual swing from one reading to the next
         if len(before) >= 3 and values[-1] < c.ramp_growth * _median(before):
             return None  # back from a dip to the usual level, not above it: no ramp
         rises[name], bars[name] = [_r(x) for x in rise], _r(bar)
+    limits = {"growth": rise_min, "readings": checks, "noise_bars": bars}
     return {
         "signal": "update_ratio",
         **{f"{name}_rises": rise for name, rise in rises.items()},
-        **{name: _r(latest[name]) for name in UPDATE_NAMES if name in latest},
-        "limits": {"growth": c.ramp_growth, "readings": c.ramp_checks, "noise_bars": bars},
+        **{name: _r(h.latest[name]) for name in UPDATE_NAMES if name in h.latest},
+        "limits": limits | ({"total": total} if total else {}),
     }
 
 
