@@ -85,7 +85,12 @@ healthy set-ups trained; the default-betas digits' lowest probe from step 200 st
 schedule to 0 over the run, BCE with every gradient entry clipped by value; new data: a ring of 28 as a stream) was
 written after fresh18's one score with no rule changed since, and pilot-checked the same way, now with each healthy
 run's best probe as a share of all modes (all three reached every mode; the value-clipped folder learned slowly, its
-lowest probe from step 200 at 0.30 of its best).
+lowest probe from step 200 at 0.30 of its best). The ``fresh20`` part (new loop styles: extragradient with two stock
+Adam optimisers, ProGAN's equalised learning rate with WGAN-GP's penalty and the drift term, BigGAN's hinge loop with
+spectral norm in both nets, orthogonal regularisation of G and two D steps per G step; new data: a ring of 30 as a
+stream) was written after the ramp test's slower clause was measured on the kept records and committed, and
+pilot-checked the same way (BigGAN's loop hopped between classes on the image folder at three settings, its lowest
+probe from step 200 at 0.10 to 0.22 of its best, and moved to the digits).
 """
 
 from __future__ import annotations
@@ -261,6 +266,7 @@ MIXTURES = {  # 2-D data: ring8, grid25 (the trainer's), ring12, grid9 (fresh3's
     "ring24": lambda: ring(24, 1.0, 0.009),  # 24 modes 0.26 apart on the unit circle (fresh17's), 29 std apart
     "ring26": lambda: ring(26, 1.0, 0.008),  # 26 modes 0.24 apart on the unit circle (fresh18's), 30 std apart
     "ring28": lambda: ring(28, 1.0, 0.0075),  # 28 modes 0.22 apart on the unit circle (fresh19's), 30 std apart
+    "ring30": lambda: ring(30, 1.0, 0.007),  # 30 modes 0.21 apart on the unit circle (fresh20's), 30 std apart
 }
 
 
@@ -895,7 +901,7 @@ CAUSES = {
 # ---------------------------------------------------------------- set-ups
 
 
-SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 20)))  # the corpus's parts, in order of use
+SPLITS = ("tune", "test", "new", "fresh", *(f"fresh{n}" for n in range(2, 21)))  # the corpus's parts, in order of use
 
 
 @dataclass(frozen=True)
@@ -910,7 +916,7 @@ class Setup:
     lr_g: float
     lr_d: float
     steps: int
-    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh18" (seen since their scoring), "fresh19"
+    split: str  # "tune", "test" (seen), "new", "fresh" ... "fresh19" (seen since their scoring), "fresh20"
     loss: str | None = None  # what the user passes as Monitor(loss=...); None: left to the monitor's guess
     cause: str | None = None
     overrides: tuple[str, ...] = ()  # trainer only
@@ -1233,6 +1239,20 @@ HEALTHY = [
     H("g_legacysn_ring28", "hinge_legacy_sn", "ring28_stream", "mlp", 64, 2e-4, 2e-4, 1200, "fresh19", "hinge"),
     H("g_cosine_digits", "cosine_adamw", "digits", "dcgan", 64, 2e-4, 2e-4, 800, "fresh19", "bce", width=16),
     H("g_clipval_folder", "clipvalue_bce", "folder", "dcgan", 64, 2e-4, 2e-4, 800, "fresh19", "bce", width=16),
+    # --- the fresh20 held-out part: written after the slower clause of the ramp test (uneven rises over three
+    # readings) was measured on the kept records, before any of its runs: new loop styles (extragradient, Gidel et
+    # al. 2019, with two stock Adam optimisers each stepping twice an iteration and the weights copied back between;
+    # ProGAN's equalised learning rate, a He constant applied to N(0, 1) weights at every forward, with WGAN-GP's
+    # penalty, the drift term 0.001 E[D(x)^2], one critic step and Adam(0, 0.99) at 1e-3; BigGAN's hinge loop with
+    # spectral norm in both nets, orthogonal regularisation of G's weights, two D steps per G step and D's rate four
+    # times G's), new data (a ring of 30 as a stream). BigGAN's loop was first on the image folder (batch 32, rates
+    # 1e-4 and 4e-4): its pilot run (seed 100) reached 6 of the ten classes and fell to 1 (its lowest probe from step
+    # 200 at 0.17 of its best: the mode-hopping that gave fresh16's folder its false errors); at rates 2e-4 and 8e-4
+    # (batch 32: 0.22 of its best; batch 64: 0.10) and at batch 64 with the first rates (0.17) it hopped the same, so
+    # it moved to the digits at batch 64 and rates 2e-4 and 8e-4 (every class by step 700, lowest 0.70 of its best)
+    H("h_extragrad_ring30", "extragrad_bcel", "ring30_stream", "mlp", 128, 2e-4, 2e-4, 1200, "fresh20", "bce"),
+    H("h_eqlr_digits", "eqlr_wgan_drift", "digits", "mlp", 64, 1e-3, 1e-3, 800, "fresh20", "wasserstein"),
+    H("h_biggan_digits", "biggan_ortho", "digits", "dcgan", 64, 2e-4, 8e-4, 800, "fresh20", "hinge", width=16),
 ]
 _BY_NAME = {h.name: h for h in HEALTHY}
 
@@ -1756,6 +1776,37 @@ FAILING = [
     _fail("g_clipval_folder", "saturating"),  # (500)
     _fail("g_clipval_folder", "strong_d"),  # (550)
     _fail("g_clipval_folder", "weak_d"),  # (450)
+    # fresh20 held-out part: kept after the pilot (seed 100, the probe only, the monitor's records dropped unread; the
+    # pilot's visible step in brackets) of 43 candidate causes on its 3 healthy set-ups (the set shrunk to 32 not
+    # tried on the ring's stream, the saturating cause not on the Wasserstein and hinge loops, which have no
+    # saturating form; the penalty removed tried on the equalised critic only). Dropped as never visible within the
+    # run: on the extragradient ring D made far stronger or weaker, D frozen, D's rate ramped or decayed, G's
+    # decayed, D's steps ramped; on the equalised digits D's rate ramped, G's decayed, D's steps ramped, the set
+    # shrunk to 32, the penalty removed; on BigGAN's digits D made far stronger, both rates ramped, D's ramped, G's
+    # decayed, the rates stepped up, D's steps ramped, the set shrunk to 32, outliers
+    _fail("h_extragrad_ring30", "both_lr_ramp"),  # (650)
+    _fail("h_extragrad_ring30", "explode"),  # (450)
+    _fail("h_extragrad_ring30", "lr_ramp"),  # (600)
+    _fail("h_extragrad_ring30", "lr_step_up"),  # (450)
+    _fail("h_extragrad_ring30", "nan"),  # (450)
+    _fail("h_extragrad_ring30", "outliers"),  # (450)
+    _fail("h_extragrad_ring30", "saturating"),  # (1050)
+    _fail("h_eqlr_digits", "both_lr_ramp"),  # (650)
+    _fail("h_eqlr_digits", "d_lr_decay"),  # (700)
+    _fail("h_eqlr_digits", "explode"),  # (450)
+    _fail("h_eqlr_digits", "frozen_d"),  # (550)
+    _fail("h_eqlr_digits", "lr_ramp"),  # (600)
+    _fail("h_eqlr_digits", "lr_step_up"),  # (500)
+    _fail("h_eqlr_digits", "nan"),  # (450)
+    _fail("h_eqlr_digits", "outliers"),  # (550)
+    _fail("h_eqlr_digits", "strong_d"),  # (550)
+    _fail("h_eqlr_digits", "weak_d"),  # (500)
+    _fail("h_biggan_digits", "d_lr_decay"),  # (800)
+    _fail("h_biggan_digits", "explode"),  # (450)
+    _fail("h_biggan_digits", "frozen_d"),  # (450)
+    _fail("h_biggan_digits", "lr_ramp"),  # (450)
+    _fail("h_biggan_digits", "nan"),  # (450)
+    _fail("h_biggan_digits", "weak_d"),  # (450)
 ]
 SETUPS = HEALTHY + FAILING
 
@@ -1827,9 +1878,21 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
     source = make_source(s.data, seed)
     g_bn = s.arch != "mlp_nobn"
     arch = "mlp" if s.arch in ("mlp", "mlp_nobn") else s.arch
-    sn = s.style in ("hinge_sn", "ns_sn", "hinge_iter", "hinge_sn_both", "hinge_expdecay", "wgan_sn", "nadam_hinge")
+    sn = s.style in (
+        "hinge_sn",
+        "ns_sn",
+        "hinge_iter",
+        "hinge_sn_both",
+        "hinge_expdecay",
+        "wgan_sn",
+        "nadam_hinge",
+        "biggan_ortho",
+    )
     G, D = build(arch, source, s.z_dim, s.width, sn=sn, sigmoid=s.style == "bce_sigmoid", g_bn=g_bn)
-    if s.style == "hinge_sn_both":  # SAGAN's and BigGAN's choice: spectral norm in G's layers too
+    if s.style == "eqlr_wgan_drift":  # ProGAN's equalised learning rate in both nets
+        equalise_lr(G)
+        equalise_lr(D)
+    if s.style in ("hinge_sn_both", "biggan_ortho"):  # SAGAN's and BigGAN's choice: spectral norm in G's layers too
         for m in list(G.modules()):
             if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
                 spectral_norm(m)
@@ -1852,6 +1915,8 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         "hinge_expdecay": (0.0, 0.9),
         "adamdef_bcel": (0.9, 0.999),  # torch's defaults: the betas of a script that never sets them
         "hinge_legacy_sn": (0.0, 0.9),
+        "eqlr_wgan_drift": (0.0, 0.99),
+        "biggan_ortho": (0.0, 0.999),
     }.get(s.style, (0.5, 0.999))
     if s.style in ("wgan_clip", "wgan_clip_iter"):  # the original WGAN's script: RMSprop
         opt_g, opt_d = torch.optim.RMSprop(G.parameters(), lr=s.lr_g), torch.optim.RMSprop(D.parameters(), lr=s.lr_d)
@@ -1876,7 +1941,9 @@ def run_hand_loop(s: Setup, seed: int, config: MonitorConfig, budget: float) -> 
         opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=betas)
         opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=betas)
     critics = ("wgan_gp", "wgan_clip", "wgan_lp", "wgan_div", "wgan_gp_iter", "wgan_clip_iter")
-    knobs = Knobs(d_steps=5 if s.style in critics else 3 if s.style == "hinge_iter" else 1)
+    knobs = Knobs(
+        d_steps=5 if s.style in critics else 3 if s.style == "hinge_iter" else 2 if s.style == "biggan_ortho" else 1
+    )
     fixed_z = torch.randn(256, s.z_dim, generator=torch.Generator().manual_seed(seed + 1))
     probe_z = torch.randn(PROBE_N, s.z_dim, generator=torch.Generator().manual_seed(seed + 2))
     monitor = Monitor(loss=s.loss, stream=None, config=config).watch(G, D, opt_g, opt_d, real=source.held, z=fixed_z)
@@ -2904,7 +2971,115 @@ def step_plateau_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     return _scheduled(plateau, step_bce_plain, G, D, opt_g, opt_d, source, s, knobs, step, on_d_loss=True)
 
 
+def step_extragrad_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
+    """Extragradient (Gidel et al. 2019, "A Variational Inequality Perspective on Generative Adversarial Networks") on
+    the plain BCE-with-logits loop: both nets take a look-ahead step from the same weights, both gradients are taken
+    again at the looked-ahead weights, the weights are copied back and both nets step from them with the new
+    gradients. Written with the stock optimisers, as scripts without an ExtraAdam class write it: each optimiser
+    steps twice an iteration (its moments move at the look-ahead too). Extra D steps (a cause) come first, plain."""
+    adv = nn.BCEWithLogitsLoss()
+    for _ in range(knobs.d_steps - 1):
+        real, fake = _batch(source, s, knobs, step), G(_z(s.batch, s)).detach()
+        real_pred, fake_pred = D(real), D(fake)
+        _d_step(opt_d, adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred)), knobs)
+    params = [*G.parameters(), *D.parameters()]
+    start = [p.detach().clone() for p in params]
+    for look_ahead in (True, False):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s))
+        real_pred, fake_pred = D(real), D(fake.detach())
+        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
+        pred = D(fake)
+        g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
+        opt_d.zero_grad()
+        opt_g.zero_grad()
+        d_loss.backward(inputs=list(D.parameters()))
+        g_loss.backward(inputs=list(G.parameters()))
+        if not look_ahead:
+            with torch.no_grad():  # back to the weights the look-ahead started from
+                for p, p0 in zip(params, start):
+                    p.copy_(p0)
+        if not knobs.d_frozen:
+            opt_d.step()
+        opt_g.step()
+    return {"d_loss": d_loss, "g_loss": g_loss, "d_real": real_pred, "d_fake": fake_pred}
+
+
+class _HeScale(nn.Module):
+    """ProGAN's equalised learning rate as a parametrization: the stored weight is N(0, 1), the layer uses it times
+    the He constant sqrt(2 / fan_in), so every weight moves at the same pace under Adam."""
+
+    def __init__(self, fan_in: int):
+        super().__init__()
+        self.scale = (2.0 / fan_in) ** 0.5
+
+    def forward(self, weight: Tensor) -> Tensor:
+        return weight * self.scale
+
+
+def equalise_lr(net: nn.Module) -> None:
+    """Every linear and convolution layer of ``net`` re-drawn N(0, 1) (biases 0) and scaled at every forward."""
+    for m in list(net.modules()):
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            fan_in = m.weight[0].numel() if not isinstance(m, nn.ConvTranspose2d) else m.weight[:, 0].numel()
+            with torch.no_grad():
+                m.weight.normal_()
+                if m.bias is not None:
+                    m.bias.zero_()
+            torch.nn.utils.parametrize.register_parametrization(m, "weight", _HeScale(fan_in))
+
+
+def step_eqlr_wgan_drift(G, D, opt_g, opt_d, source, s, knobs, step):
+    """ProGAN's loss on its equalised-learning-rate nets (from run_hand_loop): WGAN-GP's penalty 10 (||grad|| - 1)^2
+    on interpolates plus the drift term 0.001 E[D(x)^2] that keeps the critic's scores near 0, one critic step per G
+    step, Adam(0, 0.99) at 1e-3."""
+    lam = 10.0 if knobs.penalty is None else knobs.penalty
+    for _ in range(knobs.d_steps):
+        real = _batch(source, s, knobs, step)
+        fake = G(_z(s.batch, s)).detach()
+        real_out, fake_out = D(real), D(fake)
+        alpha = torch.rand(real.size(0), *([1] * (real.dim() - 1)))
+        inter = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+        (grads,) = autograd.grad(D(inter).sum(), inter, create_graph=True)
+        d_cost = fake_out.mean() - real_out.mean() + lam * _gp(grads.flatten(1).norm(2, dim=1)).mean()
+        d_cost = d_cost + DRIFT * (real_out**2).mean()
+        _d_step(opt_d, d_cost, knobs)
+    return {"d_loss": d_cost, "g_loss": _wgan_g_step(G, D, opt_g, s), "d_real": real_out, "d_fake": fake_out}
+
+
+def orthogonal_penalty(net: nn.Module) -> Tensor:
+    """BigGAN's orthogonal regularisation (Brock et al. 2019): for each weight matrix W (rows: output units), the
+    squared Frobenius norm of W W^T off its diagonal, summed over layers (the rows pushed apart, their norms free)."""
+    total = torch.zeros(())
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            w = m.weight.flatten(1)
+            gram = w @ w.t()
+            total = total + (gram * (1 - torch.eye(gram.size(0)))).pow(2).sum()
+    return total
+
+
+def step_biggan_ortho(G, D, opt_g, opt_d, source, s, knobs, step):
+    """BigGAN's loop on small nets: the hinge loss, spectral norm in G and D (from run_hand_loop), two D steps per G
+    step (the set-up's knobs), D's rate four times G's, Adam(0, 0.999), and G's loss plus ORTHO times its orthogonal
+    penalty."""
+    for _ in range(knobs.d_steps):
+        loss_d, d_real, d_fake = _hinge_d_step(G, D, opt_d, source, s, knobs, step)
+    fake = G(_z(s.batch, s))
+    loss_g = -D(fake).mean()
+    opt_g.zero_grad()
+    (loss_g + ORTHO * orthogonal_penalty(G)).backward()
+    opt_g.step()
+    return {"d_loss": loss_d, "g_loss": loss_g, "d_real": d_real, "d_fake": d_fake}
+
+
+DRIFT = 0.001  # ProGAN's drift weight on the critic's squared scores for the reals
+ORTHO = 1e-4  # BigGAN's weight of the orthogonal penalty on G's weights
+
 STYLES = {
+    "extragrad_bcel": step_extragrad_bcel,
+    "eqlr_wgan_drift": step_eqlr_wgan_drift,
+    "biggan_ortho": step_biggan_ortho,
     "hinge_legacy_sn": step_hinge_sn,  # the SNGAN loop; the hook-based spectral norm from run_hand_loop
     "cosine_adamw": step_cosine_adamw,
     "clipvalue_bce": step_clipvalue_bce,
