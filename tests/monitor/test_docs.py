@@ -30,12 +30,13 @@ def load(name):
         (
             "validity",
             (
-                "monitor_validity_fresh19.json",  # the held-out part, then the in-sample ones as the columns show them
-                "monitor_validity_fresh18.json",
-                "monitor_validity_fresh17_minimax.json",
-                "monitor_validity_fresh16_minimax.json",
-                "monitor_validity_fresh15_minimax.json",
-                "monitor_validity_fresh14_minimax.json",
+                "monitor_validity_fresh20.json",  # the held-out part, then the in-sample ones as the columns show them
+                "monitor_validity_fresh19_slow.json",
+                "monitor_validity_fresh18_slow.json",
+                "monitor_validity_fresh17_slow.json",
+                "monitor_validity_fresh16_slow.json",
+                "monitor_validity_fresh15_slow.json",
+                "monitor_validity_fresh14_slow.json",
                 "monitor_validity_fresh13.json",
                 "monitor_validity_fresh12.json",
                 "monitor_validity_fresh11_rounds.json",
@@ -67,7 +68,8 @@ def test_generated_blocks_match_their_json(tag, json_names, render):
 def test_the_held_out_figures_come_from_the_held_out_part():
     """Each part's scores hold its own runs only; the in-sample columns beside the held-out part share its settings,
     but for the ones added by rounds after their last scoring (those rounds' runs measured in their own JSONs)."""
-    current = ("_fresh19", "_fresh18", "_fresh17_minimax", "_fresh16_minimax", "_fresh15_minimax", "_fresh14_minimax")
+    current = ("_fresh20", "_fresh19_slow", "_fresh18_slow", "_fresh17_slow", "_fresh16_slow", "_fresh15_slow")
+    current += ("_fresh14_slow",)
     current += ("_fresh13", "_fresh12", "_fresh11_rounds", "_fresh10_lr")
     current += ("_fresh9_rounds", "_fresh8_lr")
     current += ("_fresh7_lr", "_fresh6_lr", "_fresh5_lr", "_fresh4_lr", "_fresh3", "_fresh2", "_fresh", "_new")
@@ -80,6 +82,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     # the held-out scores of the rounds before (each part's one score while it was held out, and the rounds' steps)
     earlier = ("_fresh11", "_fresh10", "_fresh9", "_fresh9_stalled", "_fresh9_range", "_fresh8", "_fresh7", "_fresh6")
     earlier += ("_fresh11_lr", "_fresh9_lr", "_fresh17", "_fresh17_either", "_fresh16", "_fresh15", "_fresh14")
+    earlier += ("_fresh19", "_fresh18", "_fresh17_minimax", "_fresh16_minimax", "_fresh15_minimax", "_fresh14_minimax")
     earlier += ("_fresh5", "_fresh4", "_seen", "_tune")
     for part in parts + [load(f"monitor_validity{x}.json") for x in earlier]:
         assert {r["split"] for r in part["runs"]} == {part["split"]}
@@ -87,9 +90,11 @@ def test_the_held_out_figures_come_from_the_held_out_part():
     # run those rules can change was run again with them (a swapped optimiser: docs/monitor_settle.json; a batch off
     # scale: docs/monitor_range.json); every setting a column has is the held-out part's
     added = ("settle_recheck", "outlier_range", "settle_either", "minimax_p")
+    added += ("ramp_slow_checks", "ramp_slow_rise", "ramp_slow_growth")
     held = parts[0]["config"]
     assert held["settle_recheck"] is True and held["outlier_range"] == 4.0
     assert held["settle_either"] is True and held["minimax_p"] == 0.5
+    assert held["ramp_slow_checks"] == 3 and held["ramp_slow_growth"] == 2.25
     for p in parts[1:]:
         assert all(held[k] == v for k, v in p["config"].items()) and set(held) - set(p["config"]) <= set(added)
     for name in (
@@ -98,6 +103,7 @@ def test_the_held_out_figures_come_from_the_held_out_part():
         "monitor_found.json",
         "monitor_settle_either.json",
         "monitor_minimax.json",
+        "monitor_ramp_slow.json",
     ):
         assert all(r["split"] in splits for r in load(name)["changed_runs"])
     # fresh11's held-out score came before the learning-rate round: the same settings but the ones added since
