@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,17 +153,31 @@ def truncate_jsonl(path: Path, step: int | None = None, count: int | None = None
 
     With ``count``, the first ``count`` records are kept; otherwise the records logged at or
     before ``step`` (those after it were written by a run that crashed after its last checkpoint).
+    Lines that are not UTF-8 JSON (a torn write, stray bytes) count as cut lines, as in
+    :func:`read_jsonl`. The file is replaced atomically, so a crash here loses none of it.
     """
     if not path.exists():
         return
     kept = []
-    for line in path.read_text().splitlines():
+    for raw in path.read_bytes().splitlines():
         if count is not None and len(kept) == count:
             break
         try:
+            line = raw.decode("utf-8")
             record = json.loads(line)
             if count is not None or int(record.get("step", 0)) <= step:
                 kept.append(line)
-        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
             continue
-    path.write_text("".join(k + "\n" for k in kept))
+    write_atomic(path, "".join(k + "\n" for k in kept))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it: a reader (or a crash)
+    sees the old file or the new one, never half of one, and no temporary file is left behind."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

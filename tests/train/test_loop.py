@@ -306,3 +306,21 @@ def test_threshold_balancer_repeats_each_player_up_to_its_cap(tiny, player):
     trainer.fit()
     other = "g" if player == "d" else "d"
     assert calls[player] == 3 * 4 and calls[other] == 3
+
+
+@pytest.mark.parametrize("name", ["metrics.jsonl", "events.jsonl"])
+def test_resume_treats_undecodable_bytes_in_a_log_as_a_cut_line(tmp_path, tiny, capsys, name):
+    run = tmp_path / "run"
+    start_run(tiny(steps=4), run, progress=False)
+    good = (run / name).read_bytes()
+    checkpoint = list_checkpoints(run / "checkpoints")[-1]
+    saved = checkpoint.read_bytes()
+    with open(run / name, "ab") as f:
+        f.write(b"\xff\xfe\n")  # not UTF-8: a torn write or stray bytes
+    assert main(["train", "--resume", str(run), "--steps", "6", "--quiet"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (run / name).read_bytes().startswith(good)  # every line before the bad one kept
+    assert b"\xff" not in (run / name).read_bytes()
+    assert checkpoint.read_bytes() == saved  # the finished checkpoint is untouched
+    assert [p.name for p in list_checkpoints(run / "checkpoints")][-1] == "step-000006.pt"
+    assert not list(run.glob(".*.tmp*"))

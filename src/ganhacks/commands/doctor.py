@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from pathlib import Path
 
 HELP = "Check your own GAN code against each of the 17 tips (static: never imports or runs it)."
 
@@ -32,12 +34,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_output(args: argparse.Namespace) -> Path:
+    """``-o FILE`` after checking it replaces none of the user's files (the audited code above all)."""
+    from ganhacks.doctor.formats import SUFFIXES, is_doctor_output
+    from ganhacks.outputs import OutputKind, check_output
+
+    suffixes = SUFFIXES[args.format]
+    kind = OutputKind("a report of ganhacks doctor", f"doctor{suffixes[0]}", suffixes, is_doctor_output)
+    return check_output(args.output, kind, inputs=args.paths, option="-o")
+
+
 def run(args: argparse.Namespace) -> int:
     from ganhacks.doctor import audit, load_config
     from ganhacks.doctor.config import check_tip_ids
     from ganhacks.doctor.formats import FORMATS
     from ganhacks.errors import UserError
 
+    output = _check_output(args) if args.output else None  # before --fix touches anything
     select = check_tip_ids("--select", args.select) if args.select else None
     ignore = check_tip_ids("--ignore", args.ignore) if args.ignore else None
     config = load_config(args.paths[0], select=select, ignore=ignore)
@@ -54,10 +67,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"fixed {fix.path}: {', '.join(fix.tips)}", file=sys.stderr)
         report = audit(args.paths, config)
     write = FORMATS.get(args.format)
-    if args.output:
+    if output is not None:
+        from ganhacks.outputs import write_output
+
+        text = io.StringIO()
+        write(report, text)
         try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                write(report, fh)
+            write_output(output, text.getvalue())
         except OSError as exc:
             raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:

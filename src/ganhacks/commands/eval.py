@@ -80,6 +80,41 @@ def print_table(result: dict) -> None:
     console.print(Text(f"n_fake={result['n_fake']}  n_real={result['n_real']}  extractor: {result['extractor']}"))
 
 
+def is_eval_result(text: str) -> bool:
+    """Whether ``text`` is a metrics JSON this command wrote (so ``--out`` may replace it)."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("metrics"), dict) and "n_fake" in record
+
+
+def _output_kind():
+    from ganhacks.outputs import OutputKind
+
+    return OutputKind("a metrics JSON of ganhacks eval", "metrics.json", (".json",), is_eval_result)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files this command reads (a sample spec ``FILE.npz:key`` names FILE)."""
+    specs = (args.samples, args.real, args.mode_centers, args.extractor_weights)
+    return [spec.split(".npz:")[0] + ".npz" if ".npz:" in spec else spec for spec in specs if spec]
+
+
+def _check_modes(metrics: str, ref) -> None:
+    """'modes' on points needs the mixture's centres and std; said with this command's options
+    (evaluate() would name its keyword arguments)."""
+    from ganhacks.metrics import parse_metrics
+
+    if "modes" not in parse_metrics(metrics) or not ref.points:
+        return
+    flags = (("--mode-centers FILE.npy (M, D)", ref.mode_centers), ("--mode-std S", ref.mode_std))
+    missing = [flag for flag, value in flags if value is None]
+    if missing:
+        needs = "metric 'modes' on points needs the mixture's mode centres and std"
+        raise UserError(f"{needs}: give {' and '.join(missing)}")
+
+
 def _is_run(spec: str) -> bool:
     """A run folder or a checkpoint file, rather than an array of samples."""
     path = Path(spec)
@@ -97,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
     from ganhacks.metrics import evaluate, parse_metrics
     from ganhacks.metrics.runs import Reference, generated, reference, resolve_metrics
     from ganhacks.metrics.sources import load_mode_spec, load_samples, subsample
+    from ganhacks.outputs import check_output, write_output
     from ganhacks.train.loop import select_device
 
     if args.metrics.strip() != "auto":
@@ -105,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--n must be >= 1; got {args.n}")
     config = parse_settings(args.set)
     device = str(select_device(args.device, option="--device"))
+    if args.out is not None:  # before any work: a mistyped --out must not replace the user's data
+        check_output(args.out, _output_kind(), _inputs(args))
     if _is_run(args.samples):
         from ganhacks.train.run import load_trained
 
@@ -119,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         fake = subsample(load_samples(args.samples), args.n, args.seed)
         ref, source = None, {"samples": args.samples}
         default_out = Path(args.samples.partition(".npz:")[0]).parent / "metrics.json"
+    out = args.out or check_output(default_out, _output_kind(), _inputs(args), given=False)
     if ref is None:
         real = subsample(load_samples(args.real), args.n, args.seed + 1)
         centres, std = None, args.mode_std
@@ -133,10 +172,12 @@ def run(args: argparse.Namespace) -> int:
         )
     elif args.mode_std is not None:
         ref = Reference(ref.real, ref.mode_centers, args.mode_std)
+    metrics = resolve_metrics(args.metrics, ref)
+    _check_modes(metrics, ref)
     result = evaluate(
         fake,
         ref.real,
-        resolve_metrics(args.metrics, ref),
+        metrics,
         args.extractor,
         mode_centers=ref.mode_centers,
         mode_std=ref.mode_std,
@@ -146,9 +187,7 @@ def run(args: argparse.Namespace) -> int:
     )
     space = feature_space(result["extractor"])  # FID on digits-CNN features is not Inception FID
     result = {**source, "real": args.real or "the run's training data", **result, "feature_space": space}
-    out = args.out or default_out
     print_table(result)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_output(out, json.dumps(result, indent=2) + "\n")
     print(f"wrote {out}")
     return 0

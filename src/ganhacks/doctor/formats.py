@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import TextIO
 
 from ganhacks import __version__
@@ -238,6 +239,19 @@ def write_text(report: Report, out: TextIO | None = None, width: int | None = No
     if report.files_audited == 0:
         console.print("nothing could be audited (see the skipped files above)", markup=False, soft_wrap=True)
 
+
+def is_doctor_output(text: str) -> bool:
+    """Whether ``text`` is a report this module wrote, in any format (so ``-o`` may replace it)."""
+    head = text[:2048]
+    if f'"schema": "{JSON_SCHEMA_ID}"' in head or '"name": "ganhacks-doctor"' in head:  # json, sarif
+        return True
+    lines = text.rstrip("\n").splitlines()  # text: ends with the summary line (and maybe a note after it)
+    return any(_SUMMARY.match(line) for line in lines[-3:])
+
+
+_SUMMARY = re.compile(r"^\d+ file\(s\), \d+ unit\(s\): \d+ fail, ")
+# the suffixes a report is written to: text (.txt, a log, or none), json, sarif; the first named is suggested
+SUFFIXES = {"text": (".txt", "", ".log", ".md", ".out"), "json": (".json",), "sarif": (".sarif", ".json")}
 
 FORMATS: Registry = Registry("output format")
 FORMATS.register("text", lambda r, out: write_text(r, out))

@@ -14,7 +14,6 @@ import html
 import io
 import json
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 from ganhacks.display import feature_space, format_metric, metric_label
 from ganhacks.errors import UserError
+from ganhacks.outputs import OutputKind, check_output, write_output
 from ganhacks.rundir import RunDir, read_jsonl
 from ganhacks.tips import TIPS_BY_ID
 
@@ -53,15 +53,23 @@ def _number(v: Any) -> float | None:
     return None
 
 
+def check_run_folder(run_dir: str | Path) -> Path:
+    """``run_dir`` as a Path after checking it is a folder (a file given by mistake is named as one)."""
+    path = Path(run_dir)
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise UserError(f"{path} is a file, not a run folder; pass a folder written by 'ganhacks train --out'")
+    raise UserError(f"run folder {path} does not exist; pass a folder written by 'ganhacks train --out'")
+
+
 def load_run(run_dir: str | Path) -> RunData:
     """Read a run folder written by ``ganhacks train`` (or any folder with a metrics.jsonl).
 
     Raises:
         UserError: the folder does not exist or holds none of the run files.
     """
-    path = Path(run_dir)
-    if not path.is_dir():
-        raise UserError(f"run folder {path} does not exist; pass a folder written by 'ganhacks train --out'")
+    path = check_run_folder(run_dir)
     rd = RunDir(path)
     files = (rd.metrics, rd.events, rd.config, rd.final_metrics)
     if not any(f.exists() for f in files) and not rd.samples.is_dir():
@@ -342,22 +350,31 @@ class Live:
     total: int | None  # the run's planned steps, when config.json says
 
 
-def _write(target: Path, page: str) -> None:
-    """Write atomically (temp file + rename), so a browser reloading meanwhile never reads half a page."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(page)
-    os.replace(tmp, target)
+def is_report_page(text: str) -> bool:
+    """Whether ``text`` is a page :func:`render_html` wrote (so ``--out`` may replace it)."""
+    return text.startswith("<!DOCTYPE html>") and "<title>ganhacks report: " in text[:4096]
+
+
+REPORT = OutputKind("an HTML report of ganhacks report", "report.html", (".html", ".htm"), is_report_page)
+
+
+def _target(run_dir: str | Path, out: str | Path | None) -> Path:
+    """Where the report goes (``out``, or ``RUN/report.html``), checked so it replaces none of the user's files."""
+    target = Path(out) if out is not None else RunDir(run_dir).report
+    return check_output(target, REPORT, inputs=[run_dir], given=out is not None)
 
 
 def build_report(
     run_dir: str | Path, out: str | Path | None = None, live: Live | None = None
 ) -> tuple[Path, list[str]]:
-    """Write ``report.html`` (or ``out``) for ``run_dir``; returns its path and what was skipped."""
+    """Write ``report.html`` (or ``out``) for ``run_dir``; returns its path and what was skipped.
+
+    Raises:
+        UserError: ``run_dir`` is not a run folder, or ``out`` is a folder or a file the report must not replace.
+    """
     run = load_run(run_dir)
-    page = render_html(run, live)
-    target = Path(out) if out is not None else RunDir(run.path).report
-    _write(target, page)
+    target = _target(run.path, out)
+    write_output(target, render_html(run, live))  # atomic: a browser reloading meanwhile never reads half a page
     return target, run.skipped
 
 
@@ -416,9 +433,8 @@ def watch_report(
     run_dir = Path(run_dir)
     seen: tuple | None = None
     quiet = 0.0
-    target = Path(out) if out is not None else RunDir(run_dir).report
-    if not run_dir.is_dir():
-        raise UserError(f"run folder {run_dir} does not exist; pass a folder written by 'ganhacks train --out'")
+    check_run_folder(run_dir)
+    target = _target(run_dir, out)
     while True:
         try:
             run = load_run(run_dir)
@@ -439,7 +455,7 @@ def watch_report(
             seen, quiet = stamp, 0.0
             step = int(run.metrics[-1]["step"]) if run.metrics else 0
             live = Live(every, time.strftime("%H:%M:%S"), step, planned_steps(run))
-            _write(target, render_html(run, live))
+            write_output(target, render_html(run, live))
             if on_render is not None:
                 on_render(target, False)
         else:
