@@ -1,4 +1,6 @@
 import os
+import pickle
+import re
 
 import numpy as np
 import pytest
@@ -111,3 +113,31 @@ def test_corrupt_npy_and_wrong_labels(tmp_path, images):
     np.savez(tmp_path / "k.npz", a=images, b=images)
     with pytest.raises(UserError, match="name the images 'x'"):
         load_array_file(tmp_path / "k.npz")
+
+
+def test_text_labels_are_one_line_saying_to_store_class_indices(tmp_path, capsys):
+    from ganhacks.cli import main
+
+    x = np.random.default_rng(0).uniform(-1, 1, (100, 1, 8, 8)).astype("f4")
+    np.savez(tmp_path / "lab.npz", x=x, y=np.array(["cat"] * 100))
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "lab.npz"), "--steps", "5", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lab.npz are text, not integers; store them as class indices 0..K-1" in err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'{"a": 1}\n', "is not a readable numpy file (no numpy header: it holds text or other data)"),
+        (bytes(range(7, 207)), "is not a readable numpy file (no numpy header: it holds text or other data)"),
+        (pickle.dumps([1, 2]), "is a Python pickle, which is not loaded for safety"),
+    ],
+)
+def test_text_garbage_and_pickles_are_told_from_object_arrays(tmp_path, content, message):
+    (tmp_path / "f.npy").write_bytes(content)
+    with pytest.raises(UserError, match=re.escape(message)):
+        load_array_file(tmp_path / "f.npy")
+    np.save(tmp_path / "o.npy", np.array([1, "x"], dtype=object))
+    with pytest.raises(UserError, match="holds Python objects, which are not loaded for safety"):
+        load_array_file(tmp_path / "o.npy")

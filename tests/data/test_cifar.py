@@ -92,3 +92,11 @@ def test_corrupt_pickle_and_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserError, match="no CIFAR batch files"):
         load_cifar(tmp_path / "empty")
+
+
+def test_text_labels_in_a_batch_say_to_store_class_indices(tmp_path):
+    batch = _batch(4, 0, True)
+    batch[b"labels"] = ["cat", "dog", "cat", "dog"]
+    (tmp_path / "data_batch_1").write_bytes(pickle.dumps(batch, protocol=2))
+    with pytest.raises(UserError, match="are text, not integers; store them as class indices 0..K-1"):
+        load_cifar(tmp_path / "data_batch_1")

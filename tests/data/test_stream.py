@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 from torch.utils.data import DistributedSampler
 
+from ganhacks.cli import main
 from ganhacks.data import batches, load_dataset, stream_image_folder
 from ganhacks.data.batches import BatchIterator, EpochSampler, epoch_order, shard_indices
 from ganhacks.data.folders import load_image_folder
@@ -97,7 +98,7 @@ def test_damaged_pixels_stop_the_run_at_that_batch_with_one_line(folder, caplog)
         stream = stream_image_folder(folder, workers=2)
     assert len(stream) == 60 and "skipped 1 unreadable image file(s): even/zz-bad.png" in caplog.text
     it = stream.batches(60, seed=0)  # one batch holds every file
-    with pytest.raises(UserError, match=f"cannot decode {victim} .*; fix or remove it, then resume the run"):
+    with pytest.raises(UserError, match=f"cannot decode {victim} .*; fix or remove it$"):
         next(it)
 
 
@@ -145,3 +146,33 @@ def test_training_on_a_streamed_folder_matches_memory_and_resumes_exactly(folder
         assert torch.equal(v, resumed.G.state_dict()[k]), k
     for k, v in memory.D.state_dict().items():
         assert torch.equal(v, resumed.D.state_dict()[k]), k
+
+
+def _train(folder, *options):
+    tiny = ["data.image_size=8", "data.stream=on", "data.workers=0", "model.g_width=8", "model.d_width=8"]
+    tiny += ["model.z_dim=8", "train.batch_size=16", "train.sample_every=0", "monitor.enabled=false"]
+    return main(["train", "--data", str(folder), "--quiet", *options, *[a for s in tiny for a in ("--set", s)]])
+
+
+def test_a_bad_image_mid_run_advises_resuming_only_when_there_is_a_checkpoint(folder, tmp_path, capsys):
+    victim = sorted(folder.rglob("*.png"))[4]
+    good = victim.read_bytes()
+    victim.write_bytes(good[:-30])  # met in the first epoch: before any checkpoint or logged metrics
+    run = tmp_path / "run"
+    for _ in range(2):  # the advice holds: the same command is accepted again on the same --out
+        assert _train(folder, "--out", str(run), "--steps", "8") == 2
+        last = capsys.readouterr().err.splitlines()[-1]
+        assert last == (
+            f"ganhacks train: error: cannot decode {victim} (OSError); "
+            "fix or remove it, then run the same command again"
+        )
+    victim.write_bytes(good)
+    other = tmp_path / "other"
+    assert _train(folder, "--out", str(other), "--steps", "4") == 0  # a finished checkpoint at step 4
+    victim.write_bytes(good[:-30])
+    assert main(["train", "--resume", str(other), "--steps", "40", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"cannot decode {victim} (OSError); fix or remove it, then resume the run: ganhacks train --resume {other}\n"
+        in err
+    )

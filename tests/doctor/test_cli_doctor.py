@@ -247,3 +247,12 @@ def test_table_is_readable_at_80_columns(tmp_path, monkeypatch):
     text = buf.getvalue()
     assert str(tmp_path) not in text  # paths relative to the working folder
     assert "a_rather_long_project_folder_name" in text.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_a_broken_link_is_named_as_one(tmp_path, capsys):
+    os.symlink("nothere.py", tmp_path / "broken_symlink.py")
+    for path in (tmp_path / "broken_symlink.py", tmp_path):  # given itself, or found in its folder
+        assert main(["doctor", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "broken_symlink.py: broken link: its target nothere.py does not exist" in err
+        assert "no Python files" not in err and err.count("\n") == 1

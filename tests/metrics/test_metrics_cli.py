@@ -131,3 +131,48 @@ def test_eval_refuses_pickled_samples_without_running_them(tmp_path, capsys):
     assert not marker.exists()
     np.load(tmp_path / "evil.npy", allow_pickle=True)  # positive control: an unsafe load runs the payload
     assert marker.exists()
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_eval_refuses_a_batch_size_below_one(tmp_path, capsys, size):
+    np.save(tmp_path / "fake.npy", load_digits_images()[0][:50].numpy())
+    assert main(["eval", str(tmp_path / "fake.npy"), "--real", "digits", "--set", f"batch_size={size}"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"ganhacks eval: error: batch_size must be >= 1 (samples per feature-extraction batch); got {size}\n"
+    assert not (tmp_path / "metrics.json").exists()
+
+
+def test_eval_says_a_text_file_named_npy_is_not_a_numpy_file(tmp_path, capsys):
+    (tmp_path / "notarray.npy").write_text('{"a": 1}\n')
+    assert main(["eval", str(tmp_path / "notarray.npy"), "--real", "digits"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "notarray.npy is not a readable numpy file (no numpy header" in err
+
+
+def test_eval_of_a_run_without_a_checkpoint_says_there_is_nothing_to_evaluate(tmp_path, capsys):
+    run = tmp_path / "p8"
+    (run / "checkpoints").mkdir(parents=True)
+    (run / "config.json").write_text("{}")
+    assert main(["eval", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ganhacks eval: error: no checkpoint in {run / 'checkpoints'}: nothing to evaluate yet;")
+    assert "resume" not in err and err.count("\n") == 1
+
+
+def test_eval_modes_name_the_centres_dimension_and_the_cli_flags(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "real.npy", rng.normal(size=(200, 2)).astype(np.float32))
+    np.save(tmp_path / "c3.npy", rng.normal(size=(8, 3)).astype(np.float32))
+    args = ["eval", str(tmp_path / "real.npy"), "--real", str(tmp_path / "real.npy"), "--metrics", "modes"]
+    assert main([*args, "--mode-centers", str(tmp_path / "c3.npy"), "--mode-std", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "ganhacks eval: error: the mode centres have 3 dimensions but the points have 2; "
+        "give the centres as (M, 2), in the points' units\n"
+    )
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "needs the mixture's mode centres and std: give --mode-centers FILE.npy (M, D) and --mode-std S\n" in err
+    assert main([*args, "--mode-centers", str(tmp_path / "c3.npy")]) == 2
+    assert capsys.readouterr().err.endswith("std: give --mode-std S\n")
+    assert not (tmp_path / "metrics.json").exists()

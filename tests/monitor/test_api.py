@@ -210,3 +210,17 @@ def test_a_negative_recheck_is_refused_in_one_line():
     """``jump_recheck`` counts steps after the layer reading: below 0 is a mistake, said in one line."""
     with pytest.raises(UserError, match=r"^monitor.jump_recheck must be >= 0, got -1$"):
         Monitor(jump_recheck=-1)
+
+
+def test_numpy_real_and_z_are_taken_as_tensors_and_other_types_refused():
+    import numpy as np
+
+    G, D = nets(z_dim=4)
+    rng = np.random.default_rng(0)
+    real, z = rng.normal(size=(64, 2)), rng.normal(size=(64, 4))  # float64, as numpy makes them
+    mon = drive(Monitor(loss="bce", stream=None).watch(G, D, real=real, z=z), D, "bce_logits", steps=30)
+    assert notes(mon, "off") == []  # both taken: every symptom is on
+    with pytest.raises(UserError, match=r"watch\(real=\.\.\.\) takes a tensor or a numeric numpy array, got str"):
+        Monitor(stream=None).watch(G, D, real="reals.npy", z=z)
+    with pytest.raises(UserError, match="holds NaN or Inf"):
+        Monitor(stream=None).watch(G, D, real=np.full((64, 2), np.nan), z=z)

@@ -38,6 +38,7 @@ def test_overrides_convert_types():
         ("los.name=hinge", "Did you mean 'loss'"),
         ("loss.name=hinje", "Did you mean 'hinge'"),
         ("train.steps=many", "expects int"),
+        ("data.points=0", "data.points must be > 0, got 0"),
         ("loss.flip_p=2", r"\[0, 1\]"),
         ("steps=5", "section.field=value"),
         ("model.d_norm=spectrall", "Did you mean 'spectral'"),
@@ -125,3 +126,15 @@ def test_print_config_names_each_data_dependent_default_and_what_you_overrode(ca
 
 def points_steps():
     return preset_config("recommended", "ring8").train.steps
+
+
+@pytest.mark.parametrize("value", ['"x"', "[1, 2]", "5"])
+def test_a_config_section_that_is_not_an_object_is_one_line(tmp_path, capsys, value):
+    from ganhacks.cli import main
+
+    path = tmp_path / "bad.json"
+    path.write_text(f'{{"train": {value}}}')
+    assert main(["train", "--config", str(path), "--print-config"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "error: config section 'train' must be an object of fields" in err

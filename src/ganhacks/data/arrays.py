@@ -32,10 +32,25 @@ def numpy_error(path: Path | str, exc: BaseException) -> UserError:
         return UserError(f"{path} declares an array larger than this machine's memory; check the file")
     if isinstance(exc, OSError) and exc.strerror:
         return UserError(f"cannot read {path}: {exc.strerror.lower()}")
-    if isinstance(exc, ValueError) and "allow_pickle" in str(exc):
+    if isinstance(exc, ValueError) and "Object arrays" in str(exc):  # a numpy header of dtype object
         return UserError(f"{path} holds Python objects, which are not loaded for safety; save a numeric array")
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "the file ends early"
+    if isinstance(exc, ValueError) and "pickle" in str(exc):  # no numpy header: np.load took it for a pickle
+        if _is_pickle(path):
+            return UserError(f"{path} is a Python pickle, which is not loaded for safety; save a numeric array")
+        reason = "no numpy header: it holds text or other data"
+    else:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "the file ends early"
     return UserError(f"{path} is not a readable numpy file ({reason}); re-save it with np.save / np.savez")
+
+
+def _is_pickle(path: Path | str) -> bool:
+    """Whether the file starts like a pickle (protocol 2 and later open with 0x80, then the protocol)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
 READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, MemoryError)  # what np.load raises on bad files

@@ -87,7 +87,7 @@ def check_labels(y: torch.Tensor | np.ndarray, n: int, name: str, num_classes: i
     Raises:
         UserError: wrong shape, non-integer or negative labels, or labels >= ``num_classes``.
     """
-    t = torch.as_tensor(np.asarray(y)) if not isinstance(y, torch.Tensor) else y
+    t = torch.as_tensor(_numeric(np.asarray(y), name)) if not isinstance(y, torch.Tensor) else y
     if t.is_floating_point():
         if not bool(torch.isfinite(t).all()) or not bool((t == t.round()).all()):
             raise UserError(f"labels of {name} must be whole numbers; store them as an integer array")
@@ -103,6 +103,18 @@ def check_labels(y: torch.Tensor | np.ndarray, n: int, name: str, num_classes: i
     if num_classes is not None and n and int(t.max()) >= num_classes:
         raise UserError(f"labels of {name} reach {int(t.max())} but num_classes is {num_classes}")
     return t
+
+
+def _numeric(a: np.ndarray, name: str) -> np.ndarray:
+    """``a`` when it holds numbers; class names saved as text (or objects) cannot become a tensor,
+    and torch's own error does not say what to do."""
+    if a.dtype.kind not in "biuf":  # bool, int, unsigned, float
+        what = {"U": "text", "S": "bytes", "O": "Python objects"}.get(a.dtype.kind, f"of dtype {a.dtype}")
+        raise UserError(
+            f"labels of {name} are {what}, not integers; store them as class indices 0..K-1 "
+            "(e.g. np.unique(labels, return_inverse=True)[1])"
+        )
+    return a
 
 
 def labelled(x: torch.Tensor, y: torch.Tensor | np.ndarray | None, name: str, **kw: object) -> Dataset:

@@ -73,6 +73,11 @@ def decoded_bytes(root: Path, image_size: int | None) -> int:
     return 0
 
 
+class UndecodableImage(UserError):
+    """A file of a streamed folder that fails to decode mid-run. Its message ends at "fix or remove
+    it": only the trainer knows whether the run can then be resumed or must start again."""
+
+
 class ImageFiles(TorchDataset):
     """The images of a folder as a map-style torch dataset: item ``i`` decodes (and resizes) file ``i``.
 
@@ -115,7 +120,7 @@ class ImageFiles(TorchDataset):
         try:
             x = self._decode(i)
         except DECODE_ERRORS as exc:
-            return UserError(f"cannot decode {path} ({type(exc).__name__}); fix or remove it, then resume the run")
+            return UndecodableImage(f"cannot decode {path} ({type(exc).__name__}); fix or remove it")
         return UserError(
             f"{path} is {x.shape[-2]}x{x.shape[-1]} but the folder's images are {self.shape[1]}x{self.shape[2]}; "
             f"resize them all with image_size=N (ganhacks train: --set data.image_size=N)"

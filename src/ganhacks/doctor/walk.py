@@ -44,9 +44,9 @@ def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str],
         if not os.path.lexists(path):
             raise UserError(f"path does not exist: '{path}' (give a .py file or a folder)")
         if os.path.isdir(path):
-            before = len(files)
+            before = len(files), len(problems)
             _walk(path, exclude, files, problems, seen_files, set())
-            if len(files) == before:
+            if (len(files), len(problems)) == before:  # Python files it holds but cannot read are said already
                 problems.append(Problem(path, "no Python files found in this folder"))
         elif os.path.isfile(path):
             if not path.endswith(PY_SUFFIXES):
@@ -71,6 +71,8 @@ def _why_unreadable(path: str) -> str:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "symlink loop, skipped"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return f"broken link: its target {os.readlink(path)} does not exist; skipped"
         return f"cannot read: {exc.strerror or exc}"
     return "not a regular file or folder, skipped"
 

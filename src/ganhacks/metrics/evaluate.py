@@ -43,6 +43,12 @@ class EvalConfig:
     batch_size: int = 1000  # samples per feature-extraction batch
     seed: int = 0  # seeds KID's subsets and NDB's k-means
 
+    def __post_init__(self) -> None:
+        # the other settings are checked by the metric that reads them; this one by no metric, and
+        # torch's split would fail with its own words after the samples were generated
+        if self.batch_size < 1:
+            raise UserError(f"batch_size must be >= 1 (samples per feature-extraction batch); got {self.batch_size}")
+
 
 @dataclass
 class MetricInputs:

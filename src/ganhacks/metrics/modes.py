@@ -26,7 +26,7 @@ import math
 import torch
 
 from ganhacks.errors import UserError
-from ganhacks.metrics.checks import check_features, check_same_dim, need_samples
+from ganhacks.metrics.checks import check_features, need_samples
 
 
 def histogram_metrics(mode_ids: torch.Tensor, n_modes: int, min_count: int = 1) -> dict[str, float]:
@@ -87,7 +87,11 @@ def mixture_modes(
     """
     points = check_features("points", points)
     centres = check_features("mode centres", centres)
-    check_same_dim(points, centres, "points and mode centres")
+    if points.shape[1] != centres.shape[1]:  # the centres are the odd one out: the points were checked against real
+        raise UserError(
+            f"the mode centres have {centres.shape[1]} dimensions but the points have {points.shape[1]}; "
+            f"give the centres as (M, {points.shape[1]}), in the points' units"
+        )
     need_samples("mode coverage", len(points), 1, "fake", "something to count")
     std_t = torch.as_tensor(std, dtype=torch.float64).reshape(-1)
     if len(std_t) not in (1, len(centres)) or not bool((std_t > 0).all()):

@@ -13,6 +13,9 @@ data into ``(G, D)``. Both networks share one calling convention:
 
 from __future__ import annotations
 
+import dataclasses
+
+import torch
 from torch import nn
 
 from ganhacks.errors import UserError
@@ -40,6 +43,10 @@ def _arch(config, sample_shape: tuple[int, ...]) -> str:
     return config.arch
 
 
+# ModelConfig fields that set the size of the weights (a typo there can ask for terabytes)
+SIZE_FIELDS = ("z_dim", "g_width", "d_width", "depth", "g_depth", "minibatch_kernels", "embed_dim", "pack")
+
+
 def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, grow: bool = False):
     """``(G, D)`` for data of ``sample_shape`` (``(2,)`` points or ``(C, H, W)`` images).
 
@@ -48,7 +55,27 @@ def build_models(config, sample_shape: tuple[int, ...], num_classes: int = 0, gr
         sample_shape: the shape of one real sample.
         num_classes: number of classes for conditional models (0 = unconditional).
         grow: give the DCGAN pair the fade-in of progressive growing (S05).
+
+    Raises:
+        UserError: a setting the data does not allow, or weights too large for memory.
     """
+    try:
+        return _build_models(config, sample_shape, num_classes, grow)
+    except RuntimeError as exc:  # a GPU out of memory is one too; the CPU allocator says so in words
+        if not isinstance(exc, torch.cuda.OutOfMemoryError) and "can't allocate memory" not in str(exc):
+            raise
+        raise UserError(_too_large(config)) from None
+
+
+def _too_large(config) -> str:
+    """Name the size setting furthest above its default: the likely typo."""
+    defaults = {f.name: f.default for f in dataclasses.fields(config)}
+    values = {name: getattr(config, name) for name in SIZE_FIELDS if name in defaults}
+    name = max(values, key=lambda k: values[k] / max(defaults[k], 1))
+    return f"the model does not fit in memory with model.{name}={values[name]}; lower model.{name}"
+
+
+def _build_models(config, sample_shape: tuple[int, ...], num_classes: int, grow: bool):
     cond = config.conditioning
     if cond != "none" and not num_classes:
         raise UserError(f"model.conditioning='{cond}' needs labelled data; this data set has no labels")

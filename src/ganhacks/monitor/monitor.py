@@ -119,6 +119,24 @@ def eval_forward(net: nn.Module, x: Tensor) -> Tensor:
             net.train(was)
 
 
+def _as_input(x: Any, arg: str, net: nn.Module | None) -> Tensor:
+    """``x`` as a tensor for ``net``: a numpy array (or nested list) becomes one on the device, and with
+    the float dtype, of ``net``'s weights, as a loop that keeps its data in numpy would pass it."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        t = torch.as_tensor(x)
+    except (TypeError, ValueError, RuntimeError):  # object arrays, ragged lists, strings
+        raise UserError(
+            f"watch({arg}=...) takes a tensor or a numeric numpy array, got {type(x).__name__}; "
+            f"pass {arg}=torch.as_tensor(...)"
+        ) from None
+    weight = next(net.parameters(), None) if net is not None else None
+    if weight is None:
+        return t
+    return t.to(weight.device, weight.dtype if t.is_floating_point() and weight.is_floating_point() else t.dtype)
+
+
 def _rates(opt: Any) -> list[float]:
     """The learning rate of each of ``opt``'s parameter groups (0 for a tensor rate, which is not read: reading it
     would wait for the device at every step)."""
@@ -242,7 +260,7 @@ class Monitor:
             G, D: the networks (G for diversity, D for overfitting and to see a sigmoid at its end).
             opt_g, opt_d: their optimisers.
             real: reals the loop does **not** train on (a held-out batch, up to ``2 * diversity_samples``
-                rows): the reference for diversity and for D's overfitting.
+                rows): the reference for diversity and for D's overfitting. A tensor or a numpy array.
             z: a fixed latent batch for G (the first ``diversity_samples`` rows are used); checked
                 against G at once.
             totals: ``False`` skips the per-step total norms (the trainer already reports them).
@@ -251,7 +269,7 @@ class Monitor:
             ``self``, so ``monitor = Monitor(...).watch(...)`` is one line.
 
         Raises:
-            UserError: ``z`` or ``real`` do not fit G or D.
+            UserError: ``z`` or ``real`` do not fit G or D, or are neither tensors nor numeric numpy arrays.
         """
         self._totals = totals
         for tag, opt, module in (("g", opt_g, G), ("d", opt_d, D)):
@@ -272,10 +290,10 @@ class Monitor:
         if z is not None:
             if G is None:
                 raise UserError("watch(z=...) needs G too: watch(G, D, opt_g, opt_d, real=..., z=...)")
-            z = z[:n]
+            z = _as_input(z, "z", G)[:n]
             self._check_fit(G, z, "z", "G", "the z your loop feeds G")
         if real is not None:
-            real = real.detach()[: 2 * n]
+            real = _as_input(real, "real", D if D is not None else G).detach()[: 2 * n]
             if len(real) < 8:
                 raise UserError(f"watch(real=...) needs at least 8 held-out reals, got {len(real)}")
             if not bool(torch.isfinite(real).all()):

@@ -52,6 +52,7 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         _choice("data", "stream", self.stream, ("auto", "on", "off"))
+        check_positive("data.points", self.points)  # here, not in the loader, whose message says only "n"
         if isinstance(self.workers, bool) or self.workers < 0:
             raise UserError(f"data.workers must be a whole number >= 0, got {self.workers}")
 
@@ -256,13 +257,26 @@ def from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
         raise UserError(
             f"unknown config section '{name}'.{did_you_mean(name, SECTIONS)} Valid sections: {', '.join(SECTIONS)}"
         )
-    overrides = [f"{s}.{k}={v}" for s in SECTIONS for k, v in (data.get(s) or {}).items()]
-    config = apply_overrides(
-        config, overrides, raw_values={f"{s}.{k}": v for s in SECTIONS for k, v in (data.get(s) or {}).items()}
-    )
+    values = {f"{s}.{k}": v for s in SECTIONS for k, v in _section_fields(data, s).items()}
+    overrides = [f"{key}={v}" for key, v in values.items()]
+    config = apply_overrides(config, overrides, raw_values=values)
     if "preset" in data:
         config = replace(config, preset=str(data["preset"]))
     return config
+
+
+def _section_fields(data: dict[str, Any], section: str) -> dict[str, Any]:
+    """The fields of ``section`` in ``data`` (none when absent or null); a hand-edited config may hold
+    a string or a list there, which is named rather than failing deep inside."""
+    fields_ = data.get(section)
+    if fields_ is None:
+        return {}
+    if not isinstance(fields_, dict):
+        raise UserError(
+            f"config section '{section}' must be an object of fields ({{\"field\": value, ...}}), "
+            f"got {json.dumps(fields_)[:40]}; fix it in the config file"
+        )
+    return fields_
 
 
 def apply_overrides(config: RunConfig, overrides: list[str], raw_values: dict[str, Any] | None = None) -> RunConfig:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch.distributed as dist
 
+from ganhacks.data.stream import UndecodableImage
 from ganhacks.errors import UserError
 from ganhacks.rundir import RunDir, read_jsonl, truncate_jsonl
 from ganhacks.train.callbacks import (
@@ -100,8 +101,26 @@ def start_run(
         rd.path.mkdir(parents=True, exist_ok=True)
         rd.config.write_text(json.dumps(to_dict(config), indent=2) + "\n")
         trainer.callbacks = standard_callbacks(rd.path, config, progress, progress_mode) + list(extra_callbacks or [])
-    trainer.fit()
+    _fit(trainer, rd)
     return trainer
+
+
+def _fit(trainer: Trainer, rd: RunDir) -> None:
+    """``trainer.fit()``; a streamed image that fails to decode mid-run is reported with the way on
+    from the state the run folder is left in."""
+    try:
+        trainer.fit()
+    except UndecodableImage as exc:
+        raise UserError(f"{exc}, then {_how_to_go_on(rd)}") from None
+
+
+def _how_to_go_on(rd: RunDir) -> str:
+    """What to run once the data is fixed: resume from the newest checkpoint, or start again."""
+    if list_checkpoints(rd.checkpoints):
+        return f"resume the run: ganhacks train --resume {rd.path}"
+    if rd.holds_run():  # metrics logged but no checkpoint yet: nothing to resume, and start_run refuses the folder
+        return f"run the same command again with another --out ({rd.path} saved no checkpoint to resume from)"
+    return "run the same command again"
 
 
 def resume_run(
@@ -136,7 +155,7 @@ def resume_run(
     if is_main_process():
         truncate_jsonl(rd.metrics, step=trainer.step)
         log.info("resuming from %s at step %d of %d", path.relative_to(rd.path), trainer.step, trainer.total_steps)
-    trainer.fit()
+    _fit(trainer, rd)
     return trainer
 
 
@@ -177,6 +196,11 @@ def load_trained(path: str | Path, device: str = "cpu") -> tuple[Trainer, Path]:
         if not RunDir(path).checkpoints.is_dir():
             raise UserError(
                 f"{path} is not a run folder (no checkpoints/ inside); give a run folder or a .pt checkpoint"
+            )
+        if not list_checkpoints(RunDir(path).checkpoints):  # load_latest would speak of resuming
+            raise UserError(
+                f"no checkpoint in {RunDir(path).checkpoints}: nothing to evaluate yet; "
+                "train the run until it saves one (train.checkpoint_every, or the end of the run)"
             )
         source, state = load_latest(RunDir(path).checkpoints)
         run_dir = path
