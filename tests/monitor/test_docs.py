@@ -88,7 +88,8 @@ def test_the_held_out_figures_come_from_the_held_out_part():
         assert {r["split"] for r in part["runs"]} == {part["split"]}
     # rounds after an in-sample column was scored added settings its JSON lacks (their records were not kept): every
     # run those rules can change was run again with them (a swapped optimiser: docs/monitor_settle.json; a batch off
-    # scale: docs/monitor_range.json); every setting a column has is the held-out part's
+    # scale: docs/monitor_range.json; a learning rate ramped or stepped up: docs/monitor_ramp_slow.json); every setting
+    # a column has is the held-out part's
     added = ("settle_recheck", "outlier_range", "settle_either", "minimax_p")
     added += ("ramp_slow_checks", "ramp_slow_rise", "ramp_slow_growth")
     held = parts[0]["config"]
