@@ -17,7 +17,7 @@ Parts, in the order they were used (benchmarks/monitor_corpus.py): ``tune`` and 
 (held out until scored, then used to change the rules), then ``fresh`` (written and committed before those
 changes, scored once, then used to change the rules), then ``fresh2`` (written, pilot-checked with the probe
 only and committed before its scoring and before any further rule change; scored once with the final rules), then
-``fresh3`` to ``fresh20`` (each written and pilot-checked after the rules of its round were frozen, committed, run
+``fresh3`` to ``fresh21`` (each written and pilot-checked after the rules of its round were frozen, committed, run
 once and scored once; the newest is the held-out part of docs/monitor.md, the parts before it in-sample).
 ``run --probes-only`` is that pilot: seeds 100+, and per failing set-up only the step its failure becomes visible
 in the probe (the monitor's records are dropped unread). A run counts as right when its first incident is one of the
