@@ -2517,24 +2517,24 @@ def _ns_d_steps(G, D, opt_d, source, s, knobs, step, view=None):
     return d_loss, real_pred, fake_pred
 
 
-def _bce_d_steps(G, D, opt_d, source, s, knobs, step):
-    """D's steps of the plain BCE-with-logits loop (reals 1, fakes 0). Returns the last real batch, D's loss and its
-    outputs on the reals and the fakes."""
+def _bce_d_steps(G, D, opt_d, source, s, knobs, step, clip_value=None):
+    """D's steps of the plain BCE-with-logits loop (reals 1, fakes 0; ``clip_value``: as :func:`_d_step`). Returns the
+    last real batch, the last fakes (with G's graph), D's loss and its outputs on the reals and the fakes."""
     adv = nn.BCEWithLogitsLoss()
     for _ in range(knobs.d_steps):
         real = _batch(source, s, knobs, step)
         fake = G(_z(s.batch, s))
         real_pred, fake_pred = D(real), D(fake.detach())
         d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
-        _d_step(opt_d, d_loss, knobs)
-    return real, d_loss, real_pred, fake_pred
+        _d_step(opt_d, d_loss, knobs, clip_value=clip_value)
+    return real, fake, d_loss, real_pred, fake_pred
 
 
 def step_feat_match(G, D, opt_g, opt_d, source, s, knobs, step):
     """Feature matching (Salimans et al. 2016): D trained with BCE on logits as usual; G trained to match the mean of
     D's last hidden features on a real batch (D's layers but the last: ``D[:-1]``) with a squared error, not to fool
     D's output."""
-    real, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    real, _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     features = D[:-1]
     with torch.no_grad():
         target = features(real).mean(0)
@@ -2549,7 +2549,7 @@ def step_g2_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     """BCE with logits and two G steps per D step (as some DCGAN scripts do to keep D from winning), each G step on
     a fresh batch of z."""
     adv = nn.BCEWithLogitsLoss()
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    *_, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     for _ in range(2):
         pred = D(G(_z(s.batch, s)))
         g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
@@ -2732,7 +2732,7 @@ def step_ns_ema(G, D, opt_g, opt_d, source, s, knobs, step):
     watches G as the README shows. BCE with logits for D, the non-saturating softplus loss for G, Adam(0, 0.99)."""
     if knobs.shown is None:
         knobs.shown = copy.deepcopy(G).requires_grad_(False)
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    *_, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     g_loss = _ns_g_step(G, D, opt_g, s, knobs)
     with torch.no_grad():
         for avg, p in zip(knobs.shown.parameters(), G.parameters(), strict=True):
@@ -2752,7 +2752,7 @@ def step_hinge_iter(G, D, opt_g, opt_d, source, s, knobs, step):
 def step_bce_dropd(G, D, opt_g, opt_d, source, s, knobs, step):
     """The Keras-style GAN script: a D with Dropout(0.3) after each hidden layer, trained with BCE on logits (reals 1,
     fakes 0); G trained through D towards label 1 (the non-saturating softplus form), D's dropout on for both."""
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    *_, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     return {"d_loss": d_loss, "g_loss": _ns_g_step(G, D, opt_g, s, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
 
@@ -2880,12 +2880,7 @@ def step_clipvalue_bce(G, D, opt_g, opt_d, source, s, knobs, step):
     """The plain BCE-with-logits loop with every gradient entry of both nets clipped to [-CLIP_VALUE, CLIP_VALUE]
     (``torch.nn.utils.clip_grad_value_``) before each step: the optimisers' hooks see the clipped gradients."""
     adv = nn.BCEWithLogitsLoss()
-    for _ in range(knobs.d_steps):
-        real = _batch(source, s, knobs, step)
-        fake = G(_z(s.batch, s))
-        real_pred, fake_pred = D(real), D(fake.detach())
-        d_loss = adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred))
-        _d_step(opt_d, d_loss, knobs, clip_value=CLIP_VALUE)
+    _, fake, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step, clip_value=CLIP_VALUE)
     pred = D(fake)
     g_loss = -adv(pred, torch.zeros_like(pred)) if knobs.saturating_g else adv(pred, torch.ones_like(pred))
     opt_g.zero_grad()
@@ -2913,7 +2908,7 @@ def step_cyclegan_lsgan(G, D, opt_g, opt_d, source, s, knobs, step):
 def step_bce_plain(G, D, opt_g, opt_d, source, s, knobs, step):
     """The plain BCE-with-logits loop (reals 1, fakes 0, G towards 1 on a fresh batch of fakes): the ``sgd_d`` style
     (its D under SGD with momentum and its G under Adam come from run_hand_loop) and the plateau loop's body."""
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    *_, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     fake = G(_z(s.batch, s))
     return {"d_loss": d_loss, "g_loss": _bce_g_step(D, fake, opt_g, knobs), "d_real": real_pred, "d_fake": fake_pred}
 
@@ -3027,10 +3022,8 @@ def step_extragrad_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     gradients. Written with the stock optimisers, as scripts without an ExtraAdam class write it: each optimiser
     steps twice an iteration (its moments move at the look-ahead too). Extra D steps (a cause) come first, plain."""
     adv = nn.BCEWithLogitsLoss()
-    for _ in range(knobs.d_steps - 1):
-        real, fake = _batch(source, s, knobs, step), G(_z(s.batch, s)).detach()
-        real_pred, fake_pred = D(real), D(fake)
-        _d_step(opt_d, adv(real_pred, torch.ones_like(real_pred)) + adv(fake_pred, torch.zeros_like(fake_pred)), knobs)
+    if knobs.d_steps > 1:  # the plain loop's D steps, all but the one the extragradient step takes
+        _bce_d_steps(G, D, opt_d, source, s, replace(knobs, d_steps=knobs.d_steps - 1), step)
     params = [*G.parameters(), *D.parameters()]
     start = [p.detach().clone() for p in params]
     for look_ahead in (True, False):
@@ -3156,7 +3149,7 @@ def step_msgan_bcel(G, D, opt_g, opt_d, source, s, knobs, step):
     z1, z2 of the batch, MODE_SEEKING / (mean |G(z1) - G(z2)| / mean |z1 - z2| + 1e-5), which rewards G for sending
     different latents to different images."""
     adv = nn.BCEWithLogitsLoss()
-    _, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
+    *_, d_loss, real_pred, fake_pred = _bce_d_steps(G, D, opt_d, source, s, knobs, step)
     z = _z(s.batch, s)
     fake = G(z)
     pred = D(fake)
